@@ -1,0 +1,125 @@
+"""Plotly figures: class probabilities, the strongest words, and words across several texts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+import plotly.graph_objects as go
+
+from textlens.summary import signed, top_words
+from textlens.types import Explanation, Prediction
+
+from .palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
+
+FONT = {"size": 13}
+
+
+def _layout(fig: go.Figure, height: int) -> go.Figure:
+    fig.update_layout(height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10}, font=FONT, showlegend=False)
+    return fig
+
+
+def probability_figure(prediction: Prediction) -> go.Figure:
+    """Horizontal bars of every class's probability, the predicted class on top and marked."""
+    order = sorted(range(len(prediction.labels)), key=lambda i: -prediction.scores[i])
+    top = order[0]
+    names = [("▶ " if i == top else "") + prediction.labels[i] for i in order]
+    scores = [prediction.scores[i] for i in order]
+    fig = go.Figure(
+        go.Bar(
+            x=scores,
+            y=names,
+            orientation="h",
+            marker_color=[PREDICTED if i == top else NEUTRAL_GREY for i in order],
+            text=[f"{s:.1%}" for s in scores],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.4f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title="probability")
+    return _layout(fig, 60 + 36 * len(order))
+
+
+def _word_label(word: str, index: int) -> str:
+    return f"{word} · #{index + 1}"
+
+
+def top_words_figure(explanation: Explanation, target: str | int | None = None, k: int = 10) -> go.Figure:
+    """The ``k`` words pushing most toward ``target`` and the ``k`` most against, as signed bars.
+
+    Repeated words are told apart by their position (``#n``); hovering shows the word in its context.
+    """
+    i = explanation.label_index(target)
+    toward, against = top_words(explanation, i, k)
+    items = toward + list(reversed(against))
+    text = explanation.text
+    contexts = []
+    for w in items:
+        left = text[max(0, w.start - 40) : w.start]
+        right = text[w.end : w.end + 40]
+        contexts.append(escape(" ".join(f"…{left}【{w.word}】{right}…".split())))
+    fig = go.Figure(
+        go.Bar(
+            x=[w.value for w in items],
+            y=[_word_label(w.word, w.index) for w in items],
+            orientation="h",
+            marker_color=[bar_color(w.value) for w in items],
+            customdata=[[c, signed(w.value, 4)] for c, w in zip(contexts, items)],
+            hovertemplate="%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
+            text=[signed(w.value, 3) for w in items],
+            textposition="outside",
+            cliponaxis=False,
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title=f"change in probability of {explanation.labels[i]}", zeroline=True, zerolinewidth=2)
+    return _layout(fig, 80 + 26 * max(len(items), 1))
+
+
+def words_by_texts(
+    explanations: Sequence[Explanation], target: str | int | None, top_n: int = 15
+) -> tuple[list[str], list[list[float | None]]]:
+    """Rows (the words with the largest total |value| across texts) by columns (texts), for a heatmap.
+
+    A cell is the word's summed value in that text (repeats added), or None where it does not occur.
+    """
+    totals: dict[str, float] = {}
+    per_text: list[dict[str, float]] = []
+    for e in explanations:
+        cells: dict[str, float] = {}
+        for w in e.for_label(target):
+            key = w.word.lower()
+            cells[key] = cells.get(key, 0.0) + w.value
+        per_text.append(cells)
+        for key, value in cells.items():
+            totals[key] = totals.get(key, 0.0) + abs(value)
+    words = sorted(totals, key=lambda key: -totals[key])[:top_n]
+    return words, [[cells.get(word) for cells in per_text] for word in words]
+
+
+def heatmap_figure(
+    explanations: Sequence[Explanation], target: str | int | None, names: Sequence[str], top_n: int = 15
+) -> go.Figure:
+    """Heatmap of the strongest words (rows) by input (columns) on the shared diverging scale."""
+    words, grid = words_by_texts(explanations, target, top_n)
+    zmax = max((abs(v) for row in grid for v in row if v is not None), default=1.0) or 1.0
+    label = explanations[0].labels[explanations[0].label_index(target)] if explanations else ""
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid,
+            x=list(names),
+            y=words,
+            colorscale=plotly_colorscale(),
+            zmid=0,
+            zmin=-zmax,
+            zmax=zmax,
+            hoverongaps=False,
+            colorbar={"title": {"text": "Δ prob."}},
+            hovertemplate="%{y} in %{x}: %{z:+.4f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", title=f"inputs (values toward {label})")
+    return _layout(fig, 120 + 24 * max(len(words), 1))

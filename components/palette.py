@@ -1,0 +1,50 @@
+"""The one diverging palette (red = toward the target, blue = against) shared by highlights, charts and reports."""
+
+from __future__ import annotations
+
+# ColorBrewer RdBu ends: red and blue stay distinct for red-green colour-blind readers.
+TOWARD_RGB = (178, 24, 43)
+AGAINST_RGB = (33, 102, 172)
+TOWARD = "#b2182b"
+AGAINST = "#2166ac"
+NEUTRAL_GREY = "#a0a4ad"
+# The predicted class in probability charts: neither red nor blue, which mean toward and against.
+PREDICTED = "#6d4bd1"
+MAX_ALPHA = 0.85
+# Above this intensity the background is dark enough that white text reads better in both themes.
+WHITE_TEXT_FROM = 0.5
+
+
+def intensity(value: float, scale: float) -> float:
+    """|value| / scale, clipped to [0, 1]; 0 when the scale is 0."""
+    if scale <= 0:
+        return 0.0
+    return min(1.0, abs(value) / scale)
+
+
+def background(value: float, scale: float) -> str:
+    """CSS background for a value: translucent so it sits on light and dark themes alike."""
+    r, g, b = TOWARD_RGB if value >= 0 else AGAINST_RGB
+    alpha = round(MAX_ALPHA * intensity(value, scale), 3)
+    return f"rgba({r}, {g}, {b}, {alpha})"
+
+
+def text_color(value: float, scale: float) -> str | None:
+    """A text colour for strongly coloured words, or None to keep the theme's own."""
+    return "#ffffff" if intensity(value, scale) >= WHITE_TEXT_FROM else None
+
+
+def bar_color(value: float) -> str:
+    """Solid colour of a bar in the charts."""
+    return TOWARD if value >= 0 else AGAINST
+
+
+def plotly_colorscale() -> list[list]:
+    """The same diverging scale for Plotly heatmaps, centred at 0 (use zmid=0)."""
+    return [
+        [0.0, AGAINST],
+        [0.25, "#92c5de"],
+        [0.5, "#f7f7f7"],
+        [0.75, "#f4a582"],
+        [1.0, TOWARD],
+    ]

@@ -1,0 +1,66 @@
+"""Shared fixtures: the bundled model, and a tiny random 3-label BERT saved to a temporary folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "data" / "sst2"
+
+
+def make_tiny_model(folder: Path, labels: tuple[str, ...] = ("anger", "joy", "fear"), seed: int = 0) -> Path:
+    """Save a randomly initialised small BERT classifier with the bundled encoder's fast tokenizer."""
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    from textlens.encoder import base_encoder_dir
+
+    torch.manual_seed(seed)
+    tokenizer = AutoTokenizer.from_pretrained(base_encoder_dir())
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=64,
+        num_labels=len(labels),
+        id2label=dict(enumerate(labels)),
+        label2id={name: i for i, name in enumerate(labels)},
+    )
+    BertForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    return make_tiny_model(tmp_path_factory.mktemp("tiny3"))
+
+
+@pytest.fixture(scope="session")
+def tiny_classifier(tiny_model_dir):
+    from textlens import load_classifier
+
+    return load_classifier(str(tiny_model_dir))
+
+
+@pytest.fixture(scope="session")
+def default_classifier():
+    from textlens import load_classifier
+
+    return load_classifier("default")
+
+
+@pytest.fixture
+def sst2_dev() -> Path:
+    path = SHARED / "dev.tsv"
+    if not path.is_file():
+        pytest.skip(f"SST-2 data not found at {path} (it exists beside the repo in CI, not on users' machines)")
+    return path

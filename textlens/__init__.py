@@ -1,0 +1,27 @@
+"""textlens: see why a text classifier decided what it did (SHAP word attributions)."""
+
+from .encoder import DEFAULT_MODEL_ID
+from .errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
+from .explain import explain, explain_many, warm_up
+from .models import Classifier, load_classifier
+from .types import ADDITIVITY_TOLERANCE, OUTPUT_SPACE, Explanation, Prediction, Span, WordValue
+
+__all__ = [
+    "ADDITIVITY_TOLERANCE",
+    "DEFAULT_MODEL_ID",
+    "OUTPUT_SPACE",
+    "Classifier",
+    "EmptyTextError",
+    "Explanation",
+    "InputFileError",
+    "ModelLoadError",
+    "Prediction",
+    "Span",
+    "TextlensError",
+    "UnknownLabelError",
+    "WordValue",
+    "explain",
+    "explain_many",
+    "load_classifier",
+    "warm_up",
+]

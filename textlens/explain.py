@@ -1,0 +1,271 @@
+"""SHAP explanations (Partition explainer, Text masker) over a classifier's batched predict function."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import EmptyTextError
+from .models import Classifier
+from .types import Explanation, Span
+from .words import WordSegmenter, merge_to_words, word_spans
+
+Progress = Callable[[int, int], None]  # (masked rows evaluated so far, rows expected in all)
+
+LEAVES = ("words", "tokens")
+# "auto" expands the partition tree fully (exact Owen values) up to this many masked rows; past it,
+# the explanation says how much attribution is still unsettled.
+AUTO_EVAL_CAP = 3000
+ROW_CACHE_TEXTS = 32
+
+
+def tree_evals_needed(clustering: np.ndarray) -> int:
+    """Masked rows SHAP's Owen recursion evaluates to expand ``clustering`` down to every leaf.
+
+    Each internal node is evaluated twice per context it is reached in, and each child is reached in
+    both its sibling's contexts, so visits double at every level: balanced trees cost about M**2.
+    """
+    m = len(clustering) + 1
+    if m <= 1:
+        return 0
+    visits = {2 * m - 2: 1}
+    evals = 0
+    for node in range(2 * m - 2, m - 1, -1):  # parents always have larger indices than children
+        v = visits.pop(node, 0)
+        evals += 2 * v
+        for child in clustering[node - m, :2].astype(int):
+            if child >= m:
+                visits[child] = visits.get(child, 0) + 2 * v
+    return evals
+
+
+@dataclass
+class _RowEvaluator:
+    """The batched model function SHAP calls; remembers rows already evaluated for the current text."""
+
+    classifier: Classifier
+    cache: dict[str, np.ndarray] = field(default_factory=dict)
+    progress: Progress | None = None
+    expected: int = 0
+    done: int = 0
+
+    def __call__(self, rows) -> np.ndarray:
+        rows = [str(r) for r in np.asarray(rows).reshape(-1)]
+        missing = list(dict.fromkeys(r for r in rows if r not in self.cache))
+        if missing:
+            for row, probs in zip(missing, self.classifier.predict(missing)):
+                self.cache[row] = probs
+        self.done += len(rows)
+        if self.progress is not None:
+            self.progress(min(self.done, self.expected), self.expected)
+        return np.stack([self.cache[r] for r in rows])
+
+
+def _masker(classifier: Classifier, leaves: str):
+    import shap  # imported here: shap's import costs seconds and the CLI's predict does not need it
+
+    if leaves == "words":
+        return shap.maskers.Text(WordSegmenter(classifier.mask_token))
+    return shap.maskers.Text(classifier.tokenizer)
+
+
+class _Engine:
+    """One Partition explainer per (classifier, leaves), built once and reused under the classifier's lock."""
+
+    def __init__(self, classifier: Classifier, leaves: str) -> None:
+        import shap
+
+        self.classifier = classifier
+        self.leaves = leaves
+        self.masker = _masker(classifier, leaves)
+        self.evaluator = _RowEvaluator(classifier)
+        self.explainer = shap.explainers.Partition(self.evaluator, self.masker, output_names=list(classifier.labels))
+        self.row_caches: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
+
+    def feature_spans(self, text: str) -> list[tuple[int, int]]:
+        if self.leaves == "words":
+            return WordSegmenter(None)(text)["offset_mapping"]
+        enc = self.classifier.tokenizer(text, return_offsets_mapping=True)
+        return [tuple(o) for o in enc["offset_mapping"]]
+
+    def row_cache(self, text: str) -> dict[str, np.ndarray]:
+        cache = self.row_caches.pop(text, None) or {}
+        self.row_caches[text] = cache
+        while len(self.row_caches) > ROW_CACHE_TEXTS:
+            self.row_caches.popitem(last=False)
+        return cache
+
+
+_ENGINES: dict[tuple[int, str], _Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def _engine(classifier: Classifier, leaves: str) -> _Engine:
+    if leaves not in LEAVES:
+        raise ValueError(f"leaves must be one of {LEAVES}, not {leaves!r}")
+    key = (id(classifier), leaves)
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(key)
+        if engine is None or engine.classifier is not classifier:
+            engine = _ENGINES[key] = _Engine(classifier, leaves)
+        return engine
+
+
+def _plan(masker, text: str, max_evals: int | str) -> tuple[int, int]:
+    """(rows a full expansion needs, rows this call may spend) for ``text``."""
+    needed = tree_evals_needed(masker.clustering(text)) + 2  # + the all-masked and the unmasked rows
+    budget = min(needed + 2, AUTO_EVAL_CAP) if max_evals == "auto" else int(max_evals)
+    return needed, budget
+
+
+def planned_evals(classifier: Classifier, text: str, max_evals: int | str = "auto", leaves: str = "words") -> int:
+    """How many masked rows explaining ``text`` will evaluate (for time estimates before the work)."""
+    if not text.strip() or len(word_spans(text)) < 2:
+        return 2
+    cut = classifier.read_until(text)
+    readable = text if cut is None else text[:cut]
+    # A masker of its own: the engine's masker keeps per-text state and may be busy in another thread.
+    needed, budget = _plan(_masker(classifier, leaves), readable, max_evals)
+    return min(needed, budget)
+
+
+def warm_up(classifier: Classifier) -> None:
+    """Pay shap's one-time start-up costs (imports, numba compilation) before the first real request."""
+    explain(classifier, "A short warm-up text, good and bad.", max_evals=40)
+
+
+def explain(
+    classifier: Classifier,
+    text: str,
+    *,
+    max_evals: int | str = "auto",
+    leaves: str = "words",
+    progress: Progress | None = None,
+    seed: int = 0,
+) -> Explanation:
+    """Explain ``classifier``'s probabilities for ``text`` for every label.
+
+    ``max_evals`` is the explainer's budget of masked rows; ``"auto"`` expands the partition tree
+    fully when that takes at most :data:`AUTO_EVAL_CAP` rows. ``leaves="words"`` masks whole words
+    (the words the UI shows); ``"tokens"`` masks the model's subword tokens and sums them into words.
+    Text the model does not read (beyond its maximum length) is left out and flagged.
+    """
+    if not text or not text.strip():
+        raise EmptyTextError()
+    if not word_spans(text):
+        raise EmptyTextError("The text has no words or symbols to explain (only invisible characters).")
+    engine = _engine(classifier, leaves)
+    read_until = classifier.read_until(text)
+    readable = text if read_until is None else text[:read_until]
+    started = time.perf_counter()
+    if len(engine.feature_spans(readable)) < 2:
+        return _explain_single(classifier, text, readable, read_until, started, leaves, max_evals, seed)
+    with classifier.lock:
+        needed, budget = _plan(engine.masker, readable, max_evals)
+        evaluator = engine.evaluator
+        evaluator.cache = engine.row_cache(readable)
+        evaluator.progress, evaluator.expected, evaluator.done = progress, min(budget, needed), 0
+        if progress is not None:
+            progress(0, evaluator.expected)
+        np.random.seed(seed)  # shap breaks priority ties with np.random: fix them for determinism
+        try:
+            result = engine.explainer([readable], max_evals=max(budget, 4), batch_size=512, silent=True)
+        finally:
+            evaluator.progress = None
+        evals = engine.explainer.last_eval_count + 2
+    values = np.asarray(result.values[0], dtype=np.float64)  # (features, labels)
+    base_values = np.asarray(result.base_values[0], dtype=np.float64).reshape(-1)
+    hierarchical = np.abs(np.asarray(result.hierarchical_values[0], dtype=np.float64))
+    n_features = values.shape[0]
+    unsettled = float(hierarchical[n_features:].sum() / max(hierarchical.sum(), 1e-12))
+    scores = base_values + values.sum(axis=0)
+
+    spans = engine.feature_spans(readable)
+    features = []
+    kept_spans, kept_values = [], []
+    for (start, end), row in zip(spans, values):
+        if end <= start:  # special tokens ([CLS], [SEP]) and shap's empty tokens
+            continue
+        features.append(Span(text[start:end], start, end, tuple(float(v) for v in row)))
+        kept_spans.append((start, end))
+        kept_values.append(row)
+    # Special tokens are never masked, so their values are zero; anything on them would be lost
+    # here, which additivity tests would catch.
+    merged_spans, merged_values = merge_to_words(readable, kept_spans, kept_values)
+    words = tuple(
+        Span(text[a:b], a, b, tuple(float(v) for v in vals)) for (a, b), vals in zip(merged_spans, merged_values)
+    )
+    return Explanation(
+        text=text,
+        model_id=classifier.model_id,
+        labels=classifier.labels,
+        scores=tuple(float(s) for s in scores),
+        base_values=tuple(float(b) for b in base_values),
+        words=words,
+        features=tuple(features),
+        leaves=leaves,
+        max_evals=budget,
+        evals=int(evals),
+        evals_needed=int(needed),
+        unsettled=unsettled,
+        truncated=read_until is not None,
+        read_until=read_until,
+        seconds=time.perf_counter() - started,
+        settings={"max_evals": max_evals, "leaves": leaves, "seed": seed},
+    )
+
+
+def _explain_single(
+    classifier: Classifier,
+    text: str,
+    readable: str,
+    read_until: int | None,
+    started: float,
+    leaves: str,
+    max_evals: int | str,
+    seed: int,
+) -> Explanation:
+    """A text of one word: its value is exactly f(text) - f(masked), no tree to expand."""
+    ((start, end),) = word_spans(readable)
+    masked = readable[:start] + (classifier.mask_token or "...") + readable[end:]
+    base, full = classifier.predict([masked, readable])
+    span = Span(text[start:end], start, end, tuple(float(v) for v in full - base))
+    return Explanation(
+        text=text,
+        model_id=classifier.model_id,
+        labels=classifier.labels,
+        scores=tuple(float(v) for v in full),
+        base_values=tuple(float(v) for v in base),
+        words=(span,),
+        features=(span,),
+        leaves=leaves,
+        max_evals=2,
+        evals=2,
+        evals_needed=2,
+        unsettled=0.0,
+        truncated=read_until is not None,
+        read_until=read_until,
+        seconds=time.perf_counter() - started,
+        settings={"max_evals": max_evals, "leaves": leaves, "seed": seed},
+    )
+
+
+def explain_many(
+    classifier: Classifier,
+    texts: Sequence[str],
+    *,
+    max_evals: int | str = "auto",
+    leaves: str = "words",
+    progress: Callable[[int, int, int, int], None] | None = None,
+) -> list[Explanation]:
+    """Explain several texts; ``progress(text_index, n_texts, rows_done, rows_expected)`` reports along the way."""
+    out = []
+    for i, text in enumerate(texts):
+        inner = None if progress is None else (lambda done, total, i=i: progress(i, len(texts), done, total))
+        out.append(explain(classifier, text, max_evals=max_evals, leaves=leaves, progress=inner))
+    return out

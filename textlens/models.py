@@ -1,0 +1,246 @@
+"""Loading text classifiers (bundled default, local folder or hub id) and running them in batches."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+import warnings
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
+
+from .encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, base_encoder_dir
+from .errors import EmptyTextError, ModelLoadError
+from .types import Prediction
+
+# Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
+# models with a smaller limit keep theirs.
+MAX_LENGTH_CAP = 512
+DEFAULT_BATCH_SIZE = 64
+
+
+@dataclass
+class Classifier:
+    """A sequence classifier with its tokenizer; :meth:`predict` runs texts in padded batches.
+
+    One instance may be shared by several threads (the dashboard's sessions): inference needs no
+    lock, and :attr:`lock` serialises the CPU-heavy explanation work so two explanations do not
+    fight over the same cores.
+    """
+
+    model_id: str
+    model: torch.nn.Module
+    tokenizer: object
+    labels: tuple[str, ...]
+    max_length: int
+    multi_label: bool = False
+    batch_size: int = DEFAULT_BATCH_SIZE
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Measured by predict on batches of masked rows; seeds the time estimates shown before long work.
+    seconds_per_row: float = 0.003
+
+    @property
+    def mask_token(self) -> str | None:
+        """The tokenizer's mask token, used to hide words while explaining."""
+        return getattr(self.tokenizer, "mask_token", None)
+
+    def token_counts(self, texts: Sequence[str]) -> list[int]:
+        """Number of tokens (special tokens included) each text has before truncation."""
+        enc = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
+        return [len(ids) for ids in enc["input_ids"]]
+
+    def read_until(self, text: str) -> int | None:
+        """Character offset where the model stops reading ``text``, or None when it reads all of it."""
+        enc = self.tokenizer(text, truncation=True, max_length=self.max_length, return_offsets_mapping=True)
+        full = self.tokenizer(text, truncation=False, add_special_tokens=True)["input_ids"]
+        if len(full) <= self.max_length:
+            return None
+        ends = [end for start, end in enc["offset_mapping"] if end > start]
+        return max(ends) if ends else 0
+
+    @torch.inference_mode()
+    def predict(self, texts: Sequence[str], batch_size: int | None = None) -> np.ndarray:
+        """Probabilities, shape ``(len(texts), len(labels))``; softmax, or sigmoid for multi-label.
+
+        Texts are sorted by length and padded per batch, so a batch of short masked rows stays short;
+        texts longer than :attr:`max_length` tokens are truncated.
+        """
+        texts = [str(t) for t in texts]
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
+        if not texts:
+            return out
+        size = batch_size or self.batch_size
+        started = time.perf_counter()
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), size):
+            idx = order[start : start + size]
+            enc = self.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="pt",
+            )
+            logits = self.model(**enc).logits.double()
+            probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)
+            out[idx] = probs.numpy()
+        if len(texts) >= 8:
+            per_row = (time.perf_counter() - started) / len(texts)
+            self.seconds_per_row = 0.7 * self.seconds_per_row + 0.3 * per_row
+        return out
+
+    def classify(self, texts: Sequence[str]) -> list[Prediction]:
+        """Predictions with labels and truncation notes; empty texts raise :class:`EmptyTextError`."""
+        texts = list(texts)
+        for text in texts:
+            if not text or not text.strip():
+                raise EmptyTextError()
+        probs = self.predict(texts)
+        result = []
+        for text, row in zip(texts, probs):
+            cut = self.read_until(text)
+            result.append(
+                Prediction(text, self.model_id, self.labels, tuple(float(p) for p in row), cut is not None, cut)
+            )
+        return result
+
+
+def _labels_of(config) -> tuple[str, ...]:
+    id2label = getattr(config, "id2label", None) or {}
+    n = getattr(config, "num_labels", len(id2label))
+    return tuple(str(id2label.get(i, id2label.get(str(i), f"LABEL_{i}"))) for i in range(n))
+
+
+def _max_length(tokenizer, config) -> int:
+    candidates = [MAX_LENGTH_CAP]
+    tok_max = getattr(tokenizer, "model_max_length", None)
+    if isinstance(tok_max, int) and 0 < tok_max < 1_000_000:
+        candidates.append(tok_max)
+    pos = getattr(config, "max_position_embeddings", None)
+    if isinstance(pos, int) and pos > 0:
+        # RoBERTa-style models reserve two positions for padding offsets.
+        candidates.append(pos - 2 if getattr(config, "model_type", "") in {"roberta", "xlm-roberta"} else pos)
+    return min(candidates)
+
+
+@contextmanager
+def _quiet_transformers():
+    from transformers.utils import logging as hf_logging
+
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        with warnings.catch_warnings():
+            # peft's merge calls a transformers API that warns of its own future renaming.
+            warnings.simplefilter("ignore", FutureWarning)
+            yield
+    finally:
+        hf_logging.set_verbosity(level)
+
+
+def _load_default() -> tuple[torch.nn.Module, object]:
+    from peft import PeftModel
+
+    if not (DEFAULT_ADAPTER_DIR / "adapter_config.json").is_file():
+        raise ModelLoadError(f"The bundled model's adapter is missing from {DEFAULT_ADAPTER_DIR}.")
+    base_dir = base_encoder_dir()
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    config = AutoConfig.from_pretrained(DEFAULT_ADAPTER_DIR)
+    with _quiet_transformers():  # the head is "missing" from the encoder on purpose: the adapter brings it
+        base = AutoModelForSequenceClassification.from_pretrained(base_dir, config=config)
+        # Merge once at load: inference then runs at the plain encoder's speed.
+        model = PeftModel.from_pretrained(base, DEFAULT_ADAPTER_DIR).merge_and_unload()
+    return model, tokenizer
+
+
+def _looks_like_hub_id(name: str) -> bool:
+    parts = name.split("/")
+    return 1 <= len(parts) <= 2 and all(p and not p.startswith(".") for p in parts) and " " not in name
+
+
+def _load_pretrained(name: str, trust_remote_code: bool) -> tuple[torch.nn.Module, object]:
+    path = Path(name).expanduser()
+    is_dir = path.is_dir()
+    if not is_dir and (
+        path.exists() or name.startswith((".", "/", "~")) or os.sep in name and not _looks_like_hub_id(name)
+    ):
+        raise ModelLoadError(f"'{name}' is not a folder with a model in it.")
+    if is_dir and not (path / "config.json").is_file():
+        raise ModelLoadError(f"The folder '{name}' has no config.json, so it holds no Hugging Face model.")
+    source = str(path) if is_dir else name
+    try:
+        config = AutoConfig.from_pretrained(source, trust_remote_code=trust_remote_code)
+    except ValueError as exc:
+        if "trust_remote_code" in str(exc):
+            raise ModelLoadError(
+                f"'{name}' needs its own code to run (trust_remote_code). textlens does not run a model's "
+                "code unless you pass trust_remote_code=True yourself."
+            ) from exc
+        raise ModelLoadError(f"'{name}' could not be read as a model: {exc}") from exc
+    except OSError as exc:
+        offline = os.environ.get("HF_HUB_OFFLINE") == "1" or "offline" in str(exc).lower()
+        where = (
+            "while offline: only local folders and models already in the cache can be used"
+            if offline
+            else ("on the model hub, and no local folder has that name")
+        )
+        raise ModelLoadError(f"Model '{name}' was not found {where}.") from exc
+    architectures = getattr(config, "architectures", None) or []
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(source, trust_remote_code=trust_remote_code, use_fast=True)
+        with _quiet_transformers():
+            model = AutoModelForSequenceClassification.from_pretrained(source, trust_remote_code=trust_remote_code)
+    except ValueError as exc:
+        raise ModelLoadError(
+            f"'{name}' is not a text classifier (its architecture is {', '.join(architectures) or 'unknown'})."
+        ) from exc
+    except OSError as exc:
+        raise ModelLoadError(f"'{name}' is missing files it needs: {str(exc).splitlines()[0]}") from exc
+    if architectures and not any(a.endswith("ForSequenceClassification") for a in architectures):
+        raise ModelLoadError(
+            f"'{name}' is a {architectures[0]}, not a sequence classifier: its classification head would be "
+            "random. Pick a model fine-tuned for text classification."
+        )
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelLoadError(f"'{name}' has no fast tokenizer, which textlens needs for exact word spans.")
+    return model, tokenizer
+
+
+def load_classifier(
+    model: str = DEFAULT_MODEL_ID, *, trust_remote_code: bool = False, batch_size: int | None = None
+) -> Classifier:
+    """Load a text classifier: ``"default"`` (the bundled sentiment model), a local folder or a hub id.
+
+    Raises :class:`ModelLoadError` with a message a user can act on when it cannot.
+    """
+    name = (model or DEFAULT_MODEL_ID).strip()
+    try:
+        if name == DEFAULT_MODEL_ID:
+            net, tokenizer = _load_default()
+        else:
+            net, tokenizer = _load_pretrained(name, trust_remote_code)
+    except ModelLoadError:
+        raise
+    except Exception as exc:  # any other loader failure becomes one clear line, not a traceback
+        raise ModelLoadError(f"Model '{name}' could not be loaded: {type(exc).__name__}: {exc}") from exc
+    net.eval()
+    config = net.config
+    labels = _labels_of(config)
+    if len(labels) < 1:
+        raise ModelLoadError(f"'{name}' has no labels in its config.")
+    return Classifier(
+        model_id=name,
+        model=net,
+        tokenizer=tokenizer,
+        labels=labels,
+        max_length=_max_length(tokenizer, config),
+        multi_label=getattr(config, "problem_type", None) == "multi_label_classification",
+        batch_size=batch_size or DEFAULT_BATCH_SIZE,
+    )

@@ -1,0 +1,76 @@
+"""Streamlit pieces shared by the pages: the model picker, progress drawing, and error display."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import app_state
+from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
+
+
+def model_picker() -> str:
+    """Sidebar: the bundled model or a hub id / local folder. Returns the active model id.
+
+    A model that fails to load shows its message and leaves the previous model active.
+    """
+    st.sidebar.header("Model")
+    active = app_state.active_model_id()
+    choice = st.sidebar.radio(
+        "Classifier",
+        [app_state.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
+        index=0 if active == DEFAULT_MODEL_ID else 1,
+        key="model_choice",
+    )
+    if choice == app_state.DEFAULT_MODEL_LABEL:
+        if active != DEFAULT_MODEL_ID and load_model_into_session(DEFAULT_MODEL_ID):
+            active = DEFAULT_MODEL_ID
+    else:
+        with st.sidebar.form("model_form", border=False):
+            wanted = st.text_input(
+                "Hub id or folder",
+                value="" if active == DEFAULT_MODEL_ID else active,
+                placeholder="e.g. distilbert-base-uncased-finetuned-sst-2-english or /path/to/model",
+                help="A Hugging Face text-classification model. Without network, only local folders and "
+                "models already in the local cache load. Models that need their own code are refused.",
+            )
+            submitted = st.form_submit_button("Load model")
+        if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
+            active = wanted.strip()
+    try:
+        classifier = app_state.load_model(active)
+        st.sidebar.caption(
+            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else active}** · "
+            f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens"
+        )
+    except TextlensError as exc:  # the active model vanished (e.g. its folder was deleted)
+        st.sidebar.error(str(exc))
+    return app_state.active_model_id()
+
+
+def load_model_into_session(model_id: str) -> bool:
+    """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
+    try:
+        with st.sidebar, st.spinner(f"Loading {model_id}…"):
+            app_state.load_model(model_id)
+    except ModelLoadError as exc:
+        st.sidebar.error(f"{exc}\n\nStill using the previous model.")
+        return False
+    app_state.set_active_model(model_id)
+    return True
+
+
+def progress_drawer(label: str):
+    """A progress bar and a callback that redraws it from an :class:`app_state.Progress`."""
+    bar = st.progress(0.0, text=label)
+
+    def draw(state: app_state.Progress, seconds_per_row: float = 0.003) -> None:
+        if state.waiting:
+            bar.progress(0.0, text=f"{label} — waiting: another explanation is running on this server…")
+            return
+        eta = state.eta_seconds(seconds_per_row)
+        bar.progress(
+            state.fraction(),
+            text=f"{label} — {state.done:,} of {state.total:,} model calls, about {eta:.0f} s left",
+        )
+
+    return bar, draw
