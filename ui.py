@@ -28,6 +28,7 @@ def model_picker() -> str:
         with st.sidebar.form("model_form", border=False):
             wanted = st.text_input(
                 "Hub id or folder",
+                key="model_wanted",
                 value="" if active == DEFAULT_MODEL_ID else active,
                 placeholder="e.g. distilbert-base-uncased-finetuned-sst-2-english or /path/to/model",
                 help="A Hugging Face text-classification model. Without network, only local folders and "
@@ -44,6 +45,11 @@ def model_picker() -> str:
         )
     except TextlensError as exc:  # the active model vanished (e.g. its folder was deleted)
         st.sidebar.error(str(exc))
+    st.sidebar.divider()
+    st.sidebar.caption(
+        "Red words push the prediction toward the target class, blue words away from it. "
+        "Values are SHAP attributions: changes in the model's probability."
+    )
     return app_state.active_model_id()
 
 

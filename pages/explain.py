@@ -33,7 +33,7 @@ def current(key: str, model_id: str, text: str):
     return item if item is not None and item.text == text and item.model_id == model_id else None
 
 
-model_id = app_state.active_model_id()
+model_id = ui.model_picker()
 classifier = app_state.load_model(model_id)
 
 st.title("Why did the model decide that?")

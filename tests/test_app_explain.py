@@ -1,0 +1,92 @@
+"""AppTest for the Explain page: type, classify, explain, switch target, change k, tabs and downloads."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+TIMEOUT = 240
+
+
+@pytest.fixture
+def app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    return next(b for b in at.button if b.label == label)
+
+
+def html_blocks(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html")]
+
+
+def test_explain_flow(app):
+    at = app
+    at.text_area(key="explain_text").set_value("The acting was wonderful but the plot was dull.")
+    button(at, "Classify").click()
+    at.run()
+    assert not at.exception
+    assert at.metric[0].value in ("POSITIVE", "NEGATIVE")
+
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    target = at.selectbox(key="explain_target")
+    assert target.value == at.metric[0].value  # defaults to the predicted class
+    summary = [m.value for m in at.markdown if "mainly from" in m.value or "no word pushing" in m.value]
+    assert summary and summary[0].startswith(f"**{target.value} ")
+    blocks = html_blocks(at)
+    assert any('class="tl-legend"' in b and "change in the probability" in b for b in blocks)
+    highlight = next(b for b in blocks if 'class="tl-highlight"' in b)
+    assert highlight.count('class="tl-word"') == 10  # 9 words and the full stop
+
+    # Switching the target re-colours from the stored explanation: values flip sign for two classes.
+    other = next(label for label in target.options if label != target.value)
+    target.set_value(other)
+    at.run()
+    assert not at.exception
+    flipped = next(b for b in html_blocks(at) if 'class="tl-highlight"' in b)
+    assert flipped != highlight
+    assert f"toward {other}" in flipped or f"against {other}" in flipped
+
+    at.slider(key="explain_k").set_value(3)
+    at.run()
+    assert not at.exception
+    assert [t.label for t in at.tabs] == ["Highlighted text", "Bar chart"]
+    downloads = at.get("download_button")
+    assert len(downloads) == 4
+
+
+def test_empty_text_is_a_message_not_a_model_call(app):
+    at = app
+    at.text_area(key="explain_text").set_value("   ")
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception
+    assert any("empty" in w.value for w in at.warning)
+    assert not html_blocks(at)
+
+
+def test_example_button_fills_the_text(app):
+    at = app
+    button(at, "Pan").click()
+    at.run()
+    assert at.text_area(key="explain_text").value.startswith("A dull, tedious mess.")
+
+
+def test_unknown_model_keeps_previous(app):
+    at = app
+    at.sidebar.radio(key="model_choice").set_value("Hub id or local folder")
+    at.run()
+    at.text_input(key="model_wanted").set_value("no-such-org/no-such-model")
+    next(b for b in at.button if b.label == "Load model").click()
+    at.run()
+    assert not at.exception
+    assert any("was not found" in e.value and "previous model" in e.value for e in at.sidebar.error)
+    assert any("bundled model" in c.value for c in at.sidebar.caption)
