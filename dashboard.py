@@ -11,9 +11,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 st.set_page_config(page_title="textlens", page_icon="🔎", layout="wide")
 
 PAGES = [
-    st.Page("pages/explain.py", title="Explain", icon="🔎", default=True),
-    st.Page("pages/compare.py", title="Compare", icon="↔️"),
+    st.Page("app_pages/explain.py", title="Explain", icon="🔎", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon="↔️"),
 ]
 
-# Each page draws the shared sidebar (model picker) itself: AppTest reruns a page's file directly.
+# The page files live in app_pages/, not pages/: a pages/ folder beside the entry switches Streamlit
+# into legacy multipage mode until st.navigation first runs, which breaks deep links such as /compare
+# on a fresh server. Each page draws the shared sidebar (model picker) itself, so a page rerun on its
+# own (as AppTest does) still has it.
 st.navigation(PAGES).run()

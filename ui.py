@@ -65,18 +65,24 @@ def load_model_into_session(model_id: str) -> bool:
     return True
 
 
-def progress_drawer(label: str):
+def progress_drawer(label: str, seconds_per_row: float):
     """A progress bar and a callback that redraws it from an :class:`app_state.Progress`."""
     bar = st.progress(0.0, text=label)
+    return bar, progress_callback(bar, label, seconds_per_row)
 
-    def draw(state: app_state.Progress, seconds_per_row: float = 0.003) -> None:
+
+def progress_callback(bar, label: str, seconds_per_row: float, item: int = 0, items: int = 1):
+    """A callback drawing item ``item`` of ``items`` on ``bar``: the bar covers all items, the text this one.
+
+    ``seconds_per_row`` (the model's measured speed) gives the time estimate before the first batch ends.
+    """
+
+    def draw(state: app_state.Progress) -> None:
+        overall = (item + state.fraction()) / max(items, 1)
         if state.waiting:
-            bar.progress(0.0, text=f"{label} — waiting: another explanation is running on this server…")
+            bar.progress(overall, text=f"{label} — waiting: another explanation is running on this server…")
             return
         eta = state.eta_seconds(seconds_per_row)
-        bar.progress(
-            state.fraction(),
-            text=f"{label} — {state.done:,} of {state.total:,} model calls, about {eta:.0f} s left",
-        )
+        bar.progress(overall, text=f"{label} — {state.done:,} of {state.total:,} model calls, about {eta:.0f} s left")
 
-    return bar, draw
+    return draw

@@ -7,6 +7,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
+from textlens.corpus import word_values
 from textlens.summary import signed, top_words
 from textlens.types import Explanation, Prediction
 
@@ -83,16 +84,12 @@ def words_by_texts(
 ) -> tuple[list[str], list[list[float | None]]]:
     """Rows (the words with the largest total |value| across texts) by columns (texts), for a heatmap.
 
-    A cell is the word's summed value in that text (repeats added), or None where it does not occur.
+    A cell is the word's summed value in that text (repeats added, case folded), or None where it
+    does not occur. Punctuation is left out, as in :func:`textlens.corpus.word_statistics`.
     """
+    per_text = [word_values(e, target) for e in explanations]
     totals: dict[str, float] = {}
-    per_text: list[dict[str, float]] = []
-    for e in explanations:
-        cells: dict[str, float] = {}
-        for w in e.for_label(target):
-            key = w.word.lower()
-            cells[key] = cells.get(key, 0.0) + w.value
-        per_text.append(cells)
+    for cells in per_text:
         for key, value in cells.items():
             totals[key] = totals.get(key, 0.0) + abs(value)
     words = sorted(totals, key=lambda key: -totals[key])[:top_n]

@@ -64,3 +64,9 @@ def sst2_dev() -> Path:
     if not path.is_file():
         pytest.skip(f"SST-2 data not found at {path} (it exists beside the repo in CI, not on users' machines)")
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_sentiment_dir(tmp_path_factory) -> Path:
+    """A random two-label model with the bundled model's label names, for two-model comparisons."""
+    return make_tiny_model(tmp_path_factory.mktemp("tiny2"), labels=("NEGATIVE", "POSITIVE"), seed=1)

@@ -5,25 +5,13 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from .apptest_helpers import button, html_blocks, start_app
 from .conftest import ROOT
-
-TIMEOUT = 240
 
 
 @pytest.fixture
 def app() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def button(at: AppTest, label: str):
-    return next(b for b in at.button if b.label == label)
-
-
-def html_blocks(at: AppTest) -> list[str]:
-    return [h.proto.body for h in at.get("html")]
+    return start_app(ROOT / "dashboard.py")
 
 
 def test_explain_flow(app):

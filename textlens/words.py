@@ -23,6 +23,14 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in WORD_PATTERN.finditer(text)]
 
 
+_HAS_LETTER_OR_DIGIT = regex.compile(r"[\p{L}\p{N}]")
+
+
+def is_wordlike(word: str) -> bool:
+    """True when ``word`` has a letter or digit (not just punctuation or symbols)."""
+    return bool(_HAS_LETTER_OR_DIGIT.search(word))
+
+
 class WordSegmenter:
     """A tokenizer for ``shap.maskers.Text`` whose tokens are the words of :func:`word_spans`.
 

@@ -74,11 +74,9 @@ elif classify_clicked:
     except TextlensError as exc:
         st.error(str(exc))
 elif explain_clicked:
-    bar, draw = ui.progress_drawer("Explaining")
+    bar, draw = ui.progress_drawer("Explaining", classifier.seconds_per_row)
     try:
-        result = app_state.explanation(
-            model_id, text, max_evals=budget, on_progress=lambda s: draw(s, classifier.seconds_per_row)
-        )
+        result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
     except TextlensError as exc:
         st.error(str(exc))
     else:

@@ -1,0 +1,236 @@
+"""Compare page: several inputs through one model, or the same inputs through two models, side by side."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import app_state
+import ui
+from components.charts import heatmap_figure, top_words_figure
+from components.compare import (
+    CompareRow,
+    all_explanations,
+    changes_html,
+    comparison_report,
+    probability_change,
+    row_header_html,
+    shared_scale,
+)
+from components.highlight import highlight_html, legend_html
+from components.report import words_csv
+from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
+from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
+from textlens.inputs import MAX_INPUTS, limit_inputs, read_table, split_lines
+from textlens.summary import signed
+
+MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
+SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"
+NO_LABEL = "(no label column)"
+EXAMPLE_TEXTS = "\n".join(
+    [
+        "The acting was wonderful but the plot was dull.",
+        "A warm, funny and beautifully shot film.",
+        "Two hours of my life I will never get back.",
+    ]
+)
+RESULT_KEY = "compare_result"
+
+
+def read_inputs(source: str) -> tuple[list[str], list[str | None]] | None:
+    """The texts (and true labels, if any) the user gave; None when there is nothing usable yet."""
+    if source == SOURCE_TYPE:
+        st.session_state.setdefault("compare_texts", EXAMPLE_TEXTS)
+        texts = split_lines(st.text_area("Texts, one per line", key="compare_texts", height=160))
+        return texts, [None] * len(texts)
+    upload = st.file_uploader("File with texts", type=["csv", "tsv", "txt"], key="compare_file")
+    if upload is None:
+        return None
+    try:
+        table = read_table(upload.getvalue(), upload.name)
+    except TextlensError as exc:
+        st.error(str(exc))
+        return None
+    if table.encoding not in ("utf-8-sig",):
+        st.info(f"{upload.name} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
+    left, right = st.columns(2)
+    text_column = left.selectbox("Text column", table.columns, key="compare_text_column")
+    label_column = right.selectbox("True label column (optional)", [NO_LABEL, *table.columns], key="compare_label")
+    texts = table.column(text_column)
+    truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
+    kept = [(t.strip(), y) for t, y in zip(texts, truths) if t.strip()]
+    st.caption(f"{len(table.rows):,} rows read, {len(kept):,} with text.")
+    return [t for t, _ in kept], [y for _, y in kept]
+
+
+def load_second_model() -> str | None:
+    """Model B's id once it loads, else None (with the reason shown)."""
+    wanted = st.text_input(
+        "Model B: hub id, local folder, or 'default' for the bundled model",
+        key="compare_model_b",
+        placeholder="/path/to/another/model",
+    ).strip()
+    if not wanted:
+        return None
+    try:
+        with st.spinner(f"Loading {wanted}…"):
+            app_state.load_model(wanted)
+    except ModelLoadError as exc:
+        st.error(str(exc))
+        return None
+    return wanted
+
+
+def model_display(model_id: str) -> str:
+    return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
+
+
+def run_comparison(model_ids: list[str], texts: list[str], truths: list[str | None], budget) -> list[CompareRow]:
+    """Explain every text with every model, one cached explanation each, with progress across inputs."""
+    bar = st.progress(0.0, text="Comparing")
+    per_model = []
+    total = len(texts) * len(model_ids)
+    for m, model_id in enumerate(model_ids):
+        speed = app_state.load_model(model_id).seconds_per_row
+        suffix = f" (model {model_display(model_id)})" if len(model_ids) > 1 else ""
+        results = []
+        for i, text in enumerate(texts):
+            step = m * len(texts) + i
+            draw = ui.progress_callback(bar, f"Input {step + 1} of {total}{suffix}", speed, step, total)
+            results.append(app_state.explanation(model_id, text, max_evals=budget, on_progress=draw))
+        per_model.append(results)
+    bar.empty()
+    b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
+    return [
+        CompareRow(f"#{i + 1}", a, b, truth) for i, (a, b, truth) in enumerate(zip(per_model[0], b_results, truths))
+    ]
+
+
+model_a = ui.model_picker()
+st.title("Compare side by side")
+st.caption(
+    "Put several inputs next to each other (why is this one positive and that one not?), or run the same inputs "
+    "through two models (what changed?). All rows share one colour scale, so intensities compare across rows."
+)
+
+mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key="compare_mode")
+model_b = None
+if mode == MODE_TWO:
+    st.write(f"Model A: **{model_display(model_a)}** (the sidebar's model)")
+    model_b = load_second_model()
+
+source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key="compare_source")
+given = read_inputs(source)
+texts, truths = given if given else ([], [])
+texts_cut, too_many = limit_inputs(texts)
+if too_many:
+    st.warning(too_many)
+truths = truths[: len(texts_cut)]
+
+with st.expander("Advanced"):
+    budget = st.select_slider(
+        "Evaluation budget per input (max_evals)",
+        options=["auto", 100, 200, 500, 1000, 2000],
+        value="auto",
+        key="compare_budget",
+        help="'auto' computes exact values; see the Explain page for what the budget does.",
+    )
+
+model_ids = [model_a] + ([model_b] if model_b else [])
+labels_message = None
+if model_b:
+    labels_a = app_state.load_model(model_a).labels
+    labels_b = app_state.load_model(model_b).labels
+    common_labels, labels_message = shared_labels(labels_a, labels_b)
+    if labels_message:
+        (st.warning if common_labels else st.error)(labels_message)
+else:
+    common_labels = list(app_state.load_model(model_a).labels)
+
+ready = bool(texts_cut) and (mode == MODE_ONE or (model_b is not None and common_labels))
+run_key = (tuple(model_ids), tuple(texts_cut), tuple(truths), str(budget))
+if st.button(f"Compare {len(texts_cut)} input{'s' if len(texts_cut) != 1 else ''}", type="primary", disabled=not ready):
+    try:
+        rows = run_comparison(model_ids, texts_cut, truths, budget)
+    except TextlensError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state[RESULT_KEY] = (run_key, rows)
+        st.session_state["compare_target"] = default_target(common_labels)
+
+stored = st.session_state.get(RESULT_KEY)
+rows: list[CompareRow] = stored[1] if stored and stored[0] == run_key else []
+if stored and not rows and texts_cut:
+    st.info("The inputs or models changed since the last run: click **Compare** to update the rows.")
+
+if rows:
+    if st.session_state.get("compare_target") not in common_labels:
+        st.session_state["compare_target"] = default_target(common_labels)
+    left, right = st.columns([2, 1])
+    target = left.selectbox("Target class", common_labels, key="compare_target")
+    per_row = right.toggle("Scale each row on its own", key="compare_per_row", help="Off: one scale for all rows.")
+    explanations = all_explanations(rows)
+    scale = shared_scale(explanations, target)
+    st.html(legend_html(rows[0].a, target, scale=None if per_row else scale))
+    if per_row:
+        st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
+
+    names = [r.name for r in rows]
+    for row in rows:
+        with st.container(border=True):
+            if row.b is None:
+                st.html(row_header_html(row, row.a, target))
+                st.html(highlight_html(row.a, target, scale=None if per_row else scale))
+            else:
+                for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
+                    st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
+                    st.html(highlight_html(e, target, scale=None if per_row else scale))
+                st.markdown(f"Change in P({target}) from A to B: **{signed(probability_change(row, target), 3)}**")
+                st.html(changes_html(word_changes(row.a, row.b, target)))
+
+    st.subheader("Strongest words across inputs")
+    st.plotly_chart(heatmap_figure([r.a for r in rows], target, names), width="stretch", key="compare_heatmap")
+    focus = st.selectbox("See one input full size", names, key="compare_focus")
+    focused = rows[names.index(focus)]
+    with st.container(border=True):
+        st.html(highlight_html(focused.a, target))
+        st.plotly_chart(top_words_figure(focused.a, target, 10), width="stretch", key="compare_focus_chart")
+
+    st.subheader("Across the whole set")
+    stats = word_statistics([r.a for r in rows], target)
+    table = pd.DataFrame(
+        [{"word": s.word, "mean value": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats]
+    )
+    st.caption(f"Mean attribution toward {target} over the inputs each word occurs in. Click a header to sort.")
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * len(table)),
+        column_config={"mean value": st.column_config.NumberColumn(format="%+.4f")},
+    )
+
+    names_for_report = (model_display(model_a), model_display(model_b) if model_b else None)
+    left, right = st.columns(2)
+    left.download_button(
+        "Comparison report (HTML)",
+        lambda: comparison_report(rows, target, per_row_scale=per_row, model_names=names_for_report),
+        "comparison.html",
+        "text/html",
+        on_click="ignore",
+    )
+    right.download_button(
+        "Words per input (CSV)",
+        lambda: words_csv(
+            explanations,
+            [f"{r.name}" + ("" if r.b is None else " A") for r in rows]
+            + [f"{r.name} B" for r in rows if r.b is not None],
+        ),
+        "comparison.csv",
+        "text/csv",
+        on_click="ignore",
+    )
+elif not texts_cut and given is not None:
+    st.info("Add at least one text.")
+elif mode == MODE_TWO and model_b is None:
+    st.info(f"Give model B to compare; up to {MAX_INPUTS} inputs per run.")

@@ -1,5 +1,0 @@
-"""Compare page: several inputs, or two models, side by side."""
-
-import streamlit as st
-
-st.title("Compare")

@@ -1,0 +1,31 @@
+"""Helpers for the AppTest suites."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+# Loading a model and a first SHAP call take seconds; AppTest's default 3 s is too short.
+TIMEOUT = 300
+
+
+def start_app(script: Path, page: str | None = None) -> AppTest:
+    """Run the dashboard (optionally switched to ``page``) once, with no exception."""
+    at = AppTest.from_file(str(script), default_timeout=TIMEOUT)
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str):
+    """The button with this label (labels are unique on our pages)."""
+    return next(b for b in at.button if b.label == label)
+
+
+def html_blocks(at: AppTest) -> list[str]:
+    """Bodies of every st.html element on the page."""
+    return [h.proto.body for h in at.get("html")]

@@ -1,0 +1,104 @@
+"""AppTest for the Compare page: several texts, an uploaded CSV with labels, and two models."""
+
+from __future__ import annotations
+
+import pytest
+
+from .apptest_helpers import button, html_blocks, start_app
+from .conftest import ROOT
+
+PAGE = "app_pages/compare.py"
+
+
+@pytest.fixture
+def app():
+    return start_app(ROOT / "dashboard.py", PAGE)
+
+
+def rows(at) -> list[str]:
+    return [b for b in html_blocks(at) if 'class="tl-row-head"' in b]
+
+
+def test_three_texts_one_model(app):
+    at = app
+    at.text_area(key="compare_texts").set_value("Great film.\nTerrible film.\nA film.")
+    at.run()
+    button(at, "Compare 3 inputs").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(rows(at)) == 3
+    assert at.selectbox(key="compare_target").value == "POSITIVE"
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2  # heatmap and the full-size input's bars
+    assert len(at.dataframe) == 1
+    assert len(at.get("download_button")) == 2
+    # Per-row scaling toggles the colours but keeps the rows.
+    at.toggle(key="compare_per_row").set_value(True)
+    at.run()
+    assert not at.exception and len(rows(at)) == 3
+    # Editing the inputs hides the old rows instead of showing stale ones.
+    at.text_area(key="compare_texts").set_value("Great film.\nTerrible film.")
+    at.run()
+    assert not rows(at)
+    assert any("changed since the last run" in i.value for i in at.info)
+
+
+def test_uploaded_csv_with_label_column(app):
+    at = app
+    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
+    at.run()
+    data = b"review,truth\nI loved every minute of it.,POSITIVE\nA boring waste of time.,POSITIVE\n"
+    at.file_uploader(key="compare_file").set_value(("reviews.csv", data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    at.selectbox(key="compare_label").set_value("truth")
+    at.run()
+    button(at, "Compare 2 inputs").click()
+    at.run()
+    assert not at.exception, at.exception
+    heads = rows(at)
+    assert len(heads) == 2
+    assert "✓ correct" in heads[0] and "✗ wrong" in heads[1]
+
+
+def test_malformed_upload_is_a_message(app):
+    at = app
+    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
+    at.run()
+    at.file_uploader(key="compare_file").set_value(("x.csv", b"\x00\x01binary", "text/csv"))
+    at.run()
+    assert not at.exception
+    assert any("binary" in e.value for e in at.error)
+
+
+def test_two_models(app, tiny_sentiment_dir):
+    at = app
+    at.radio(key="compare_mode").set_value("Two models, same inputs")
+    at.run()
+    at.text_input(key="compare_model_b").set_value(str(tiny_sentiment_dir))
+    at.run()
+    assert not at.exception, at.exception
+    button(at, "Compare 3 inputs").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(rows(at)) == 6  # each input under model A and model B
+    assert sum('class="tl-changes"' in b for b in html_blocks(at)) == 3
+    assert any("Change in P(POSITIVE)" in m.value for m in at.markdown)
+
+
+def test_two_models_with_different_labels(app, tiny_model_dir):
+    at = app
+    at.radio(key="compare_mode").set_value("Two models, same inputs")
+    at.run()
+    at.text_input(key="compare_model_b").set_value(str(tiny_model_dir))
+    at.run()
+    assert not at.exception
+    assert any("labels differ" in e.value for e in at.error)
+
+
+def test_more_than_fifty_inputs_are_capped(app):
+    at = app
+    at.text_area(key="compare_texts").set_value("\n".join(f"text {i}" for i in range(60)))
+    at.run()
+    assert any("at most 50" in w.value for w in at.warning)
+    assert any(b.label == "Compare 50 inputs" for b in at.button)

@@ -1,0 +1,168 @@
+"""Components: escaped HTML with the right colours, tooltips, legend and whitespace; figures; comparisons."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from components.charts import heatmap_figure, probability_figure, top_words_figure, words_by_texts
+from components.compare import CompareRow, changes_html, comparison_report, shared_scale
+from components.highlight import highlight_html, legend_html
+from components.palette import AGAINST_RGB, TOWARD_RGB
+from components.report import explanation_report, words_csv
+from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
+from textlens.summary import summarize
+from textlens.types import Explanation, Span
+
+
+def make(text: str, values: list[float], labels=("NEGATIVE", "POSITIVE"), base=0.5, model="m") -> Explanation:
+    """A hand-made two-label explanation: POSITIVE values as given, NEGATIVE their negation."""
+    import textlens.words as tw
+
+    spans = tw.word_spans(text)
+    assert len(spans) == len(values)
+    words = tuple(Span(text[a:b], a, b, (-v, v)) for (a, b), v in zip(spans, values))
+    pos = base + sum(values)
+    return Explanation(
+        text=text,
+        model_id=model,
+        labels=labels,
+        scores=(1 - pos, pos),
+        base_values=(1 - base, base),
+        words=words,
+        features=words,
+        leaves="words",
+        max_evals=10,
+        evals=10,
+        evals_needed=10,
+        unsettled=0.0,
+    )
+
+
+def word_styles(html: str) -> list[tuple[str, str, str]]:
+    return re.findall(r'<span class="tl-word"[^>]*style="([^"]*)"[^>]*title="([^"]*)">([^<]*)</span>', html)
+
+
+def test_highlight_colours_sign_and_intensity():
+    e = make("great but slow", [0.4, -0.1, -0.2])
+    styles = word_styles(highlight_html(e, "POSITIVE"))
+    (g_style, g_tip, g_word), (_, _, b_word), (s_style, _, s_word) = styles
+    assert (g_word, b_word, s_word) == ("great", "but", "slow")
+    assert f"rgba({TOWARD_RGB[0]}, {TOWARD_RGB[1]}, {TOWARD_RGB[2]}, 0.85)" in g_style  # max |value| -> full
+    assert f"rgba({AGAINST_RGB[0]}, {AGAINST_RGB[1]}, {AGAINST_RGB[2]}, 0.425)" in s_style  # half of max
+    assert "+0.4000" in g_tip and "toward POSITIVE" in g_tip
+    # Target NEGATIVE flips every colour.
+    flipped = word_styles(highlight_html(e, "NEGATIVE"))
+    assert f"rgba({AGAINST_RGB[0]}" in flipped[0][0]
+
+
+def test_highlight_escapes_and_keeps_whitespace():
+    text = "<script>alert(1)</script>\n\n  ok\t&amp;"
+    import textlens.words as tw
+
+    e = make(text, [0.01] * len(tw.word_spans(text)))
+    html = highlight_html(e, "POSITIVE")
+    assert "<script" not in html and "</script" not in html
+    assert html.count(">&lt;</span>") == 2 and html.count(">&gt;</span>") == 2
+    assert "&amp;" in html and "amp" in html
+    assert "\n\n  " in html and "\t" in html
+    assert "white-space: pre-wrap" in html
+
+
+def test_highlight_marks_truncation():
+    base = make("one two", [0.1, 0.2])
+    cut = Explanation(**{**base.__dict__, "text": "one two three four", "truncated": True, "read_until": 7})
+    html = highlight_html(cut, "POSITIVE")
+    assert "stopped reading here" in html
+    assert html.index("stopped reading") < html.index("three")
+
+
+def test_shared_scale_makes_rows_comparable():
+    strong, weak = make("superb", [0.8]), make("fine", [0.2])
+    scale = shared_scale([strong, weak], "POSITIVE")
+    assert scale == pytest.approx(0.8)
+    weak_shared = word_styles(highlight_html(weak, "POSITIVE", scale=scale))[0][0]
+    weak_own = word_styles(highlight_html(weak, "POSITIVE"))[0][0]
+    assert "0.212)" in weak_shared and "0.85)" in weak_own
+
+
+def test_legend_states_target_units_base_and_output():
+    e = make("great but slow", [0.4, -0.1, -0.2], base=0.3)
+    legend = legend_html(e, "POSITIVE")
+    assert "POSITIVE" in legend and "change in the probability" in legend
+    assert "0.300" in legend and "0.400" in legend  # base and base + sum
+    assert "exact" in legend
+
+
+def test_summary_line():
+    e = make("wonderful and loved but slow", [0.31, 0.0, 0.22, -0.01, -0.08], base=0.53)
+    assert (
+        summarize(e, "POSITIVE")
+        == 'POSITIVE 0.97, mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)'
+    )
+
+
+def test_top_words_figure_order_signs_and_k():
+    e = make("a b c d e f", [0.5, -0.4, 0.3, -0.2, 0.1, -0.05])
+    fig = top_words_figure(e, "POSITIVE", k=2)
+    values = list(fig.data[0].x)
+    assert values == [0.5, 0.3, -0.2, -0.4]
+    assert list(fig.data[0].y) == ["a · #1", "c · #3", "d · #4", "b · #2"]
+
+
+def test_repeated_words_are_told_apart_in_chart():
+    e = make("good good", [0.3, 0.1])
+    assert list(top_words_figure(e, "POSITIVE", 5).data[0].y) == ["good · #1", "good · #2"]
+
+
+def test_probability_figure_predicted_first():
+    e = make("meh", [-0.3])
+    fig = probability_figure(e.prediction())
+    assert fig.data[0].y[0] == "▶ NEGATIVE"
+
+
+def test_heatmap_rows_words_columns_inputs():
+    rows = [make("great film", [0.5, 0.1]), make("bad film, great cast", [-0.6, 0.05, 0.0, 0.2, 0.1])]
+    words, grid = words_by_texts(rows, "POSITIVE", top_n=10)
+    assert words[0] in ("great", "bad") and "," not in words
+    assert grid[words.index("great")] == [pytest.approx(0.5), pytest.approx(0.2)]
+    assert grid[words.index("bad")] == [None, pytest.approx(-0.6)]
+    fig = heatmap_figure(rows, "POSITIVE", ["#1", "#2"])
+    assert list(fig.data[0].x) == ["#1", "#2"] and fig.data[0].zmid == 0
+
+
+def test_mode_b_diff_finds_sign_flips():
+    a = make("plot was fine", [0.2, 0.0, 0.3])
+    b = make("plot was fine", [-0.1, 0.05, 0.31])
+    changes = word_changes(a, b, "POSITIVE")
+    assert changes[0].word == "plot" and changes[0].sign_flip
+    assert not any(c.sign_flip for c in changes[1:])
+    html = changes_html(changes)
+    assert "Changed sign" in html and "plot" in html
+
+
+def test_word_statistics_mean_and_counts():
+    rows = [make("great great film", [0.2, 0.2, 0.0]), make("Great ending", [0.1, 0.0])]
+    stats = {s.word.lower(): s for s in word_statistics(rows, "POSITIVE")}
+    assert stats["great"].inputs == 2 and stats["great"].occurrences == 3
+    assert stats["great"].mean == pytest.approx((0.4 + 0.1) / 2)
+
+
+def test_label_matching():
+    assert shared_labels(["NEG", "POS"], ["POS", "NEG"]) == (["NEG", "POS"], None)
+    common, message = shared_labels(["NEG", "POS"], ["a", "b", "POS"])
+    assert common == ["POS"] and "differ" in message
+    assert default_target(["NEGATIVE", "POSITIVE"]) == "POSITIVE"
+    assert default_target(["x", "y", "z"]) == "x"
+
+
+def test_reports_are_self_contained_and_escaped():
+    e = make("<img src=x onerror=alert(1)> nice", [0.0] * 12 + [0.3])
+    for doc in (explanation_report(e, "POSITIVE"), comparison_report([CompareRow("#1", e)], "POSITIVE")):
+        assert doc.startswith("<!DOCTYPE html>")
+        assert "<img" not in doc and "onerror" in doc and ">&lt;</span>" in doc
+        assert "<script" not in doc and "http" not in doc.replace("http-equiv", "")
+        assert "pushes toward" in doc
+    csv_text = words_csv([e])
+    assert csv_text.splitlines()[0] == "input,model,word_index,word,start,end,value_NEGATIVE,value_POSITIVE"

@@ -1,0 +1,114 @@
+"""Statistics over many explanations: words across a set of inputs, and what changed between two models."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .types import Explanation
+from .words import is_wordlike
+
+
+@dataclass(frozen=True)
+class WordStat:
+    """A word's attribution across a set of inputs (case-folded; repeats within an input summed)."""
+
+    word: str
+    mean: float  # mean over the inputs it occurs in
+    total: float
+    inputs: int  # how many inputs it occurs in
+    occurrences: int
+
+
+def word_values(explanation: Explanation, target: str | int | None) -> dict[str, float]:
+    """Each case-folded word's summed value toward ``target`` in one text (punctuation left out)."""
+    values: dict[str, float] = {}
+    for w in explanation.for_label(target):
+        if is_wordlike(w.word):
+            key = w.word.casefold()
+            values[key] = values.get(key, 0.0) + w.value
+    return values
+
+
+def word_statistics(explanations: Sequence[Explanation], target: str | int | None) -> list[WordStat]:
+    """Every word's mean attribution toward ``target`` over the inputs it occurs in, strongest first.
+
+    Words are case-folded and punctuation is left out: the set-level view is about words.
+    """
+    sums: dict[str, float] = {}
+    inputs: dict[str, int] = {}
+    occurrences: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for e in explanations:
+        for w in e.for_label(target):
+            key = w.word.casefold()
+            if is_wordlike(w.word):
+                shown.setdefault(key, w.word)
+                occurrences[key] = occurrences.get(key, 0) + 1
+        for key, value in word_values(e, target).items():
+            sums[key] = sums.get(key, 0.0) + value
+            inputs[key] = inputs.get(key, 0) + 1
+    stats = [WordStat(shown[k], sums[k] / inputs[k], sums[k], inputs[k], occurrences[k]) for k in sums]
+    return sorted(stats, key=lambda s: -abs(s.mean))
+
+
+@dataclass(frozen=True)
+class WordChange:
+    """One word of one input, explained by two models."""
+
+    word: str
+    start: int
+    end: int
+    index: int
+    value_a: float
+    value_b: float
+
+    @property
+    def delta(self) -> float:
+        """Model B's value minus model A's."""
+        return self.value_b - self.value_a
+
+    @property
+    def sign_flip(self) -> bool:
+        """True when the two models push in opposite directions with this word."""
+        return self.value_a * self.value_b < 0
+
+
+def word_changes(a: Explanation, b: Explanation, target: str) -> list[WordChange]:
+    """The words of one text under two models, aligned by span, biggest change first.
+
+    Labels are matched by name, so ``target`` must be a label both models have.
+    """
+    values_b = {(w.start, w.end): w.value for w in b.for_label(target)}
+    changes = [
+        WordChange(w.word, w.start, w.end, w.index, w.value, values_b.get((w.start, w.end), 0.0))
+        for w in a.for_label(target)
+    ]
+    return sorted(changes, key=lambda c: (-c.sign_flip, -abs(c.delta)))
+
+
+def shared_labels(a: Sequence[str], b: Sequence[str]) -> tuple[list[str], str | None]:
+    """Labels both models have (in A's order), and a message when their label sets differ."""
+    common = [label for label in a if label in set(b)]
+    if set(a) == set(b):
+        return common, None
+    only_a = [x for x in a if x not in set(b)]
+    only_b = [x for x in b if x not in set(a)]
+    message = (
+        f"The two models' labels differ (only in A: {', '.join(only_a) or '—'}; only in B: {', '.join(only_b) or '—'})."
+    )
+    if common:
+        message += f" Comparing on the labels they share: {', '.join(common)}."
+    else:
+        message += " They share no label, so their explanations cannot be compared."
+    return common, message
+
+
+def default_target(labels: Sequence[str]) -> str:
+    """The class rows are compared on: for two classes the positive one, else the first."""
+    if len(labels) == 2:
+        for label in labels:
+            if label.strip().lower() in {"positive", "pos", "label_1", "1", "yes", "true"}:
+                return label
+        return labels[1]
+    return labels[0]

@@ -1,0 +1,88 @@
+"""Reading uploaded CSV/TSV/TXT files into texts, with messages a user can act on for every bad file."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from .errors import InputFileError
+
+MAX_INPUTS = 50
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows of strings under unique column names, and how the file was read."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str
+
+    def column(self, name: str) -> list[str]:
+        """The cells of one column, in row order."""
+        try:
+            i = self.columns.index(name)
+        except ValueError as exc:
+            raise InputFileError(f"No column named {name!r}; the file has: {', '.join(self.columns)}.") from exc
+        return [row[i] for row in self.rows]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text of ``data`` and the encoding used: UTF-8 (with or without BOM), else Windows-1252/Latin-1."""
+    if b"\x00" in data[:8192]:
+        raise InputFileError("This file looks binary (it has NUL bytes), not a CSV, TSV or text file.")
+    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise InputFileError("This file is not text in any encoding textlens knows.")  # pragma: no cover
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    """Parse an uploaded file: ``.txt`` is one text per line (column ``text``), else CSV/TSV with a header."""
+    if not data.strip():
+        raise InputFileError(f"{filename} is empty.")
+    text, encoding = decode(data)
+    if filename.lower().endswith(".txt"):
+        lines = [line for line in text.splitlines() if line.strip()]
+        return Table(("text",), tuple((line,) for line in lines), encoding)
+    delimiter = "\t" if filename.lower().endswith(".tsv") else _sniff(text)
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise InputFileError(f"{filename} is not valid CSV: {exc}.") from exc
+    records = [r for r in records if any(cell.strip() for cell in r)]
+    if not records:
+        raise InputFileError(f"{filename} has no rows.")
+    header = [cell.strip() for cell in records[0]]
+    if any(not name for name in header):
+        raise InputFileError(f"{filename}: every column needs a name in the first row (one is blank).")
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise InputFileError(f"{filename}: column names must be unique; repeated: {', '.join(duplicates)}.")
+    width = len(header)
+    rows = tuple(tuple((r + [""] * width)[:width]) for r in records[1:])
+    if not rows:
+        raise InputFileError(f"{filename} has a header but no data rows.")
+    return Table(tuple(header), rows, encoding)
+
+
+def _sniff(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=first.count) if any(d in first for d in ",;\t") else ","
+
+
+def split_lines(text: str) -> list[str]:
+    """One input per non-blank line of a text area."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def limit_inputs(texts: list[str], limit: int = MAX_INPUTS) -> tuple[list[str], str | None]:
+    """At most ``limit`` texts, and a message when some were left out."""
+    if len(texts) <= limit:
+        return texts, None
+    return texts[:limit], (
+        f"{len(texts):,} inputs given; one run compares at most {limit}, so the first {limit} are used."
+    )
