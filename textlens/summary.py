@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .types import Explanation
+from .words import is_wordlike
 
 
 def signed(value: float, digits: int = 2) -> str:
@@ -13,9 +14,14 @@ def signed(value: float, digits: int = 2) -> str:
     return text
 
 
-def top_words(explanation: Explanation, target: str | int | None, k: int) -> tuple[list, list]:
-    """The ``k`` words pushing most toward ``target`` and the ``k`` pushing most against it."""
-    words = explanation.for_label(target)
+def top_words(
+    explanation: Explanation, target: str | int | None, k: int, *, words_only: bool = False
+) -> tuple[list, list]:
+    """The ``k`` words pushing most toward ``target`` and the ``k`` pushing most against it.
+
+    ``words_only`` leaves out punctuation and symbols (for prose summaries).
+    """
+    words = [w for w in explanation.for_label(target) if not words_only or is_wordlike(w.word)]
     toward = sorted((w for w in words if w.value > 0), key=lambda w: -w.value)[:k]
     against = sorted((w for w in words if w.value < 0), key=lambda w: w.value)[:k]
     return toward, against
@@ -28,8 +34,8 @@ def summarize(explanation: Explanation, target: str | int | None = None, k: int 
     """
     i = explanation.label_index(target)
     label = explanation.labels[i]
-    toward, _ = top_words(explanation, i, k)
-    _, against = top_words(explanation, i, k_against)
+    toward, _ = top_words(explanation, i, k, words_only=True)
+    _, against = top_words(explanation, i, k_against, words_only=True)
 
     def listing(items) -> str:
         parts = [f'"{w.word}" ({signed(w.value)})' for w in items]

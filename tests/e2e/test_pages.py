@@ -1,0 +1,48 @@
+"""The Explain and Compare pages in real headless Chromium against a running server."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import screenshot
+from .helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle, word_background
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_explain_colours_words_for_positive(server, new_page, theme):
+    page = new_page(theme)
+    open_page(page, server.url)
+    type_text(page, "The acting was wonderful but the plot was dull.")
+    click(page, "Explain")
+    page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
+    choose(page, "Target class", "POSITIVE")
+    page.wait_for_selector(".tl-word[title*='toward POSITIVE'], .tl-word[title*='against POSITIVE']")
+    wait_idle(page)
+    r, g, b, alpha = word_background(page, "wonderful")
+    assert r > b and alpha > 0.1, "wonderful should be on the red side for POSITIVE"
+    r, g, b, alpha = word_background(page, "dull")
+    assert b > r and alpha > 0.1, "dull should be on the blue side for POSITIVE"
+    assert page.get_by_text("change in the probability of").count() >= 1
+    assert page.get_by_text("mainly from").count() == 1
+    screenshot(page, f"explain-{theme}")
+    assert not page.dialogs
+
+
+def test_compare_three_rows_and_heatmap(server, new_page):
+    page = new_page(height=3000)
+    open_page(page, server.url, "compare")
+    type_text(
+        page,
+        "A warm, funny and moving film.\nThe plot was dull and far too long.\nFine acting, forgettable story.",
+        label="Texts, one per line",
+    )
+    click(page, "Compare 3 inputs")
+    page.wait_for_selector(".tl-row-head", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(".tl-row-head").count() == 3
+    assert page.locator(".tl-highlight").count() == 4  # three rows and the full-size view
+    page.wait_for_selector(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm", timeout=60_000)
+    screenshot(page, "compare-light")
+    assert not page.dialogs
