@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import shap_kernels
 from .errors import EmptyTextError
 from .models import Classifier
 from .types import Explanation, Span
@@ -68,6 +69,8 @@ class _RowEvaluator:
 
 def _masker(classifier: Classifier, leaves: str):
     import shap  # imported here: shap's import costs seconds and the CLI's predict does not need it
+
+    shap_kernels.install()
 
     if leaves == "words":
         return shap.maskers.Text(WordSegmenter(classifier.mask_token))
