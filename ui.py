@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import app_state
+from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
 
 
@@ -40,11 +41,11 @@ def model_picker() -> str:
     try:
         classifier = app_state.load_model(active)
         st.sidebar.caption(
-            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else active}** · "
+            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else md(active)}** · "
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens"
         )
     except TextlensError as exc:  # the active model vanished (e.g. its folder was deleted)
-        st.sidebar.error(str(exc))
+        st.sidebar.error(md(exc))
     st.sidebar.divider()
     st.sidebar.caption(
         "Red words push the prediction toward the target class, blue words away from it. "
@@ -56,10 +57,10 @@ def model_picker() -> str:
 def load_model_into_session(model_id: str) -> bool:
     """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
     try:
-        with st.sidebar, st.spinner(f"Loading {model_id}…"):
+        with st.sidebar, st.spinner(f"Loading {md(model_id)}…"):
             app_state.load_model(model_id)
     except ModelLoadError as exc:
-        st.sidebar.error(f"{exc}\n\nStill using the previous model.")
+        st.sidebar.error(f"{md(exc)}\n\nStill using the previous model.")
         return False
     app_state.set_active_model(model_id)
     return True

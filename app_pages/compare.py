@@ -19,6 +19,7 @@ from components.compare import (
 )
 from components.highlight import highlight_html, legend_html
 from components.report import words_csv
+from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
 from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
 from textlens.inputs import MAX_INPUTS, limit_inputs, read_table, split_lines
@@ -49,10 +50,10 @@ def read_inputs(source: str) -> tuple[list[str], list[str | None]] | None:
     try:
         table = read_table(upload.getvalue(), upload.name)
     except TextlensError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
     if table.encoding not in ("utf-8-sig",):
-        st.info(f"{upload.name} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
+        st.info(f"{md(upload.name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
     left, right = st.columns(2)
     text_column = left.selectbox("Text column", table.columns, key="compare_text_column")
     label_column = right.selectbox("True label column (optional)", [NO_LABEL, *table.columns], key="compare_label")
@@ -76,7 +77,7 @@ def load_second_model() -> str | None:
         with st.spinner(f"Loading {wanted}…"):
             app_state.load_model(wanted)
     except ModelLoadError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return None
     return wanted
 
@@ -116,7 +117,7 @@ st.caption(
 mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key="compare_mode")
 model_b = None
 if mode == MODE_TWO:
-    st.write(f"Model A: **{model_display(model_a)}** (the sidebar's model)")
+    st.write(f"Model A: **{md(model_display(model_a))}** (the sidebar's model)")
     model_b = load_second_model()
 
 source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key="compare_source")
@@ -143,7 +144,7 @@ if model_b:
     labels_b = app_state.load_model(model_b).labels
     common_labels, labels_message = shared_labels(labels_a, labels_b)
     if labels_message:
-        (st.warning if common_labels else st.error)(labels_message)
+        (st.warning if common_labels else st.error)(md(labels_message))
 else:
     common_labels = list(app_state.load_model(model_a).labels)
 
@@ -153,7 +154,7 @@ if st.button(f"Compare {len(texts_cut)} input{'s' if len(texts_cut) != 1 else ''
     try:
         rows = run_comparison(model_ids, texts_cut, truths, budget)
     except TextlensError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         st.session_state[RESULT_KEY] = (run_key, rows)
         st.session_state["compare_target"] = default_target(common_labels)
@@ -185,7 +186,7 @@ if rows:
                 for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
                     st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
                     st.html(highlight_html(e, target, scale=None if per_row else scale))
-                st.markdown(f"Change in P({target}) from A to B: **{signed(probability_change(row, target), 3)}**")
+                st.markdown(f"Change in P({md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
                 st.html(changes_html(word_changes(row.a, row.b, target)))
 
     st.subheader("Strongest words across inputs")
@@ -201,7 +202,7 @@ if rows:
     table = pd.DataFrame(
         [{"word": s.word, "mean value": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats]
     )
-    st.caption(f"Mean attribution toward {target} over the inputs each word occurs in. Click a header to sort.")
+    st.caption(f"Mean attribution toward {md(target)} over the inputs each word occurs in. Click a header to sort.")
     st.dataframe(
         table,
         hide_index=True,

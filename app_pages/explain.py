@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import streamlit as st
 
 import app_state
@@ -9,6 +11,7 @@ import ui
 from components.charts import probability_figure, top_words_figure
 from components.highlight import highlight_html, legend_html
 from components.report import explanation_report, words_csv
+from components.safe_text import md
 from textlens import TextlensError
 from textlens.explain import planned_evals
 from textlens.summary import summarize
@@ -72,13 +75,13 @@ elif classify_clicked:
     try:
         st.session_state[PRED_KEY] = app_state.classify(model_id, (text,))[0]
     except TextlensError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
 elif explain_clicked:
     bar, draw = ui.progress_drawer("Explaining", classifier.seconds_per_row)
     try:
         result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
     except TextlensError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
     else:
         st.session_state[RESULT_KEY] = result
         st.session_state[PRED_KEY] = result.prediction()
@@ -107,7 +110,7 @@ if result is not None:
     target = st.selectbox(
         "Target class", labels, key=TARGET_KEY, help="Red words push toward this class, blue words away from it."
     )
-    st.markdown(f"**{summarize(result, target)}**".replace("$", "\\$"), unsafe_allow_html=False)
+    st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
     text_tab, chart_tab = st.tabs(["Highlighted text", "Bar chart"])
     with text_tab:
         st.html(legend_html(result, target))

@@ -25,7 +25,7 @@ def probability_figure(prediction: Prediction) -> go.Figure:
     """Horizontal bars of every class's probability, the predicted class on top and marked."""
     order = sorted(range(len(prediction.labels)), key=lambda i: -prediction.scores[i])
     top = order[0]
-    names = [("▶ " if i == top else "") + prediction.labels[i] for i in order]
+    names = [("▶ " if i == top else "") + escape(prediction.labels[i]) for i in order]
     scores = [prediction.scores[i] for i in order]
     fig = go.Figure(
         go.Bar(
@@ -44,7 +44,8 @@ def probability_figure(prediction: Prediction) -> go.Figure:
 
 
 def _word_label(word: str, index: int) -> str:
-    return f"{word} · #{index + 1}"
+    # Plotly renders a subset of HTML in labels; escaped, a word shows exactly as typed.
+    return f"{escape(word)} · #{index + 1}"
 
 
 def top_words_figure(explanation: Explanation, target: str | int | None = None, k: int = 10) -> go.Figure:
@@ -106,8 +107,8 @@ def heatmap_figure(
     fig = go.Figure(
         go.Heatmap(
             z=grid,
-            x=list(names),
-            y=words,
+            x=[escape(n) for n in names],
+            y=[escape(w) for w in words],
             colorscale=plotly_colorscale(),
             zmid=0,
             zmin=-zmax,
@@ -118,5 +119,5 @@ def heatmap_figure(
         )
     )
     fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", title=f"inputs (values toward {label})")
+    fig.update_xaxes(type="category", title=f"inputs (values toward {escape(label)})")
     return _layout(fig, 120 + 24 * max(len(words), 1))

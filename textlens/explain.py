@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import OrderedDict
@@ -67,6 +68,10 @@ class _RowEvaluator:
         return np.stack([self.cache[r] for r in rows])
 
 
+def _tokenizer_lock(classifier: Classifier):
+    return getattr(classifier.tokenizer, "lock", contextlib.nullcontext())
+
+
 def _masker(classifier: Classifier, leaves: str):
     import shap  # imported here: shap's import costs seconds and the CLI's predict does not need it
 
@@ -74,7 +79,9 @@ def _masker(classifier: Classifier, leaves: str):
 
     if leaves == "words":
         return shap.maskers.Text(WordSegmenter(classifier.mask_token))
-    return shap.maskers.Text(classifier.tokenizer)
+    # shap looks at the tokenizer's class (e.g. for sentencepiece), so it gets the real one; callers
+    # hold the tokenizer's lock while the masker runs.
+    return shap.maskers.Text(getattr(classifier.tokenizer, "raw", classifier.tokenizer))
 
 
 class _Engine:
@@ -133,7 +140,8 @@ def planned_evals(classifier: Classifier, text: str, max_evals: int | str = "aut
     cut = classifier.read_until(text)
     readable = text if cut is None else text[:cut]
     # A masker of its own: the engine's masker keeps per-text state and may be busy in another thread.
-    needed, budget = _plan(_masker(classifier, leaves), readable, max_evals)
+    with _tokenizer_lock(classifier):
+        needed, budget = _plan(_masker(classifier, leaves), readable, max_evals)
     return min(needed, budget)
 
 
@@ -168,7 +176,7 @@ def explain(
     started = time.perf_counter()
     if len(engine.feature_spans(readable)) < 2:
         return _explain_single(classifier, text, readable, read_until, started, leaves, max_evals, seed)
-    with classifier.lock:
+    with classifier.lock, _tokenizer_lock(classifier):
         needed, budget = _plan(engine.masker, readable, max_evals)
         evaluator = engine.evaluator
         evaluator.cache = engine.row_cache(readable)

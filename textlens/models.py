@@ -25,6 +25,33 @@ MAX_LENGTH_CAP = 512
 DEFAULT_BATCH_SIZE = 64
 
 
+class LockedTokenizer:
+    """A fast tokenizer that one thread uses at a time.
+
+    Rust tokenizers change their truncation/padding state per call, and two threads doing so at
+    once fail with "Already borrowed"; the dashboard's sessions share one tokenizer.
+    """
+
+    def __init__(self, tokenizer) -> None:
+        self.raw = tokenizer  # for code that needs the real class (hold :attr:`lock` while using it)
+        self.lock = threading.RLock()
+
+    def __call__(self, *args, **kwargs):
+        with self.lock:
+            return self.raw(*args, **kwargs)
+
+    def __getattr__(self, name: str):
+        attr = getattr(self.raw, name)
+        if callable(attr):
+
+            def locked(*args, **kwargs):
+                with self.lock:
+                    return attr(*args, **kwargs)
+
+            return locked
+        return attr
+
+
 @dataclass
 class Classifier:
     """A sequence classifier with its tokenizer; :meth:`predict` runs texts in padded batches.
@@ -52,13 +79,14 @@ class Classifier:
 
     def token_counts(self, texts: Sequence[str]) -> list[int]:
         """Number of tokens (special tokens included) each text has before truncation."""
-        enc = self.tokenizer(list(texts), add_special_tokens=True, truncation=False)
+        # verbose=False: counting tokens of a long text is the point here, not a mistake to warn about.
+        enc = self.tokenizer(list(texts), add_special_tokens=True, truncation=False, verbose=False)
         return [len(ids) for ids in enc["input_ids"]]
 
     def read_until(self, text: str) -> int | None:
         """Character offset where the model stops reading ``text``, or None when it reads all of it."""
         enc = self.tokenizer(text, truncation=True, max_length=self.max_length, return_offsets_mapping=True)
-        full = self.tokenizer(text, truncation=False, add_special_tokens=True)["input_ids"]
+        full = self.tokenizer(text, truncation=False, add_special_tokens=True, verbose=False)["input_ids"]
         if len(full) <= self.max_length:
             return None
         ends = [end for start, end in enc["offset_mapping"] if end > start]
@@ -238,7 +266,7 @@ def load_classifier(
     return Classifier(
         model_id=name,
         model=net,
-        tokenizer=tokenizer,
+        tokenizer=LockedTokenizer(tokenizer),
         labels=labels,
         max_length=_max_length(tokenizer, config),
         multi_label=getattr(config, "problem_type", None) == "multi_label_classification",
