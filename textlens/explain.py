@@ -20,9 +20,14 @@ from .words import WordSegmenter, merge_to_words, word_spans
 Progress = Callable[[int, int], None]  # (masked rows evaluated so far, rows expected in all)
 
 LEAVES = ("words", "tokens")
-# "auto" expands the partition tree fully (exact Owen values) up to this many masked rows; past it,
-# the explanation says how much attribution is still unsettled.
-AUTO_EVAL_CAP = 3000
+# "auto" expands the partition tree fully (exact Owen values) when that fits a budget of about
+# AUTO_TOKEN_BUDGET tokens run through the model (a few seconds on 2 cores): short texts come out
+# exact, long ones get at least AUTO_MIN_EVALS rows and say how much attribution is still unsettled.
+AUTO_TOKEN_BUDGET = 80_000
+AUTO_MIN_EVALS = 500
+AUTO_EVAL_CAP = 4000
+FULL_TREE_NODES_PER_BATCH = 512
+PARTIAL_NODES_PER_BATCH = 5  # shap's Text masker default
 ROW_CACHE_TEXTS = 32
 
 
@@ -126,10 +131,16 @@ def _engine(classifier: Classifier, leaves: str) -> _Engine:
         return engine
 
 
-def _plan(masker, text: str, max_evals: int | str) -> tuple[int, int]:
+def auto_budget(needed: int, n_tokens: int) -> int:
+    """The "auto" budget: a full expansion if it fits :data:`AUTO_TOKEN_BUDGET`, else a length-scaled share."""
+    affordable = max(AUTO_MIN_EVALS, min(AUTO_EVAL_CAP, AUTO_TOKEN_BUDGET // max(n_tokens, 1)))
+    return min(needed + 2, affordable)
+
+
+def _plan(masker, text: str, max_evals: int | str, n_tokens: int) -> tuple[int, int]:
     """(rows a full expansion needs, rows this call may spend) for ``text``."""
     needed = tree_evals_needed(masker.clustering(text)) + 2  # + the all-masked and the unmasked rows
-    budget = min(needed + 2, AUTO_EVAL_CAP) if max_evals == "auto" else int(max_evals)
+    budget = auto_budget(needed, n_tokens) if max_evals == "auto" else int(max_evals)
     return needed, budget
 
 
@@ -140,8 +151,9 @@ def planned_evals(classifier: Classifier, text: str, max_evals: int | str = "aut
     cut = classifier.read_until(text)
     readable = text if cut is None else text[:cut]
     # A masker of its own: the engine's masker keeps per-text state and may be busy in another thread.
+    n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
     with _tokenizer_lock(classifier):
-        needed, budget = _plan(_masker(classifier, leaves), readable, max_evals)
+        needed, budget = _plan(_masker(classifier, leaves), readable, max_evals, n_tokens)
     return min(needed, budget)
 
 
@@ -162,7 +174,7 @@ def explain(
     """Explain ``classifier``'s probabilities for ``text`` for every label.
 
     ``max_evals`` is the explainer's budget of masked rows; ``"auto"`` expands the partition tree
-    fully when that takes at most :data:`AUTO_EVAL_CAP` rows. ``leaves="words"`` masks whole words
+    fully when that fits the length-scaled budget of :func:`auto_budget`. ``leaves="words"`` masks whole words
     (the words the UI shows); ``"tokens"`` masks the model's subword tokens and sums them into words.
     Text the model does not read (beyond its maximum length) is left out and flagged.
     """
@@ -176,8 +188,9 @@ def explain(
     started = time.perf_counter()
     if len(engine.feature_spans(readable)) < 2:
         return _explain_single(classifier, text, readable, read_until, started, leaves, max_evals, seed)
+    n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
     with classifier.lock, _tokenizer_lock(classifier):
-        needed, budget = _plan(engine.masker, readable, max_evals)
+        needed, budget = _plan(engine.masker, readable, max_evals, n_tokens)
         evaluator = engine.evaluator
         evaluator.cache = engine.row_cache(readable)
         evaluator.progress, evaluator.expected, evaluator.done = progress, min(budget, needed), 0
@@ -185,7 +198,11 @@ def explain(
             progress(0, evaluator.expected)
         np.random.seed(seed)  # shap breaks priority ties with np.random: fix them for determinism
         try:
-            result = engine.explainer([readable], max_evals=max(budget, 4), batch_size=512, silent=True)
+            # A tree expanded in full gives the same values in any order, so every queued node goes
+            # into one forward batch. A partial expansion depends on the order: shap's own small
+            # batches expand the highest-priority nodes first, as the guide's recipe does.
+            nodes_per_batch = FULL_TREE_NODES_PER_BATCH if budget >= needed else PARTIAL_NODES_PER_BATCH
+            result = engine.explainer([readable], max_evals=max(budget, 4), batch_size=nodes_per_batch, silent=True)
         finally:
             evaluator.progress = None
         evals = engine.explainer.last_eval_count + 2

@@ -115,7 +115,8 @@ class Classifier:
                 max_length=self.max_length,
                 return_tensors="pt",
             )
-            logits = self.model(**enc).logits.double()
+            logits = self.model(**enc).logits
+            # float32 as a transformers pipeline computes them, so both recipes rank SHAP's nodes alike.
             probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)
             out[idx] = probs.numpy()
         if len(texts) >= 8:
