@@ -10,7 +10,16 @@ from dataclasses import dataclass
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from textlens import DEFAULT_MODEL_ID, Classifier, Explanation, Prediction, explain, load_classifier, warm_up
+from textlens import (
+    DEFAULT_MODEL_ID,
+    Classifier,
+    Explanation,
+    Prediction,
+    explain,
+    explain_many,
+    load_classifier,
+    warm_up,
+)
 
 MODEL_KEY = "textlens_model_id"
 DEFAULT_MODEL_LABEL = "Bundled sentiment model (MiniLM-L6 + LoRA, SST-2)"
@@ -43,8 +52,20 @@ def classify(model_id: str, texts: tuple[str, ...]) -> list[Prediction]:
     return load_model(model_id).classify(texts)
 
 
+class _NotCached(Exception):
+    """Raised by a probing call of :func:`_explanation`: exceptions are never cached, values are."""
+
+
 @st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
-def _explanation(model_id: str, text: str, max_evals: int | str, leaves: str, _progress=None) -> Explanation:
+def _explanation(
+    model_id: str, text: str, max_evals: int | str, leaves: str, _progress=None, _probe=False, _computed=None
+) -> Explanation:
+    # One cache entry per (model, text, settings). _probe asks "is it cached?" without computing;
+    # _computed stores a result explain_many produced together with others.
+    if _probe:
+        raise _NotCached
+    if _computed is not None:
+        return _computed
     return explain(load_model(model_id), text, max_evals=max_evals, leaves=leaves, progress=_progress)
 
 
@@ -56,6 +77,8 @@ class Progress:
     total: int = 0
     waiting: bool = False
     started: float = 0.0
+    item: int = 0  # texts finished, when several are explained together
+    items: int = 1
 
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
@@ -67,6 +90,68 @@ class Progress:
         if self.done > 0 and elapsed > 0.2:
             return left * elapsed / self.done
         return left * seconds_per_row
+
+
+def _in_worker(fn, on_progress: Callable[[Progress], None] | None, state: Progress):
+    """Run ``fn`` in a thread (with this script's context) and redraw progress until it returns."""
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # re-raised in the script thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="textlens-explain", daemon=True)
+    add_script_run_ctx(worker, get_script_run_ctx())
+    worker.start()
+    while worker.is_alive():
+        worker.join(0.15)
+        if on_progress is not None and worker.is_alive():
+            on_progress(state)
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["value"]
+
+
+def explanations(
+    model_id: str,
+    texts: list[str],
+    *,
+    max_evals: int | str = "auto",
+    leaves: str = "words",
+    on_progress: Callable[[Progress], None] | None = None,
+) -> list[Explanation]:
+    """Cached explanations of several texts; the uncached ones are computed together in shared batches.
+
+    ``Progress.item``/``items`` count texts, ``done``/``total`` model calls across all of them.
+    """
+    cached: dict[int, Explanation] = {}
+    for i, text in enumerate(texts):
+        try:
+            cached[i] = _explanation(model_id, text, max_evals, leaves, _probe=True)
+        except _NotCached:
+            pass
+    missing = [i for i in range(len(texts)) if i not in cached]
+    if missing:
+        classifier = load_model(model_id)
+        state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter(), items=len(missing))
+
+        def report(texts_done: int, _n: int, done: int, total: int) -> None:
+            if state.waiting:
+                state.waiting, state.started = False, time.perf_counter()
+            state.item, state.done, state.total = texts_done, done, total
+
+        computed = _in_worker(
+            lambda: explain_many(
+                classifier, [texts[i] for i in missing], max_evals=max_evals, leaves=leaves, progress=report
+            ),
+            on_progress,
+            state,
+        )
+        for i, result in zip(missing, computed):
+            cached[i] = _explanation(model_id, texts[i], max_evals, leaves, _computed=result)
+    return [cached[i] for i in range(len(texts))]
 
 
 def explanation(
@@ -84,29 +169,13 @@ def explanation(
     """
     classifier = load_model(model_id)
     state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter())
-    outcome: dict[str, object] = {}
 
     def report(done: int, total: int) -> None:
         if state.waiting:
             state.waiting, state.started = False, time.perf_counter()
         state.done, state.total = done, total
 
-    def work() -> None:
-        try:
-            outcome["value"] = _explanation(model_id, text, max_evals, leaves, _progress=report)
-        except BaseException as exc:  # re-raised in the script thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=work, name="textlens-explain", daemon=True)
-    add_script_run_ctx(worker, get_script_run_ctx())
-    worker.start()
-    while worker.is_alive():
-        worker.join(0.15)
-        if on_progress is not None and worker.is_alive():
-            on_progress(state)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]  # type: ignore[return-value]
+    return _in_worker(lambda: _explanation(model_id, text, max_evals, leaves, _progress=report), on_progress, state)
 
 
 def seconds_per_row(model_id: str) -> float:

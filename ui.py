@@ -72,18 +72,24 @@ def progress_drawer(label: str, seconds_per_row: float):
     return bar, progress_callback(bar, label, seconds_per_row)
 
 
-def progress_callback(bar, label: str, seconds_per_row: float, item: int = 0, items: int = 1):
-    """A callback drawing item ``item`` of ``items`` on ``bar``: the bar covers all items, the text this one.
+def progress_callback(bar, label: str, seconds_per_row: float):
+    """A callback that draws an :class:`app_state.Progress` on ``bar`` (texts done, model calls, time left).
 
     ``seconds_per_row`` (the model's measured speed) gives the time estimate before the first batch ends.
     """
 
     def draw(state: app_state.Progress) -> None:
-        overall = (item + state.fraction()) / max(items, 1)
+        overall = state.fraction()
+        if state.items > 1:
+            label_now = f"{label} ({state.item} of {state.items} done)"
+        else:
+            label_now = label
         if state.waiting:
-            bar.progress(overall, text=f"{label} — waiting: another explanation is running on this server…")
+            bar.progress(overall, text=f"{label_now} — waiting: another explanation is running on this server…")
             return
         eta = state.eta_seconds(seconds_per_row)
-        bar.progress(overall, text=f"{label} — {state.done:,} of {state.total:,} model calls, about {eta:.0f} s left")
+        bar.progress(
+            overall, text=f"{label_now} — {state.done:,} of {state.total:,} model calls, about {eta:.0f} s left"
+        )
 
     return draw

@@ -87,19 +87,15 @@ def model_display(model_id: str) -> str:
 
 
 def run_comparison(model_ids: list[str], texts: list[str], truths: list[str | None], budget) -> list[CompareRow]:
-    """Explain every text with every model, one cached explanation each, with progress across inputs."""
+    """Explain every text with every model (each explanation cached), with progress across inputs."""
     bar = st.progress(0.0, text="Comparing")
     per_model = []
-    total = len(texts) * len(model_ids)
-    for m, model_id in enumerate(model_ids):
-        speed = app_state.load_model(model_id).seconds_per_row
-        suffix = f" (model {model_display(model_id)})" if len(model_ids) > 1 else ""
-        results = []
-        for i, text in enumerate(texts):
-            step = m * len(texts) + i
-            draw = ui.progress_callback(bar, f"Input {step + 1} of {total}{suffix}", speed, step, total)
-            results.append(app_state.explanation(model_id, text, max_evals=budget, on_progress=draw))
-        per_model.append(results)
+    for model_id in model_ids:
+        suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
+        draw = ui.progress_callback(
+            bar, f"Explaining {len(texts)} inputs{suffix}", app_state.load_model(model_id).seconds_per_row
+        )
+        per_model.append(app_state.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     bar.empty()
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
     return [

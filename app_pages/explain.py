@@ -111,6 +111,19 @@ if result is not None:
         "Target class", labels, key=TARGET_KEY, help="Red words push toward this class, blue words away from it."
     )
     st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
+    if not result.converged:
+        more = min(result.max_evals * 2, result.evals_needed + 2)
+        if st.button(
+            f"Refine: spend {more:,} model calls instead of {result.max_evals:,}",
+            help="Reuses every masked copy already evaluated, so only the new ones cost time.",
+        ):
+            bar, draw = ui.progress_drawer("Refining", classifier.seconds_per_row)
+            try:
+                result = app_state.explanation(model_id, text, max_evals=more, on_progress=draw)
+            except TextlensError as exc:
+                st.error(md(exc))
+            st.session_state[RESULT_KEY] = result
+            bar.empty()
     text_tab, chart_tab = st.tabs(["Highlighted text", "Bar chart"])
     with text_tab:
         st.html(legend_html(result, target))

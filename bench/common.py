@@ -59,8 +59,13 @@ class NaiveRecipe:
         self.tokenizer = tokenizer
         self.labels = classifier.labels
         self.pipe = pipeline(
-            "text-classification", model=classifier.model, tokenizer=tokenizer, top_k=None, device="cpu",
-            truncation=True, max_length=classifier.max_length,
+            "text-classification",
+            model=classifier.model,
+            tokenizer=tokenizer,
+            top_k=None,
+            device="cpu",
+            truncation=True,
+            max_length=classifier.max_length,
         )
 
     def explain(self, text: str, max_evals: int = 500) -> tuple[np.ndarray, np.ndarray, float]:

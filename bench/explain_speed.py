@@ -140,9 +140,9 @@ def main() -> None:
     for n in (10, 50, 150, 400, 1000):
         text = words_of(source[0], n, source)
         clear_row_caches()
-        holder = {}
-        seconds, peak = peak_rss_during(lambda t=text: holder.setdefault("r", explain(classifier, t)))
-        r = holder["r"]
+        outcome: list = []
+        seconds, peak = peak_rss_during(lambda t=text, out=outcome: out.append(explain(classifier, t)))
+        r = outcome[0]
         scaling.append(
             {
                 "words": n if n < 1000 else f"{n} (cut at {classifier.max_length} tokens)",

@@ -27,9 +27,9 @@ def test_explain_flow(app):
     assert not at.exception, at.exception
     target = at.selectbox(key="explain_target")
     assert target.value == at.metric[0].value  # defaults to the predicted class
-    summary = [m.value for m in at.markdown if "mainly from" in m.value or "no word pushing" in m.value]
-    assert summary and summary[0].startswith(f"**{target.value} ")
     blocks = html_blocks(at)
+    summary = [b for b in blocks if 'class="tl-summary"' in b]
+    assert summary and f">{target.value} " in summary[0] and ("mainly from" in summary[0] or "no word" in summary[0])
     assert any('class="tl-legend"' in b and "change in the probability" in b for b in blocks)
     highlight = next(b for b in blocks if 'class="tl-highlight"' in b)
     assert highlight.count('class="tl-word"') == 10  # 9 words and the full stop
@@ -78,3 +78,24 @@ def test_unknown_model_keeps_previous(app):
     assert not at.exception
     assert any("was not found" in e.value and "previous model" in e.value for e in at.sidebar.error)
     assert any("bundled model" in c.value for c in at.sidebar.caption)
+
+
+def test_refine_spends_more_budget_on_a_partial_explanation(app):
+    at = app
+    at.text_area(key="explain_text").set_value(
+        "A long and winding review: the acting was wonderful, the music lovely, but the plot was dull and slow."
+    )
+    at.select_slider(key="explain_budget").set_value(100)
+    at.run()
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
+    assert "approximate" in legend
+    refine = next(b for b in at.button if b.label.startswith("Refine"))
+    assert "200" in refine.label
+    refine.click()
+    at.run()
+    assert not at.exception, at.exception
+    legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
+    assert "200 model calls" in legend or "of " in legend

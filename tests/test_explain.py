@@ -137,3 +137,20 @@ def test_bundled_model_long_text_truncated(default_classifier):
     result = explain(default_classifier, text, max_evals=60)
     assert result.truncated and result.read_until < len(text)
     assert_additive(result, default_classifier)
+
+
+def test_explain_many_equals_one_by_one(tiny_classifier):
+    from textlens import explain_many
+    from textlens.explain import _ENGINES
+
+    texts = [f"sentence {i}: quiet joy and loud anger, number {i}" for i in range(6)] + ["one", "a b c d e f g h"]
+    single = [explain(tiny_classifier, t) for t in texts]
+    for engine in _ENGINES.values():
+        engine.row_caches.clear()
+    seen = []
+    many = explain_many(tiny_classifier, texts, progress=lambda *a: seen.append(a))
+    assert [m.text for m in many] == texts
+    for a, b in zip(single, many):
+        np.testing.assert_allclose([w.values for w in a.words], [w.values for w in b.words], atol=1e-6)
+        assert b.converged
+    assert seen[-1][0] == len(texts) and seen[-1][2] == seen[-1][3]

@@ -55,7 +55,7 @@ def tree_evals_needed(clustering: np.ndarray) -> int:
 class _RowEvaluator:
     """The batched model function SHAP calls; remembers rows already evaluated for the current text."""
 
-    classifier: Classifier
+    predict: Callable[[list[str]], np.ndarray]
     cache: dict[str, np.ndarray] = field(default_factory=dict)
     progress: Progress | None = None
     expected: int = 0
@@ -65,7 +65,7 @@ class _RowEvaluator:
         rows = [str(r) for r in np.asarray(rows).reshape(-1)]
         missing = list(dict.fromkeys(r for r in rows if r not in self.cache))
         if missing:
-            for row, probs in zip(missing, self.classifier.predict(missing)):
+            for row, probs in zip(missing, self.predict(missing)):
                 self.cache[row] = probs
         self.done += len(rows)
         if self.progress is not None:
@@ -73,7 +73,10 @@ class _RowEvaluator:
         return np.stack([self.cache[r] for r in rows])
 
 
-def _tokenizer_lock(classifier: Classifier):
+def _tokenizer_lock(classifier: Classifier, leaves: str):
+    # Only subword leaves make shap's masker call the model's tokenizer itself.
+    if leaves != "tokens":
+        return contextlib.nullcontext()
     return getattr(classifier.tokenizer, "lock", contextlib.nullcontext())
 
 
@@ -92,13 +95,13 @@ def _masker(classifier: Classifier, leaves: str):
 class _Engine:
     """One Partition explainer per (classifier, leaves), built once and reused under the classifier's lock."""
 
-    def __init__(self, classifier: Classifier, leaves: str) -> None:
+    def __init__(self, classifier: Classifier, leaves: str, predict=None) -> None:
         import shap
 
         self.classifier = classifier
         self.leaves = leaves
         self.masker = _masker(classifier, leaves)
-        self.evaluator = _RowEvaluator(classifier)
+        self.evaluator = _RowEvaluator(predict or classifier.predict)
         self.explainer = shap.explainers.Partition(self.evaluator, self.masker, output_names=list(classifier.labels))
         self.row_caches: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
 
@@ -152,7 +155,7 @@ def planned_evals(classifier: Classifier, text: str, max_evals: int | str = "aut
     readable = text if cut is None else text[:cut]
     # A masker of its own: the engine's masker keeps per-text state and may be busy in another thread.
     n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
-    with _tokenizer_lock(classifier):
+    with _tokenizer_lock(classifier, leaves):
         needed, budget = _plan(_masker(classifier, leaves), readable, max_evals, n_tokens)
     return min(needed, budget)
 
@@ -160,6 +163,61 @@ def planned_evals(classifier: Classifier, text: str, max_evals: int | str = "aut
 def warm_up(classifier: Classifier) -> None:
     """Pay shap's one-time start-up costs (imports, numba compilation) before the first real request."""
     explain(classifier, "A short warm-up text, good and bad.", max_evals=40)
+
+
+@dataclass
+class _Job:
+    """One text's explanation, planned: what the model reads of it and the budget it gets."""
+
+    text: str
+    readable: str
+    read_until: int | None
+    needed: int
+    budget: int
+    started: float
+    cache: dict[str, np.ndarray]
+
+    @property
+    def full(self) -> bool:
+        return self.budget >= self.needed
+
+
+def _validate(text: str) -> None:
+    if not text or not text.strip():
+        raise EmptyTextError()
+    if not word_spans(text):
+        raise EmptyTextError("The text has no words or symbols to explain (only invisible characters).")
+
+
+def _prepare(classifier: Classifier, engine: _Engine, text: str, max_evals: int | str) -> _Job | None:
+    """Plan ``text`` (caller holds the locks); None for a one-word text, which needs no tree."""
+    started = time.perf_counter()
+    read_until = classifier.read_until(text)
+    readable = text if read_until is None else text[:read_until]
+    if len(engine.feature_spans(readable)) < 2:
+        return None
+    n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
+    needed, budget = _plan(engine.masker, readable, max_evals, n_tokens)
+    return _Job(text, readable, read_until, needed, budget, started, engine.row_cache(readable))
+
+
+def _run(engine: _Engine, job: _Job, progress: Progress | None, seed: int):
+    """Run shap's Partition explainer on one planned text; returns (shap result, rows evaluated)."""
+    evaluator = engine.evaluator
+    evaluator.cache = job.cache
+    evaluator.progress, evaluator.expected, evaluator.done = progress, min(job.budget, job.needed), 0
+    if progress is not None:
+        progress(0, evaluator.expected)
+    np.random.seed(seed)  # shap breaks priority ties with np.random: fix them for determinism
+    try:
+        # A tree expanded in full gives the same values in any order, so every queued node goes
+        # into one forward batch. A partial expansion depends on the order: shap's own small
+        # batches expand the highest-priority nodes first, as the guide's recipe does.
+        nodes_per_batch = FULL_TREE_NODES_PER_BATCH if job.full else PARTIAL_NODES_PER_BATCH
+        result = engine.explainer([job.readable], max_evals=max(job.budget, 4), batch_size=nodes_per_batch, silent=True)
+    finally:
+        evaluator.progress = None
+    return result, engine.explainer.last_eval_count + 2
 
 
 def explain(
@@ -174,38 +232,26 @@ def explain(
     """Explain ``classifier``'s probabilities for ``text`` for every label.
 
     ``max_evals`` is the explainer's budget of masked rows; ``"auto"`` expands the partition tree
-    fully when that fits the length-scaled budget of :func:`auto_budget`. ``leaves="words"`` masks whole words
-    (the words the UI shows); ``"tokens"`` masks the model's subword tokens and sums them into words.
-    Text the model does not read (beyond its maximum length) is left out and flagged.
+    fully when that fits the length-scaled budget of :func:`auto_budget`. ``leaves="words"`` masks
+    whole words (the words the UI shows); ``"tokens"`` masks the model's subword tokens and sums
+    them into words. Text the model does not read (beyond its maximum length) is left out and flagged.
     """
-    if not text or not text.strip():
-        raise EmptyTextError()
-    if not word_spans(text):
-        raise EmptyTextError("The text has no words or symbols to explain (only invisible characters).")
+    _validate(text)
     engine = _engine(classifier, leaves)
-    read_until = classifier.read_until(text)
-    readable = text if read_until is None else text[:read_until]
-    started = time.perf_counter()
-    if len(engine.feature_spans(readable)) < 2:
-        return _explain_single(classifier, text, readable, read_until, started, leaves, max_evals, seed)
-    n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
-    with classifier.lock, _tokenizer_lock(classifier):
-        needed, budget = _plan(engine.masker, readable, max_evals, n_tokens)
-        evaluator = engine.evaluator
-        evaluator.cache = engine.row_cache(readable)
-        evaluator.progress, evaluator.expected, evaluator.done = progress, min(budget, needed), 0
-        if progress is not None:
-            progress(0, evaluator.expected)
-        np.random.seed(seed)  # shap breaks priority ties with np.random: fix them for determinism
-        try:
-            # A tree expanded in full gives the same values in any order, so every queued node goes
-            # into one forward batch. A partial expansion depends on the order: shap's own small
-            # batches expand the highest-priority nodes first, as the guide's recipe does.
-            nodes_per_batch = FULL_TREE_NODES_PER_BATCH if budget >= needed else PARTIAL_NODES_PER_BATCH
-            result = engine.explainer([readable], max_evals=max(budget, 4), batch_size=nodes_per_batch, silent=True)
-        finally:
-            evaluator.progress = None
-        evals = engine.explainer.last_eval_count + 2
+    with classifier.lock, _tokenizer_lock(classifier, leaves):
+        job = _prepare(classifier, engine, text, max_evals)
+        if job is None:
+            return _explain_single(classifier, text, leaves, max_evals, seed)
+        result, evals = _run(engine, job, progress, seed)
+    return _build(classifier, engine, job, result, evals, leaves, max_evals, seed)
+
+
+def _build(
+    classifier: Classifier, engine: _Engine, job: _Job, result, evals: int, leaves: str, max_evals, seed: int
+) -> Explanation:
+    """The frozen record from shap's result: features, words merged from them, settledness."""
+    text, readable, needed, budget = job.text, job.readable, job.needed, job.budget
+    read_until, started = job.read_until, job.started
     values = np.asarray(result.values[0], dtype=np.float64)  # (features, labels)
     base_values = np.asarray(result.base_values[0], dtype=np.float64).reshape(-1)
     hierarchical = np.abs(np.asarray(result.hierarchical_values[0], dtype=np.float64))
@@ -248,17 +294,11 @@ def explain(
     )
 
 
-def _explain_single(
-    classifier: Classifier,
-    text: str,
-    readable: str,
-    read_until: int | None,
-    started: float,
-    leaves: str,
-    max_evals: int | str,
-    seed: int,
-) -> Explanation:
+def _explain_single(classifier: Classifier, text: str, leaves: str, max_evals: int | str, seed: int) -> Explanation:
     """A text of one word: its value is exactly f(text) - f(masked), no tree to expand."""
+    started = time.perf_counter()
+    read_until = classifier.read_until(text)
+    readable = text if read_until is None else text[:read_until]
     ((start, end),) = word_spans(readable)
     masked = readable[:start] + (classifier.mask_token or "...") + readable[end:]
     base, full = classifier.predict([masked, readable])
@@ -283,6 +323,57 @@ def _explain_single(
     )
 
 
+class _SharedBatch:
+    """A model function shared by several explainer threads: rows they ask for at once go in one batch.
+
+    When every member thread is waiting for rows, the last to arrive runs all of them through the
+    model together (sorted by length into padded batches) and hands each thread its share. Shap's
+    bookkeeping in one thread overlaps the forward passes started by others.
+    """
+
+    def __init__(self, predict: Callable[[list[str]], np.ndarray], members: int) -> None:
+        self._predict = predict
+        self._members = members
+        self._waiting: list[list] = []
+        self._cond = threading.Condition()
+
+    def __call__(self, rows: list[str]) -> np.ndarray:
+        slot: list = [rows, None, None]  # rows, outputs, error
+        with self._cond:
+            self._waiting.append(slot)
+            self._run_if_all_waiting()
+            while slot[1] is None and slot[2] is None:
+                self._cond.wait()
+        if slot[2] is not None:
+            raise slot[2]
+        return slot[1]
+
+    def leave(self) -> None:
+        """A member thread has no more work: stop waiting for it."""
+        with self._cond:
+            self._members -= 1
+            self._run_if_all_waiting()
+
+    def _run_if_all_waiting(self) -> None:
+        if not self._waiting or len(self._waiting) < self._members:
+            return
+        batch, self._waiting = self._waiting, []
+        try:
+            outputs = self._predict([row for slot in batch for row in slot[0]])
+        except BaseException as exc:  # handed to every waiting thread
+            for slot in batch:
+                slot[2] = exc
+        else:
+            start = 0
+            for slot in batch:
+                slot[1] = outputs[start : start + len(slot[0])]
+                start += len(slot[0])
+        self._cond.notify_all()
+
+
+MANY_WORKERS = 8
+
+
 def explain_many(
     classifier: Classifier,
     texts: Sequence[str],
@@ -291,9 +382,84 @@ def explain_many(
     leaves: str = "words",
     progress: Callable[[int, int, int, int], None] | None = None,
 ) -> list[Explanation]:
-    """Explain several texts; ``progress(text_index, n_texts, rows_done, rows_expected)`` reports along the way."""
-    out = []
-    for i, text in enumerate(texts):
-        inner = None if progress is None else (lambda done, total, i=i: progress(i, len(texts), done, total))
-        out.append(explain(classifier, text, max_evals=max_evals, leaves=leaves, progress=inner))
-    return out
+    """Explain several texts, merging their masked rows into shared forward batches.
+
+    Texts whose partition tree is expanded in full run side by side in worker threads (their values
+    do not depend on the order of evaluation); partial ones, and subword leaves, run one by one.
+    ``progress(texts_done, n_texts, rows_done, rows_expected)`` reports along the way. The results
+    equal those of :func:`explain` text by text.
+    """
+    for text in texts:
+        _validate(text)
+    results: list[Explanation | None] = [None] * len(texts)
+    engine = _engine(classifier, leaves)
+    with classifier.lock, _tokenizer_lock(classifier, leaves):
+        jobs = {}
+        for i, text in enumerate(texts):
+            job = _prepare(classifier, engine, text, max_evals)
+            if job is None:
+                results[i] = _explain_single(classifier, text, leaves, max_evals, 0)
+            else:
+                jobs[i] = job
+        expected = {i: min(j.budget, j.needed) for i, j in jobs.items()}
+        done_rows = dict.fromkeys(jobs, 0)
+        finished = [sum(r is not None for r in results)]
+        report_lock = threading.Lock()
+
+        def tracker(i: int) -> Progress | None:
+            if progress is None:
+                return None
+
+            def report(done: int, _total: int) -> None:
+                with report_lock:
+                    done_rows[i] = done
+                    progress(finished[0], len(texts), sum(done_rows.values()), sum(expected.values()))
+
+            return report
+
+        def finish(i: int, job: _Job, shap_result, evals: int, eng: _Engine) -> None:
+            results[i] = _build(classifier, eng, job, shap_result, evals, leaves, max_evals, 0)
+            with report_lock:
+                finished[0] += 1
+                done_rows[i] = expected[i]
+                if progress is not None:
+                    progress(finished[0], len(texts), sum(done_rows.values()), sum(expected.values()))
+
+        parallel = [i for i, j in jobs.items() if j.full and leaves == "words"]
+        for i in (i for i in jobs if i not in set(parallel)):
+            shap_result, evals = _run(engine, jobs[i], tracker(i), 0)
+            finish(i, jobs[i], shap_result, evals, engine)
+        if parallel:
+            _run_side_by_side(classifier, leaves, parallel, jobs, tracker, finish)
+    return [r for r in results if r is not None]
+
+
+def _run_side_by_side(classifier, leaves, order, jobs, tracker, finish) -> None:
+    workers = min(MANY_WORKERS, len(order))
+    batch = _SharedBatch(classifier.predict, workers)
+    queue = list(reversed(order))
+    queue_lock = threading.Lock()
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        engine = _Engine(classifier, leaves, predict=batch)
+        try:
+            while True:
+                with queue_lock:
+                    if not queue or errors:
+                        return
+                    i = queue.pop()
+                shap_result, evals = _run(engine, jobs[i], tracker(i), 0)
+                finish(i, jobs[i], shap_result, evals, engine)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            batch.leave()
+
+    threads = [threading.Thread(target=work, name=f"textlens-many-{n}", daemon=True) for n in range(workers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
