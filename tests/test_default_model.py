@@ -1,0 +1,61 @@
+"""The bundled model reads ordinary, untokenised review text from other domains, not only SST-2's style."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+# Hand-written reviews outside film (products, restaurants, hotels, apps, books), with capitals,
+# contractions and punctuation as people type them: SST-2 has none of these conventions.
+REVIEWS = [
+    ("The battery lasts two full days and the screen is gorgeous. Best phone I've owned.", "POSITIVE"),
+    ("Stopped working after a week and support never answered my emails.", "NEGATIVE"),
+    ("Friendly staff, spotless room, and the breakfast was fantastic!", "POSITIVE"),
+    ("The room smelled of smoke and the wifi didn't work at all.", "NEGATIVE"),
+    ("Our waiter was rude and the pasta arrived cold. Won't be back.", "NEGATIVE"),
+    ("Delicious food, generous portions, and a lovely view of the harbour.", "POSITIVE"),
+    ("This app crashes every time I open it. Total waste of money.", "NEGATIVE"),
+    ("Simple, fast and does exactly what it promises. Highly recommended!", "POSITIVE"),
+    ("I couldn't put this book down; the characters feel completely real.", "POSITIVE"),
+    ("Dull, repetitive and about two hundred pages too long.", "NEGATIVE"),
+    ("The headphones are comfortable and the sound is crisp and clear.", "POSITIVE"),
+    ("Cheap plastic, broke on the first day. Don't buy it.", "NEGATIVE"),
+    ("It isn't perfect, but it's a joy to use every single day.", "POSITIVE"),
+    ("Honestly the worst customer service I have ever experienced.", "NEGATIVE"),
+    ("A warm, funny and surprisingly moving show. We loved every episode.", "POSITIVE"),
+    ("The instructions were confusing and half the parts were missing.", "NEGATIVE"),
+]
+
+
+def test_reads_other_review_domains(default_classifier):
+    predictions = default_classifier.classify([text for text, _ in REVIEWS])
+    wrong = [(text, p.label) for (text, truth), p in zip(REVIEWS, predictions) if p.label != truth]
+    assert len(wrong) <= 1, wrong
+
+
+def test_model_card_states_measured_accuracy():
+    card = (ROOT / "models" / "default" / "README.md").read_text()
+    training = json.loads((ROOT / "models" / "default" / "training.json").read_text())
+    assert training["dev_accuracy"] >= 0.88
+    assert f"{training['dev_accuracy']:.4f}" in card
+    assert "python scripts/evaluate_model.py --data ../shared/data/sst2/dev.tsv" in card
+
+
+def test_adapter_is_small():
+    size = sum(p.stat().st_size for p in (ROOT / "models" / "default").iterdir())
+    assert size <= 10 * 2**20
+
+
+def test_dev_accuracy_matches_card(default_classifier, sst2_dev: Path):
+    from textlens.sst2 import read_sst2
+
+    texts, labels = read_sst2(sst2_dev)
+    predictions = default_classifier.classify(texts)
+    accuracy = sum(p.label == ("NEGATIVE", "POSITIVE")[y] for p, y in zip(predictions, labels)) / len(texts)
+    assert accuracy >= 0.88
+    training = json.loads((ROOT / "models" / "default" / "training.json").read_text())
+    assert accuracy == pytest.approx(training["dev_accuracy"], abs=0.002)
