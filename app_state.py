@@ -181,3 +181,40 @@ def explanation(
 def seconds_per_row(model_id: str) -> float:
     """The active model's measured seconds per masked row (for time estimates)."""
     return load_model(model_id).seconds_per_row
+
+
+@st.cache_resource(show_spinner=False)
+def load_image_model():
+    """The bundled ImageNet classifier, loaded once per process."""
+    from textlens.image import load_image_classifier
+
+    return load_image_classifier()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _image_explanation(
+    image_bytes: bytes, shape: tuple[int, ...], classes: tuple[int, ...], max_evals: int, _progress=None
+):
+    import numpy as np
+
+    from textlens.image import explain_image
+
+    image = np.frombuffer(image_bytes, dtype=np.uint8).reshape(shape)
+    return explain_image(load_image_model(), image, list(classes), max_evals=max_evals, progress=_progress)
+
+
+def image_explanation(image, classes: list[int], max_evals: int, on_progress=None):
+    """The cached explanation of a model-sized image for ``classes``, computed with progress."""
+    classifier = load_image_model()
+    state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter())
+
+    def report(done: int, total: int) -> None:
+        if state.waiting:
+            state.waiting, state.started = False, time.perf_counter()
+        state.done, state.total = done, total
+
+    return _in_worker(
+        lambda: _image_explanation(image.tobytes(), image.shape, tuple(classes), max_evals, _progress=report),
+        on_progress,
+        state,
+    )

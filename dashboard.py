@@ -13,6 +13,7 @@ st.set_page_config(page_title="textlens", page_icon="🔎", layout="wide")
 PAGES = [
     st.Page("app_pages/explain.py", title="Explain", icon="🔎", default=True),
     st.Page("app_pages/compare.py", title="Compare", icon="↔️"),
+    st.Page("app_pages/image.py", title="Image", icon="🖼️"),
 ]
 
 # The page files live in app_pages/, not pages/: a pages/ folder beside the entry switches Streamlit

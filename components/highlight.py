@@ -83,7 +83,8 @@ def highlight_html(explanation: Explanation, target: str | int | None = None, *,
     return "".join(parts)
 
 
-def _swatch(color: str) -> str:
+def swatch(color: str) -> str:
+    """A small square of ``color`` for legends."""
     return (
         f'<span style="display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 0.2rem; '
         f'background: {color}; vertical-align: -0.1rem; margin-right: 0.25rem;"></span>'
@@ -109,7 +110,7 @@ def legend_html(explanation: Explanation, target: str | int | None = None, *, sc
     if scale is None:
         scale = scale_for(explanation, i)
     rows = [
-        f"{_swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {_swatch(AGAINST)}pushes away from <b>{label}</b>",
+        f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
         f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; full colour at ±{scale:.3g}",
         f"Base value (all words hidden) <b>{base:.3f}</b> + sum of word values <b>{signed(total - base, 3)}</b> "
         f"= model output <b>{total:.3f}</b>",

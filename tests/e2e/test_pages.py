@@ -46,3 +46,17 @@ def test_compare_three_rows_and_heatmap(server, new_page):
     page.wait_for_selector(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm", timeout=60_000)
     screenshot(page, "compare-light")
     assert not page.dialogs
+
+
+def test_image_page_cat_heatmap(server, new_page):
+    page = new_page(height=2000)
+    page.goto(server.url + "/image")
+    page.get_by_role("button", name="Explain", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    page.get_by_role("button", name="Explain", exact=True).click()
+    page.wait_for_selector(".tl-legend", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.get_by_text("Egyptian cat").count() >= 1
+    assert page.locator("[data-testid='stImage'] img").count() >= 3  # sample, model input, overlay
+    screenshot(page, "image-light")
+    assert not page.dialogs

@@ -1,0 +1,45 @@
+"""AppTest for the Image page: a sample's top-5 classes, an explanation, class switch, downloads, bad upload."""
+
+from __future__ import annotations
+
+import pytest
+
+from .apptest_helpers import button, html_blocks, start_app
+from .conftest import ROOT
+
+PAGE = "app_pages/image.py"
+
+
+@pytest.fixture
+def app():
+    return start_app(ROOT / "dashboard.py", PAGE)
+
+
+def test_cat_sample_explained(app):
+    at = app
+    assert at.radio(key="image_source").value == "Cat"
+    assert len(at.get("plotly_chart")) == 1
+    at.select_slider(key="image_budget").set_value(100)
+    at.run()
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    choice = at.selectbox(key="image_class")
+    assert "cat" in choice.value.lower()
+    legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
+    assert "Base value" in legend and "model output" in legend
+    assert len(at.get("imgs")) >= 1 or len(at.get("image")) >= 1
+    choice.set_value(choice.options[1])
+    at.run()
+    assert not at.exception
+    assert len(at.get("download_button")) == 2
+
+
+def test_non_image_upload_is_a_message(app):
+    at = app
+    at.radio(key="image_source").set_value("Upload")
+    at.run()
+    at.file_uploader[0].set_value(("photo.png", b"this is not a png", "image/png"))
+    at.run()
+    assert not at.exception
+    assert any("not an image" in e.value for e in at.error)
