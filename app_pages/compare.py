@@ -168,7 +168,7 @@ if rows:
     per_row = right.toggle("Scale each row on its own", key="compare_per_row", help="Off: one scale for all rows.")
     explanations = all_explanations(rows)
     scale = shared_scale(explanations, target)
-    st.html(legend_html(rows[0].a, target, scale=None if per_row else scale))
+    st.html(legend_html(rows[0].a, target, scale=None if per_row else scale, totals=False))
     if per_row:
         st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
 

@@ -94,7 +94,7 @@ def comparison_report(
     name_a, name_b = model_names
     body = [f"<h1>textlens comparison: {len(rows)} inputs, target {escape(target)}</h1>"]
     if rows:
-        body.append('<div class="tl-card">' + legend_html(rows[0].a, target, scale=scale) + "</div>")
+        body.append('<div class="tl-card">' + legend_html(rows[0].a, target, scale=scale, totals=False) + "</div>")
     for row in rows:
         body.append('<div class="tl-card">')
         for model_name, e in ((name_a, row.a), (name_b, row.b)):

@@ -101,8 +101,13 @@ def settledness(explanation: Explanation) -> str:
     )
 
 
-def legend_html(explanation: Explanation, target: str | int | None = None, *, scale: float | None = None) -> str:
-    """Legend: target class, units, base value, model output (base + sum), colour key and settledness."""
+def legend_html(
+    explanation: Explanation, target: str | int | None = None, *, scale: float | None = None, totals: bool = True
+) -> str:
+    """Legend: target class, units, base value, model output (base + sum), colour key and settledness.
+
+    ``totals=False`` leaves out the one text's base value, output and settledness (a legend for many rows).
+    """
     i = explanation.label_index(target)
     label = escape(explanation.labels[i])
     base = explanation.base_values[i]
@@ -112,11 +117,14 @@ def legend_html(explanation: Explanation, target: str | int | None = None, *, sc
     rows = [
         f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
         f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; full colour at ±{scale:.3g}",
-        f"Base value (all words hidden) <b>{base:.3f}</b> + sum of word values <b>{signed(total - base, 3)}</b> "
-        f"= model output <b>{total:.3f}</b>",
-        f"Values are {escape(settledness(explanation))}",
     ]
-    if explanation.truncated:
+    if totals:
+        rows.append(
+            f"Base value (all words hidden) <b>{base:.3f}</b> + sum of word values <b>{signed(total - base, 3)}</b> "
+            f"= model output <b>{total:.3f}</b>"
+        )
+        rows.append(f"Values are {escape(settledness(explanation))}")
+    if totals and explanation.truncated:
         rows.append(
             f"⚠ Text cut: the model read the first {explanation.read_until:,} of {len(explanation.text):,} "
             "characters; words after that are not explained."

@@ -166,3 +166,9 @@ def test_reports_are_self_contained_and_escaped():
         assert "pushes toward" in doc
     csv_text = words_csv([e])
     assert csv_text.splitlines()[0] == "input,model,word_index,word,start,end,value_NEGATIVE,value_POSITIVE"
+
+
+def test_legend_for_many_rows_leaves_out_one_texts_totals():
+    e = make("great but slow", [0.4, -0.1, -0.2], base=0.3)
+    legend = legend_html(e, "POSITIVE", scale=0.9, totals=False)
+    assert "Base value" not in legend and "±0.9" in legend and "pushes toward" in legend
