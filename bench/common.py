@@ -106,6 +106,19 @@ def median(xs) -> float:
     return float(statistics.median(xs)) if xs else float("nan")
 
 
+def bench_parser(doc: str):
+    """The arguments every benchmark takes: the texts, where to write JSON, how many texts, which model."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--texts", required=True, help="SST-2 dev.tsv")
+    parser.add_argument("--json", help="write the results here")
+    parser.add_argument("--n-short", type=int, default=40)
+    parser.add_argument("--n-long", type=int, default=10)
+    parser.add_argument("--model", default="default")
+    return parser
+
+
 def machine() -> dict:
     import torch
 

@@ -5,7 +5,6 @@ Run: python bench/explain_speed.py --texts ../shared/data/sst2/dev.tsv --json be
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import threading
@@ -16,6 +15,7 @@ import psutil
 from common import (
     ROOT,
     NaiveRecipe,
+    bench_parser,
     clear_row_caches,
     load_texts,
     machine,
@@ -80,13 +80,8 @@ def peak_rss_during(fn) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--texts", required=True, help="SST-2 dev.tsv")
-    parser.add_argument("--json", help="write the results here")
+    parser = bench_parser(__doc__)
     parser.add_argument("--max-evals", type=int, default=500)
-    parser.add_argument("--n-short", type=int, default=40)
-    parser.add_argument("--n-long", type=int, default=10)
-    parser.add_argument("--model", default="default")
     args = parser.parse_args()
 
     short, long_texts = load_texts(args.texts, args.n_short, args.n_long)

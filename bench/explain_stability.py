@@ -5,10 +5,18 @@ Run: python bench/explain_stability.py --texts ../shared/data/sst2/dev.tsv --jso
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
-from common import NaiveRecipe, clear_row_caches, load_texts, machine, median, pearson, verdict, write_json
+from common import (
+    NaiveRecipe,
+    bench_parser,
+    clear_row_caches,
+    load_texts,
+    machine,
+    median,
+    pearson,
+    verdict,
+    write_json,
+)
 
 from textlens import explain, load_classifier
 
@@ -24,16 +32,11 @@ def compare(default, reference, label: int) -> tuple[float, bool]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--texts", required=True, help="SST-2 dev.tsv")
-    parser.add_argument("--json", help="write the results here")
-    parser.add_argument("--n-short", type=int, default=40)
-    parser.add_argument("--n-long", type=int, default=10)
+    parser = bench_parser(__doc__)
     parser.add_argument("--reference-evals", type=int, default=4000)
     parser.add_argument(
         "--long-reference-evals", type=int, default=2000, help="reference budget for long texts (each row ~30 ms)"
     )
-    parser.add_argument("--model", default="default")
     args = parser.parse_args()
 
     short, long_texts = load_texts(args.texts, args.n_short, args.n_long)
