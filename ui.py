@@ -39,7 +39,8 @@ def model_picker() -> str:
         if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
             active = wanted.strip()
     try:
-        classifier = app_state.load_model(active)
+        with st.spinner("Loading the model (a few seconds, once per server)…"):
+            classifier = app_state.load_model(active)
         st.sidebar.caption(
             f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else md(active)}** · "
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens"

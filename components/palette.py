@@ -40,11 +40,15 @@ def bar_color(value: float) -> str:
 
 
 def plotly_colorscale() -> list[list]:
-    """The same diverging scale for Plotly heatmaps, centred at 0 (use zmid=0)."""
+    """The same diverging scale for Plotly heatmaps, centred at 0 (use zmid=0).
+
+    Like the highlights it fades to transparent at 0, so small values sit on the theme's own
+    background, light or dark, instead of a white that glares on dark pages.
+    """
+    (ar, ag, ab), (tr, tg, tb) = AGAINST_RGB, TOWARD_RGB
     return [
-        [0.0, AGAINST],
-        [0.25, "#92c5de"],
-        [0.5, "#f7f7f7"],
-        [0.75, "#f4a582"],
-        [1.0, TOWARD],
+        [0.0, f"rgba({ar}, {ag}, {ab}, {MAX_ALPHA})"],
+        [0.5, f"rgba({ar}, {ag}, {ab}, 0)"],
+        [0.5, f"rgba({tr}, {tg}, {tb}, 0)"],
+        [1.0, f"rgba({tr}, {tg}, {tb}, {MAX_ALPHA})"],
     ]

@@ -30,8 +30,9 @@ def test_explain_colours_words_for_positive(server, new_page, theme):
     assert not page.dialogs
 
 
-def test_compare_three_rows_and_heatmap(server, new_page):
-    page = new_page(height=3000)
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_compare_three_rows_and_heatmap(server, new_page, theme):
+    page = new_page(theme, height=3000)
     open_page(page, server.url, "compare")
     type_text(
         page,
@@ -44,7 +45,7 @@ def test_compare_three_rows_and_heatmap(server, new_page):
     assert page.locator(".tl-row-head").count() == 3
     assert page.locator(".tl-highlight").count() == 4  # three rows and the full-size view
     page.wait_for_selector(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm", timeout=60_000)
-    screenshot(page, "compare-light")
+    screenshot(page, f"compare-{theme}")
     assert not page.dialogs
 
 
