@@ -71,13 +71,17 @@ def test_malformed_upload_is_a_message(app):
     assert any("binary" in e.value for e in at.error)
 
 
-def test_two_models(app, tiny_sentiment_dir):
-    at = app
+def choose_model_b(at, folder) -> None:
     at.radio(key="compare_mode").set_value("Two models, same inputs")
     at.run()
-    at.text_input(key="compare_model_b").set_value(str(tiny_sentiment_dir))
+    at.text_input(key="compare_model_b").set_value(str(folder))
     at.run()
     assert not at.exception, at.exception
+
+
+def test_two_models(app, tiny_sentiment_dir):
+    at = app
+    choose_model_b(at, tiny_sentiment_dir)
     button(at, "Compare 3 inputs").click()
     at.run()
     assert not at.exception, at.exception
@@ -88,11 +92,7 @@ def test_two_models(app, tiny_sentiment_dir):
 
 def test_two_models_with_different_labels(app, tiny_model_dir):
     at = app
-    at.radio(key="compare_mode").set_value("Two models, same inputs")
-    at.run()
-    at.text_input(key="compare_model_b").set_value(str(tiny_model_dir))
-    at.run()
-    assert not at.exception
+    choose_model_b(at, tiny_model_dir)
     assert any("labels differ" in e.value for e in at.error)
 
 
