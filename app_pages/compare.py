@@ -17,7 +17,7 @@ from components.compare import (
     row_header_html,
     shared_scale,
 )
-from components.highlight import highlight_html, legend_html
+from components.highlight import PER_ROW, highlight_html, legend_html
 from components.report import words_csv
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
@@ -168,7 +168,7 @@ if rows:
     per_row = right.toggle("Scale each row on its own", key="compare_per_row", help="Off: one scale for all rows.")
     explanations = all_explanations(rows)
     scale = shared_scale(explanations, target)
-    st.html(legend_html(rows[0].a, target, scale=None if per_row else scale, totals=False))
+    st.html(legend_html(rows[0].a, target, scale=PER_ROW if per_row else scale, totals=False))
     if per_row:
         st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
 

@@ -10,7 +10,7 @@ from textlens.corpus import WordChange, word_changes, word_statistics
 from textlens.summary import signed
 from textlens.types import Explanation
 
-from .highlight import highlight_html, legend_html, scale_for
+from .highlight import PER_ROW, highlight_html, legend_html, scale_for
 from .palette import AGAINST, TOWARD
 from .report import html_document
 
@@ -94,7 +94,10 @@ def comparison_report(
     name_a, name_b = model_names
     body = [f"<h1>textlens comparison: {len(rows)} inputs, target {escape(target)}</h1>"]
     if rows:
-        body.append('<div class="tl-card">' + legend_html(rows[0].a, target, scale=scale, totals=False) + "</div>")
+        legend_scale = PER_ROW if per_row_scale else scale
+        body.append(
+            '<div class="tl-card">' + legend_html(rows[0].a, target, scale=legend_scale, totals=False) + "</div>"
+        )
     for row in rows:
         body.append('<div class="tl-card">')
         for model_name, e in ((name_a, row.a), (name_b, row.b)):

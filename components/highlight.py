@@ -9,6 +9,8 @@ from textlens.types import Explanation
 
 from .palette import AGAINST, TOWARD, background, text_color
 
+# Pass as a legend's scale when every row is coloured on its own scale.
+PER_ROW = -1.0
 # Beyond this many unread characters the rest of a huge text is summarised, not rendered.
 UNREAD_PREVIEW_CHARS = 2000
 
@@ -116,7 +118,8 @@ def legend_html(
         scale = scale_for(explanation, i)
     rows = [
         f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
-        f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; full colour at ±{scale:.3g}",
+        f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; "
+        + ("full colour at each row's own largest |value|" if scale == PER_ROW else f"full colour at ±{scale:.3g}"),
     ]
     if totals:
         rows.append(

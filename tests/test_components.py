@@ -172,3 +172,10 @@ def test_legend_for_many_rows_leaves_out_one_texts_totals():
     e = make("great but slow", [0.4, -0.1, -0.2], base=0.3)
     legend = legend_html(e, "POSITIVE", scale=0.9, totals=False)
     assert "Base value" not in legend and "±0.9" in legend and "pushes toward" in legend
+
+
+def test_per_row_legend_says_so():
+    from components.highlight import PER_ROW
+
+    legend = legend_html(make("fine", [0.1]), "POSITIVE", scale=PER_ROW, totals=False)
+    assert "each row's own" in legend and "±" not in legend
