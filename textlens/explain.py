@@ -15,7 +15,7 @@ from . import shap_kernels
 from .errors import EmptyTextError
 from .models import Classifier
 from .types import Explanation, Span
-from .words import WordSegmenter, merge_to_words, word_spans
+from .words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans
 
 Progress = Callable[[int, int], None]  # (masked rows evaluated so far, rows expected in all)
 
@@ -153,12 +153,12 @@ def _plan(masker, text: str, max_evals: int | str, n_tokens: int) -> tuple[int, 
 
 def planned_evals(classifier: Classifier, text: str, max_evals: int | str = "auto", leaves: str = "words") -> int:
     """How many masked rows explaining ``text`` will evaluate (for time estimates before the work)."""
-    if not text.strip() or len(word_spans(text)) < 2:
-        return 2
     cut = classifier.read_until(text)
     readable = text if cut is None else text[:cut]
+    if len(word_spans(readable)) < 2:
+        return 2
     # A masker of its own: the engine's masker keeps per-text state and may be busy in another thread.
-    n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
+    n_tokens = classifier.token_counts([text])[0]
     with _tokenizer_lock(classifier, leaves):
         needed, budget = _plan(_masker(classifier, leaves), readable, max_evals, n_tokens)
     return min(needed, budget)
@@ -197,7 +197,7 @@ class _Job:
 def _validate(text: str) -> None:
     if not text or not text.strip():
         raise EmptyTextError()
-    if not word_spans(text):
+    if WORD_PATTERN.search(text) is None:  # search, not a full split: texts may be megabytes long
         raise EmptyTextError("The text has no words or symbols to explain (only invisible characters).")
 
 
@@ -208,7 +208,7 @@ def _prepare(classifier: Classifier, engine: _Engine, text: str, max_evals: int 
     readable = text if read_until is None else text[:read_until]
     if len(engine.feature_spans(readable)) < 2:
         return None
-    n_tokens = min(classifier.token_counts([text])[0], classifier.max_length)
+    n_tokens = classifier.token_counts([text])[0]
     needed, budget = _plan(engine.masker, readable, max_evals, n_tokens)
     return _Job(text, readable, read_until, needed, budget, started, engine.row_cache(readable), max_evals == "auto")
 
