@@ -8,7 +8,7 @@ import streamlit as st
 
 import app_state
 import ui
-from components.charts import probability_figure, top_words_figure
+from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
 from components.highlight import highlight_html, legend_html
 from components.report import explanation_report, words_csv
 from components.safe_text import md
@@ -133,7 +133,7 @@ if result is not None:
         figure = top_words_figure(result, target, k)
         st.plotly_chart(figure, width="stretch", key="words_chart")
     st.write("Download")
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].download_button(
         "Explanation (JSON)", result.to_json(), "explanation.json", "application/json", on_click="ignore"
     )
@@ -152,5 +152,7 @@ if result is not None:
         "text/html",
         on_click="ignore",
     )
+    if png_export_available():
+        cols[4].download_button("Chart (PNG)", lambda: figure_png(figure), "chart.png", "image/png", on_click="ignore")
 elif prediction is not None:
     st.info("Click **Explain** to see which words drove this prediction.")

@@ -121,3 +121,15 @@ def heatmap_figure(
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(type="category", title=f"inputs (values toward {escape(label)})")
     return _layout(fig, 120 + 24 * max(len(words), 1))
+
+
+def png_export_available() -> bool:
+    """True when Plotly's PNG export (kaleido) can find a Chrome or Chromium to render with."""
+    import shutil
+
+    return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome", "chrome"))
+
+
+def figure_png(fig: go.Figure) -> bytes:
+    """The figure as a PNG at twice screen resolution, in a light theme that prints well."""
+    return fig.to_image(format="png", scale=2, width=1000)

@@ -47,8 +47,10 @@ def test_explain_flow(app):
     at.run()
     assert not at.exception
     assert [t.label for t in at.tabs] == ["Highlighted text", "Bar chart"]
+    from components.charts import png_export_available
+
     downloads = at.get("download_button")
-    assert len(downloads) == 4
+    assert len(downloads) == 4 + png_export_available()  # PNG needs a Chromium for kaleido
 
 
 def test_empty_text_is_a_message_not_a_model_call(app):

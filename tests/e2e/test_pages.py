@@ -27,6 +27,13 @@ def test_explain_colours_words_for_positive(server, new_page, theme):
     assert page.get_by_text("change in the probability of").count() >= 1
     assert page.get_by_text("mainly from").count() == 1
     screenshot(page, f"explain-{theme}")
+    if theme == "light":  # the downloads work from the browser: JSON, and the chart as PNG via kaleido
+        with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
+            click(page, "Explanation (JSON)")
+        assert '"words"' in open(info.value.path(), encoding="utf-8").read()
+        with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
+            click(page, "Chart (PNG)")
+        assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
     assert not page.dialogs
 
 
