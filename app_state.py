@@ -61,7 +61,7 @@ def _explanation(
     model_id: str, text: str, max_evals: int | str, leaves: str, _progress=None, _probe=False, _computed=None
 ) -> Explanation:
     # One cache entry per (model, text, settings). _probe asks "is it cached?" without computing;
-    # _computed stores a result explain_many produced together with others.
+    # _computed stores a result that explain_many produced for several texts at once.
     if _probe:
         raise _NotCached
     if _computed is not None:
@@ -79,6 +79,12 @@ class Progress:
     started: float = 0.0
     item: int = 0  # texts finished, when several are explained together
     items: int = 1
+
+    def report(self, done: int, total: int) -> None:
+        """The progress callback textlens calls (from the worker thread): the first call ends waiting."""
+        if self.waiting:
+            self.waiting, self.started = False, time.perf_counter()
+        self.done, self.total = done, total
 
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
@@ -122,7 +128,7 @@ def explanations(
     leaves: str = "words",
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Explanation]:
-    """Cached explanations of several texts; the uncached ones are computed together in shared batches.
+    """Cached explanations of several texts; the uncached ones are computed in one :func:`explain_many` call.
 
     ``Progress.item``/``items`` count texts, ``done``/``total`` model calls across all of them.
     """
@@ -138,9 +144,8 @@ def explanations(
         state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter(), items=len(missing))
 
         def report(texts_done: int, _n: int, done: int, total: int) -> None:
-            if state.waiting:
-                state.waiting, state.started = False, time.perf_counter()
-            state.item, state.done, state.total = texts_done, done, total
+            state.item = texts_done
+            state.report(done, total)
 
         computed = _in_worker(
             lambda: explain_many(
@@ -167,20 +172,10 @@ def explanation(
     The cached function runs in the worker and never touches Streamlit elements; the script thread
     polls :class:`Progress` and draws it, so the page never looks frozen.
     """
-    classifier = load_model(model_id)
-    state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter())
-
-    def report(done: int, total: int) -> None:
-        if state.waiting:
-            state.waiting, state.started = False, time.perf_counter()
-        state.done, state.total = done, total
-
-    return _in_worker(lambda: _explanation(model_id, text, max_evals, leaves, _progress=report), on_progress, state)
-
-
-def seconds_per_row(model_id: str) -> float:
-    """The active model's measured seconds per masked row (for time estimates)."""
-    return load_model(model_id).seconds_per_row
+    state = Progress(waiting=load_model(model_id).lock.locked(), started=time.perf_counter())
+    return _in_worker(
+        lambda: _explanation(model_id, text, max_evals, leaves, _progress=state.report), on_progress, state
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -205,16 +200,9 @@ def _image_explanation(
 
 def image_explanation(image, classes: list[int], max_evals: int, on_progress=None):
     """The cached explanation of a model-sized image for ``classes``, computed with progress."""
-    classifier = load_image_model()
-    state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter())
-
-    def report(done: int, total: int) -> None:
-        if state.waiting:
-            state.waiting, state.started = False, time.perf_counter()
-        state.done, state.total = done, total
-
+    state = Progress(waiting=load_image_model().lock.locked(), started=time.perf_counter())
     return _in_worker(
-        lambda: _image_explanation(image.tobytes(), image.shape, tuple(classes), max_evals, _progress=report),
+        lambda: _image_explanation(image.tobytes(), image.shape, tuple(classes), max_evals, _progress=state.report),
         on_progress,
         state,
     )
