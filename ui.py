@@ -8,6 +8,11 @@ import app_state
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
 
+PRECISION_NOTES = {
+    "float32": "float32",
+    "bfloat16": "bfloat16 (native on this CPU: about 2× faster than float32)",
+}
+
 
 def model_picker() -> str:
     """Sidebar: the bundled model or a hub id / local folder. Returns the active model id.
@@ -43,7 +48,8 @@ def model_picker() -> str:
             classifier = app_state.load_model(active)
         st.sidebar.caption(
             f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else md(active)}** · "
-            f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens"
+            f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
+            f"runs in {PRECISION_NOTES[classifier.precision]}"
         )
     except TextlensError as exc:  # the active model vanished (e.g. its folder was deleted)
         st.sidebar.error(md(exc))

@@ -26,9 +26,10 @@ def main() -> None:
     parser.add_argument(
         "--raw", action="store_true", help="score the PTB-tokenised text as it is, without undoing the tokenisation"
     )
+    parser.add_argument("--precision", default="auto", help="auto, float32 or bfloat16 (see textlens.models)")
     args = parser.parse_args()
     texts, labels = read_sst2(args.data, detokenize=not args.raw)
-    classifier = load_classifier(args.model)
+    classifier = load_classifier(args.model, precision=args.precision)
     names = {0: "NEGATIVE", 1: "POSITIVE"}
     started = time.perf_counter()
     predictions = classifier.classify(texts)
@@ -39,6 +40,7 @@ def main() -> None:
                 "model": args.model,
                 "data": args.data,
                 "detokenized": not args.raw,
+                "precision": classifier.precision,
                 "rows": len(texts),
                 "accuracy": round(correct / len(texts), 4),
                 "seconds": round(time.perf_counter() - started, 1),

@@ -79,7 +79,7 @@ def test_unknown_model_keeps_previous(app):
     at.run()
     assert not at.exception
     assert any("was not found" in e.value and "previous model" in e.value for e in at.sidebar.error)
-    assert any("bundled model" in c.value for c in at.sidebar.caption)
+    assert any("bundled model" in c.value and "runs in" in c.value for c in at.sidebar.caption)
 
 
 def test_refine_spends_more_budget_on_a_partial_explanation(app):

@@ -32,14 +32,24 @@ def test_predict_texts_and_file(tmp_path, tiny_model_dir):
         assert sum(row["scores"].values()) == pytest.approx(1.0)
 
 
-def test_explain_json_shape(tiny_model_dir):
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_explain_json_shape(tiny_model_dir, precision):
     out = run_cli(
-        "explain", "Sunny joy, quiet fear", "--target", "fear", "--max-evals", "100", "--model", str(tiny_model_dir)
+        "explain",
+        "Sunny joy, quiet fear",
+        "--target",
+        "fear",
+        "--max-evals",
+        "100",
+        "--model",
+        str(tiny_model_dir),
+        "--precision",
+        precision,
     )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert set(data) >= {"model", "text", "target", "base_value", "scores", "words", "converged"}
-    assert data["target"] == "fear"
+    assert data["target"] == "fear" and data["precision"] == precision
     assert [w["word"] for w in data["words"]] == ["Sunny", "joy", ",", "quiet", "fear"]
     total = data["base_value"] + sum(w["value"] for w in data["words"])
     assert total == pytest.approx(data["scores"]["fear"], abs=1e-4)

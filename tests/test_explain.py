@@ -154,3 +154,44 @@ def test_explain_many_equals_one_by_one(tiny_classifier):
         np.testing.assert_allclose([w.values for w in a.words], [w.values for w in b.words], atol=1e-6)
         assert b.converged
     assert seen[-1][0] == len(texts) and seen[-1][2] == seen[-1][3]
+
+
+def test_precision_is_resolved_from_argument_environment_and_hardware(monkeypatch):
+    from textlens.models import PRECISION_ENV, native_bfloat16, resolve_precision
+
+    monkeypatch.delenv(PRECISION_ENV, raising=False)
+    assert resolve_precision("float32") == "float32"
+    assert resolve_precision("bfloat16") == "bfloat16"
+    assert resolve_precision("auto") == ("bfloat16" if native_bfloat16() else "float32")
+    monkeypatch.setenv(PRECISION_ENV, "float32")
+    assert resolve_precision("auto") == "float32"
+    assert resolve_precision("bfloat16") == "bfloat16"  # an explicit choice beats the environment
+    with pytest.raises(ValueError, match="precision"):
+        resolve_precision("float16")
+
+
+def test_bfloat16_explains_the_same_model(default_classifier):
+    """bfloat16 forward passes keep the labels and explanations of float32 ones, and stay additive."""
+    from textlens import load_classifier
+
+    models = {p: load_classifier("default", precision=p) for p in ("float32", "bfloat16")}
+    texts = [
+        "I loved this film, it was wonderful.",
+        "A dull, tedious mess.",
+        "Not bad at all, though the ending drags and the jokes fall flat.",
+        "The plot is thin but the actors are great fun to watch.",
+    ]
+    probs = {p: c.predict(texts) for p, c in models.items()}
+    assert (probs["float32"].argmax(axis=1) == probs["bfloat16"].argmax(axis=1)).all()
+    assert np.abs(probs["float32"] - probs["bfloat16"]).max() < 0.02
+    results = {p: explain(c, texts[2]) for p, c in models.items()}
+    for precision, result in results.items():
+        assert result.settings["precision"] == precision
+        assert result.converged
+        assert_additive(result, models[precision])
+    values = [np.array([w.values[1] for w in results[p].words]) for p in ("float32", "bfloat16")]
+    assert np.corrcoef(*values)[0, 1] > 0.99
+    # The explanation's output is the probability classify() shows for the text, one word or many.
+    for text in (texts[2], "Wonderful!"):
+        shown = models["bfloat16"].classify([text])[0].scores
+        assert explain(models["bfloat16"], text).scores == pytest.approx(shown, abs=1e-7)

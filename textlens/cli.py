@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
+from .models import PRECISIONS, load_classifier
 
 
 def _read_lines(path: str) -> list[str]:
@@ -43,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     explain.add_argument("--leaves", choices=("words", "tokens"), default="words", help="what SHAP masks")
     for p in (predict, explain):
         p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
+        p.add_argument(
+            "--precision",
+            choices=PRECISIONS,
+            default="auto",
+            help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
+        )
     return parser
 
 
@@ -51,19 +58,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
-        from .models import load_classifier
-
         if args.command == "predict":
             texts = list(args.texts) + (_read_lines(args.file) if args.file else [])
             if not texts:
                 raise TextlensError("Give texts to classify, or --file PATH with one text per line.")
-            classifier = load_classifier(args.model)
+            classifier = load_classifier(args.model, precision=args.precision)
             for prediction in classifier.classify(texts):
                 print(json.dumps(prediction.to_dict(), ensure_ascii=False))
         else:
             from .explain import explain
 
-            classifier = load_classifier(args.model)
+            classifier = load_classifier(args.model, precision=args.precision)
             if args.target is not None:
                 classifier_labels = classifier.labels
                 if args.target not in classifier_labels:

@@ -295,7 +295,8 @@ def _build(
         leaves,
         evals=int(evals),
         unsettled=unsettled,
-        settings={"max_evals": max_evals, "leaves": leaves, "seed": seed},
+        seed=seed,
+        max_evals_setting=max_evals,
     )
 
 
@@ -303,7 +304,9 @@ def _explain_single(classifier: Classifier, job: _Job, leaves: str, max_evals: i
     """A text of one word: its value is exactly f(text) - f(masked), no tree to expand."""
     ((start, end),) = word_spans(job.readable)
     masked = job.readable[:start] + (classifier.mask_token or "...") + job.readable[end:]
-    base, full = classifier.predict([masked, job.readable])
+    # Two calls, not one batch: in bfloat16 a row's output depends slightly on what shares its batch,
+    # and alone the text scores exactly what classify() shows for it.
+    base, full = classifier.predict([masked])[0], classifier.predict([job.readable])[0]
     span = Span(job.text[start:end], start, end, tuple(float(v) for v in full - base))
     return _record(
         classifier,
@@ -315,7 +318,8 @@ def _explain_single(classifier: Classifier, job: _Job, leaves: str, max_evals: i
         leaves,
         evals=2,
         unsettled=0.0,
-        settings={"max_evals": max_evals, "leaves": leaves, "seed": seed},
+        seed=seed,
+        max_evals_setting=max_evals,
     )
 
 
@@ -330,7 +334,8 @@ def _record(
     *,
     evals: int,
     unsettled: float,
-    settings: dict,
+    seed: int,
+    max_evals_setting: int | str,
 ) -> Explanation:
     """The :class:`Explanation` of a planned text, whichever way its values were computed."""
     return Explanation(
@@ -349,7 +354,12 @@ def _record(
         truncated=job.read_until is not None,
         read_until=job.read_until,
         seconds=time.perf_counter() - job.started,
-        settings=settings,
+        settings={
+            "max_evals": max_evals_setting,
+            "leaves": leaves,
+            "seed": seed,
+            "precision": classifier.precision,
+        },
     )
 
 

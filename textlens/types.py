@@ -172,6 +172,7 @@ class Explanation:
             "evals": self.evals,
             "truncated": self.truncated,
             "read_until": self.read_until,
+            "precision": self.settings.get("precision", "float32"),
         }
 
 
