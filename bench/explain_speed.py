@@ -1,6 +1,9 @@
-"""Explanation speed against the naive recipe, the forward-pass limit, cold start, scaling and many texts.
+"""Explanation speed against the naive recipe, the forward-pass limit, cold start, scaling, many texts, precision.
 
 Run: python bench/explain_speed.py --texts ../shared/data/sst2/dev.tsv --json bench/results/speed.json
+
+Sections 1-5 run textlens in float32, the naive recipe's precision, so they compare engines on the
+same arithmetic; section 6 measures what bfloat16 (the default on CPUs with AMX) adds on top.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from common import (
 )
 
 from textlens import explain, explain_many, load_classifier
+from textlens.models import native_bfloat16
 
 COLD_SCRIPT = """
 import os, sys, time, json
@@ -34,7 +38,7 @@ sys.path.insert(0, {root!r})
 os.environ["HF_HUB_OFFLINE"] = "1"
 t0 = time.perf_counter()
 from textlens import load_classifier, explain
-c = load_classifier("default")
+c = load_classifier("default", precision="float32")
 t1 = time.perf_counter()
 explain(c, {first!r})
 t2 = time.perf_counter()
@@ -79,13 +83,49 @@ def peak_rss_during(fn) -> tuple[float, float]:
     return seconds, peak / 2**20
 
 
+def precision_gain(model: str, short: list[str], long_texts: list[str], target: int) -> dict:
+    """The default settings in bfloat16 against float32 on the same texts: time, and how alike the values are."""
+    models = {p: load_classifier(model, precision=p) for p in ("float32", "bfloat16")}
+    for c in models.values():
+        explain(c, "Warm-up text, nothing more.", max_evals=50)
+    per_text = []
+    for kind, texts in (("short", short), ("long", long_texts)):
+        for text in texts:
+            clear_row_caches()
+            a, b = (explain(models[p], text) for p in ("float32", "bfloat16"))
+            va, vb = (np.array([w.values[target] for w in r.words]) for r in (a, b))
+            top = [set(np.argsort(-np.abs(v))[:3]) for v in (va, vb)]
+            per_text.append(
+                {
+                    "kind": kind,
+                    "float32_seconds": a.seconds,
+                    "bfloat16_seconds": b.seconds,
+                    "correlation": pearson(va, vb),
+                    "top3_same": len(top[0] & top[1]) / min(3, len(va)),
+                    "max_abs_difference": float(np.abs(va - vb).max()),
+                }
+            )
+    f32 = sum(r["float32_seconds"] for r in per_text)
+    b16 = sum(r["bfloat16_seconds"] for r in per_text)
+    print(f"precision: float32 {f32:.1f}s  bfloat16 {b16:.1f}s on {len(per_text)} texts", flush=True)
+    return {
+        "speedup": f32 / b16,
+        "float32_seconds_total": f32,
+        "bfloat16_seconds_total": b16,
+        "min_correlation": min(r["correlation"] for r in per_text),
+        "top3_same": float(np.mean([r["top3_same"] for r in per_text])),
+        "max_abs_difference": max(r["max_abs_difference"] for r in per_text),
+        "texts": per_text,
+    }
+
+
 def main() -> None:
     parser = bench_parser(__doc__)
     parser.add_argument("--max-evals", type=int, default=500)
     args = parser.parse_args()
 
     short, long_texts = load_texts(args.texts, args.n_short, args.n_long)
-    classifier = load_classifier(args.model)
+    classifier = load_classifier(args.model, precision="float32")
     explain(classifier, "Warm-up text, nothing more.", max_evals=50)
     target = classifier.labels.index("POSITIVE") if "POSITIVE" in classifier.labels else 0
 
@@ -164,6 +204,9 @@ def main() -> None:
     together = time.perf_counter() - started
     batch_gain = one_by_one / together
 
+    # 6. Precision: the default settings in bfloat16 against float32, where the CPU does bfloat16 natively.
+    precision = precision_gain(args.model, short, long_texts[:3], target) if native_bfloat16() else None
+
     results = {
         "command": "python bench/explain_speed.py --texts ../shared/data/sst2/dev.tsv --json PATH",
         "machine": machine(),
@@ -187,6 +230,7 @@ def main() -> None:
             "naive": median([r["naive_seconds"] for r in rows if r["kind"] == "long"]),
         },
         "scaling": scaling,
+        "precision": precision,
         "texts": rows,
     }
     print()
@@ -199,6 +243,13 @@ def main() -> None:
     flagged = all(r["truncated"] == (r["tokens"] > classifier.max_length) for r in rows)
     results["every_cut_flagged"] = flagged
     print(f"{'PASS' if flagged else 'SHORT'} every text beyond {classifier.max_length} tokens is flagged as cut")
+    if precision is None:
+        print("bfloat16: not native on this CPU, not measured (textlens runs float32 here)")
+    else:
+        print(
+            f"bfloat16 (default settings): {precision['speedup']:.2f}x float32's speed, "
+            f"min correlation {precision['min_correlation']:.4f}, top-3 words same {precision['top3_same']:.0%}"
+        )
     write_json(args.json, results)
 
 
