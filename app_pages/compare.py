@@ -208,15 +208,15 @@ if rows:
     )
 
     names_for_report = (model_display(model_a), model_display(model_b) if model_b else None)
-    left, right = st.columns(2)
-    left.download_button(
+    downloads = st.container(horizontal=True)
+    downloads.download_button(
         "Comparison report (HTML)",
         lambda: comparison_report(rows, target, per_row_scale=per_row, model_names=names_for_report),
         "comparison.html",
         "text/html",
         on_click="ignore",
     )
-    right.download_button(
+    downloads.download_button(
         "Words per input (CSV)",
         lambda: words_csv(
             explanations,

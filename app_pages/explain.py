@@ -133,19 +133,19 @@ if result is not None:
         figure = top_words_figure(result, target, k)
         st.plotly_chart(figure, width="stretch", key="words_chart")
     st.write("Download")
-    cols = st.columns(5)
-    cols[0].download_button(
+    downloads = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
+    downloads.download_button(
         "Explanation (JSON)", result.to_json(), "explanation.json", "application/json", on_click="ignore"
     )
-    cols[1].download_button("Words (CSV)", words_csv([result]), "explanation.csv", "text/csv", on_click="ignore")
-    cols[2].download_button(
+    downloads.download_button("Words (CSV)", words_csv([result]), "explanation.csv", "text/csv", on_click="ignore")
+    downloads.download_button(
         "Highlighted text (HTML)",
         explanation_report(result, target),
         "explanation.html",
         "text/html",
         on_click="ignore",
     )
-    cols[3].download_button(
+    downloads.download_button(
         "Chart (HTML)",
         lambda: figure.to_html(include_plotlyjs=True, full_html=True),
         "chart.html",
@@ -153,6 +153,8 @@ if result is not None:
         on_click="ignore",
     )
     if png_export_available():
-        cols[4].download_button("Chart (PNG)", lambda: figure_png(figure), "chart.png", "image/png", on_click="ignore")
+        downloads.download_button(
+            "Chart (PNG)", lambda: figure_png(figure), "chart.png", "image/png", on_click="ignore"
+        )
 elif prediction is not None:
     st.info("Click **Explain** to see which words drove this prediction.")

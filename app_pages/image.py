@@ -107,9 +107,9 @@ if image is not None:
         original, overlaid = st.columns(2)
         original.image(model_input, caption="What the model sees (224×224)", width="stretch")
         overlaid.image(tinted, caption=f"Attributions toward {label}", width="stretch")
-        cols = st.columns(2)
-        cols[0].download_button("Overlay (PNG)", png(tinted), "overlay.png", "image/png", on_click="ignore")
-        cols[1].download_button(
+        downloads = st.container(horizontal=True)
+        downloads.download_button("Overlay (PNG)", png(tinted), "overlay.png", "image/png", on_click="ignore")
+        downloads.download_button(
             "Attributions (.npy)",
             npy(np.stack(result.values)),
             "attributions.npy",
