@@ -51,8 +51,9 @@ def model_picker() -> str:
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
             f"runs in {PRECISION_NOTES[classifier.precision]}"
         )
-    except TextlensError as exc:  # the active model vanished (e.g. its folder was deleted)
-        st.sidebar.error(md(exc))
+    except TextlensError as exc:  # the active model vanished (its folder was deleted) or cannot load here
+        st.error(f"The model cannot be loaded, so this page has nothing to show. {md(exc)}")
+        st.stop()
     st.sidebar.divider()
     st.sidebar.caption(
         "Red words push the prediction toward the target class, blue words away from it. "

@@ -101,3 +101,23 @@ def test_refine_spends_more_budget_on_a_partial_explanation(app):
     assert not at.exception, at.exception
     legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
     assert "200 model calls" in legend or "of " in legend
+
+
+@pytest.mark.parametrize("page", [None, "app_pages/compare.py"])
+def test_a_model_that_cannot_load_gives_a_message_not_a_traceback(monkeypatch, page):
+    import app_state
+
+    monkeypatch.setenv("TEXTLENS_PRECISION", "fp16")  # an operator's typo: no model can load
+    app_state.load_model.clear()
+    try:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+        at.run()
+        if page:
+            at.switch_page(page)
+            at.run()
+        assert not at.exception, at.exception
+        assert any("cannot be loaded" in e.value and "TEXTLENS" in e.value for e in at.error)
+        assert at.sidebar.radio(key="model_choice") is not None  # the picker stays usable
+    finally:
+        monkeypatch.delenv("TEXTLENS_PRECISION")
+        app_state.load_model.clear()

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from textlens import ADDITIVITY_TOLERANCE, EmptyTextError, Explanation, explain
+from textlens import ADDITIVITY_TOLERANCE, EmptyTextError, Explanation, ModelLoadError, explain
 from textlens.explain import tree_evals_needed
 
 TEXT = "The acting was wonderful but the plot was dull."
@@ -168,6 +168,9 @@ def test_precision_is_resolved_from_argument_environment_and_hardware(monkeypatc
     assert resolve_precision("bfloat16") == "bfloat16"  # an explicit choice beats the environment
     with pytest.raises(ValueError, match="precision"):
         resolve_precision("float16")
+    monkeypatch.setenv(PRECISION_ENV, "fp16")
+    with pytest.raises(ModelLoadError, match=PRECISION_ENV):
+        resolve_precision("auto")
 
 
 def test_bfloat16_explains_the_same_model(default_classifier):

@@ -48,6 +48,8 @@ def resolve_precision(precision: str = "auto") -> str:
     """
     if precision == "auto":
         precision = os.environ.get(PRECISION_ENV, "").strip().lower() or "auto"
+        if precision not in PRECISIONS:  # an operator's setting: a message for the page, not a traceback
+            raise ModelLoadError(f"{PRECISION_ENV} is {precision!r}; set it to one of {', '.join(PRECISIONS)}.")
     if precision not in PRECISIONS:
         raise ValueError(f"precision must be one of {', '.join(PRECISIONS)}, not {precision!r}")
     if precision == "auto":
