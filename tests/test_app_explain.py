@@ -110,12 +110,7 @@ def test_a_model_that_cannot_load_gives_a_message_not_a_traceback(monkeypatch, p
     monkeypatch.setenv("TEXTLENS_PRECISION", "fp16")  # an operator's typo: no model can load
     app_state.load_model.clear()
     try:
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
-        at.run()
-        if page:
-            at.switch_page(page)
-            at.run()
-        assert not at.exception, at.exception
+        at = start_app(ROOT / "dashboard.py", page)  # no exception on the way
         assert any("cannot be loaded" in e.value and "TEXTLENS" in e.value for e in at.error)
         assert at.sidebar.radio(key="model_choice") is not None  # the picker stays usable
     finally:
