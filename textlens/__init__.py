@@ -1,5 +1,7 @@
 """textlens: see why a text classifier decided what it did (SHAP word attributions)."""
 
+__version__ = "0.1.0"
+
 from .encoder import DEFAULT_MODEL_ID
 from .errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
 from .explain import explain, explain_many, warm_up

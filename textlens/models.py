@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -106,6 +107,13 @@ class Classifier:
     # "bfloat16" runs the matrix products in bfloat16 (autocast) where the CPU does so natively:
     # the bundled model's SST-2 dev accuracy is unchanged and its probabilities move by 3e-5 (median).
     precision: str = "float32"
+
+    @functools.cached_property
+    def fingerprint(self) -> str:
+        """SHA-256 of the model's config and weights (computed once): tells a changed model folder apart."""
+        from .provenance import fingerprint_module
+
+        return fingerprint_module(self.model)
 
     @property
     def mask_token(self) -> str | None:
