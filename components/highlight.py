@@ -7,7 +7,7 @@ from html import escape
 from textlens.summary import signed
 from textlens.types import Explanation
 
-from .palette import AGAINST, TOWARD, background, text_color
+from .palette import AGAINST, NEGLIGIBLE, TOWARD, background, text_color
 
 # Pass as a legend's scale when every row is coloured on its own scale.
 PER_ROW = -1.0
@@ -103,6 +103,17 @@ def settledness(explanation: Explanation) -> str:
     )
 
 
+def scale_note(scale: float) -> str:
+    """What the colours mean in numbers: where full colour is reached and below what nothing is coloured."""
+    if scale == PER_ROW:
+        where = "full colour at each row's own largest |value|"
+        floor = f"below {NEGLIGIBLE:.0%} of it"
+    else:
+        where = f"full colour at ±{scale:.3g}"
+        floor = f"below ±{NEGLIGIBLE * scale:.2g}"
+    return f"{where}; every value above a faint tint, values {floor} uncoloured"
+
+
 def legend_html(
     explanation: Explanation, target: str | int | None = None, *, scale: float | None = None, totals: bool = True
 ) -> str:
@@ -118,8 +129,7 @@ def legend_html(
         scale = scale_for(explanation, i)
     rows = [
         f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
-        f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; "
-        + ("full colour at each row's own largest |value|" if scale == PER_ROW else f"full colour at ±{scale:.3g}"),
+        f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; " + scale_note(scale),
     ]
     if totals:
         rows.append(
