@@ -11,14 +11,41 @@ from textlens.corpus import word_values
 from textlens.summary import signed, top_words
 from textlens.types import Explanation, Prediction
 
+from .export_info import ExportInfo
 from .palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
 
 FONT = {"size": 13}
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
+    # automargin grows the margins to fit the tick labels and axis titles: without it a figure
+    # outside Streamlit's theme (a downloaded HTML or PNG) clips long word labels and x ticks.
     fig.update_layout(height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10}, font=FONT, showlegend=False)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
+
+
+EXPORT_TITLE_HEIGHT = 90
+
+
+def export_figure(fig: go.Figure, info: ExportInfo, title: str) -> go.Figure:
+    """A copy of ``fig`` for download: a title and a caption saying what it shows, margins for its labels."""
+    out = go.Figure(fig)
+    caption = "".join(f"<br><sup>{escape(line)}</sup>" for line in info.plain_lines())
+    out.update_layout(
+        title={"text": f"{escape(title)}{caption}", "x": 0.01, "xanchor": "left"},
+        margin={"l": 20, "r": 40, "t": EXPORT_TITLE_HEIGHT + 10, "b": 20},
+        height=(fig.layout.height or 400) + EXPORT_TITLE_HEIGHT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return out
+
+
+def figure_html(fig: go.Figure) -> str:
+    """A standalone HTML page of the figure that opens offline (plotly.js inlined)."""
+    return fig.to_html(include_plotlyjs=True, full_html=True)
 
 
 def probability_figure(prediction: Prediction) -> go.Figure:

@@ -10,6 +10,7 @@ from textlens.corpus import WordChange, word_changes, word_statistics
 from textlens.summary import signed
 from textlens.types import Explanation
 
+from .export_info import ExportInfo
 from .highlight import PER_ROW, highlight_html, legend_html, scale_for
 from .palette import AGAINST, TOWARD
 from .report import html_document
@@ -87,12 +88,20 @@ def comparison_report(
     *,
     per_row_scale: bool = False,
     model_names: tuple[str, str | None] = ("", None),
+    info: ExportInfo | None = None,
 ) -> str:
-    """The whole comparison as one self-contained HTML file: legend, every row, the set's strongest words."""
+    """The whole comparison as one self-contained HTML file: legend, every row, the set's strongest words.
+
+    ``info`` says what the report is (source, models, precision, date, version) under its title.
+    """
     explanations = all_explanations(rows)
     scale = shared_scale(explanations, target)
     name_a, name_b = model_names
     body = [f"<h1>textlens comparison: {len(rows)} inputs, target {escape(target)}</h1>"]
+    if info is not None:
+        body.append(info.html())
+    if name_b:
+        body.append(f'<div class="tl-meta">model A <b>{escape(name_a)}</b> · model B <b>{escape(name_b)}</b></div>')
     if rows:
         legend_scale = PER_ROW if per_row_scale else scale
         body.append(
@@ -112,12 +121,17 @@ def comparison_report(
         body.append("</div>")
     stats = word_statistics([r.a for r in rows], target)[:20]
     if stats:
-        body.append(f"<h2>Words with the largest mean attribution toward {escape(target)}</h2><table>")
+        which = f" (model {escape(name_a)})" if name_b else ""
+        body.append(
+            f"<h2>Strongest words across the set{which}: mean attribution for {escape(target)}, "
+            "red toward it, blue against</h2><table>"
+        )
         body.append("<tr><th>word</th><th>mean</th><th>inputs</th><th>occurrences</th></tr>")
         for s in stats:
+            color = TOWARD if s.mean >= 0 else AGAINST
             body.append(
-                f"<tr><td>{escape(s.word)}</td><td>{signed(s.mean, 4)}</td><td>{s.inputs}</td>"
-                f"<td>{s.occurrences}</td></tr>"
+                f'<tr><td>{escape(s.word)}</td><td style="color: {color};">{signed(s.mean, 4)}</td>'
+                f"<td>{s.inputs}</td><td>{s.occurrences}</td></tr>"
             )
         body.append("</table>")
     return html_document(f"textlens comparison ({len(rows)} inputs)", "".join(body))
