@@ -213,3 +213,26 @@ def test_faint_values_keep_a_visible_tint_and_negligible_ones_none():
     assert alpha(-0.4, 0.80) == alpha(0.4, 0.80)
     legend = legend_html(make("great but slow", [0.4, -0.1, -0.2]), "POSITIVE")
     assert "full colour at ±0.4" in legend and "uncoloured" in legend
+
+
+def test_every_export_says_what_it_is():
+    import csv as csvlib
+    import io
+
+    from components.export_info import ExportInfo
+
+    e = make("<b>great</b> but slow", [0.4, 0.0, 0.0, 0.0, -0.1, -0.2])
+    report = explanation_report(e, "POSITIVE")
+    for fact in ("model <b>m</b>", "precision <b>float32</b>", "target <b>POSITIVE</b>", "exported", "textlens <b>"):
+        assert fact in report
+    assert "<b>great</b>" not in report and "&lt;b&gt;great" in report
+    info = ExportInfo.of(e, "POSITIVE")
+    rows = list(
+        csvlib.DictReader(io.StringIO(words_csv([e], ["R1"], inputs=[{"id": "R1", "label": "pos"}], info=info)))
+    )
+    assert rows[0]["id"] == "R1" and rows[0]["label"] == "pos" and rows[0]["precision"] == "float32"
+    assert rows[0]["textlens"] and rows[0]["exported"]
+    doc = comparison_report(
+        [CompareRow("#1", e)], "POSITIVE", info=ExportInfo("reviews.csv", "m", "float32", "POSITIVE")
+    )
+    assert "reviews.csv" in doc and "exported" in doc and "red toward it, blue against" in doc
