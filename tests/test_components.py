@@ -221,7 +221,7 @@ def test_every_export_says_what_it_is():
 
     from components.export_info import ExportInfo
 
-    e = make("<b>great</b> but slow", [0.4, 0.0, 0.0, 0.0, -0.1, -0.2])
+    e = make("<b>great</b> but slow", [0.0, 0.0, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0, -0.1, -0.2])
     report = explanation_report(e, "POSITIVE")
     for fact in ("model <b>m</b>", "precision <b>float32</b>", "target <b>POSITIVE</b>", "exported", "textlens <b>"):
         assert fact in report
