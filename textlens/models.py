@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
 import threading
 import time
 import warnings
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import torch
@@ -28,6 +30,8 @@ DEFAULT_BATCH_SIZE = 64
 PROBE_CHARS_PER_TOKEN = 16
 PRECISIONS = ("auto", "float32", "bfloat16")
 PRECISION_ENV = "TEXTLENS_PRECISION"
+# Seconds to wait for the model hub to accept a connection before a hub id is declared unreachable.
+HUB_PROBE_SECONDS = 2.0
 
 
 def native_bfloat16() -> bool:
@@ -252,6 +256,33 @@ def _looks_like_hub_id(name: str) -> bool:
     return 1 <= len(parts) <= 2 and all(p and not p.startswith(".") for p in parts) and " " not in name
 
 
+def _hub_address() -> tuple[str, int]:
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    return endpoint.hostname or "huggingface.co", endpoint.port or (443 if endpoint.scheme != "http" else 80)
+
+
+def hub_reachable(timeout: float = HUB_PROBE_SECONDS) -> bool:
+    """Whether the model hub accepts a connection within ``timeout`` seconds (no request is sent).
+
+    Without it, a hub id on a machine with no network fails only after the hub client's retries
+    (about 25 s); with it, in about the time of one connection attempt.
+    """
+    try:
+        with socket.create_connection(_hub_address(), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _in_local_cache(name: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # an id the cache cannot even look up is not in it
+        return False
+
+
 def _load_pretrained(name: str, trust_remote_code: bool) -> tuple[torch.nn.Module, object]:
     path = Path(name).expanduser()
     is_dir = path.is_dir()
@@ -261,6 +292,14 @@ def _load_pretrained(name: str, trust_remote_code: bool) -> tuple[torch.nn.Modul
         raise ModelLoadError(f"'{name}' is not a folder with a model in it.")
     if is_dir and not (path / "config.json").is_file():
         raise ModelLoadError(f"The folder '{name}' has no config.json, so it holds no Hugging Face model.")
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    if not is_dir and not offline and not _in_local_cache(name) and not hub_reachable():
+        host, _ = _hub_address()
+        raise ModelLoadError(
+            f"Model '{name}' is not a local folder and not in the local model cache, and the model hub "
+            f"({host}) cannot be reached from this machine. Hub ids work only where the hub is reachable; "
+            "give the path of a folder with the model instead."
+        )
     source = str(path) if is_dir else name
     try:
         config = AutoConfig.from_pretrained(source, trust_remote_code=trust_remote_code)
