@@ -198,3 +198,25 @@ def test_bfloat16_explains_the_same_model(default_classifier):
     for text in (texts[2], "Wonderful!"):
         shown = models["bfloat16"].classify([text])[0].scores
         assert explain(models["bfloat16"], text).scores == pytest.approx(shown, abs=1e-7)
+
+
+def test_time_estimates_come_from_rows_of_the_texts_own_length(tiny_classifier, monkeypatch):
+    from textlens.models import ROW_LENGTH_BUCKETS
+
+    c = tiny_classifier
+    c.token_seconds.clear()
+    c.token_seconds[16] = 1e-6  # short rows measured fast
+    calls = []
+    real_predict = c.predict
+    monkeypatch.setattr(c, "predict", lambda texts, batch_size=None: calls.append(len(texts)) or real_predict(texts))
+    long_tokens = 60  # the tiny model reads 64 tokens
+    c.estimate_seconds(500, long_tokens)
+    assert calls, "a length not measured yet is timed once before estimating"
+    bucket = next(b for b in ROW_LENGTH_BUCKETS if long_tokens <= b)
+    assert bucket in c.token_seconds
+    c.token_seconds[bucket] = 2e-4
+    assert c.estimate_seconds(500, long_tokens) == pytest.approx(500 * long_tokens * 2e-4)
+    assert c.estimate_seconds(1000, long_tokens) == pytest.approx(2 * c.estimate_seconds(500, long_tokens))
+    calls.clear()
+    c.estimate_seconds(10, 10)
+    assert not calls, "a measured length is not timed again"

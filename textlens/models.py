@@ -30,6 +30,10 @@ DEFAULT_BATCH_SIZE = 64
 PROBE_CHARS_PER_TOKEN = 16
 PRECISIONS = ("auto", "float32", "bfloat16")
 PRECISION_ENV = "TEXTLENS_PRECISION"
+# Row lengths (tokens) whose speed is measured separately for time estimates; batches of fewer rows
+# than MIN_TIMED_BATCH are too noisy to time.
+ROW_LENGTH_BUCKETS = (16, 32, 64, 128, 256, 512)
+MIN_TIMED_BATCH = 4
 # Seconds to wait for the model hub to accept a connection before a hub id is declared unreachable.
 HUB_PROBE_SECONDS = 2.0
 
@@ -108,6 +112,9 @@ class Classifier:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Measured by predict on batches of masked rows; seeds the time estimates shown before long work.
     seconds_per_row: float = 0.003
+    # Seconds per token of a row, by padded row length (see ROW_LENGTH_BUCKETS): a 400-token row costs
+    # far more than twenty 20-token rows, so estimates for long texts come from long rows.
+    token_seconds: dict[int, float] = field(default_factory=dict, repr=False)
     # "bfloat16" runs the matrix products in bfloat16 (autocast) where the CPU does so natively:
     # the bundled model's SST-2 dev accuracy is unchanged and its probabilities move by 3e-5 (median).
     precision: str = "float32"
@@ -177,14 +184,39 @@ class Classifier:
                 max_length=self.max_length,
                 return_tensors="pt",
             )
+            batch_started = time.perf_counter()
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bfloat16"):
                 logits = self.model(**enc).logits.float()
+            if len(idx) >= MIN_TIMED_BATCH:
+                self._record_speed(enc["input_ids"].shape, time.perf_counter() - batch_started)
             probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)
             out[idx] = probs.numpy()
         if len(texts) >= 8:
             per_row = (time.perf_counter() - started) / len(texts)
             self.seconds_per_row = 0.7 * self.seconds_per_row + 0.3 * per_row
         return out
+
+    def _record_speed(self, shape: tuple[int, int], seconds: float) -> None:
+        rows, length = int(shape[0]), int(shape[1])
+        bucket = _length_bucket(length)
+        rate = seconds / (rows * length)
+        old = self.token_seconds.get(bucket)
+        self.token_seconds[bucket] = rate if old is None else 0.7 * old + 0.3 * rate
+
+    def estimate_seconds(self, rows: int, n_tokens: int) -> float:
+        """Seconds that ``rows`` masked copies of a text of ``n_tokens`` tokens take to run through the model.
+
+        From this model's measured speed at that row length; a length not measured yet is timed
+        once on a small batch (a fraction of a second), so a 400-token review is not estimated from
+        the speed of 20-token rows.
+        """
+        n_tokens = max(2, min(int(n_tokens), self.max_length))
+        bucket = _length_bucket(n_tokens)
+        if bucket not in self.token_seconds:
+            filler = " ".join(["word"] * max(1, n_tokens - 2))
+            self.predict([filler] * MIN_TIMED_BATCH, batch_size=MIN_TIMED_BATCH)
+        rate = self.token_seconds.get(bucket) or self.seconds_per_row / max(n_tokens, 1)
+        return rows * n_tokens * rate
 
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """Predictions with labels and truncation notes; empty texts raise :class:`EmptyTextError`."""
@@ -200,6 +232,10 @@ class Classifier:
                 Prediction(text, self.model_id, self.labels, tuple(float(p) for p in row), cut is not None, cut)
             )
         return result
+
+
+def _length_bucket(n_tokens: int) -> int:
+    return next((b for b in ROW_LENGTH_BUCKETS if n_tokens <= b), ROW_LENGTH_BUCKETS[-1])
 
 
 def _labels_of(config) -> tuple[str, ...]:
