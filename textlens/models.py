@@ -30,6 +30,11 @@ DEFAULT_BATCH_SIZE = 64
 PROBE_CHARS_PER_TOKEN = 16
 PRECISIONS = ("auto", "float32", "bfloat16")
 PRECISION_ENV = "TEXTLENS_PRECISION"
+BUNDLED_MODEL_USE = {
+    "language": "en",
+    "intended_use": "English movie reviews and similar short opinions (trained on SST-2, sentiment "
+    "NEGATIVE/POSITIVE). Other languages, domains, or pasted markup are outside what it was built for.",
+}
 # Row lengths (tokens) whose speed is measured separately for time estimates; batches of fewer rows
 # than MIN_TIMED_BATCH are too noisy to time.
 ROW_LENGTH_BUCKETS = (16, 32, 64, 128, 256, 512)
@@ -118,6 +123,9 @@ class Classifier:
     # "bfloat16" runs the matrix products in bfloat16 (autocast) where the CPU does so natively:
     # the bundled model's SST-2 dev accuracy is unchanged and its probabilities move by 3e-5 (median).
     precision: str = "float32"
+    # What the model was built for, when known: its language (ISO 639-1) and a sentence for the UI.
+    language: str | None = None
+    intended_use: str = ""
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -412,4 +420,5 @@ def load_classifier(
         multi_label=getattr(config, "problem_type", None) == "multi_label_classification",
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
         precision=precision,
+        **(BUNDLED_MODEL_USE if name == DEFAULT_MODEL_ID else {}),
     )
