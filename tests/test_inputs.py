@@ -70,11 +70,11 @@ def test_review_file_defaults_to_the_free_text_and_the_label_like_column():
     from textlens.inputs import label_column_guess, read_table, text_column_guess
 
     data = (
-        "review_id,review_text,sentiment\n"
-        "R001,The acting was wonderful but the plot was dull.,negative\n"
-        "R002,I loved every minute of it and would watch it again.,positive\n"
-        "R003,A tedious mess.,NEGATIVE\n"
-    ).encode()
+        b"review_id,review_text,sentiment\n"
+        b"R001,The acting was wonderful but the plot was dull.,negative\n"
+        b"R002,I loved every minute of it and would watch it again.,positive\n"
+        b"R003,A tedious mess.,NEGATIVE\n"
+    )
     table = read_table(data, "reviews.csv")
     assert text_column_guess(table.columns, table.column) == "review_text"
     assert (

@@ -107,8 +107,9 @@ def label_column_guess(
         if name == exclude:
             continue
         values = [str(v).strip() for v in cells(name) if v is not None and str(v).strip()]
-        distinct = set(values)
-        if not values or len(distinct) > min(LABEL_MAX_DISTINCT, max(2, LABEL_MAX_DISTINCT_SHARE * len(values))):
+        distinct = {v.casefold() for v in values}
+        allowed = min(LABEL_MAX_DISTINCT, max(len(labels), LABEL_MAX_DISTINCT_SHARE * len(values)))
+        if not values or len(distinct) > allowed:
             continue
         share = max(
             sum(1 for v in values if v.casefold() in names) / len(values),
