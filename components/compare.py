@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from textlens.corpus import WordChange, word_changes, word_statistics
+from textlens.corpus import CHANGE_FLOOR, WordChange, word_changes, word_statistics
 from textlens.summary import signed
 from textlens.types import Explanation
 
@@ -57,7 +57,7 @@ def row_header_html(row: CompareRow, explanation: Explanation, target: str, mode
 def changes_html(changes: Sequence[WordChange], k: int = 3) -> str:
     """Callout of words whose attribution changed sign, then those that moved most, between models A and B."""
     flips = [c for c in changes if c.sign_flip][:k]
-    moved = [c for c in changes if not c.sign_flip][:k]
+    moved = [c for c in changes if not c.sign_flip and not c.noise][:k]
 
     def item(c: WordChange) -> str:
         a_color = TOWARD if c.value_a >= 0 else AGAINST
@@ -72,7 +72,9 @@ def changes_html(changes: Sequence[WordChange], k: int = 3) -> str:
         lines.append("<b>Changed sign:</b> " + "; ".join(item(c) for c in flips))
     if moved:
         lines.append("<b>Moved most:</b> " + "; ".join(item(c) for c in moved))
-    body = "".join(f"<div>{line}</div>" for line in lines) or "<div>No word changed.</div>"
+    lines.append(f'<span class="tl-meta">Changes below ±{CHANGE_FLOOR} are treated as noise.</span>')
+    body = "".join(f"<div>{line}</div>" for line in lines[:-1]) or "<div>No word changed by more than noise.</div>"
+    body += f"<div>{lines[-1]}</div>"
     return f'<div class="tl-changes" style="font-size: 0.88rem; line-height: 1.6;">{body}</div>'
 
 

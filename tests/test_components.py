@@ -236,3 +236,16 @@ def test_every_export_says_what_it_is():
         [CompareRow("#1", e)], "POSITIVE", info=ExportInfo("reviews.csv", "m", "float32", "POSITIVE")
     )
     assert "reviews.csv" in doc and "exported" in doc and "red toward it, blue against" in doc
+
+
+def test_changes_below_the_noise_floor_are_not_sign_flips():
+    from textlens.corpus import WordChange
+    from textlens.summary import signed
+
+    noise_flip = WordChange("dull", 0, 4, 0, -0.797, 2.3e-06)
+    assert not noise_flip.sign_flip and not noise_flip.noise  # a big move, not a change of sign
+    assert WordChange("a", 0, 1, 0, -0.002, 0.003).noise
+    html = changes_html([noise_flip, WordChange("a", 0, 1, 0, -0.002, 0.003)])
+    assert "Changed sign" not in html and "Moved most" in html and "≈0" in html and "e-06" not in html
+    assert "noise" in html
+    assert signed(2.3e-06, 3) == "≈0" and signed(0.0004, 3) == "+0.0004" and signed(0.31) == "+0.31"

@@ -52,6 +52,10 @@ def word_statistics(explanations: Sequence[Explanation], target: str | int | Non
     return sorted(stats, key=lambda s: -abs(s.mean))
 
 
+# Below this |value| a word's attribution is noise: a change "to" or "from" it is not a change of sign.
+CHANGE_FLOOR = 0.01
+
+
 @dataclass(frozen=True)
 class WordChange:
     """One word of one input, explained by two models."""
@@ -70,8 +74,13 @@ class WordChange:
 
     @property
     def sign_flip(self) -> bool:
-        """True when the two models push in opposite directions with this word."""
-        return self.value_a * self.value_b < 0
+        """True when the two models push in opposite directions with this word, both beyond :data:`CHANGE_FLOOR`."""
+        return self.value_a * self.value_b < 0 and min(abs(self.value_a), abs(self.value_b)) >= CHANGE_FLOOR
+
+    @property
+    def noise(self) -> bool:
+        """True when both values and their difference are below :data:`CHANGE_FLOOR`: nothing to report."""
+        return abs(self.delta) < CHANGE_FLOOR
 
 
 def word_changes(a: Explanation, b: Explanation, target: str) -> list[WordChange]:

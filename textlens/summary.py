@@ -5,12 +5,15 @@ from __future__ import annotations
 from .types import Explanation
 from .words import is_wordlike
 
+# Values smaller than this print as "≈0": 2.3e-06 is noise, and scientific notation reads as a big number.
+PRINTS_AS_ZERO = 1e-4
+
 
 def signed(value: float, digits: int = 2) -> str:
-    """``+0.31`` / ``-0.08``, with enough digits that a small value does not print as zero."""
+    """``+0.31`` / ``-0.08``, with enough digits that a small value does not print as zero; noise is ``≈0``."""
     text = f"{value:+.{digits}f}"
     if float(text) == 0 and value != 0:
-        text = f"{value:+.2g}"
+        text = "≈0" if abs(value) < PRINTS_AS_ZERO else f"{value:+.2g}"
     return text
 
 
