@@ -210,9 +210,7 @@ def test_slice_metrics_worst_first_small_slices_last():
     predicted = np.array([0] * 20 + [0] * 10 + [1] * 10 + [1] * 3)
     confidence = np.full(43, 0.8)
     groups = np.array(["good"] * 20 + ["bad"] * 20 + ["tiny"] * 3)
-    result = slice_metrics(
-        metadata_slices(groups.tolist(), "src"), truth, predicted, confidence, ("neg", "pos")
-    )
+    result = slice_metrics(metadata_slices(groups.tolist(), "src"), truth, predicted, confidence, ("neg", "pos"))
     assert [s.value for s in result] == ["bad", "good", "tiny"]
     assert result[0].accuracy == 0.5 and result[0].errors == 10 and result[2].small
     assert result[0].accuracy_delta == pytest.approx(0.5 - 30 / 43)
