@@ -15,7 +15,7 @@ from components.highlight import swatch
 from components.image_overlay import npy, overlay, png
 from components.palette import AGAINST, TOWARD
 from components.safe_text import md
-from textlens import Prediction, TextlensError
+from textlens import ImagePrediction, TextlensError
 from textlens.image import DEFAULT_IMAGE_EVALS, IMAGE_MODEL_ID, load_image, to_model_input, top_classes
 
 SAMPLES = {"Cat": "chelsea", "Coffee": "coffee", "Astronaut": "astronaut", "Rocket": "rocket"}
@@ -68,8 +68,11 @@ if image is not None:
     model_input = to_model_input(image)
     probabilities = classifier.predict(model_input[None])[0]
     top = top_classes(probabilities, 5)
-    prediction = Prediction(
-        "", IMAGE_MODEL_ID, tuple(classifier.labels[i] for i in top), tuple(float(probabilities[i]) for i in top)
+    prediction = ImagePrediction(
+        IMAGE_MODEL_ID,
+        tuple(top),
+        tuple(classifier.labels[i] for i in top),
+        tuple(float(probabilities[i]) for i in top),
     )
     left, right = st.columns([2, 3])
     left.image(image, caption=f"{image.shape[1]}×{image.shape[0]} pixels", width="stretch")

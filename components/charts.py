@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from textlens.corpus import word_values
 from textlens.summary import signed, top_words
-from textlens.types import Explanation, Prediction
+from textlens.types import Explanation, Record
 
 from .export_info import ExportInfo
 from .palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
@@ -48,8 +48,8 @@ def figure_html(fig: go.Figure) -> str:
     return fig.to_html(include_plotlyjs=True, full_html=True)
 
 
-def probability_figure(prediction: Prediction) -> go.Figure:
-    """Horizontal bars of every class's probability, the predicted class on top and marked."""
+def probability_figure(prediction: Record) -> go.Figure:
+    """Horizontal bars of every class's probability (of any record), the predicted class on top and marked."""
     order = sorted(range(len(prediction.labels)), key=lambda i: -prediction.scores[i])
     top = order[0]
     names = [("▶ " if i == top else "") + escape(prediction.labels[i]) for i in order]

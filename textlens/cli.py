@@ -68,7 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise TextlensError("Give texts to classify, or --file PATH with one text per line.")
             classifier = load_classifier(args.model, precision=args.precision)
             for prediction in classifier.classify(texts):
-                print(json.dumps(prediction.to_dict(), ensure_ascii=False))
+                print(json.dumps(prediction.cli_dict(), ensure_ascii=False))
         else:
             from .explain import explain
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import threading
 import time
 import warnings
@@ -14,6 +13,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from .errors import InputFileError, ModelLoadError
+from .types import ImageExplanation
 
 IMAGE_SIZE = 224
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32) * 255
@@ -133,57 +133,6 @@ def load_image_classifier() -> EfficientNetClassifier:
     return EfficientNetClassifier(model=model, labels=imagenet_labels())
 
 
-@dataclass(frozen=True)
-class ImageExplanation:
-    """SHAP values of an image's pixels (summed over colour channels) for a few classes, in probability.
-
-    For class ``k``: ``base_values[k] + values[k].sum() == scores[k]`` (the model's probability).
-    """
-
-    model_id: str
-    classes: tuple[int, ...]
-    labels: tuple[str, ...]
-    scores: tuple[float, ...]
-    base_values: tuple[float, ...]
-    values: tuple[np.ndarray, ...]  # one (H, W) array per class
-    max_evals: int
-    masker: str
-    seconds: float = 0.0
-    output_space: str = "probability"
-
-    def index(self, class_id: int) -> int:
-        """Position of an ImageNet class id among :attr:`classes`."""
-        return self.classes.index(class_id)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON types (the arrays as nested lists, rounded to 7 significant digits)."""
-        return {
-            "model_id": self.model_id,
-            "classes": list(self.classes),
-            "labels": list(self.labels),
-            "scores": list(self.scores),
-            "base_values": list(self.base_values),
-            "values": [np.round(v.astype(np.float64), 9).tolist() for v in self.values],
-            "max_evals": self.max_evals,
-            "masker": self.masker,
-            "seconds": self.seconds,
-            "output_space": self.output_space,
-        }
-
-    def to_json(self) -> str:
-        """JSON text of :meth:`to_dict`."""
-        return json.dumps(self.to_dict())
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ImageExplanation:
-        """Inverse of :meth:`to_dict`."""
-        data = dict(data)
-        for key in ("classes", "labels", "scores", "base_values"):
-            data[key] = tuple(data[key])
-        data["values"] = tuple(np.asarray(v, dtype=np.float64) for v in data["values"])
-        return cls(**data)
-
-
 def top_classes(probabilities: np.ndarray, k: int = 5) -> list[int]:
     """Indices of the ``k`` most probable classes, most probable first."""
     return [int(i) for i in np.argsort(-probabilities)[:k]]
@@ -266,4 +215,5 @@ def explain_image(
         max_evals=max_evals,
         masker=f"blur({blur},{blur})",
         seconds=time.perf_counter() - started,
+        settings={"max_evals": max_evals, "blur": blur, "seed": 0},
     )
