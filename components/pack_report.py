@@ -102,6 +102,9 @@ def case_result_html(case: Case, *, large: bool = False) -> str:
     if case.kind == "image":
         return image_case_html(case)
     result = case.result()
+    if case.kind != "text":  # a kind without its own view yet (a prediction, a future tabular result)
+        scores = " · ".join(f"{escape(str(k))} {v:.3f}" for k, v in zip(result.labels, result.scores))
+        return f'<div class="tl-card"><div class="tl-meta">{escape(case.kind)} result</div><div>{scores}</div></div>'
     if large:
         from textlens.summary import summarize
 

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
-from textlens.image import ImageExplanation
 from textlens.store import (
     VERDICTS,
     BundleError,
@@ -30,7 +29,9 @@ from textlens.store import (
     resolve_url,
 )
 from textlens.store import bundle as bundle_module
-from textlens.types import Explanation, Span
+from textlens.types import Explanation, ImageExplanation, Span
+
+from .test_types import image_explanation
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [
@@ -72,26 +73,15 @@ def text_record(text: str = "The acting was wonderful but the plot was dull.", m
 
 
 def image_record() -> ImageExplanation:
-    rng = np.random.default_rng(0)
-    values = tuple(rng.normal(0, 1e-4, (8, 8)) for _ in range(2))
-    return ImageExplanation(
-        model_id="efficientnet-lite0 (ImageNet)",
-        classes=(207, 208),
-        labels=("golden retriever", "Labrador retriever"),
-        scores=(0.7, 0.2),
-        base_values=(0.1, 0.05),
-        values=values,
-        max_evals=500,
-        masker="blur(16,16)",
-        seconds=12.5,
-    )
+    return image_explanation()
 
 
 def png_bytes() -> bytes:
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 10, 10)).save(buffer, format="PNG")
+    # The size of image_explanation()'s values, so the overlay can be drawn.
+    Image.new("RGB", (2, 2), (200, 10, 10)).save(buffer, format="PNG")
     return buffer.getvalue()
 
 
@@ -153,12 +143,12 @@ def add_every_kind(store, pack_id: int):
     image = store.add_case(
         pack_id,
         image_record(),
-        "Labrador retriever",
+        "Egyptian cat",
         source="image",
         image=png_bytes(),
         note="ears?",
         verdict="follow-up",
-        tags=["dogs"],
+        tags=["cats"],
         author="bo",
     )
     return text, compare, dataset, image
@@ -383,17 +373,9 @@ def test_hostile_bundles_change_nothing(store, monkeypatch):
 
 EDITOR = """
 import sys
-from textlens.store import ConflictError, open_store
-store = open_store(sys.argv[1])
-case_id, who, n = int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
-for i in range(n):
-    while True:
-        case = store.case(case_id)
-        try:
-            store.update_case(case_id, case.version, note=case.note + f"{who}{i};")
-            break
-        except ConflictError:
-            continue
+from textlens.store import open_store
+from tests.test_store import _edit_loop
+_edit_loop(open_store(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), [])
 """
 
 

@@ -3,7 +3,6 @@
 from .bundle import bundle_json, export_bundle, import_bundle, parse_bundle
 from .db import DB_ENV, default_path, resolve_url
 from .errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
-from .records import record_from_dict, record_to_dict
 from .store import VERDICTS, Case, Pack, Store, default_author, open_store
 
 __all__ = [
@@ -24,7 +23,5 @@ __all__ = [
     "import_bundle",
     "open_store",
     "parse_bundle",
-    "record_from_dict",
-    "record_to_dict",
     "resolve_url",
 ]

@@ -144,17 +144,17 @@ def parse_bundle(data: bytes | str) -> dict[str, Any]:
     return bundle
 
 
-def _image(value: Any, n: int) -> bytes | None:
+def _image(value: Any) -> bytes | None:
     if value is None:
         return None
     if not isinstance(value, str) or len(value) > MAX_IMAGE_BYTES * 4 // 3 + 4:
-        raise BundleError(f"Case {n}: the image is not base64 text of at most {MAX_IMAGE_BYTES // 1_000_000} MB.")
+        raise BundleError(f"The image is not base64 text of at most {MAX_IMAGE_BYTES // 1_000_000} MB.")
     try:
         raw = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise BundleError(f"Case {n}: the image is not valid base64.") from exc
+        raise BundleError("The image is not valid base64.") from exc
     if not raw.startswith(PNG_MAGIC):
-        raise BundleError(f"Case {n}: the image is not a PNG.")
+        raise BundleError("The image is not a PNG.")
     return raw
 
 
@@ -198,7 +198,7 @@ def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -
                     author=case["author"],
                     source=case["source"],
                     context=case["context"],
-                    image=_image(case["image_png"], n),
+                    image=_image(case["image_png"]),
                     created=case["created"],
                     updated=case["updated"],
                 )

@@ -14,9 +14,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ..types import record_from_dict
 from . import db
 from .errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
-from .records import record_from_dict, record_to_dict
 from .schema import cases, packs
 
 # The verdicts a case can carry: stable keys (stored, exported) and the words people read.
@@ -162,7 +162,7 @@ def _json(value: Any) -> str:
 
 def _record_json(record: Any) -> tuple[str, str]:
     """(kind, JSON text) of a result record or of a record dict, checked to rebuild."""
-    data = record if isinstance(record, dict) else record_to_dict(record)
+    data = record if isinstance(record, dict) else record.to_dict()
     kind = data.get("kind")
     if not isinstance(kind, str) or not kind:
         raise BundleError("The stored result has no 'kind'.")
