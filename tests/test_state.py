@@ -16,6 +16,8 @@ TEXTS = [
     "quiet joy and loud anger in one long sentence about nothing at all",
     "fear of the dark, joy of the morning, anger at the noise outside today",
 ]
+# Budgets at which shap's random tie-breaking changes these texts' values (checked in the test).
+BUDGETS = (80, 20)
 
 
 def values(result) -> list:
@@ -29,8 +31,11 @@ def second_classifier(tiny_sentiment_dir):
 
 def test_two_models_at_once_give_exactly_their_results_alone(tiny_classifier, second_classifier):
     models = (tiny_classifier, second_classifier)
-    alone = {(i, t): explain(m, t, max_evals=40) for i, m in enumerate(models) for t in TEXTS}
-    assert not any(r.converged for r in alone.values()), "a partial budget is where tie-breaking matters"
+    budget = dict(zip(TEXTS, BUDGETS))
+    alone = {(i, t): explain(m, t, max_evals=budget[t]) for i, m in enumerate(models) for t in TEXTS}
+    reseeded = {(i, t): explain(m, t, max_evals=budget[t], seed=1) for i, m in enumerate(models) for t in TEXTS}
+    # The test means something only if the random draws matter for these explanations.
+    assert any(values(reseeded[key]) != values(alone[key]) for key in alone)
     clear_caches(*models)
     together: dict = {}
     errors: list[BaseException] = []
@@ -40,7 +45,7 @@ def test_two_models_at_once_give_exactly_their_results_alone(tiny_classifier, se
         try:
             start.wait()
             for _ in range(3):  # several rounds so the two models' draws get every chance to interleave
-                together.setdefault((i, text), []).append(explain(models[i], text, max_evals=40))
+                together.setdefault((i, text), []).append(explain(models[i], text, max_evals=budget[text]))
                 models[i].clear_caches()
         except BaseException as exc:  # reported below
             errors.append(exc)
@@ -57,10 +62,10 @@ def test_two_models_at_once_give_exactly_their_results_alone(tiny_classifier, se
 
 
 def test_global_random_state_does_not_matter(tiny_classifier):
-    a = explain(tiny_classifier, TEXTS[0], max_evals=40)
+    a = explain(tiny_classifier, TEXTS[0], max_evals=BUDGETS[0])
     tiny_classifier.clear_caches()
     np.random.seed(12345)
-    b = explain(tiny_classifier, TEXTS[0], max_evals=40)
+    b = explain(tiny_classifier, TEXTS[0], max_evals=BUDGETS[0])
     assert values(a) == values(b)
 
 
