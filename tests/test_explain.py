@@ -75,10 +75,7 @@ def test_repeated_words_keep_their_own_positions(tiny_classifier):
 
 def test_deterministic(tiny_classifier):
     a = explain(tiny_classifier, "first run of a sentence that is not fully expanded here", max_evals=30)
-    from textlens.explain import _ENGINES
-
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
+    tiny_classifier.clear_caches()
     b = explain(tiny_classifier, "first run of a sentence that is not fully expanded here", max_evals=30)
     assert not a.converged
     assert [w.values for w in a.words] == [w.values for w in b.words]
@@ -141,12 +138,10 @@ def test_bundled_model_long_text_truncated(default_classifier):
 
 def test_explain_many_equals_one_by_one(tiny_classifier):
     from textlens import explain_many
-    from textlens.explain import _ENGINES
 
     texts = [f"sentence {i}: quiet joy and loud anger, number {i}" for i in range(6)] + ["one", "a b c d e f g h"]
     single = [explain(tiny_classifier, t) for t in texts]
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
+    tiny_classifier.clear_caches()
     seen = []
     many = explain_many(tiny_classifier, texts, progress=lambda *a: seen.append(a))
     assert [m.text for m in many] == texts

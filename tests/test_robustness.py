@@ -109,10 +109,7 @@ def test_unknown_hub_id_offline(name):
 def test_concurrent_explanations_do_not_cross(tiny_classifier):
     texts = [f"text number {i} about {'cats dogs birds fish'.split()[i % 4]} and more" for i in range(8)]
     expected = {t: explain(tiny_classifier, t, max_evals=80) for t in texts}
-    from textlens.explain import _ENGINES
-
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
+    tiny_classifier.clear_caches()
     results: dict[str, object] = {}
     errors: list[BaseException] = []
 

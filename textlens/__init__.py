@@ -6,6 +6,7 @@ from .encoder import DEFAULT_MODEL_ID
 from .errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
 from .explain import explain, explain_many, warm_up
 from .models import Classifier, load_classifier
+from .state import clear_caches
 from .types import (
     ADDITIVITY_TOLERANCE,
     OUTPUT_SPACE,
@@ -36,6 +37,7 @@ __all__ = [
     "TextlensError",
     "UnknownLabelError",
     "WordValue",
+    "clear_caches",
     "explain",
     "explain_many",
     "load_classifier",

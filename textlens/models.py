@@ -20,6 +20,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTok
 
 from .encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, base_encoder_dir
 from .errors import EmptyTextError, ModelLoadError
+from .state import clear_caches
 from .types import Prediction
 
 # Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
@@ -133,6 +134,13 @@ class Classifier:
         from .provenance import fingerprint_module
 
         return fingerprint_module(self.model)
+
+    def clear_caches(self) -> None:
+        """Forget the explainers and evaluated rows built for this model; the next explanation rebuilds them.
+
+        For tests and benchmarks that measure a cold start; results do not change.
+        """
+        clear_caches(self)
 
     @property
     def mask_token(self) -> str | None:
