@@ -26,7 +26,6 @@ from components.dataset import (
     words_frame,
 )
 from components.export_info import ExportInfo
-from components.highlight import legend_html
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, TextlensError
 from textlens.corpus import WordContrast, WordStat, default_target, word_contrast, word_statistics
@@ -170,9 +169,13 @@ def predict_ui(model_id: str, labelled: LabelledFile, file_hash: str, columns: C
     rows = len(labelled.frame)
     estimate = rows * classifier.seconds_per_row
     took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
-    st.caption(f"{rows:,} rows · {took} to predict them all with {md(model_display(model_id))}.")
-    if not st.button(f"Predict all {rows:,} rows", type="primary", key="dataset_predict"):
+    start = st.empty()  # the button goes away once the predictions are there
+    with start.container():
+        st.caption(f"{rows:,} rows · {took} to predict them all with {md(model_display(model_id))}.")
+        clicked = st.button(f"Predict all {rows:,} rows", type="primary", key="dataset_predict")
+    if not clicked:
         return None
+    start.empty()
     bar = st.progress(0.0, text="Predicting…")
 
     def draw(state: app_state.Progress) -> None:
@@ -343,7 +346,9 @@ def table_ui(
     elif preset == LEAST_CONFIDENT:
         view = view.sort_values("confidence", ascending=True, na_position="last").head(PRESET_ROWS)
     shown = ["row_id", columns.text, *(["true_label"] if has_truth else []), "predicted_label", "confidence"]
-    shown += (["correct"] if has_truth else []) + [c for c in columns.meta if c not in shown] + ["error"]
+    shown += (["correct"] if has_truth else []) + [c for c in columns.meta if c not in shown]
+    if (results["error"] != "").any():
+        shown.append("error")
     if filters:
         note, clear = st.columns([5, 1])
         note.caption(md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
@@ -355,7 +360,7 @@ def table_ui(
         view[shown],
         hide_index=True,
         width="stretch",
-        height=420,
+        height=min(420, 38 + 35 * max(len(view), 1)),
         on_select="rerun",
         selection_mode="multi-row",
         key="dataset_table",
@@ -406,7 +411,10 @@ def explained_ui(model_id: str, scored: Scored, columns: Columns, row_ids: list[
             if st.button("Open in Explain", key=f"dataset_open_{row_id}"):
                 st.session_state[app_state.EXPLAIN_TEXT_KEY] = e.text
                 st.switch_page("app_pages/explain.py")
-    st.html(legend_html(out[0].explanation, out[0].explanation.predicted_label, totals=False))
+    st.caption(
+        "Each row is coloured toward its own predicted label (red pushes toward it, blue away), on its own "
+        "scale; hover a word for its exact value. Open in Explain for the full legend, chart and downloads."
+    )
     return out
 
 

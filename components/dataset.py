@@ -95,7 +95,8 @@ def confusion_figure(metrics: Metrics, selected: tuple[int, int] | None = None) 
             customdata=custom,
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
-            selected={"marker": {"opacity": 1}},
+            # The clicked cell gets an amber veil; the others stay as drawn.
+            selected={"marker": {"opacity": 1, "color": "rgba(240, 165, 0, 0.45)"}},
             unselected={"marker": {"opacity": 1}},
         )
     )
