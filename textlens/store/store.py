@@ -52,6 +52,28 @@ def default_author() -> str:
         return ""
 
 
+def provenance_of(classifier: Any, record: Any) -> dict[str, Any]:
+    """Provenance of a result: :func:`textlens.provenance.provenance` with the record's own settings.
+
+    A model without a fingerprint (e.g. the image model) still records its id, labels, settings,
+    library versions and time.
+    """
+    from ..provenance import provenance, versions
+
+    settings = {k: v for k, v in (getattr(record, "settings", None) or {}).items() if k != "precision"}
+    try:
+        return provenance(classifier, **settings)
+    except AttributeError:
+        return {
+            "model_id": record.model_id,
+            "labels": list(getattr(classifier, "labels", record.labels)),
+            "precision": (getattr(record, "settings", None) or {}).get("precision", "float32"),
+            "settings": settings,
+            "versions": versions(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+
 @dataclass(frozen=True)
 class Pack:
     """A named, ordered collection of cases for one review."""
