@@ -6,7 +6,14 @@ import streamlit as st
 
 import app_state
 import ui
-from components.pack_report import case_card, present_html, rerun_row_html, short_time, verdict_badge
+from components.pack_report import (
+    case_card,
+    pack_report,
+    present_html,
+    rerun_row_html,
+    short_time,
+    verdict_summary,
+)
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, TextlensError
 from textlens.store import VERDICTS, BundleError, Case, ConflictError, Pack, Store, StoreError, provenance_of
@@ -96,29 +103,15 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     """Name, owner, lineage, description, verdict counts, downloads and deletion of the open pack."""
     st.subheader(md(pack.name))
     facts = [f"owner **{md(pack.owner or '—')}**", f"{len(cases)} cases", f"updated {md(short_time(pack.updated))}"]
+    parent_name = store.parent_name(pack)
     if pack.origin:
-        parent = ""
-        if pack.parent_id is not None:
-            try:
-                parent = f" of **{md(store.pack(pack.parent_id).name)}**"
-            except StoreError:
-                parent = " (its parent pack was deleted)"
-        facts.append(md(pack.origin) + parent)
+        facts.append(md(pack.origin) + (f" of **{md(parent_name)}**" if parent_name else ""))
     st.caption(" · ".join(facts))
     if pack.description.strip():
         st.text(pack.description)
-    counts = {v: sum(c.verdict == v for c in cases) for v in VERDICTS}
     if cases:
-        st.html(" ".join(f"{verdict_badge(v)} {n}" for v, n in counts.items() if n))
+        st.html(verdict_summary(cases))
     row = st.container(horizontal=True)
-    from components.pack_report import pack_report
-
-    parent_name = None
-    if pack.parent_id is not None:
-        try:
-            parent_name = store.pack(pack.parent_id).name
-        except StoreError:
-            parent_name = None
     row.download_button(
         "Report (HTML)",
         lambda: pack_report(pack, store.cases(pack.id), parent=parent_name),

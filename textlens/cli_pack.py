@@ -102,8 +102,7 @@ def _export(store, args) -> None:
         except ImportError as exc:
             message = "HTML export needs the dashboard's components/ folder: run it from the repository."
             raise TextlensError(message) from exc
-        parent = store.pack(pack.parent_id).name if pack.parent_id is not None else None
-        text = pack_report(pack, store.cases(pack.id), parent=parent)
+        text = pack_report(pack, store.cases(pack.id), parent=store.parent_name(pack))
     try:
         Path(args.out).write_text(text, encoding="utf-8")
     except OSError as exc:

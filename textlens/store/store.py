@@ -336,6 +336,15 @@ class Store:
             raise NotFoundError(f"There is no pack {key!r}." if isinstance(key, str) else "That pack no longer exists.")
         return _pack_from_row(row)
 
+    def parent_name(self, pack: Pack) -> str | None:
+        """The name of the pack ``pack`` was made from (None if it has no parent, or it was deleted)."""
+        if pack.parent_id is None:
+            return None
+        try:
+            return self.pack(pack.parent_id).name
+        except NotFoundError:
+            return None
+
     def packs(self, search: str = "", *, owner: str = "", tag: str = "") -> list[Pack]:
         """Every pack, newest change first, with case counts and tags; filtered by text in name, owner, tag.
 
