@@ -28,7 +28,6 @@ from components.dataset import (
 from components.export_info import ExportInfo
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, TextlensError
-from textlens.corpus import WordContrast, WordStat, default_target, word_contrast, word_statistics
 from textlens.dataset import (
     LabelledFile,
     LabelMatch,
@@ -50,6 +49,7 @@ from textlens.dataset import (
     slice_metrics,
     truth_index,
 )
+from textlens.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
 UPLOAD, DATA_FOLDER = "Upload a file", "From the data folder"
 NO_LABEL = "(no label column)"

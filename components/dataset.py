@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from textlens.corpus import WordContrast, WordStat
 from textlens.dataset import Metrics, SliceMetrics
 from textlens.summary import signed
 from textlens.types import Explanation
+from textlens.wordstats import WordContrast, WordStat
 
 from .charts import _layout
 from .compare import CompareRow, row_header_html
