@@ -70,3 +70,7 @@ def sst2_dev() -> Path:
 def tiny_sentiment_dir(tmp_path_factory) -> Path:
     """A random two-label model with the bundled model's label names, for two-model comparisons."""
     return make_tiny_model(tmp_path_factory.mktemp("tiny2"), labels=("NEGATIVE", "POSITIVE"), seed=1)
+
+
+# A real PostgreSQL server for the review-pack store tests (tests/pg.py).
+from tests.pg import postgres_server  # noqa: E402, F401

@@ -6,15 +6,7 @@ import json
 
 from textlens.cli import main
 
-KEYS = (
-    "comprehensiveness",
-    "sufficiency",
-    "random_comprehensiveness",
-    "random_sufficiency",
-    "loo_comprehensiveness",
-    "deletion_auc",
-    "insertion_auc",
-)
+from .test_faithfulness import ISSUE_KEYS as KEYS
 
 
 def test_prints_the_numbers_as_json(tiny_model_dir, capsys):

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_faithfulness
+from . import cli_faithfulness, cli_pack
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -51,6 +51,7 @@ def _parser() -> argparse.ArgumentParser:
             default="auto",
             help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
         )
+    cli_pack.add_parser(sub)
     cli_faithfulness.add_parser(sub)
     return parser
 
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (errors print one line on stderr)."""
     args = _parser().parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if args.command == "pack":
+        return cli_pack.run(args)
     if args.command == "faithfulness":
         return cli_faithfulness.run(args)
     try:
