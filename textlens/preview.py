@@ -116,6 +116,7 @@ class WhatIf:
     predicted_change: float
     new_scores: tuple[float, ...]
     labels: tuple[str, ...]
+    original_label: str  # the predicted label before the edit
 
     @property
     def real_change(self) -> float:
@@ -136,6 +137,11 @@ class WhatIf:
     def new_label(self) -> str:
         """The predicted label of the edited text."""
         return self.labels[int(np.argmax(self.new_scores))]
+
+    @property
+    def flipped(self) -> bool:
+        """True when the edit changed the predicted label."""
+        return self.new_label != self.original_label
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict of JSON types with ``"kind"`` and the derived changes; :meth:`from_dict` inverts it."""
@@ -188,4 +194,5 @@ def what_if(
         predicted_change=-sum(values[i].value for i in chosen),
         new_scores=prediction.scores,
         labels=prediction.labels,
+        original_label=explanation.predicted_label,
     )
