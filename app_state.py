@@ -329,6 +329,70 @@ def image_explanation(image, classes: list[int], max_evals: int, on_progress=Non
     )
 
 
+# --- Dataset page ---------------------------------------------------------------------------------
+DATA_DIR_ENV = "TEXTLENS_DATA_DIR"
+EXPLAIN_TEXT_KEY = "explain_text"  # the Explain page's text box: "Open in Explain" fills it
+DATASET_RUN_KEY = "dataset_run"  # (run key, RowPredictions) of the last prediction on the Dataset page
+DATASET_WORDS_KEY = "dataset_words"  # (sample key, row positions, explanations) of the word aggregate
+DATASET_CONFUSION_GEN_KEY = "dataset_confusion_gen"  # bumped to clear the confusion-matrix selection
+DATASET_FILE_ENTRIES = 4
+DATASET_RUN_ENTRIES = 8
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def file_hash(path: str, mtime_ns: int, size: int) -> str:
+    """Content hash of a data-folder file, recomputed only when its modification time or size changes."""
+    from textlens.dataset import content_hash
+
+    return content_hash(path)
+
+
+@st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
+def labelled_file(file_hash: str, name: str, _source):
+    """A labelled file read once per content hash (``_source``: its bytes or path, not hashed)."""
+    from textlens.dataset import read_labelled
+
+    return read_labelled(_source, name)
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def _row_predictions(model_id: str, fingerprint: str, file_hash: str, text_column: str, _texts, _progress=None):
+    from textlens.dataset import predict_rows
+
+    return predict_rows(load_model(model_id), _texts, progress=_progress)
+
+
+def row_predictions(
+    model_id: str, file_hash: str, text_column: str, texts: list, on_progress: Callable[[Progress], None] | None = None
+):
+    """Every row's prediction, cached by (model, its fingerprint, file content hash, text column).
+
+    Runs in a worker thread; ``on_progress`` redraws a :class:`Progress` counting rows.
+    """
+    classifier = load_model(model_id)
+    state = Progress(started=time.perf_counter())
+    return _in_worker(
+        lambda: _row_predictions(
+            model_id,
+            classifier.fingerprint,
+            file_hash,
+            text_column,
+            texts,
+            _progress=lambda done, total, _eta: state.report(done, total),
+        ),
+        on_progress,
+        state,
+    )
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts) -> int:
+    """How many rows the word aggregate can explain in about a minute on this machine (measured once)."""
+    from textlens.dataset import sample_size_for
+
+    return sample_size_for(load_model(model_id), _texts)
+
+
 # --- review packs -------------------------------------------------------------------------------
 
 PACK_KEY = "review_pack_id"  # the pack open on the Review page
@@ -361,3 +425,57 @@ def author() -> str:
     from textlens.store import default_author
 
     return st.session_state.setdefault(AUTHOR_KEY, default_author())
+
+
+# --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------
+EXPLAIN_TAB_KEY = "explain_tab"  # the Explain page's tabs: the Trust tab computes only when it is open
+
+
+def _explanation_key(explanation: Explanation) -> str:
+    # An explanation is identified by its text and the settings that produced it (model id apart).
+    return explanation.text + "\x00" + repr(sorted(explanation.settings.items()))
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def _faithfulness(model_id: str, key: str, target: str, _explanation: Explanation):
+    from textlens.faithfulness import faithfulness
+
+    return faithfulness(load_model(model_id), _explanation, target)
+
+
+def faithfulness_of(model_id: str, explanation: Explanation, target: str):
+    """The cached :class:`~textlens.faithfulness.Faithfulness` of a stored explanation toward ``target``."""
+    return _faithfulness(model_id, _explanation_key(explanation), target, explanation)
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def preview(model_id: str, text: str) -> Explanation:
+    """The instant leave-one-out preview of ``text`` (marked as one: never store it as the explanation)."""
+    from textlens.preview import preview as leave_one_out_preview
+
+    return leave_one_out_preview(load_model(model_id), text)
+
+
+def is_explained(model_id: str, text: str, max_evals: int | str = "auto", leaves: str = "words") -> bool:
+    """True when the explanation of ``text`` with these settings is already cached (no preview needed)."""
+    try:
+        _explanation(model_id, text, max_evals, leaves, _probe=True)
+    except _NotCached:
+        return False
+    return True
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def _what_if(
+    model_id: str, key: str, indices: tuple[int, ...], target: str, replacement: str | None, _explanation: Explanation
+):
+    from textlens.preview import what_if
+
+    return what_if(load_model(model_id), _explanation, indices, target, replacement)
+
+
+def what_if_of(
+    model_id: str, explanation: Explanation, indices: tuple[int, ...], target: str, replacement: str | None = None
+):
+    """The cached :class:`~textlens.preview.WhatIf` of deleting (or replacing) words of a stored explanation."""
+    return _what_if(model_id, _explanation_key(explanation), tuple(indices), target, replacement, explanation)
