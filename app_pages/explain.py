@@ -13,6 +13,7 @@ from components.charts import figure_png, png_export_available, probability_figu
 from components.compare import CompareRow, all_explanations, row_header_html, shared_scale
 from components.highlight import highlight_html, legend_html
 from components.report import explanation_report, words_csv
+from components.safe_text import md
 from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
 from textlens import Classifier, Explanation, Prediction, TextlensError
 from textlens.explain import planned_evals
@@ -189,6 +190,11 @@ def trust_ui(model_id: str, result, target: str, is_open: bool) -> None:
         ui.show_error(exc)
         return
     st.html(sentence_html(measured))
+    if target != result.predicted_label and measured.full_score < 0.05:
+        st.caption(
+            f"{md(target)} is already near 0 here, so removing words can hardly lower it: choose "
+            f"{md(result.predicted_label)} as the target to test the words behind the prediction."
+        )
     st.plotly_chart(curves_figure(measured), width="stretch", key=TRUST.CURVES)
     st.html(numbers_html(measured))
     st.caption(
