@@ -474,7 +474,17 @@ def author() -> str:
 
 
 # --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------
-EXPLAIN_TAB_KEY = "explain_tab"  # the Explain page's tabs: the Trust tab computes only when it is open
+class TrustKeys:
+    """Session keys of the Explain page's tab bar and its Trust and What-if tabs."""
+
+    TAB = "explain_tab"  # the selected tab: the Trust tab measures only when it is open
+    CURVES = "trust_curves"
+    WORDS = "what_if_words"
+    OWNER = "what_if_for"  # (model id, text) the chosen words belong to
+    MODE = "what_if_mode"
+    REPLACEMENT = "what_if_replacement"
+    EXPLAIN_EDITED = "what_if_explain"
+    EDITED = "what_if_explanation"  # (input key, Explanation of the edited text)
 
 
 def _explanation_key(explanation: Explanation) -> str:
