@@ -540,7 +540,7 @@ def words_ui(
         words_frame(stats),
         hide_index=True,
         width="stretch",
-        height=420,
+        height=min(420, 38 + 35 * max(len(stats), 1)),
         column_config={"mean": SIGNED4, "mean |value|": st.column_config.NumberColumn(format="%.4f")},
     )
     if has_truth:
@@ -559,7 +559,7 @@ def words_ui(
                 contrast_frame(contrast),
                 hide_index=True,
                 width="stretch",
-                height=420,
+                height=min(420, 38 + 35 * len(contrast)),
                 column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
             )
     return WordResult(target, stats, contrast, len(explanations), len(errors))

@@ -74,6 +74,22 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert page.get_by_text("✗ wrong").count() == 1
     page.get_by_role("button", name="Open in Explain").scroll_into_view_if_needed()
     screenshot(page, f"dataset-explained-{theme}")
+    if theme == "light":  # the word aggregate over a small sample: words driving the errors beside correct rows
+        page.get_by_role("button", name="Clear cell filter").click()
+        wait_idle(page)
+        rows = page.get_by_label("Rows to explain")
+        rows.fill("4")
+        rows.press("Enter")
+        wait_idle(page)
+        click(page, "Explain 4 rows")
+        try:
+            page.get_by_text("Words that drive the errors").wait_for(timeout=RESULT_TIMEOUT_MS)
+        finally:
+            screenshot(page, "dataset-words-light")
+        wait_idle(page)
+        assert page.get_by_text("Toward class").count() == 1
+        page.get_by_text("Words that drive the errors").scroll_into_view_if_needed()
+        screenshot(page, "dataset-words-light")
     # "Open in Explain" carries the row's text to the Explain page.
     page.get_by_role("button", name="Open in Explain").click()
     page.get_by_label("Text to analyse").wait_for(timeout=RESULT_TIMEOUT_MS)
