@@ -210,9 +210,9 @@ def image_explanation(image, classes: list[int], max_evals: int, on_progress=Non
 
 # --- review packs -------------------------------------------------------------------------------
 
-PACK_KEY = "review_pack_id"  # the pack open on the Review page
+OPEN_REQUEST_KEY = "review_open_request"  # a pack to open on the next run (just created or imported)
 AUTHOR_KEY = "review_author"  # the name this session signs its cases and packs with
-PRESENT_KEY = "review_present_index"  # the case on screen in Present mode
+PRESENT_KEY = "review_present_index"  # + pack id: the case on screen in Present mode
 RERUN_KEY = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
 EDIT_BASE_KEY = "review_edit_base"  # case id -> the version this session's edit form started from
 MESSAGE_KEY = "review_messages"  # case id -> (kind, message) shown once after a save

@@ -21,6 +21,7 @@ from textlens.store.bundle import MAX_BUNDLE_BYTES, bundle_json, import_bundle
 from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
 
 ALL = "All"
+OPEN_KEY = "review_open"  # the "Open pack" selectbox
 MODES = ["Cases", "Present", "Re-run on another model"]
 
 
@@ -47,18 +48,21 @@ def pack_list_ui(store: Store) -> Pack | None:
     if not found:
         st.info("No pack matches the search.")
     by_id = {p.id: p for p in everything}
-    current = st.session_state.get(app_state.PACK_KEY)
+    requested = st.session_state.pop(app_state.OPEN_REQUEST_KEY, None)
+    if requested in by_id:  # a pack just made here (created, imported, saved re-run) opens at once
+        st.session_state[OPEN_KEY] = requested
+    current = st.session_state.get(OPEN_KEY)
     options = [None, *[p.id for p in found]]
     if current in by_id and current not in options:
         options.append(current)  # the open pack stays open while the search changes
+    elif current not in by_id:
+        st.session_state[OPEN_KEY] = None  # deleted meanwhile
     chosen = st.selectbox(
         "Open pack",
         options,
-        index=options.index(current) if current in options else 0,
         format_func=lambda i: "— choose a pack —" if i is None else _pack_label(by_id[i]),
-        key="review_open",
+        key=OPEN_KEY,
     )
-    st.session_state[app_state.PACK_KEY] = chosen
     return by_id.get(chosen)
 
 
@@ -94,8 +98,7 @@ def new_pack_ui(store: Store) -> None:
 
 
 def _open(pack_id: int) -> None:
-    st.session_state[app_state.PACK_KEY] = pack_id
-    st.session_state.pop("review_open", None)
+    st.session_state[app_state.OPEN_REQUEST_KEY] = pack_id
     st.rerun()
 
 
@@ -132,7 +135,6 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
         st.write(f"Delete **{md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
         if st.button("Delete for good", type="primary", key="review_delete"):
             store.delete_pack(pack.id)
-            st.session_state[app_state.PACK_KEY] = None
             st.rerun()
 
 
@@ -289,22 +291,23 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
 # --- present -----------------------------------------------------------------------------------
 
 
-def _step(offset: int, total: int) -> None:
-    st.session_state[app_state.PRESENT_KEY] = max(0, min(total - 1, st.session_state[app_state.PRESENT_KEY] + offset))
+def _step(key: str, offset: int, total: int) -> None:
+    st.session_state[key] = max(0, min(total - 1, st.session_state[key] + offset))
 
 
-def present_ui(cases: list[Case]) -> None:
+def present_ui(pack: Pack, cases: list[Case]) -> None:
     """One case per screen in large type, previous/next, note and verdict beside it."""
     if not cases:
         st.info("Nothing to present: the pack is empty.")
         return
-    index = min(st.session_state.setdefault(app_state.PRESENT_KEY, 0), len(cases) - 1)
-    st.session_state[app_state.PRESENT_KEY] = index
+    key = f"{app_state.PRESENT_KEY}_{pack.id}"  # each pack remembers where its presentation was
+    index = min(st.session_state.setdefault(key, 0), len(cases) - 1)
+    st.session_state[key] = index
     nav = st.container(horizontal=True, vertical_alignment="center")
-    nav.button("Previous", icon=":material/arrow_back:", disabled=index == 0, on_click=_step, args=(-1, len(cases)))
-    nav.button(
-        "Next", icon=":material/arrow_forward:", disabled=index == len(cases) - 1, on_click=_step, args=(1, len(cases))
-    )
+    total = len(cases)
+    nav.button("Previous", icon=":material/arrow_back:", disabled=index == 0, on_click=_step, args=(key, -1, total))
+    at_end = index == total - 1
+    nav.button("Next", icon=":material/arrow_forward:", disabled=at_end, on_click=_step, args=(key, 1, total))
     nav.caption(f"Case {index + 1} of {len(cases)}")
     st.html(present_html(cases[index], index + 1, len(cases)))
 
@@ -401,7 +404,7 @@ def render() -> None:
     cases = store.cases(pack.id)
     mode = st.radio("View", MODES, horizontal=True, key="review_mode", label_visibility="collapsed")
     if mode == "Present":  # the projector gets the case alone, no pack controls around it
-        present_ui(cases)
+        present_ui(pack, cases)
         return
     pack_header_ui(store, pack, cases)
     if mode == MODES[2]:

@@ -129,6 +129,8 @@ def context_line(case: Case) -> str:
         parts.append(f"true label <b>{escape(str(ctx['truth']))}</b>")
     if "previous_model" in ctx:
         parts.append(f"re-run of a case explained by {escape(str(ctx['previous_model']))}")
+    if ctx.get("previous_verdict"):
+        parts.append(f"its verdict there: {escape(VERDICTS.get(ctx['previous_verdict'], ''))}")
     if "probability_change" in ctx:
         parts.append(f"change in P({escape(case.target)}) {signed(float(ctx['probability_change']), 3)}")
     if ctx.get("label_flip"):
@@ -239,7 +241,7 @@ def rerun_row_html(row: RerunRow, number: int, model_id: str) -> str:
     if row.new is None:
         return f'<div><b>Case {number}</b> <span class="tl-meta">not re-run: {escape(row.skipped)}</span></div>'
     target = row.target
-    pair = CompareRow(f"Case {number}", row.old, row.new, row.case.context.get("truth"))
+    truth = row.case.context.get("truth")
     scale = shared_scale([row.old, row.new], target)
     badges = []
     if row.label_flip:
@@ -251,8 +253,8 @@ def rerun_row_html(row: RerunRow, number: int, model_id: str) -> str:
     if not row.changed:
         badges.append('<span class="tl-meta">no change beyond noise</span>')
     head = f'<div style="font-size: 1rem;"><b>Case {number}</b> &nbsp;·&nbsp; ' + " &nbsp;·&nbsp; ".join(badges)
-    stored = row_header_html(pair, row.old, target, f"{row.old.model_id} (stored)")
-    again = row_header_html(pair, row.new, target, model_id)
+    stored = row_header_html(CompareRow("Stored", row.old, truth=truth), row.old, target, row.old.model_id)
+    again = row_header_html(CompareRow("Re-run", row.new, truth=truth), row.new, target, model_id)
     return (
         f"{head}</div>{note_html(row.case.note)}{stored}{highlight_html(row.old, target, scale=scale)}"
         f"{again}{highlight_html(row.new, target, scale=scale)}{changes_html(row.changes)}"
