@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_pack
+from . import cli_corpus, cli_faithfulness, cli_pack
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -52,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
             help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
         )
     cli_pack.add_parser(sub)
+    cli_corpus.add_parser(sub)
+    cli_faithfulness.add_parser(sub)
     return parser
 
 
@@ -61,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if args.command == "pack":
         return cli_pack.run(args)
+    if args.command == "corpus":
+        return cli_corpus.run(args)
+    if args.command == "faithfulness":
+        return cli_faithfulness.run(args)
     try:
         if args.command == "predict":
             texts = list(args.texts) + (_read_lines(args.file) if args.file else [])
