@@ -376,6 +376,7 @@ RERUN_KEY = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
 EDIT_BASE_KEY = "review_edit_base"  # case id -> the version this session's edit form started from
 MESSAGE_KEY = "review_messages"  # case id -> (kind, message) shown once after a save
 LAST_PACK_KEY = "review_last_pack"  # the pack "Add to review pack" offers first
+ADDED_KEY = "review_added"  # "Add to review pack" widgets whose form starts afresh on the next run
 
 
 @st.cache_resource(show_spinner=False)

@@ -167,14 +167,16 @@ def add_to_pack_ui(
     *,
     source: str,
     classifier=None,
-    context: dict | None = None,
+    row: str | int | None = None,
+    truth: str | None = None,
     image: bytes | None = None,
     key: str = "add_to_pack",
 ):
     """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
 
     The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
-    settings, versions) and this session's name; ``image`` is the PNG an image case was explained on.
+    settings, versions) and this session's name; ``row`` and ``truth`` say which input of a Compare or
+    Dataset table it was and its true label; ``image`` is the PNG an image case was explained on.
     """
     from textlens.store import StoreError, provenance_of
 
@@ -186,14 +188,20 @@ def add_to_pack_ui(
         return None
     options = [*names, NEW_PACK]
     last = st.session_state.get(app_state.LAST_PACK_KEY)
+    pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
+    done = st.session_state.setdefault(app_state.ADDED_KEY, set())
+    if key in done or st.session_state.get(pack_key) not in options:
+        # A fresh form: the pack used last (else the first), no name, no note.
+        done.discard(key)
+        st.session_state[pack_key] = last if last in names else options[0]
+        st.session_state[new_key] = st.session_state[note_key] = ""
     with st.popover("Add to review pack", icon=":material/playlist_add:"):
-        # clear_on_submit: the note box is empty again for the next case.
-        with st.form(f"{key}_form", border=False, enter_to_submit=False, clear_on_submit=True):
-            choice = st.selectbox("Pack", options, index=options.index(last) if last in names else 0, key=f"{key}_pack")
+        with st.form(f"{key}_form", border=False, enter_to_submit=False):
+            choice = st.selectbox("Pack", options, key=pack_key)
             new_name = st.text_input(
-                "New pack's name", key=f"{key}_new", placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
+                "New pack's name", key=new_key, placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
             )
-            note = st.text_area("Note (optional)", key=f"{key}_note", height=80)
+            note = st.text_area("Note (optional)", key=note_key, height=80)
             submitted = st.form_submit_button("Add case", type="primary")
         st.caption(f"Packs are stored in {md(store.location)}.")
     # The outcome is shown under the button: the popover closes when the page reruns.
@@ -215,12 +223,13 @@ def add_to_pack_ui(
             provenance=provenance_of(classifier, record) if classifier is not None else None,
             author=app_state.author(),
             source=source,
-            context=context,
+            context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
             image=image,
         )
     except StoreError as exc:
         st.error(f"Not added: {md(exc)}")
         return None
     st.session_state[app_state.LAST_PACK_KEY] = pack.name
+    done.add(key)
     st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
     return case

@@ -411,6 +411,15 @@ def explained_ui(model_id: str, scored: Scored, columns: Columns, row_ids: list[
             if st.button("Open in Explain", key=f"dataset_open_{row_id}"):
                 st.session_state[app_state.EXPLAIN_TEXT_KEY] = e.text
                 st.switch_page("app_pages/explain.py")
+            ui.add_to_pack_ui(
+                e,
+                e.predicted_label,
+                source="dataset",
+                classifier=classifier,
+                row=row_id,
+                truth=row.truth,
+                key=f"dataset_add_{row_id}",
+            )
     st.caption(
         "Each row is coloured toward its own predicted label (red pushes toward it, blue away), on its own "
         "scale; hover a word for its exact value. Open in Explain for the full legend, chart and downloads."

@@ -16,9 +16,8 @@ from textlens.store.store import now
 from textlens.summary import signed
 
 from .compare import CompareRow, changes_html, row_header_html, shared_scale
-from .highlight import highlight_html, legend_html, swatch
-from .image_overlay import overlay, png
-from .palette import AGAINST, TOWARD
+from .highlight import highlight_html, legend_html
+from .image_overlay import image_legend_html, overlay, png
 from .report import explanation_card, html_document
 
 # Verdict badges: hues away from the red/blue of the attributions, so a badge never reads as a value.
@@ -74,17 +73,10 @@ def _image_array(data: bytes) -> np.ndarray:
 def image_case_html(case: Case) -> str:
     """An image case: legend as stored, the image the model saw beside the attributions for the target class."""
     result = case.result()
-    k = list(result.labels).index(case.target) if case.target in result.labels else 0
+    k = result.label_index(case.target if case.target in result.labels else 0)
     values = result.values[k]
-    scale = float(np.abs(values).max())
+    legend = image_legend_html(result, k)
     label = escape(result.labels[k])
-    legend = (
-        '<div class="tl-legend" style="font-size: 0.85rem; line-height: 1.7;">'
-        f"<div>{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from it</div>"
-        f"<div>Values: change in the probability of the class · full colour at ±{scale:.3g} per pixel</div>"
-        f"<div>Base value (image fully blurred) <b>{result.base_values[k]:.3f}</b> + sum of pixel values "
-        f"<b>{signed(float(values.sum()), 3)}</b> = model output <b>{result.scores[k]:.3f}</b></div></div>"
-    )
     if case.image is None:
         return legend + "<div>(the image was not stored with this case)</div>"
     image = _image_array(case.image)
