@@ -532,6 +532,17 @@ def is_explained(model_id: str, text: str, max_evals: int | str = "auto", leaves
     return True
 
 
+def finished_explanation(
+    model_id: str, text: str, max_evals: int | str = "auto", leaves: str = "words"
+) -> Explanation | None:
+    """The explanation of ``text`` if one finished in the cache, else None (never computes).
+
+    An explanation keeps running in its worker when the user switches pages mid-way; coming back,
+    the page picks up its result instead of asking for another click.
+    """
+    return _explanation(model_id, text, max_evals, leaves) if is_explained(model_id, text, max_evals, leaves) else None
+
+
 @st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
 def _what_if(
     model_id: str, key: str, indices: tuple[int, ...], target: str, replacement: str | None, _explanation: Explanation
