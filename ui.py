@@ -44,9 +44,10 @@ def model_picker() -> str:
                 "Hub id or folder",
                 key=keys.MODEL_WANTED,
                 value="" if active == DEFAULT_MODEL_ID else active,
-                placeholder="e.g. distilbert-base-uncased-finetuned-sst-2-english or /path/to/model",
-                help="A Hugging Face text-classification model. Without network, only local folders and "
-                "models already in the local cache load. Models that need their own code are refused.",
+                placeholder="a local folder, or a hub id where the hub is reachable",
+                help="A Hugging Face text-classification model: a local folder, or a hub id such as "
+                "distilbert-base-uncased-finetuned-sst-2-english (hub ids work only where the model hub is "
+                "reachable, or for models already in the local cache). Models that need their own code are refused.",
             )
             submitted = st.form_submit_button("Load model")
         if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
@@ -59,6 +60,8 @@ def model_picker() -> str:
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
             f"runs in {PRECISION_NOTES[classifier.precision]}"
         )
+        if classifier.intended_use:
+            st.sidebar.caption(f"Built for: {md(classifier.intended_use)}")
     except TextlensError as exc:  # the active model vanished (its folder was deleted) or cannot load here
         st.error(f"The model cannot be loaded, so this page has nothing to show. {md(exc)}")
         st.stop()
@@ -82,6 +85,26 @@ def load_model_into_session(model_id: str) -> bool:
     return True
 
 
+def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key: str) -> tuple[str, bytes] | None:
+    """A file uploader whose file is kept for the session as (name, bytes) under ``kept_key``.
+
+    Streamlit forgets an uploader's file when its page is left; the kept copy brings it back, with a
+    note and a button to forget it. Returns the current file, or None.
+    """
+    upload = st.file_uploader(label, type=types, key=key)
+    if upload is not None:
+        st.session_state[kept_key] = (upload.name, upload.getvalue())
+        return st.session_state[kept_key]
+    kept = st.session_state.get(kept_key)
+    if kept is not None:
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.caption(f"Using **{md(kept[0])}**, uploaded earlier in this session. Upload another file to replace it.")
+        if right.button("Forget it", key=forget_key):
+            st.session_state.pop(kept_key, None)
+            st.rerun()
+    return kept
+
+
 def show_error(exc: BaseException, where=st) -> None:
     """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
     where.error(md(exc))
@@ -97,7 +120,7 @@ def budget_ui(
 ) -> int | str:
     """The evaluation-budget slider: one options list for every page; ``auto=False`` leaves out "auto"."""
     options = [b for b in BUDGETS if auto or b != "auto"]
-    return st.select_slider(label, options=options, value=default, key=key, help=help)
+    return st.select_slider(label, options=options, value=default, key=key, help=help, persist_state="session")
 
 
 class ProgressDrawer:
@@ -148,7 +171,11 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         else:
             label_now = label
         if state.waiting:
-            bar.progress(overall, text=f"{label_now} — waiting: another explanation is running on this server…")
+            who = "your previous click is still finishing" if state.own_earlier else "another explanation is running"
+            bar.progress(overall, text=f"{label_now} — waiting: {who} on this server…")
+            return
+        if state.total <= 0:
+            bar.progress(0.0, text=f"{label_now} — starting…")
             return
         eta = state.eta_seconds(seconds_per_row)
         bar.progress(
@@ -167,58 +194,69 @@ def add_to_pack_ui(
     *,
     source: str,
     classifier=None,
-    context: dict | None = None,
+    row: str | int | None = None,
+    truth: str | None = None,
     image: bytes | None = None,
     key: str = "add_to_pack",
 ):
     """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
 
     The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
-    settings, versions) and this session's name; ``image`` is the PNG an image case was explained on.
+    settings, versions) and this session's name; ``row`` and ``truth`` say which input of a Compare or
+    Dataset table it was and its true label; ``image`` is the PNG an image case was explained on.
     """
-    from textlens.store import DuplicatePackError, StoreError, provenance_of
+    from textlens.store import StoreError, provenance_of
 
+    try:
+        store = app_state.pack_store()
+        names = [p.name for p in store.packs()]
+    except StoreError as exc:
+        st.error(f"Review packs are unavailable: {md(exc)}")
+        return None
+    options = [*names, NEW_PACK]
+    last = st.session_state.get(app_state.ReviewKeys.LAST_PACK)
+    pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
+    done = st.session_state.setdefault(app_state.ReviewKeys.ADDED, set())
+    if key in done or st.session_state.get(pack_key) not in options:
+        # A fresh form: the pack used last (else the first), no name, no note.
+        done.discard(key)
+        st.session_state[pack_key] = last if last in names else options[0]
+        st.session_state[new_key] = st.session_state[note_key] = ""
     with st.popover("Add to review pack", icon=":material/playlist_add:"):
-        try:
-            store = app_state.pack_store()
-            names = [p.name for p in store.packs()]
-        except StoreError as exc:
-            st.error(md(exc))
-            return None
-        options = [*names, NEW_PACK]
-        last = st.session_state.get(app_state.LAST_PACK_KEY)
         with st.form(f"{key}_form", border=False, enter_to_submit=False):
-            choice = st.selectbox("Pack", options, index=options.index(last) if last in names else 0, key=f"{key}_pack")
+            choice = st.selectbox("Pack", options, key=pack_key)
             new_name = st.text_input(
-                "New pack's name", key=f"{key}_new", placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
+                "New pack's name", key=new_key, placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
             )
-            note = st.text_area("Note (optional)", key=f"{key}_note", height=80)
+            note = st.text_area("Note (optional)", key=note_key, height=80)
             submitted = st.form_submit_button("Add case", type="primary")
-        if not submitted:
-            st.caption(f"Packs are stored in {md(store.location)}.")
-            return None
-        try:
-            if choice == NEW_PACK:
-                if not new_name.strip():
-                    st.warning("Type a name for the new pack, or pick an existing one.")
-                    return None
-                pack = store.create_pack(new_name, owner=app_state.author())
-            else:
-                pack = store.pack(choice)
-            case = store.add_case(
-                pack.id,
-                record,
-                target,
-                note=note,
-                provenance=provenance_of(classifier, record) if classifier is not None else None,
-                author=app_state.author(),
-                source=source,
-                context=context,
-                image=image,
-            )
-        except (DuplicatePackError, StoreError) as exc:
-            st.error(md(exc))
-            return None
-        st.session_state[app_state.LAST_PACK_KEY] = pack.name
-        st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
-        return case
+        st.caption(f"Packs are stored in {md(store.location)}.")
+    # The outcome is shown under the button: the popover closes when the page reruns.
+    if not submitted:
+        return None
+    try:
+        if choice == NEW_PACK:
+            if not new_name.strip():
+                st.warning("Not added: type a name for the new pack, or pick an existing one.")
+                return None
+            pack = store.create_pack(new_name, owner=app_state.author())
+        else:
+            pack = store.pack(choice)
+        case = store.add_case(
+            pack.id,
+            record,
+            target,
+            note=note,
+            provenance=provenance_of(classifier, record) if classifier is not None else None,
+            author=app_state.author(),
+            source=source,
+            context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
+            image=image,
+        )
+    except StoreError as exc:
+        st.error(f"Not added: {md(exc)}")
+        return None
+    st.session_state[app_state.ReviewKeys.LAST_PACK] = pack.name
+    done.add(key)
+    st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+    return case
