@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_pack
+from . import cli_pack, cli_tabular
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
             help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
         )
     cli_pack.add_parser(sub)
+    cli_tabular.add_parser(sub)
     return parser
 
 
@@ -61,6 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if args.command == "pack":
         return cli_pack.run(args)
+    if args.command == "tabular":
+        return cli_tabular.run(args)
     try:
         if args.command == "predict":
             texts = list(args.texts) + (_read_lines(args.file) if args.file else [])
