@@ -21,9 +21,9 @@ from components.highlight import PER_ROW, highlight_html, legend_html
 from components.report import words_csv
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
-from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
 from textlens.inputs import MAX_INPUTS, limit_inputs, read_table, split_lines
 from textlens.summary import signed
+from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
 
 MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
 SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"

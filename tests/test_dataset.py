@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 from textlens import InputFileError
-from textlens.corpus import word_contrast, word_statistics
 from textlens.dataset import (
     MAX_ROWS,
     NO_LABEL,
@@ -30,6 +29,7 @@ from textlens.dataset import slices as slices_module
 from textlens.dataset.metrics import Metrics
 from textlens.dataset.slices import SliceMetrics
 from textlens.models import Classifier
+from textlens.wordstats import word_contrast, word_statistics
 
 CSV = "id,review,sentiment\n1,A warm and funny film,positive\n2,Dull and far too long,negative\n"
 

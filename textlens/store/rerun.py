@@ -6,8 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..corpus import CHANGE_FLOOR, WordChange, shared_labels, word_changes
 from ..types import Explanation
+from ..wordstats import CHANGE_FLOOR, WordChange, shared_labels, word_changes
 from .store import Case, Pack, Store
 
 
