@@ -206,3 +206,37 @@ def image_explanation(image, classes: list[int], max_evals: int, on_progress=Non
         on_progress,
         state,
     )
+
+
+# --- review packs -------------------------------------------------------------------------------
+
+PACK_KEY = "review_pack_id"  # the pack open on the Review page
+AUTHOR_KEY = "review_author"  # the name this session signs its cases and packs with
+PRESENT_KEY = "review_present_index"  # the case on screen in Present mode
+RERUN_KEY = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
+EDIT_BASE_KEY = "review_edit_base"  # case id -> the version this session's edit form started from
+MESSAGE_KEY = "review_messages"  # case id -> (kind, message) shown once after a save
+LAST_PACK_KEY = "review_last_pack"  # the pack "Add to review pack" offers first
+
+
+@st.cache_resource(show_spinner=False)
+def _pack_store(target: str):
+    from textlens.store import open_store
+
+    return open_store(target or None)
+
+
+def pack_store():
+    """The review-pack store of this server (``$TEXTLENS_DB``, else the user's data folder), opened once."""
+    import os
+
+    from textlens.store import DB_ENV
+
+    return _pack_store(os.environ.get(DB_ENV, "").strip())
+
+
+def author() -> str:
+    """The name this session signs with (default: the server's login name)."""
+    from textlens.store import default_author
+
+    return st.session_state.setdefault(AUTHOR_KEY, default_author())

@@ -101,3 +101,69 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         )
 
     return draw
+
+
+NEW_PACK = "➕ New pack…"
+
+
+def add_to_pack_ui(
+    record,
+    target: str,
+    *,
+    source: str,
+    classifier=None,
+    context: dict | None = None,
+    image: bytes | None = None,
+    key: str = "add_to_pack",
+):
+    """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
+
+    The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
+    settings, versions) and this session's name; ``image`` is the PNG an image case was explained on.
+    """
+    from textlens.store import DuplicatePackError, StoreError, provenance_of
+
+    with st.popover("Add to review pack", icon=":material/playlist_add:"):
+        try:
+            store = app_state.pack_store()
+            names = [p.name for p in store.packs()]
+        except StoreError as exc:
+            st.error(md(exc))
+            return None
+        options = [*names, NEW_PACK]
+        last = st.session_state.get(app_state.LAST_PACK_KEY)
+        with st.form(f"{key}_form", border=False, enter_to_submit=False):
+            choice = st.selectbox("Pack", options, index=options.index(last) if last in names else 0, key=f"{key}_pack")
+            new_name = st.text_input(
+                "New pack's name", key=f"{key}_new", placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
+            )
+            note = st.text_area("Note (optional)", key=f"{key}_note", height=80)
+            submitted = st.form_submit_button("Add case", type="primary")
+        if not submitted:
+            st.caption(f"Packs are stored in {md(store.location)}.")
+            return None
+        try:
+            if choice == NEW_PACK:
+                if not new_name.strip():
+                    st.warning("Type a name for the new pack, or pick an existing one.")
+                    return None
+                pack = store.create_pack(new_name, owner=app_state.author())
+            else:
+                pack = store.pack(choice)
+            case = store.add_case(
+                pack.id,
+                record,
+                target,
+                note=note,
+                provenance=provenance_of(classifier, record) if classifier is not None else None,
+                author=app_state.author(),
+                source=source,
+                context=context,
+                image=image,
+            )
+        except (DuplicatePackError, StoreError) as exc:
+            st.error(md(exc))
+            return None
+        st.session_state[app_state.LAST_PACK_KEY] = pack.name
+        st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+        return case

@@ -11,9 +11,11 @@ from html import escape
 import numpy as np
 
 from textlens.store import VERDICTS, Case, Pack
+from textlens.store.rerun import RerunRow
 from textlens.store.store import now
 from textlens.summary import signed
 
+from .compare import CompareRow, changes_html, row_header_html, shared_scale
 from .highlight import highlight_html, legend_html, swatch
 from .image_overlay import overlay, png
 from .palette import AGAINST, TOWARD
@@ -34,7 +36,7 @@ PRESENT_STYLE = """
 .tl-present .tl-legend { font-size: 1.05rem !important; }
 .tl-present .tl-summary { font-size: 1.5rem; font-weight: 600; margin: 0.4rem 0 0.8rem; }
 .tl-present .tl-note { font-size: 1.35rem; line-height: 1.5; }
-.tl-present .tl-badge { font-size: 1.1rem; }
+.tl-present .tl-badge { font-size: 1.15rem !important; }
 .tl-present img { max-height: 60vh; }
 </style>
 """
@@ -174,14 +176,18 @@ def note_html(note: str) -> str:
     )
 
 
-def case_card(case: Case, number: int) -> str:
-    """One case as a card: number, verdict, tags, where it came from, the note, the result, provenance."""
+def case_card(case: Case, number: int, *, with_note: bool = True) -> str:
+    """One case as a card: number, verdict, tags, where it came from, the note, the result, provenance.
+
+    ``with_note=False`` leaves the note out (the Review page shows it in its edit box instead).
+    """
     head = (
         f'<div class="tl-case-head" style="display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap;">'
         f"<b>Case {number}</b>{verdict_badge(case.verdict)}{tags_html(case.tags)}</div>"
     )
+    note = note_html(case.note) if with_note else ""
     return (
-        f'<div class="tl-card tl-case" id="case-{number}">{head}{context_line(case)}{note_html(case.note)}'
+        f'<div class="tl-card tl-case" id="case-{number}">{head}{context_line(case)}{note}'
         f"{case_result_html(case)}{provenance_html(case)}</div>"
     )
 
@@ -223,3 +229,31 @@ def pack_report(pack: Pack, cases: Sequence[Case], *, parent: str | None = None,
         body.append(f'<div style="margin: 0.8rem 0;">{verdict_summary(cases)}</div>')
     body.extend(case_card(c, n) for n, c in enumerate(cases, 1))
     return html_document(f"textlens review pack: {pack.name}", "".join(body), images=True)
+
+
+def rerun_row_html(row: RerunRow, number: int, model_id: str) -> str:
+    """A case beside its re-run: what flipped, the change in probability, both highlights, the words that moved.
+
+    Both highlights share one colour scale, and the row header and word callouts are the Compare page's.
+    """
+    if row.new is None:
+        return f'<div><b>Case {number}</b> <span class="tl-meta">not re-run: {escape(row.skipped)}</span></div>'
+    target = row.target
+    pair = CompareRow(f"Case {number}", row.old, row.new, row.case.context.get("truth"))
+    scale = shared_scale([row.old, row.new], target)
+    badges = []
+    if row.label_flip:
+        badges.append(
+            f'<span class="tl-badge" style="font-weight: 700;">label flipped: {escape(row.old.predicted_label)} → '
+            f"{escape(row.new.predicted_label)}</span>"
+        )
+    badges.append(f"change in P({escape(target)}) <b>{signed(row.probability_change, 3)}</b>")
+    if not row.changed:
+        badges.append('<span class="tl-meta">no change beyond noise</span>')
+    head = f'<div style="font-size: 1rem;"><b>Case {number}</b> &nbsp;·&nbsp; ' + " &nbsp;·&nbsp; ".join(badges)
+    stored = row_header_html(pair, row.old, target, f"{row.old.model_id} (stored)")
+    again = row_header_html(pair, row.new, target, model_id)
+    return (
+        f"{head}</div>{note_html(row.case.note)}{stored}{highlight_html(row.old, target, scale=scale)}"
+        f"{again}{highlight_html(row.new, target, scale=scale)}{changes_html(row.changes)}"
+    )

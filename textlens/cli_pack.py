@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
-from .store import VERDICTS, bundle_json, default_author, import_bundle, open_store
+from .store import VERDICTS, bundle_json, default_author, import_bundle, open_store, provenance_of
 from .store.bundle import MAX_BUNDLE_BYTES
 from .store.errors import NotFoundError
 
@@ -70,7 +70,6 @@ def _show(store, name: str) -> None:
 def _add(store, args) -> None:
     from .explain import explain
     from .models import load_classifier
-    from .provenance import provenance
 
     try:
         pack = store.pack(args.pack)
@@ -79,7 +78,6 @@ def _add(store, args) -> None:
         print(f"created the pack {pack.name!r}", file=sys.stderr)
     classifier = load_classifier(args.model)
     result = explain(classifier, args.text)
-    settings = {k: v for k, v in result.settings.items() if k != "precision"}
     case = store.add_case(
         pack.id,
         result,
@@ -87,7 +85,7 @@ def _add(store, args) -> None:
         note=args.note,
         verdict=args.verdict,
         tags=args.tag,
-        provenance=provenance(classifier, **settings),
+        provenance=provenance_of(classifier, result),
         author=default_author() if args.author is None else args.author,
         source="cli",
     )
@@ -104,8 +102,7 @@ def _export(store, args) -> None:
         except ImportError as exc:
             message = "HTML export needs the dashboard's components/ folder: run it from the repository."
             raise TextlensError(message) from exc
-        parent = store.pack(pack.parent_id).name if pack.parent_id is not None else None
-        text = pack_report(pack, store.cases(pack.id), parent=parent)
+        text = pack_report(pack, store.cases(pack.id), parent=store.parent_name(pack))
     try:
         Path(args.out).write_text(text, encoding="utf-8")
     except OSError as exc:

@@ -3,7 +3,7 @@
 from .bundle import bundle_json, export_bundle, import_bundle, parse_bundle
 from .db import DB_ENV, default_path, resolve_url
 from .errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
-from .store import VERDICTS, Case, Pack, Store, default_author, open_store
+from .store import VERDICTS, Case, Pack, Store, default_author, open_store, provenance_of
 
 __all__ = [
     "DB_ENV",
@@ -23,5 +23,6 @@ __all__ = [
     "import_bundle",
     "open_store",
     "parse_bundle",
+    "provenance_of",
     "resolve_url",
 ]

@@ -46,12 +46,7 @@ _CASE_KEYS = (
 def export_bundle(store: Store, pack_id: int) -> dict[str, Any]:
     """The pack and its cases, in order, as plain JSON types (images as base64 PNG)."""
     pack = store.pack(pack_id)
-    parent = None
-    if pack.parent_id is not None:
-        try:
-            parent = store.pack(pack.parent_id).name
-        except LookupError:
-            parent = None
+    parent = store.parent_name(pack)
     cases = []
     for case in store.cases(pack_id):
         cases.append(

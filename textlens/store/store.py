@@ -52,6 +52,28 @@ def default_author() -> str:
         return ""
 
 
+def provenance_of(classifier: Any, record: Any) -> dict[str, Any]:
+    """Provenance of a result: :func:`textlens.provenance.provenance` with the record's own settings.
+
+    A model without a fingerprint (e.g. the image model) still records its id, labels, settings,
+    library versions and time.
+    """
+    from ..provenance import provenance, versions
+
+    settings = {k: v for k, v in (getattr(record, "settings", None) or {}).items() if k != "precision"}
+    try:
+        return provenance(classifier, **settings)
+    except AttributeError:
+        return {
+            "model_id": record.model_id,
+            "labels": list(getattr(classifier, "labels", record.labels)),
+            "precision": (getattr(record, "settings", None) or {}).get("precision", "float32"),
+            "settings": settings,
+            "versions": versions(),
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+
+
 @dataclass(frozen=True)
 class Pack:
     """A named, ordered collection of cases for one review."""
@@ -313,6 +335,15 @@ class Store:
         if row is None:
             raise NotFoundError(f"There is no pack {key!r}." if isinstance(key, str) else "That pack no longer exists.")
         return _pack_from_row(row)
+
+    def parent_name(self, pack: Pack) -> str | None:
+        """The name of the pack ``pack`` was made from (None if it has no parent, or it was deleted)."""
+        if pack.parent_id is None:
+            return None
+        try:
+            return self.pack(pack.parent_id).name
+        except NotFoundError:
+            return None
 
     def packs(self, search: str = "", *, owner: str = "", tag: str = "") -> list[Pack]:
         """Every pack, newest change first, with case counts and tags; filtered by text in name, owner, tag.
