@@ -94,7 +94,8 @@ def upload(at, name: str, data: bytes):
 def test_upload_with_hostile_names(app):
     rows = ["<b>size</b>,**kind**,id,label"]
     for i in range(60):
-        rows.append(f"{i % 7 + 0.5},{['<script>x</script>', 'plain', 'a=b'][i % 3]},{1000 + i},{'yes' if i % 7 > 3 else 'no'}")
+        kind = ["<script>x</script>", "plain", "a=b"][i % 3]
+        rows.append(f"{i % 7 + 0.5},{kind},{1000 + i},{'yes' if i % 7 > 3 else 'no'}")
     upload(app, "weird.csv", ("\n".join(rows) + "\n").encode())
     at = app
     assert at.selectbox[0].value == "label"
