@@ -1,12 +1,19 @@
-"""Streamlit pieces shared by the pages: the model picker, progress drawing, and error display."""
+"""Streamlit pieces shared by the pages: the model picker, budget picker, progress drawing, and error display."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
 import app_state
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
+
+# The evaluation budgets every page offers ("auto" only where the explainer supports it).
+BUDGETS = ("auto", 100, 200, 500, 1000, 2000, 4000)
+BUDGET_HELP = "How many masked copies of the input SHAP may run through the model."
 
 PRECISION_NOTES = {
     "float32": "float32",
@@ -21,20 +28,21 @@ def model_picker() -> str:
     """
     st.sidebar.header("Model")
     active = app_state.active_model_id()
+    keys = app_state.SidebarKeys
     choice = st.sidebar.radio(
         "Classifier",
         [app_state.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
         index=0 if active == DEFAULT_MODEL_ID else 1,
-        key="model_choice",
+        key=keys.MODEL_CHOICE,
     )
     if choice == app_state.DEFAULT_MODEL_LABEL:
         if active != DEFAULT_MODEL_ID and load_model_into_session(DEFAULT_MODEL_ID):
             active = DEFAULT_MODEL_ID
     else:
-        with st.sidebar.form("model_form", border=False):
+        with st.sidebar.form(keys.MODEL_FORM, border=False):
             wanted = st.text_input(
                 "Hub id or folder",
-                key="model_wanted",
+                key=keys.MODEL_WANTED,
                 value="" if active == DEFAULT_MODEL_ID else active,
                 placeholder="e.g. distilbert-base-uncased-finetuned-sst-2-english or /path/to/model",
                 help="A Hugging Face text-classification model. Without network, only local folders and "
@@ -72,6 +80,53 @@ def load_model_into_session(model_id: str) -> bool:
         return False
     app_state.set_active_model(model_id)
     return True
+
+
+def show_error(exc: BaseException, where=st) -> None:
+    """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
+    where.error(md(exc))
+
+
+def budget_ui(
+    key: str,
+    *,
+    auto: bool = True,
+    default: int | str = "auto",
+    label: str = "Evaluation budget (max_evals)",
+    help: str = BUDGET_HELP,
+) -> int | str:
+    """The evaluation-budget slider: one options list for every page; ``auto=False`` leaves out "auto"."""
+    options = [b for b in BUDGETS if auto or b != "auto"]
+    return st.select_slider(label, options=options, value=default, key=key, help=help)
+
+
+class ProgressDrawer:
+    """A progress bar on the page, and callbacks that draw an :class:`app_state.Progress` on it."""
+
+    def __init__(self, label: str, seconds_per_row: float) -> None:
+        self.bar = st.progress(0.0, text=label)
+        self.draw = progress_callback(self.bar, label, seconds_per_row)
+
+    def __call__(self, state: app_state.Progress) -> None:
+        self.draw(state)
+
+    def stage(self, label: str, seconds_per_row: float) -> Callable[[app_state.Progress], None]:
+        """A callback for the next stage of the work, on the same bar with its own label and speed."""
+        self.draw = progress_callback(self.bar, label, seconds_per_row)
+        return self
+
+
+@contextmanager
+def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
+    """A progress bar for the block, removed when it ends (also on error); yields the drawing callback.
+
+    ``with ui.progress("Explaining", classifier.seconds_per_row) as draw: app_state.explanation(..., on_progress=draw)``
+    """
+    drawer = ProgressDrawer(label, seconds_per_row)
+    try:
+        yield drawer
+    finally:
+        drawer.bar.empty()
 
 
 def progress_drawer(label: str, seconds_per_row: float):

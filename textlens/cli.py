@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_pack, cli_tabular
+from . import cli_corpus, cli_pack, cli_tabular
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -52,6 +52,7 @@ def _parser() -> argparse.ArgumentParser:
             help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
         )
     cli_pack.add_parser(sub)
+    cli_corpus.add_parser(sub)
     cli_tabular.add_parser(sub)
     return parser
 
@@ -62,6 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     if args.command == "pack":
         return cli_pack.run(args)
+    if args.command == "corpus":
+        return cli_corpus.run(args)
     if args.command == "tabular":
         return cli_tabular.run(args)
     try:

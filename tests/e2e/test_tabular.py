@@ -10,7 +10,8 @@ from .helpers import RESULT_TIMEOUT_MS, click, wait_idle
 pytestmark = pytest.mark.e2e
 
 WATERFALL_LABELS_JS = """() => {
-  const plots = [...document.querySelectorAll('.js-plotly-plot')].filter(p => (p.data || []).some(t => t.type === 'waterfall'));
+  const plots = [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(p => (p.data || []).some(t => t.type === 'waterfall'));
   if (!plots.length) return null;
   const now = plots[0].data.find(t => t.name === 'now');
   return {y: now.y, x: now.x, traces: plots[0].data.length};
