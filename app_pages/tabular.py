@@ -16,9 +16,9 @@ from components.tabular import (
     beeswarm_figure,
     change_html,
     export_info,
-    legend_html,
     mean_abs_figure,
     tabular_csv,
+    tabular_legend_html,
     waterfall_figure,
 )
 from textlens import TextlensError
@@ -181,10 +181,11 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
     fmt = f"%.{feature.decimals}f"
     missing = False
     with container:
-        st.markdown(f"**{md(feature.name)}**")
-        left, right = st.columns([3, 1.3], vertical_alignment="bottom")
+        head, box = st.columns([3, 1.3], vertical_alignment="center")
+        head.markdown(f"**{md(feature.name)}**")
         if feature.has_missing:
-            missing = right.checkbox("missing", key=_widget_key(model, j, "missing"))
+            missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
+        left, right = st.columns([3, 1.3], vertical_alignment="bottom")
         left.slider(
             f"{md(feature.name)} (slider)",
             min_value=feature.low,
@@ -219,10 +220,16 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
         if len(options) <= RADIO_LEVELS + 1:
             # Radio labels render Markdown: escaped so a level shows exactly as in the data.
             index = st.radio(
-                md(feature.name), range(len(options)), format_func=lambda i: md(options[i]), horizontal=True, key=key
+                f"**{md(feature.name)}**",
+                range(len(options)),
+                format_func=lambda i: md(options[i]),
+                horizontal=True,
+                key=key,
             )
         else:  # select boxes show options as plain text
-            index = st.selectbox(md(feature.name), range(len(options)), format_func=options.__getitem__, key=key)
+            index = st.selectbox(
+                f"**{md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
+            )
     return None if options[index] == MISSING else options[index]
 
 
@@ -297,7 +304,7 @@ def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str)
         st.html(note)
     figure = waterfall_figure(result, target, previous)
     st.plotly_chart(figure, width="stretch", key="tabular_waterfall")
-    st.html(legend_html(result, target))
+    st.html(tabular_legend_html(result, target))
     downloads_ui(model, result, target, figure, table_name)
     return result, target
 

@@ -14,7 +14,7 @@ from textlens.types import TabularExplanation, value_text
 
 from .charts import _layout
 from .export_info import ExportInfo
-from .highlight import swatch
+from .legend import legend_html
 from .palette import AGAINST, NEUTRAL_GREY, PREDICTED, TOWARD
 
 BASE_ROW, OUTPUT_ROW = "base value", "model output"
@@ -225,22 +225,16 @@ def method_note(result: TabularExplanation) -> str:
     )
 
 
-def legend_html(result: TabularExplanation, target: str | int | None = None) -> str:
-    """Legend: class, units, base value (and over what background), model output, how exact the values are."""
-    i = result.label_index(target)
-    label = escape(result.labels[i])
-    base, output = result.base_values[i], result.scores[i]
-    total = sum(f.values[i] for f in result.features)
-    rows = [
-        f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
-        f"Values: change in the probability of <b>{label}</b> (in probability, 0 to 1)",
-        f"Base value <b>{base:.3f}</b> + sum of input values <b>{signed(total, 3)}</b> = model output "
-        f"<b>{output:.3f}</b>",
-        f"Background: {escape(result.background)}; the base value is the model's mean probability over them",
-        f"Values are {escape(method_note(result))}",
-    ]
-    body = "".join(f"<div>{row}</div>" for row in rows)
-    return f'<div class="tl-legend" style="font-size: 0.85rem; line-height: 1.7; opacity: 0.92;">{body}</div>'
+def tabular_legend_html(result: TabularExplanation, target: str | int | None = None) -> str:
+    """The shared legend for a table row: class, units, base value + inputs = output, background, exactness."""
+    return legend_html(
+        result,
+        target,
+        scale=None,
+        feature="input",
+        hidden="mean over the background",
+        notes=(f"Background: {result.background}", f"Values are {method_note(result)}"),
+    )
 
 
 def change_html(result: TabularExplanation, previous: TabularExplanation | None, target: str | int | None) -> str:
