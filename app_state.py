@@ -303,6 +303,70 @@ def image_explanation(image, classes: list[int], max_evals: int, on_progress=Non
     )
 
 
+# --- Dataset page ---------------------------------------------------------------------------------
+DATA_DIR_ENV = "TEXTLENS_DATA_DIR"
+EXPLAIN_TEXT_KEY = "explain_text"  # the Explain page's text box: "Open in Explain" fills it
+DATASET_RUN_KEY = "dataset_run"  # (run key, RowPredictions) of the last prediction on the Dataset page
+DATASET_WORDS_KEY = "dataset_words"  # (sample key, row positions, explanations) of the word aggregate
+DATASET_CONFUSION_GEN_KEY = "dataset_confusion_gen"  # bumped to clear the confusion-matrix selection
+DATASET_FILE_ENTRIES = 4
+DATASET_RUN_ENTRIES = 8
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def file_hash(path: str, mtime_ns: int, size: int) -> str:
+    """Content hash of a data-folder file, recomputed only when its modification time or size changes."""
+    from textlens.dataset import content_hash
+
+    return content_hash(path)
+
+
+@st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
+def labelled_file(file_hash: str, name: str, _source):
+    """A labelled file read once per content hash (``_source``: its bytes or path, not hashed)."""
+    from textlens.dataset import read_labelled
+
+    return read_labelled(_source, name)
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def _row_predictions(model_id: str, fingerprint: str, file_hash: str, text_column: str, _texts, _progress=None):
+    from textlens.dataset import predict_rows
+
+    return predict_rows(load_model(model_id), _texts, progress=_progress)
+
+
+def row_predictions(
+    model_id: str, file_hash: str, text_column: str, texts: list, on_progress: Callable[[Progress], None] | None = None
+):
+    """Every row's prediction, cached by (model, its fingerprint, file content hash, text column).
+
+    Runs in a worker thread; ``on_progress`` redraws a :class:`Progress` counting rows.
+    """
+    classifier = load_model(model_id)
+    state = Progress(started=time.perf_counter())
+    return _in_worker(
+        lambda: _row_predictions(
+            model_id,
+            classifier.fingerprint,
+            file_hash,
+            text_column,
+            texts,
+            _progress=lambda done, total, _eta: state.report(done, total),
+        ),
+        on_progress,
+        state,
+    )
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts) -> int:
+    """How many rows the word aggregate can explain in about a minute on this machine (measured once)."""
+    from textlens.dataset import sample_size_for
+
+    return sample_size_for(load_model(model_id), _texts)
+
+
 # --- review packs -------------------------------------------------------------------------------
 
 PACK_KEY = "review_pack_id"  # the pack open on the Review page
