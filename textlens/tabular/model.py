@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -34,16 +35,24 @@ BACKGROUND_ROWS = 50
 MISSING = None  # how a missing input is written in a values mapping
 
 
+@functools.cache
+def _threadpools():
+    import sklearn.ensemble  # noqa: F401 - loads the OpenMP runtime the controller must see
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 @contextmanager
 def one_thread():
     """Run scikit-learn's OpenMP code on one thread.
 
     On a 2-core machine shared by several processes, OpenMP's spinning threads slowed fitting
     from 0.4 s to 50 s (measured); one thread is also what makes results independent of load.
+    The controller is made once: ``threadpool_limits`` rescans the loaded libraries on every
+    call (33 ms here, more than a prediction).
     """
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="openmp"):
+    with _threadpools().limit(limits=1, user_api="openmp"):
         yield
 
 
