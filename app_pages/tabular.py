@@ -26,6 +26,7 @@ from textlens.dataset.load import content_hash
 from textlens.summary import summarize
 from textlens.tabular import PENGUINS, TabularModel
 from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
+from textlens.tabular.explain import VIEW_ROWS
 from textlens.types import value_text
 
 PENGUINS_LABEL = "Palmer Penguins (bundled)"
@@ -338,13 +339,17 @@ def dataset_view_ui(model: TabularModel) -> None:
     st.subheader("Whole dataset")
     asked = st.session_state.setdefault(app_state.TABULAR_VIEW_KEY, set())
     if model.fingerprint not in asked:
-        rows = min(len(model.frame), 150)
-        st.caption(
-            f"Explains {rows:,} rows of the table the same way (about {rows * VIEW_SECONDS_PER_ROW:.0f} s, "
-            "once per server) to show which inputs drive the model overall."
-        )
-        if not st.button("Show the whole-dataset view", key="tabular_view_button"):
+        offer = st.empty()  # the offer disappears once accepted
+        with offer.container():
+            rows = min(len(model.frame), VIEW_ROWS)
+            st.caption(
+                f"Explains {rows:,} rows of the table the same way (about {rows * VIEW_SECONDS_PER_ROW:.0f} s, "
+                "once per server) to show which inputs drive the model overall."
+            )
+            clicked = st.button("Show the whole-dataset view", key="tabular_view_button")
+        if not clicked:
             return
+        offer.empty()
         asked.add(model.fingerprint)
     bar, draw = ui.progress_drawer("Explaining the table's rows", VIEW_SECONDS_PER_ROW)
     try:
@@ -364,7 +369,8 @@ def dataset_view_ui(model: TabularModel) -> None:
         st.plotly_chart(beeswarm_figure(view, label), width="stretch", key="tabular_beeswarm")
         st.caption(
             "Each dot is one row: how far that input moved the probability of the class (x) and the input's "
-            "value (colour: light = low or first level, dark = high or last level; hollow grey = missing)."
+            "value (colour: dark blue = low or the first level, yellow = high or the last level; hollow grey = "
+            "missing). Hover a dot for its row and exact value."
         )
 
 

@@ -134,7 +134,7 @@ def mean_abs_figure(view, top: int | None = None) -> go.Figure:
 
 
 def beeswarm_figure(view, target: str | int) -> go.Figure:
-    """Each row a dot per input: x its value toward ``target``, colour the input's value (low light, high dark).
+    """Each row a dot per input: x its value toward ``target``, colour the input's value (low dark blue, high yellow).
 
     Inputs are ordered by mean |value| for ``target``; a missing value is a hollow grey dot; the
     hover shows the row, the input's value and the exact attribution.

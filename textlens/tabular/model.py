@@ -132,7 +132,7 @@ class TabularModel:
         """The background in words, for legends and records."""
         return (
             f"{len(self.background_rows)} training rows drawn at random (seed {SEED}) of {self.rows:,}; "
-            "a feature left out takes their values"
+            "an input left out takes their values"
         )
 
 
