@@ -401,6 +401,60 @@ def author() -> str:
     return st.session_state.setdefault(AUTHOR_KEY, default_author())
 
 
+# --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------
+EXPLAIN_TAB_KEY = "explain_tab"  # the Explain page's tabs: the Trust tab computes only when it is open
+
+
+def _explanation_key(explanation: Explanation) -> str:
+    # An explanation is identified by its text and the settings that produced it (model id apart).
+    return explanation.text + "\x00" + repr(sorted(explanation.settings.items()))
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def _faithfulness(model_id: str, key: str, target: str, _explanation: Explanation):
+    from textlens.faithfulness import faithfulness
+
+    return faithfulness(load_model(model_id), _explanation, target)
+
+
+def faithfulness_of(model_id: str, explanation: Explanation, target: str):
+    """The cached :class:`~textlens.faithfulness.Faithfulness` of a stored explanation toward ``target``."""
+    return _faithfulness(model_id, _explanation_key(explanation), target, explanation)
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def preview(model_id: str, text: str) -> Explanation:
+    """The instant leave-one-out preview of ``text`` (marked as one: never store it as the explanation)."""
+    from textlens.preview import preview as leave_one_out_preview
+
+    return leave_one_out_preview(load_model(model_id), text)
+
+
+def is_explained(model_id: str, text: str, max_evals: int | str = "auto", leaves: str = "words") -> bool:
+    """True when the explanation of ``text`` with these settings is already cached (no preview needed)."""
+    try:
+        _explanation(model_id, text, max_evals, leaves, _probe=True)
+    except _NotCached:
+        return False
+    return True
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def _what_if(
+    model_id: str, key: str, indices: tuple[int, ...], target: str, replacement: str | None, _explanation: Explanation
+):
+    from textlens.preview import what_if
+
+    return what_if(load_model(model_id), _explanation, indices, target, replacement)
+
+
+def what_if_of(
+    model_id: str, explanation: Explanation, indices: tuple[int, ...], target: str, replacement: str | None = None
+):
+    """The cached :class:`~textlens.preview.WhatIf` of deleting (or replacing) words of a stored explanation."""
+    return _what_if(model_id, _explanation_key(explanation), tuple(indices), target, replacement, explanation)
+
+
 # The Tabular page: tables, their models (by data hash + target), explanations and the whole-dataset view.
 TABULAR_SOURCE_KEY = "tabular_source"  # "penguins" or "upload"
 TABULAR_MODE_KEY = "tabular_mode"  # None, "classify" or "explain": what the page keeps computing as inputs move
