@@ -33,7 +33,9 @@ def _read_lines(path: str) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m textlens", description="Classify texts and explain why.")
+    # "textlens" when run as the console script, "python -m textlens" otherwise.
+    prog = "textlens" if os.path.basename(sys.argv[0]) == "textlens" else "python -m textlens"
+    parser = argparse.ArgumentParser(prog=prog, description="Classify texts and explain why.")
     sub = parser.add_subparsers(dest="command", required=True)
     predict = sub.add_parser("predict", help="print one JSON object per text with its label and scores")
     predict.add_argument("texts", nargs="*", help="texts to classify")
