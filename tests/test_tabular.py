@@ -160,7 +160,7 @@ def test_dataset_view_shapes_and_mean(penguins):
     seen = []
     view = dataset_view(penguins, max_rows=12, progress=lambda done, total: seen.append((done, total)))
     assert view.values.shape == (12, 6, 3) and view.mean_abs.shape == (6, 3)
-    assert seen[-1] == (12, 12)
+    assert seen[-1] == (12 * 64 * 50, 12 * 64 * 50) and len(seen) == 12
     assert np.nanmax(view.colour) <= 1.0 and np.nanmin(view.colour) >= 0.0
     one = explain_row(penguins, view.rows[0])
     assert np.allclose(view.values[0][:, 0], [f.values[0] for f in one.features])
@@ -282,3 +282,14 @@ def test_cli_errors_are_one_line_and_exit_2(capsys, argv, message):
 
 def test_errors_are_textlens_errors():
     assert issubclass(TabularDataError, TextlensError)
+
+
+def test_a_tabular_case_is_stored_in_a_review_pack_exactly(penguins, tmp_path):
+    from textlens.store import open_store, provenance_of
+
+    result = explain_row(penguins, 3, {"island": "Dream"})
+    store = open_store(tmp_path / "packs.db")
+    pack = store.create_pack("penguins", owner="tester")
+    store.add_case(pack.id, result, "Chinstrap", provenance=provenance_of(penguins, result), source="tabular")
+    case = store.cases(pack.id)[0]
+    assert case.result() == result and case.target == "Chinstrap" and case.kind == "tabular"

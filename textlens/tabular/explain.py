@@ -12,7 +12,7 @@ import numpy as np
 from ..provenance import provenance
 from ..types import FeatureValue, TabularExplanation, TabularPrediction
 from .model import TabularModel
-from .shapley import MAX_EXACT_FEATURES, PERMUTATIONS, method_for, shapley
+from .shapley import MAX_EXACT_FEATURES, PERMUTATIONS, method_for, model_rows, shapley
 
 # The whole-dataset view explains at most this many rows (a seeded sample, table order kept).
 VIEW_ROWS = 150
@@ -113,7 +113,7 @@ def dataset_view(
 ) -> DatasetView:
     """Explain up to ``max_rows`` rows of the table (a seeded sample, table order kept) for the whole-dataset view.
 
-    ``progress(done, total)`` is called after each row.
+    ``progress(done, total)`` is called after each row, in model rows evaluated (as the text explainers count).
     """
     frame = model.frame
     rows = np.arange(len(frame))
@@ -125,7 +125,8 @@ def dataset_view(
     for n, x in enumerate(X):
         out[n], base, _ = shapley(model.predict_proba, x, model.background)
         if progress is not None:
-            progress(n + 1, len(rows))
+            per_row = model_rows(X.shape[1], len(model.background))
+            progress((n + 1) * per_row, len(rows) * per_row)
     colour = np.full(X.shape, np.nan)
     for j, feature in enumerate(model.features):
         column = X[:, j]

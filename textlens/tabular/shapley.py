@@ -21,6 +21,13 @@ def method_for(features: int) -> str:
     return "exact" if features <= MAX_EXACT_FEATURES else "permutation"
 
 
+def model_rows(features: int, background: int) -> int:
+    """Rows the model evaluates for one explanation (at most, for permutations: shared coalitions count once)."""
+    if method_for(features) == "exact":
+        return 2**features * background
+    return PERMUTATIONS * (features + 1) * background
+
+
 def all_masks(m: int) -> np.ndarray:
     """Every coalition of ``m`` features as a (2**m, m) bool array; row ``k`` holds the bits of ``k``."""
     codes = np.arange(2**m)
