@@ -71,8 +71,9 @@ def summarize(explanation, target: str | int | None = None, k: int = 2, k_agains
     i = explanation.label_index(target)
     label, score, base = explanation.labels[i], explanation.scores[i], explanation.base_values[i]
     items, noun, nothing = _parts(explanation, i)
-    toward = sorted((p for p in items if p[1] > 0), key=lambda p: -p[1])[:k]
-    against = sorted((p for p in items if p[1] < 0), key=lambda p: p[1])[: k_against if toward else k]
+    floor = NEGLIGIBLE_SHARE * max((abs(p[1]) for p in items), default=0.0)  # as in top_words
+    toward = sorted((p for p in items if p[1] > floor), key=lambda p: -p[1])[:k]
+    against = sorted((p for p in items if p[1] < -floor), key=lambda p: p[1])[: k_against if toward else k]
     start = f"{nothing} the model gives {label} {base:.2f}"
     rejected = score < max(explanation.scores) and score < base
     if rejected and against:
