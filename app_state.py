@@ -441,13 +441,24 @@ def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts)
 
 # --- review packs -------------------------------------------------------------------------------
 
-PACK_KEY = "review_pack_id"  # the pack open on the Review page
-AUTHOR_KEY = "review_author"  # the name this session signs its cases and packs with
-PRESENT_KEY = "review_present_index"  # the case on screen in Present mode
-RERUN_KEY = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
-EDIT_BASE_KEY = "review_edit_base"  # case id -> the version this session's edit form started from
-MESSAGE_KEY = "review_messages"  # case id -> (kind, message) shown once after a save
-LAST_PACK_KEY = "review_last_pack"  # the pack "Add to review pack" offers first
+
+class ReviewKeys:
+    """Session keys of the Review page and of the "Add to review pack" widget."""
+
+    OPEN = "review_open"  # the "Open pack" selectbox
+    OPEN_REQUEST = "review_open_request"  # a pack to open on the next run (just created or imported)
+    SEARCH = "review_search"
+    OWNER = "review_owner"
+    TAG = "review_tag"
+    MODE = "review_mode"
+    AUTHOR = "review_author"  # the name this session signs its cases and packs with
+    PRESENT = "review_present_index"  # + pack id: the case on screen in Present mode
+    RERUN = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
+    EDIT_BASE = "review_edit_base"  # case id -> the version this session's edit form started from
+    MESSAGE = "review_messages"  # case id -> (kind, message) shown once after a save
+    VERDICT_FILTER = "review_verdict_filter"
+    LAST_PACK = "review_last_pack"  # the pack "Add to review pack" offers first
+    ADDED = "review_added"  # "Add to review pack" widgets whose form starts afresh on the next run
 
 
 @st.cache_resource(show_spinner=False)
@@ -470,7 +481,7 @@ def author() -> str:
     """The name this session signs with (default: the server's login name)."""
     from textlens.store import default_author
 
-    return st.session_state.setdefault(AUTHOR_KEY, default_author())
+    return st.session_state.setdefault(ReviewKeys.AUTHOR, default_author())
 
 
 # --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------

@@ -443,7 +443,8 @@ def explained_ui(
                     e.predicted_label,
                     source="dataset",
                     classifier=None if stored else app_state.load_model(model_id),
-                    context={"row_id": row_id, "true_label": row.truth},
+                    row=row_id,
+                    truth=row.truth,
                     key=f"{KEYS.PACK}{row_id}",
                 )
     st.caption(

@@ -354,6 +354,7 @@ def render() -> None:
         refine_ui(model_id, classifier, text, result)
         figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
+        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key="explain_add_to_pack")
     elif prediction is not None:
         st.info("Click **Explain** to see which words drove this prediction.")
 
