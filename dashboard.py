@@ -8,12 +8,13 @@ import streamlit as st
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-st.set_page_config(page_title="textlens", page_icon="🔎", layout="wide")
+st.set_page_config(page_title="textlens", page_icon=":material/manage_search:", layout="wide")
 
 PAGES = [
-    st.Page("app_pages/explain.py", title="Explain", icon="🔎", default=True),
-    st.Page("app_pages/compare.py", title="Compare", icon="↔️"),
-    st.Page("app_pages/image.py", title="Image", icon="🖼️"),
+    st.Page("app_pages/explain.py", title="Explain", icon=":material/manage_search:", default=True),
+    st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/image.py", title="Image", icon=":material/image:"),
+    st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
 ]
 
 # The page files live in app_pages/, not pages/: a pages/ folder beside the entry switches Streamlit

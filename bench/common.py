@@ -87,14 +87,6 @@ class NaiveRecipe:
         return np.asarray(word_values), base, seconds
 
 
-def clear_row_caches() -> None:
-    """Forget evaluated masked rows, so a timing is not helped by an earlier run on the same text."""
-    from textlens.explain import _ENGINES
-
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
-
-
 def pearson(a, b) -> float:
     a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
     if len(a) < 2 or a.std() == 0 or b.std() == 0:

@@ -7,22 +7,49 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from textlens.corpus import word_values
 from textlens.summary import signed, top_words
-from textlens.types import Explanation, Prediction
+from textlens.types import Explanation, Record
+from textlens.wordstats import word_values
 
+from .export_info import ExportInfo
 from .palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
 
 FONT = {"size": 13}
 
 
 def _layout(fig: go.Figure, height: int) -> go.Figure:
+    # automargin grows the margins to fit the tick labels and axis titles: without it a figure
+    # outside Streamlit's theme (a downloaded HTML or PNG) clips long word labels and x ticks.
     fig.update_layout(height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10}, font=FONT, showlegend=False)
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
-def probability_figure(prediction: Prediction) -> go.Figure:
-    """Horizontal bars of every class's probability, the predicted class on top and marked."""
+EXPORT_TITLE_HEIGHT = 90
+
+
+def export_figure(fig: go.Figure, info: ExportInfo, title: str) -> go.Figure:
+    """A copy of ``fig`` for download: a title and a caption saying what it shows, margins for its labels."""
+    out = go.Figure(fig)
+    caption = "".join(f"<br><sup>{escape(line)}</sup>" for line in info.plain_lines())
+    out.update_layout(
+        title={"text": f"{escape(title)}{caption}", "x": 0.01, "xanchor": "left"},
+        margin={"l": 20, "r": 40, "t": EXPORT_TITLE_HEIGHT + 10, "b": 20},
+        height=(fig.layout.height or 400) + EXPORT_TITLE_HEIGHT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    return out
+
+
+def figure_html(fig: go.Figure) -> str:
+    """A standalone HTML page of the figure that opens offline (plotly.js inlined)."""
+    return fig.to_html(include_plotlyjs=True, full_html=True)
+
+
+def probability_figure(prediction: Record) -> go.Figure:
+    """Horizontal bars of every class's probability (of any record), the predicted class on top and marked."""
     order = sorted(range(len(prediction.labels)), key=lambda i: -prediction.scores[i])
     top = order[0]
     names = [("▶ " if i == top else "") + escape(prediction.labels[i]) for i in order]
@@ -86,7 +113,7 @@ def words_by_texts(
     """Rows (the words with the largest total |value| across texts) by columns (texts), for a heatmap.
 
     A cell is the word's summed value in that text (repeats added, case folded), or None where it
-    does not occur. Punctuation is left out, as in :func:`textlens.corpus.word_statistics`.
+    does not occur. Punctuation is left out, as in :func:`textlens.wordstats.word_statistics`.
     """
     per_text = [word_values(e, target) for e in explanations]
     totals: dict[str, float] = {}

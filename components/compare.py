@@ -6,10 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from textlens.corpus import WordChange, word_changes, word_statistics
 from textlens.summary import signed
 from textlens.types import Explanation
+from textlens.wordstats import CHANGE_FLOOR, WordChange, word_changes, word_statistics
 
+from .export_info import ExportInfo
 from .highlight import PER_ROW, highlight_html, legend_html, scale_for
 from .palette import AGAINST, TOWARD
 from .report import html_document
@@ -56,7 +57,7 @@ def row_header_html(row: CompareRow, explanation: Explanation, target: str, mode
 def changes_html(changes: Sequence[WordChange], k: int = 3) -> str:
     """Callout of words whose attribution changed sign, then those that moved most, between models A and B."""
     flips = [c for c in changes if c.sign_flip][:k]
-    moved = [c for c in changes if not c.sign_flip][:k]
+    moved = [c for c in changes if not c.sign_flip and not c.noise][:k]
 
     def item(c: WordChange) -> str:
         a_color = TOWARD if c.value_a >= 0 else AGAINST
@@ -71,7 +72,9 @@ def changes_html(changes: Sequence[WordChange], k: int = 3) -> str:
         lines.append("<b>Changed sign:</b> " + "; ".join(item(c) for c in flips))
     if moved:
         lines.append("<b>Moved most:</b> " + "; ".join(item(c) for c in moved))
-    body = "".join(f"<div>{line}</div>" for line in lines) or "<div>No word changed.</div>"
+    lines.append(f'<span class="tl-meta">Changes below ±{CHANGE_FLOOR} are treated as noise.</span>')
+    body = "".join(f"<div>{line}</div>" for line in lines[:-1]) or "<div>No word changed by more than noise.</div>"
+    body += f"<div>{lines[-1]}</div>"
     return f'<div class="tl-changes" style="font-size: 0.88rem; line-height: 1.6;">{body}</div>'
 
 
@@ -87,12 +90,20 @@ def comparison_report(
     *,
     per_row_scale: bool = False,
     model_names: tuple[str, str | None] = ("", None),
+    info: ExportInfo | None = None,
 ) -> str:
-    """The whole comparison as one self-contained HTML file: legend, every row, the set's strongest words."""
+    """The whole comparison as one self-contained HTML file: legend, every row, the set's strongest words.
+
+    ``info`` says what the report is (source, models, precision, date, version) under its title.
+    """
     explanations = all_explanations(rows)
     scale = shared_scale(explanations, target)
     name_a, name_b = model_names
     body = [f"<h1>textlens comparison: {len(rows)} inputs, target {escape(target)}</h1>"]
+    if info is not None:
+        body.append(info.html())
+    if name_b:
+        body.append(f'<div class="tl-meta">model A <b>{escape(name_a)}</b> · model B <b>{escape(name_b)}</b></div>')
     if rows:
         legend_scale = PER_ROW if per_row_scale else scale
         body.append(
@@ -112,12 +123,17 @@ def comparison_report(
         body.append("</div>")
     stats = word_statistics([r.a for r in rows], target)[:20]
     if stats:
-        body.append(f"<h2>Words with the largest mean attribution toward {escape(target)}</h2><table>")
+        which = f" (model {escape(name_a)})" if name_b else ""
+        body.append(
+            f"<h2>Strongest words across the set{which}: mean attribution for {escape(target)}, "
+            "red toward it, blue against</h2><table>"
+        )
         body.append("<tr><th>word</th><th>mean</th><th>inputs</th><th>occurrences</th></tr>")
         for s in stats:
+            color = TOWARD if s.mean >= 0 else AGAINST
             body.append(
-                f"<tr><td>{escape(s.word)}</td><td>{signed(s.mean, 4)}</td><td>{s.inputs}</td>"
-                f"<td>{s.occurrences}</td></tr>"
+                f'<tr><td>{escape(s.word)}</td><td style="color: {color};">{signed(s.mean, 4)}</td>'
+                f"<td>{s.inputs}</td><td>{s.occurrences}</td></tr>"
             )
         body.append("</table>")
     return html_document(f"textlens comparison ({len(rows)} inputs)", "".join(body))

@@ -11,6 +11,11 @@ NEUTRAL_GREY = "#a0a4ad"
 # The predicted class in probability charts: neither red nor blue, which mean toward and against.
 PREDICTED = "#6d4bd1"
 MAX_ALPHA = 0.85
+# Every value that is not negligible gets at least this tint, so a word at a tenth of the scale
+# (e.g. "wonderful" at -0.12 beside "dull" at +0.80) stays visible, in dark mode too.
+MIN_ALPHA = 0.25
+# Values below this share of the scale are negligible and left uncoloured (the legend says so).
+NEGLIGIBLE = 0.02
 # Above this intensity the background is dark enough that white text reads better in both themes.
 WHITE_TEXT_FROM = 0.5
 
@@ -22,11 +27,18 @@ def intensity(value: float, scale: float) -> float:
     return min(1.0, abs(value) / scale)
 
 
+def alpha(value: float, scale: float) -> float:
+    """Opacity of a value's colour: 0 when negligible, else from :data:`MIN_ALPHA` up to :data:`MAX_ALPHA`."""
+    t = intensity(value, scale)
+    if t < NEGLIGIBLE:
+        return 0.0
+    return round(MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * t, 3)
+
+
 def background(value: float, scale: float) -> str:
     """CSS background for a value: translucent so it sits on light and dark themes alike."""
     r, g, b = TOWARD_RGB if value >= 0 else AGAINST_RGB
-    alpha = round(MAX_ALPHA * intensity(value, scale), 3)
-    return f"rgba({r}, {g}, {b}, {alpha})"
+    return f"rgba({r}, {g}, {b}, {alpha(value, scale)})"
 
 
 def text_color(value: float, scale: float) -> str | None:

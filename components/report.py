@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 from textlens.summary import summarize
 from textlens.types import Explanation
 
+from .export_info import ExportInfo
 from .highlight import highlight_html, legend_html
 
 PAGE_STYLE = """
@@ -25,22 +26,24 @@ table { border-collapse: collapse; font-size: 0.85rem; } td, th { padding: 0.2re
 """
 
 
-def html_document(title: str, body: str) -> str:
-    """A standalone HTML page (no scripts, no external files) around ``body``."""
+def html_document(title: str, body: str, *, images: bool = False) -> str:
+    """A standalone HTML page (no scripts, no external files) around ``body``; ``images`` allows data: images."""
+    policy = "default-src 'none'; style-src 'unsafe-inline'" + ("; img-src data:" if images else "")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body>{body}</body></html>\n"
     )
 
 
 def explanation_card(explanation: Explanation, target: str | int | None, *, scale: float | None = None) -> str:
     """One explanation as an HTML card: summary, legend and highlighted text."""
+    precision = explanation.settings.get("precision", "float32")
     return (
         '<div class="tl-card">'
         f"<div><b>{escape(summarize(explanation, target))}</b></div>"
-        f'<div class="tl-meta">model {escape(explanation.model_id)}</div>'
+        f'<div class="tl-meta">model {escape(explanation.model_id)} ({escape(precision)})</div>'
         f"{legend_html(explanation, target, scale=scale)}"
         f"{highlight_html(explanation, target, scale=scale)}"
         "</div>"
@@ -49,19 +52,37 @@ def explanation_card(explanation: Explanation, target: str | int | None, *, scal
 
 def explanation_report(explanation: Explanation, target: str | int | None = None) -> str:
     """A self-contained HTML file of one highlighted explanation with its legend."""
-    label = explanation.labels[explanation.label_index(target)]
-    body = f"<h1>textlens explanation: why {escape(label)}?</h1>{explanation_card(explanation, target)}"
-    return html_document(f"textlens: {label}", body)
+    info = ExportInfo.of(explanation, target)
+    body = (
+        f"<h1>textlens explanation: why {escape(info.target)}?</h1>{info.html()}{explanation_card(explanation, target)}"
+    )
+    return html_document(f"textlens: {info.target}", body)
 
 
-def words_csv(explanations: Sequence[Explanation], names: Sequence[str] | None = None) -> str:
-    """CSV with one row per input and word: position, span, and the value toward every label."""
+def words_csv(
+    explanations: Sequence[Explanation],
+    names: Sequence[str] | None = None,
+    *,
+    inputs: Sequence[Mapping[str, object]] | None = None,
+    info: ExportInfo | None = None,
+) -> str:
+    """CSV with one row per input and word: position, span, and the value toward every label.
+
+    ``inputs`` are the input rows' own columns (e.g. an uploaded file's id, text and label), kept in
+    front of every word row; ``info`` adds what the export is (model, precision, date, version).
+    """
     out = io.StringIO()
     writer = csv.writer(out)
     labels = explanations[0].labels if explanations else ()
-    writer.writerow(["input", "model", "word_index", "word", "start", "end", *[f"value_{lab}" for lab in labels]])
+    input_columns = list(dict.fromkeys(k for row in inputs or () for k in row))
+    extra = info.columns() if info is not None else {}
+    head = ["input", *input_columns, "model", "word_index", "word", "start", "end"]
+    writer.writerow([*head, *[f"value_{lab}" for lab in labels], *[k for k in extra if k != "model"]])
     for n, e in enumerate(explanations):
         name = names[n] if names else str(n + 1)
+        own = [(inputs[n].get(c, "") if inputs else "") for c in input_columns]
+        tail = [v for k, v in extra.items() if k != "model"]
         for i, w in enumerate(e.words):
-            writer.writerow([name, e.model_id, i, w.word, w.start, w.end, *[f"{v:.8g}" for v in w.values]])
+            values = [f"{v:.8g}" for v in w.values]
+            writer.writerow([name, *own, e.model_id, i, w.word, w.start, w.end, *values, *tail])
     return out.getvalue()

@@ -11,9 +11,9 @@ from components.compare import CompareRow, changes_html, comparison_report, shar
 from components.highlight import highlight_html, legend_html
 from components.palette import AGAINST_RGB, TOWARD_RGB
 from components.report import explanation_report, words_csv
-from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
 from textlens.summary import summarize
 from textlens.types import Explanation, Span
+from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
 
 
 def make(text: str, values: list[float], labels=("NEGATIVE", "POSITIVE"), base=0.5, model="m") -> Explanation:
@@ -50,7 +50,7 @@ def test_highlight_colours_sign_and_intensity():
     (g_style, g_tip, g_word), (_, _, b_word), (s_style, _, s_word) = styles
     assert (g_word, b_word, s_word) == ("great", "but", "slow")
     assert f"rgba({TOWARD_RGB[0]}, {TOWARD_RGB[1]}, {TOWARD_RGB[2]}, 0.85)" in g_style  # max |value| -> full
-    assert f"rgba({AGAINST_RGB[0]}, {AGAINST_RGB[1]}, {AGAINST_RGB[2]}, 0.425)" in s_style  # half of max
+    assert f"rgba({AGAINST_RGB[0]}, {AGAINST_RGB[1]}, {AGAINST_RGB[2]}, 0.55)" in s_style  # half of max
     assert "+0.4000" in g_tip and "toward POSITIVE" in g_tip
     # Target NEGATIVE flips every colour.
     flipped = word_styles(highlight_html(e, "NEGATIVE"))
@@ -84,7 +84,7 @@ def test_shared_scale_makes_rows_comparable():
     assert scale == pytest.approx(0.8)
     weak_shared = word_styles(highlight_html(weak, "POSITIVE", scale=scale))[0][0]
     weak_own = word_styles(highlight_html(weak, "POSITIVE"))[0][0]
-    assert "0.212)" in weak_shared and "0.85)" in weak_own
+    assert "0.4)" in weak_shared and "0.85)" in weak_own
 
 
 def test_legend_states_target_units_base_and_output():
@@ -95,12 +95,35 @@ def test_legend_states_target_units_base_and_output():
     assert "exact" in legend
 
 
-def test_summary_line():
+def test_summary_line_says_where_the_model_starts_and_ends():
     e = make("wonderful and loved but slow", [0.31, 0.0, 0.22, -0.01, -0.08], base=0.53)
-    assert (
-        summarize(e, "POSITIVE")
-        == 'POSITIVE 0.97, mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)'
+    assert summarize(e, "POSITIVE") == (
+        "POSITIVE 0.97: with every word hidden the model gives POSITIVE 0.53; the words add +0.44, "
+        'mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)'
     )
+
+
+def test_summary_does_not_credit_a_word_for_the_models_lean():
+    e = make("ok", [0.047], base=0.953)
+    line = summarize(e, "POSITIVE")
+    assert line.startswith("POSITIVE 1.00: with every word hidden the model gives POSITIVE 0.95; the words add +0.05")
+
+
+def test_summary_of_a_rejected_target_says_what_outweighs_what():
+    e = make("wonderful but dull", [0.12, 0.0, -0.80], base=0.682)
+    assert summarize(e, "POSITIVE") == (
+        'POSITIVE 0.00: "dull" (-0.80) outweighs "wonderful" (+0.12); '
+        "with every word hidden the model gives POSITIVE 0.68"
+    )
+    assert summarize(e, "NEGATIVE").startswith("NEGATIVE 1.00: with every word hidden the model gives NEGATIVE 0.32")
+
+
+def test_summary_says_when_most_attribution_is_unsettled():
+    from dataclasses import replace
+
+    e = replace(make("a b c", [0.1, 0.1, 0.1]), evals=5, evals_needed=50, unsettled=0.9)
+    assert "rough: 90% of the attribution is still on groups of words" in summarize(e, "POSITIVE")
+    assert "rough" not in summarize(make("a b c", [0.1, 0.1, 0.1]), "POSITIVE")
 
 
 def test_top_words_figure_order_signs_and_k():
@@ -179,3 +202,50 @@ def test_per_row_legend_says_so():
 
     legend = legend_html(make("fine", [0.1]), "POSITIVE", scale=PER_ROW, totals=False)
     assert "each row's own" in legend and "±" not in legend
+
+
+def test_faint_values_keep_a_visible_tint_and_negligible_ones_none():
+    from components.palette import MIN_ALPHA, alpha
+
+    assert alpha(0.12, 0.80) >= MIN_ALPHA  # "wonderful" beside a strong "dull" stays visible
+    assert alpha(0.80, 0.80) == 0.85
+    assert alpha(0.001, 0.80) == 0.0
+    assert alpha(-0.4, 0.80) == alpha(0.4, 0.80)
+    legend = legend_html(make("great but slow", [0.4, -0.1, -0.2]), "POSITIVE")
+    assert "full colour at ±0.4" in legend and "uncoloured" in legend
+
+
+def test_every_export_says_what_it_is():
+    import csv as csvlib
+    import io
+
+    from components.export_info import ExportInfo
+
+    e = make("<b>great</b> but slow", [0.0, 0.0, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0, -0.1, -0.2])
+    report = explanation_report(e, "POSITIVE")
+    for fact in ("model <b>m</b>", "precision <b>float32</b>", "target <b>POSITIVE</b>", "exported", "textlens <b>"):
+        assert fact in report
+    assert "<b>great</b>" not in report and "&lt;b&gt;great" in report
+    info = ExportInfo.of(e, "POSITIVE")
+    rows = list(
+        csvlib.DictReader(io.StringIO(words_csv([e], ["R1"], inputs=[{"id": "R1", "label": "pos"}], info=info)))
+    )
+    assert rows[0]["id"] == "R1" and rows[0]["label"] == "pos" and rows[0]["precision"] == "float32"
+    assert rows[0]["textlens"] and rows[0]["exported"]
+    doc = comparison_report(
+        [CompareRow("#1", e)], "POSITIVE", info=ExportInfo("reviews.csv", "m", "float32", "POSITIVE")
+    )
+    assert "reviews.csv" in doc and "exported" in doc and "red toward it, blue against" in doc
+
+
+def test_changes_below_the_noise_floor_are_not_sign_flips():
+    from textlens.summary import signed
+    from textlens.wordstats import WordChange
+
+    noise_flip = WordChange("dull", 0, 4, 0, -0.797, 2.3e-06)
+    assert not noise_flip.sign_flip and not noise_flip.noise  # a big move, not a change of sign
+    assert WordChange("a", 0, 1, 0, -0.002, 0.003).noise
+    html = changes_html([noise_flip, WordChange("a", 0, 1, 0, -0.002, 0.003)])
+    assert "Changed sign" not in html and "Moved most" in html and "≈0" in html and "e-06" not in html
+    assert "noise" in html
+    assert signed(2.3e-06, 3) == "≈0" and signed(0.0004, 3) == "+0.0004" and signed(0.31) == "+0.31"

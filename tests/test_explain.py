@@ -75,10 +75,7 @@ def test_repeated_words_keep_their_own_positions(tiny_classifier):
 
 def test_deterministic(tiny_classifier):
     a = explain(tiny_classifier, "first run of a sentence that is not fully expanded here", max_evals=30)
-    from textlens.explain import _ENGINES
-
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
+    tiny_classifier.clear_caches()
     b = explain(tiny_classifier, "first run of a sentence that is not fully expanded here", max_evals=30)
     assert not a.converged
     assert [w.values for w in a.words] == [w.values for w in b.words]
@@ -141,12 +138,10 @@ def test_bundled_model_long_text_truncated(default_classifier):
 
 def test_explain_many_equals_one_by_one(tiny_classifier):
     from textlens import explain_many
-    from textlens.explain import _ENGINES
 
     texts = [f"sentence {i}: quiet joy and loud anger, number {i}" for i in range(6)] + ["one", "a b c d e f g h"]
     single = [explain(tiny_classifier, t) for t in texts]
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
+    tiny_classifier.clear_caches()
     seen = []
     many = explain_many(tiny_classifier, texts, progress=lambda *a: seen.append(a))
     assert [m.text for m in many] == texts
@@ -198,3 +193,25 @@ def test_bfloat16_explains_the_same_model(default_classifier):
     for text in (texts[2], "Wonderful!"):
         shown = models["bfloat16"].classify([text])[0].scores
         assert explain(models["bfloat16"], text).scores == pytest.approx(shown, abs=1e-7)
+
+
+def test_time_estimates_come_from_rows_of_the_texts_own_length(tiny_classifier, monkeypatch):
+    from textlens.models import ROW_LENGTH_BUCKETS
+
+    c = tiny_classifier
+    c.token_seconds.clear()
+    c.token_seconds[16] = 1e-6  # short rows measured fast
+    calls = []
+    real_predict = c.predict
+    monkeypatch.setattr(c, "predict", lambda texts, batch_size=None: calls.append(len(texts)) or real_predict(texts))
+    long_tokens = 60  # the tiny model reads 64 tokens
+    c.estimate_seconds(500, long_tokens)
+    assert calls, "a length not measured yet is timed once before estimating"
+    bucket = next(b for b in ROW_LENGTH_BUCKETS if long_tokens <= b)
+    assert bucket in c.token_seconds
+    c.token_seconds[bucket] = 2e-4
+    assert c.estimate_seconds(500, long_tokens) == pytest.approx(500 * long_tokens * 2e-4)
+    assert c.estimate_seconds(1000, long_tokens) == pytest.approx(2 * c.estimate_seconds(500, long_tokens))
+    calls.clear()
+    c.estimate_seconds(10, 10)
+    assert not calls, "a measured length is not timed again"

@@ -64,3 +64,28 @@ def test_ten_thousand_rows_are_read_and_capped():
 
 def test_split_lines():
     assert split_lines("  a \n\n b\r\nc") == ["a", "b", "c"]
+
+
+def test_review_file_defaults_to_the_free_text_and_the_label_like_column():
+    from textlens.inputs import label_column_guess, read_table, text_column_guess
+
+    data = (
+        b"review_id,review_text,sentiment\n"
+        b"R001,The acting was wonderful but the plot was dull.,negative\n"
+        b"R002,I loved every minute of it and would watch it again.,positive\n"
+        b"R003,A tedious mess.,NEGATIVE\n"
+    )
+    table = read_table(data, "reviews.csv")
+    assert text_column_guess(table.columns, table.column) == "review_text"
+    assert (
+        label_column_guess(table.columns, table.column, ("NEGATIVE", "POSITIVE"), exclude="review_text") == "sentiment"
+    )
+
+
+def test_label_guess_takes_ids_and_refuses_unrelated_columns():
+    from textlens.inputs import label_column_guess
+
+    cols = {"text": ["a b", "c d", "e f", "g h"], "y": ["0", "1", "1", "0"], "city": ["Oslo", "Rome", "Oslo", "Rome"]}
+    assert label_column_guess(list(cols), cols.__getitem__, ("NEGATIVE", "POSITIVE"), exclude="text") == "y"
+    del cols["y"]
+    assert label_column_guess(list(cols), cols.__getitem__, ("NEGATIVE", "POSITIVE"), exclude="text") is None

@@ -109,10 +109,7 @@ def test_unknown_hub_id_offline(name):
 def test_concurrent_explanations_do_not_cross(tiny_classifier):
     texts = [f"text number {i} about {'cats dogs birds fish'.split()[i % 4]} and more" for i in range(8)]
     expected = {t: explain(tiny_classifier, t, max_evals=80) for t in texts}
-    from textlens.explain import _ENGINES
-
-    for engine in _ENGINES.values():
-        engine.row_caches.clear()
+    tiny_classifier.clear_caches()
     results: dict[str, object] = {}
     errors: list[BaseException] = []
 
@@ -132,3 +129,32 @@ def test_concurrent_explanations_do_not_cross(tiny_classifier):
     for text in texts:
         assert results[text].text == text
         assert [w.values for w in results[text].words] == [w.values for w in expected[text].words]
+
+
+def test_hub_id_without_network_fails_fast_with_one_clear_line(monkeypatch):
+    import transformers
+
+    import textlens.models as models
+    from textlens import ModelLoadError, load_classifier
+
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setattr(models, "hub_reachable", lambda timeout=models.HUB_PROBE_SECONDS: False)
+
+    def no_hub(*args, **kwargs):
+        raise AssertionError("the hub client must not be asked (it retries for ~25 s without network)")
+
+    monkeypatch.setattr(transformers.AutoConfig, "from_pretrained", no_hub)
+    with pytest.raises(ModelLoadError, match="cannot be reached from this machine"):
+        load_classifier("some-org/some-model-that-is-not-cached")
+
+
+def test_hub_probe_answers_false_for_a_closed_port(monkeypatch):
+    import socket
+
+    from textlens.models import hub_reachable
+
+    with socket.socket() as s:  # a port nobody listens on: bind, then close
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{port}")
+    assert hub_reachable(timeout=1) is False

@@ -6,7 +6,19 @@ from .encoder import DEFAULT_MODEL_ID
 from .errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
 from .explain import explain, explain_many, warm_up
 from .models import Classifier, load_classifier
-from .types import ADDITIVITY_TOLERANCE, OUTPUT_SPACE, Explanation, Prediction, Span, WordValue
+from .state import clear_caches
+from .types import (
+    ADDITIVITY_TOLERANCE,
+    OUTPUT_SPACE,
+    Explanation,
+    ImageExplanation,
+    ImagePrediction,
+    Prediction,
+    Record,
+    Span,
+    WordValue,
+    record_from_dict,
+)
 
 __all__ = [
     "ADDITIVITY_TOLERANCE",
@@ -15,15 +27,20 @@ __all__ = [
     "Classifier",
     "EmptyTextError",
     "Explanation",
+    "ImageExplanation",
+    "ImagePrediction",
     "InputFileError",
     "ModelLoadError",
     "Prediction",
+    "Record",
     "Span",
     "TextlensError",
     "UnknownLabelError",
     "WordValue",
+    "clear_caches",
     "explain",
     "explain_many",
     "load_classifier",
+    "record_from_dict",
     "warm_up",
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -14,6 +13,7 @@ import numpy as np
 from . import shap_kernels
 from .errors import EmptyTextError
 from .models import Classifier
+from .state import owned
 from .types import Explanation, Span
 from .words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans
 
@@ -57,9 +57,12 @@ def tree_evals_needed(clustering: np.ndarray) -> int:
 
 @dataclass
 class _RowEvaluator:
-    """The batched model function SHAP calls; remembers rows already evaluated for the current text."""
+    """The batched model function SHAP calls; remembers rows already evaluated for the current text.
 
-    predict: Callable[[list[str]], np.ndarray]
+    ``predict`` is set for each run only, so the engine does not keep its classifier alive.
+    """
+
+    predict: Callable[[list[str]], np.ndarray] | None = None
     cache: dict[str, np.ndarray] = field(default_factory=dict)
     progress: Progress | None = None
     expected: int = 0
@@ -69,6 +72,7 @@ class _RowEvaluator:
         rows = [str(r) for r in np.asarray(rows).reshape(-1)]
         missing = list(dict.fromkeys(r for r in rows if r not in self.cache))
         if missing:
+            assert self.predict is not None, "the evaluator runs only inside _run"
             for row, probs in zip(missing, self.predict(missing)):
                 self.cache[row] = probs
         self.done += len(rows)
@@ -97,22 +101,25 @@ def _masker(classifier: Classifier, leaves: str):
 
 
 class _Engine:
-    """One Partition explainer per (classifier, leaves), built once and reused under the classifier's lock."""
+    """One Partition explainer per (classifier, leaves), built once and reused under the classifier's lock.
+
+    It lives on the classifier (:mod:`textlens.state`) and holds its tokenizer, never the classifier itself.
+    """
 
     def __init__(self, classifier: Classifier, leaves: str) -> None:
         import shap
 
-        self.classifier = classifier
+        self.tokenizer = classifier.tokenizer
         self.leaves = leaves
         self.masker = _masker(classifier, leaves)
-        self.evaluator = _RowEvaluator(classifier.predict)
+        self.evaluator = _RowEvaluator()
         self.explainer = shap.explainers.Partition(self.evaluator, self.masker, output_names=list(classifier.labels))
         self.row_caches: OrderedDict[str, dict[str, np.ndarray]] = OrderedDict()
 
     def feature_spans(self, text: str) -> list[tuple[int, int]]:
         if self.leaves == "words":
             return WordSegmenter(None)(text)["offset_mapping"]
-        enc = self.classifier.tokenizer(text, return_offsets_mapping=True)
+        enc = self.tokenizer(text, return_offsets_mapping=True)
         return [tuple(o) for o in enc["offset_mapping"]]
 
     def row_cache(self, text: str) -> dict[str, np.ndarray]:
@@ -123,19 +130,10 @@ class _Engine:
         return cache
 
 
-_ENGINES: dict[tuple[int, str], _Engine] = {}
-_ENGINES_LOCK = threading.Lock()
-
-
 def _engine(classifier: Classifier, leaves: str) -> _Engine:
     if leaves not in LEAVES:
         raise ValueError(f"leaves must be one of {LEAVES}, not {leaves!r}")
-    key = (id(classifier), leaves)
-    with _ENGINES_LOCK:
-        engine = _ENGINES.get(key)
-        if engine is None or engine.classifier is not classifier:
-            engine = _ENGINES[key] = _Engine(classifier, leaves)
-        return engine
+    return owned(classifier, ("text", leaves), lambda: _Engine(classifier, leaves))
 
 
 def auto_budget(needed: int, n_tokens: int) -> int:
@@ -214,22 +212,24 @@ def _prepare(classifier: Classifier, engine: _Engine, text: str, max_evals: int 
     return _Job(text, readable, read_until, needed, budget, started, engine.row_cache(readable), max_evals == "auto")
 
 
-def _run(engine: _Engine, job: _Job, progress: Progress | None, seed: int):
+def _run(classifier: Classifier, engine: _Engine, job: _Job, progress: Progress | None, seed: int):
     """Run shap's Partition explainer on one planned text; returns (shap result, rows evaluated)."""
     evaluator = engine.evaluator
-    evaluator.cache = job.cache
+    evaluator.predict, evaluator.cache = classifier.predict, job.cache
     evaluator.progress, evaluator.expected, evaluator.done = progress, min(job.budget, job.needed), 0
     if progress is not None:
         progress(0, evaluator.expected)
-    np.random.seed(seed)  # shap breaks priority ties with np.random: fix them for determinism
     try:
-        # A tree expanded in full gives the same values in any order, so every queued node goes
-        # into one forward batch. A partial expansion depends on the order (see _Job.nodes_per_batch).
-        result = engine.explainer(
-            [job.readable], max_evals=max(job.budget, 4), batch_size=job.nodes_per_batch, silent=True
-        )
+        # shap breaks priority ties with random draws: a seeded generator of this thread's own makes
+        # them the same whatever else runs. A tree expanded in full gives the same values in any
+        # order, so every queued node goes into one forward batch; a partial expansion depends on
+        # the order (see _Job.nodes_per_batch).
+        with shap_kernels.seeded(seed):
+            result = engine.explainer(
+                [job.readable], max_evals=max(job.budget, 4), batch_size=job.nodes_per_batch, silent=True
+            )
     finally:
-        evaluator.progress = None
+        evaluator.predict, evaluator.progress = None, None
     return result, engine.explainer.last_eval_count + 2
 
 
@@ -255,7 +255,7 @@ def explain(
         job = _prepare(classifier, engine, text, max_evals)
         if job.single:
             return _explain_single(classifier, job, leaves, max_evals, seed)
-        result, evals = _run(engine, job, progress, seed)
+        result, evals = _run(classifier, engine, job, progress, seed)
     return _build(classifier, engine, job, result, evals, leaves, max_evals, seed)
 
 
@@ -397,7 +397,7 @@ def explain_many(
             if job.single:
                 results.append(_explain_single(classifier, job, leaves, max_evals, 0))
             else:
-                shap_result, evals = _run(engine, job, report, 0)
+                shap_result, evals = _run(classifier, engine, job, report, 0)
                 results.append(_build(classifier, engine, job, shap_result, evals, leaves, max_evals, 0))
             rows_before += rows
             if progress is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .errors import InputFileError
@@ -67,6 +68,56 @@ def read_table(data: bytes, filename: str) -> Table:
     if not rows:
         raise InputFileError(f"{filename} has a header but no data rows.")
     return Table(tuple(header), rows, encoding)
+
+
+# A label column has few distinct values: at most this many, and at most this share of its rows.
+LABEL_MAX_DISTINCT = 20
+LABEL_MAX_DISTINCT_SHARE = 0.5
+
+
+def text_column_guess(columns: Sequence[str], cells: Callable[[str], Sequence[object]]) -> str | None:
+    """The column that most looks like free text: the longest mean length among mostly-textual columns.
+
+    An id column (``R001``) is short; a review is long. ``cells(name)`` returns a column's values.
+    """
+    best, best_length = None, 0.0
+    for name in columns:
+        values = [v for v in cells(name) if isinstance(v, str) and v.strip()]
+        if not values:
+            continue
+        length = sum(len(v) for v in values) / len(values)
+        wordy = sum(1 for v in values if " " in v.strip()) / len(values)
+        score = length * (0.5 + wordy)  # free text has spaces; long codes or hashes do not
+        if score > best_length:
+            best, best_length = name, score
+    return best
+
+
+def label_column_guess(
+    columns: Sequence[str], cells: Callable[[str], Sequence[object]], labels: Sequence[str], exclude: str | None = None
+) -> str | None:
+    """A column of few distinct values that match the model's labels (by name, case-folded, or as ids).
+
+    The column whose values match best wins; None when no column matches at least half of its rows.
+    """
+    names = {label.casefold() for label in labels}
+    ids = {str(i) for i in range(len(labels))}
+    best, best_share = None, 0.5
+    for name in columns:
+        if name == exclude:
+            continue
+        values = [str(v).strip() for v in cells(name) if v is not None and str(v).strip()]
+        distinct = {v.casefold() for v in values}
+        allowed = min(LABEL_MAX_DISTINCT, max(len(labels), LABEL_MAX_DISTINCT_SHARE * len(values)))
+        if not values or len(distinct) > allowed:
+            continue
+        share = max(
+            sum(1 for v in values if v.casefold() in names) / len(values),
+            sum(1 for v in values if v in ids) / len(values),
+        )
+        if share >= best_share:
+            best, best_share = name, share
+    return best
 
 
 def _sniff(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
 import threading
 import time
 import warnings
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import torch
@@ -18,6 +20,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTok
 
 from .encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, base_encoder_dir
 from .errors import EmptyTextError, ModelLoadError
+from .state import clear_caches
 from .types import Prediction
 
 # Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
@@ -28,6 +31,17 @@ DEFAULT_BATCH_SIZE = 64
 PROBE_CHARS_PER_TOKEN = 16
 PRECISIONS = ("auto", "float32", "bfloat16")
 PRECISION_ENV = "TEXTLENS_PRECISION"
+BUNDLED_MODEL_USE = {
+    "language": "en",
+    "intended_use": "English movie reviews and similar short opinions (trained on SST-2, sentiment "
+    "NEGATIVE/POSITIVE). Other languages, domains, or pasted markup are outside what it was built for.",
+}
+# Row lengths (tokens) whose speed is measured separately for time estimates; batches of fewer rows
+# than MIN_TIMED_BATCH are too noisy to time.
+ROW_LENGTH_BUCKETS = (16, 32, 64, 128, 256, 512)
+MIN_TIMED_BATCH = 4
+# Seconds to wait for the model hub to accept a connection before a hub id is declared unreachable.
+HUB_PROBE_SECONDS = 2.0
 
 
 def native_bfloat16() -> bool:
@@ -104,9 +118,15 @@ class Classifier:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Measured by predict on batches of masked rows; seeds the time estimates shown before long work.
     seconds_per_row: float = 0.003
+    # Seconds per token of a row, by padded row length (see ROW_LENGTH_BUCKETS): a 400-token row costs
+    # far more than twenty 20-token rows, so estimates for long texts come from long rows.
+    token_seconds: dict[int, float] = field(default_factory=dict, repr=False)
     # "bfloat16" runs the matrix products in bfloat16 (autocast) where the CPU does so natively:
     # the bundled model's SST-2 dev accuracy is unchanged and its probabilities move by 3e-5 (median).
     precision: str = "float32"
+    # What the model was built for, when known: its language (ISO 639-1) and a sentence for the UI.
+    language: str | None = None
+    intended_use: str = ""
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -114,6 +134,13 @@ class Classifier:
         from .provenance import fingerprint_module
 
         return fingerprint_module(self.model)
+
+    def clear_caches(self) -> None:
+        """Forget the explainers and evaluated rows built for this model; the next explanation rebuilds them.
+
+        For tests and benchmarks that measure a cold start; results do not change.
+        """
+        clear_caches(self)
 
     @property
     def mask_token(self) -> str | None:
@@ -173,14 +200,39 @@ class Classifier:
                 max_length=self.max_length,
                 return_tensors="pt",
             )
+            batch_started = time.perf_counter()
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bfloat16"):
                 logits = self.model(**enc).logits.float()
+            if len(idx) >= MIN_TIMED_BATCH:
+                self._record_speed(enc["input_ids"].shape, time.perf_counter() - batch_started)
             probs = torch.sigmoid(logits) if self.multi_label else torch.softmax(logits, dim=-1)
             out[idx] = probs.numpy()
         if len(texts) >= 8:
             per_row = (time.perf_counter() - started) / len(texts)
             self.seconds_per_row = 0.7 * self.seconds_per_row + 0.3 * per_row
         return out
+
+    def _record_speed(self, shape: tuple[int, int], seconds: float) -> None:
+        rows, length = int(shape[0]), int(shape[1])
+        bucket = _length_bucket(length)
+        rate = seconds / (rows * length)
+        old = self.token_seconds.get(bucket)
+        self.token_seconds[bucket] = rate if old is None else 0.7 * old + 0.3 * rate
+
+    def estimate_seconds(self, rows: int, n_tokens: int) -> float:
+        """Seconds that ``rows`` masked copies of a text of ``n_tokens`` tokens take to run through the model.
+
+        From this model's measured speed at that row length; a length not measured yet is timed
+        once on a small batch (a fraction of a second), so a 400-token review is not estimated from
+        the speed of 20-token rows.
+        """
+        n_tokens = max(2, min(int(n_tokens), self.max_length))
+        bucket = _length_bucket(n_tokens)
+        if bucket not in self.token_seconds:
+            filler = " ".join(["word"] * max(1, n_tokens - 2))
+            self.predict([filler] * MIN_TIMED_BATCH, batch_size=MIN_TIMED_BATCH)
+        rate = self.token_seconds.get(bucket) or self.seconds_per_row / max(n_tokens, 1)
+        return rows * n_tokens * rate
 
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """Predictions with labels and truncation notes; empty texts raise :class:`EmptyTextError`."""
@@ -196,6 +248,10 @@ class Classifier:
                 Prediction(text, self.model_id, self.labels, tuple(float(p) for p in row), cut is not None, cut)
             )
         return result
+
+
+def _length_bucket(n_tokens: int) -> int:
+    return next((b for b in ROW_LENGTH_BUCKETS if n_tokens <= b), ROW_LENGTH_BUCKETS[-1])
 
 
 def _labels_of(config) -> tuple[str, ...]:
@@ -252,6 +308,33 @@ def _looks_like_hub_id(name: str) -> bool:
     return 1 <= len(parts) <= 2 and all(p and not p.startswith(".") for p in parts) and " " not in name
 
 
+def _hub_address() -> tuple[str, int]:
+    endpoint = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co"))
+    return endpoint.hostname or "huggingface.co", endpoint.port or (443 if endpoint.scheme != "http" else 80)
+
+
+def hub_reachable(timeout: float = HUB_PROBE_SECONDS) -> bool:
+    """Whether the model hub accepts a connection within ``timeout`` seconds (no request is sent).
+
+    Without it, a hub id on a machine with no network fails only after the hub client's retries
+    (about 25 s); with it, in about the time of one connection attempt.
+    """
+    try:
+        with socket.create_connection(_hub_address(), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def _in_local_cache(name: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(name, "config.json"), str)
+    except Exception:  # an id the cache cannot even look up is not in it
+        return False
+
+
 def _load_pretrained(name: str, trust_remote_code: bool) -> tuple[torch.nn.Module, object]:
     path = Path(name).expanduser()
     is_dir = path.is_dir()
@@ -261,6 +344,14 @@ def _load_pretrained(name: str, trust_remote_code: bool) -> tuple[torch.nn.Modul
         raise ModelLoadError(f"'{name}' is not a folder with a model in it.")
     if is_dir and not (path / "config.json").is_file():
         raise ModelLoadError(f"The folder '{name}' has no config.json, so it holds no Hugging Face model.")
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    if not is_dir and not offline and not _in_local_cache(name) and not hub_reachable():
+        host, _ = _hub_address()
+        raise ModelLoadError(
+            f"Model '{name}' is not a local folder and not in the local model cache, and the model hub "
+            f"({host}) cannot be reached from this machine. Hub ids work only where the hub is reachable; "
+            "give the path of a folder with the model instead."
+        )
     source = str(path) if is_dir else name
     try:
         config = AutoConfig.from_pretrained(source, trust_remote_code=trust_remote_code)
@@ -337,4 +428,5 @@ def load_classifier(
         multi_label=getattr(config, "problem_type", None) == "multi_label_classification",
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
         precision=precision,
+        **(BUNDLED_MODEL_USE if name == DEFAULT_MODEL_ID else {}),
     )

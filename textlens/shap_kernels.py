@@ -1,4 +1,4 @@
-"""NumPy/Python stand-ins for shap's numba kernels on the Partition path, so no process pays seconds of JIT.
+"""Patches to shap's Partition path: NumPy stand-ins for its numba kernels, and a per-thread seeded RNG.
 
 shap 0.51 compiles four small @njit kernels on the first explanation of every process (about 4 s on
 2 cores, measured in bench/explain_speed.py); they are simple loops over the partition tree or the
@@ -9,6 +9,9 @@ replacements give identical results (tests/test_shap_kernels.py compares them wi
 from __future__ import annotations
 
 import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -74,6 +77,46 @@ def build_fixed_output(
             averaged_outs[i] = averaged_outs[i - 1]
 
 
+_THREAD = threading.local()
+
+
+class _ThreadRandom:
+    """``np.random`` as shap's Partition code sees it: this thread's seeded generator inside :func:`seeded`.
+
+    shap breaks ties between equally promising tree nodes with ``np.random.randn()``; with the
+    global generator, two explanations running at once (different models, different locks) would
+    interleave their draws and a partial explanation would depend on what else runs.
+    """
+
+    def __getattr__(self, name: str):
+        return getattr(getattr(_THREAD, "random", None) or np.random, name)
+
+
+def _numpy_with_thread_random() -> types.ModuleType:
+    # A stand-in for the numpy module inside shap's modules: all of numpy, but np.random per thread.
+    module = types.ModuleType("numpy")
+    module.__dict__.update(np.__dict__)
+    module.__dict__["__getattr__"] = lambda name: getattr(np, name)  # numpy's lazily loaded attributes
+    module.random = _ThreadRandom()  # type: ignore[attr-defined]
+    return module
+
+
+@contextmanager
+def seeded(seed: int) -> Iterator[None]:
+    """Within the block, shap's Partition explainer draws from ``np.random.RandomState(seed)`` of this thread.
+
+    The same draws as ``np.random.seed(seed)`` would give (so results are unchanged), but no other
+    thread's draws can interleave with them.
+    """
+    install()
+    previous = getattr(_THREAD, "random", None)
+    _THREAD.random = np.random.RandomState(seed)
+    try:
+        yield
+    finally:
+        _THREAD.random = previous
+
+
 def install() -> None:
     """Swap shap's Partition-path numba kernels for these (once per process)."""
     global _INSTALLED
@@ -81,6 +124,7 @@ def install() -> None:
         if _INSTALLED:
             return
         import shap.explainers._partition as partition
+        import shap.utils._clustering as clustering
         import shap.utils._masked_model as masked_model
 
         ORIGINALS.update(
@@ -94,4 +138,5 @@ def install() -> None:
         masked_model._rec_fill_masks = rec_fill_masks
         masked_model._build_fixed_single_output = build_fixed_output
         masked_model._build_fixed_multi_output = build_fixed_output
+        partition.np = clustering.np = _numpy_with_thread_random()
         _INSTALLED = True

@@ -5,12 +5,15 @@ from __future__ import annotations
 from .types import Explanation
 from .words import is_wordlike
 
+# Values smaller than this print as "≈0": 2.3e-06 is noise, and scientific notation reads as a big number.
+PRINTS_AS_ZERO = 1e-4
+
 
 def signed(value: float, digits: int = 2) -> str:
-    """``+0.31`` / ``-0.08``, with enough digits that a small value does not print as zero."""
+    """``+0.31`` / ``-0.08``, with enough digits that a small value does not print as zero; noise is ``≈0``."""
     text = f"{value:+.{digits}f}"
     if float(text) == 0 and value != 0:
-        text = f"{value:+.2g}"
+        text = "≈0" if abs(value) < PRINTS_AS_ZERO else f"{value:+.2g}"
     return text
 
 
@@ -27,25 +30,40 @@ def top_words(
     return toward, against
 
 
-def summarize(explanation: Explanation, target: str | int | None = None, k: int = 2, k_against: int = 1) -> str:
-    """One plain-language line about the prediction and its strongest words.
+UNSETTLED_NOTE_FROM = 0.2  # above this share of unsettled attribution the summary says the words are rough
 
-    For example ``POSITIVE 0.97, mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)``.
+
+def _listing(items) -> str:
+    parts = [f'"{w.word}" ({signed(w.value)})' for w in items]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def summarize(explanation: Explanation, target: str | int | None = None, k: int = 2, k_against: int = 1) -> str:
+    """One plain-language line: where the model starts (every word hidden), where it ends, and why.
+
+    For the predicted class, e.g. ``POSITIVE 0.97: with every word hidden the model gives POSITIVE 0.50;
+    the words add +0.47, mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)``.
+    For a class the model rejects, what outweighs what: ``POSITIVE 0.00: "dull" (-0.80) outweighs
+    "wonderful" (+0.12); with every word hidden the model gives POSITIVE 0.88``.
     """
     i = explanation.label_index(target)
-    label = explanation.labels[i]
+    label, score, base = explanation.labels[i], explanation.scores[i], explanation.base_values[i]
     toward, _ = top_words(explanation, i, k, words_only=True)
-    _, against = top_words(explanation, i, k_against, words_only=True)
-
-    def listing(items) -> str:
-        parts = [f'"{w.word}" ({signed(w.value)})' for w in items]
-        return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-    line = f"{label} {explanation.scores[i]:.2f}"
-    if toward:
-        line += f", mainly from {listing(toward)}"
+    _, against = top_words(explanation, i, k_against if toward else k, words_only=True)
+    start = f"with every word hidden the model gives {label} {base:.2f}"
+    rejected = score < max(explanation.scores) and score < base
+    if rejected and against:
+        line = f"{label} {score:.2f}: {_listing(against)} "
+        line += f"outweigh{'s' if len(against) == 1 else ''} {_listing(toward)}" if toward else "pull it down"
+        line += f"; {start}"
     else:
-        line += ", with no word pushing toward it"
-    if against:
-        line += f"; against: {listing(against)}"
+        line = f"{label} {score:.2f}: {start}; the words add {signed(score - base)}"
+        line += f", mainly from {_listing(toward)}" if toward else ", with no word pushing toward it"
+        if against:
+            line += f"; against: {_listing(against)}"
+    if not explanation.converged and explanation.unsettled >= UNSETTLED_NOTE_FROM:
+        line += (
+            f" (rough: {explanation.unsettled:.0%} of the attribution is still on groups of words, "
+            "not yet split into single words)"
+        )
     return line

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Protocol, runtime_checkable
+
+import numpy as np
 
 from .errors import UnknownLabelError
 
@@ -20,9 +23,85 @@ def _label_index(labels: tuple[str, ...], label: str | int) -> int:
     raise UnknownLabelError(f"Unknown label {label!r}; this model's labels are: {', '.join(labels)}.")
 
 
+def argmax(scores: Sequence[float]) -> int:
+    """Index of the highest score (the first one on ties): the one argmax behind every predicted label."""
+    return max(range(len(scores)), key=scores.__getitem__)
+
+
+@runtime_checkable
+class Record(Protocol):
+    """What every result record offers, whatever its input (text, image, table...).
+
+    Legends, summaries, downloads and the review store work on this much: one score and one base
+    value per label (empty ``base_values`` for a bare prediction), in ``output_space`` units, with
+    the ``settings`` that produced it; ``to_dict()`` carries ``"kind"`` so :func:`record_from_dict`
+    can rebuild the right class.
+    """
+
+    kind: ClassVar[str]
+    model_id: str
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    output_space: str
+    settings: dict[str, Any]
+
+    @property
+    def base_values(self) -> tuple[float, ...]: ...
+
+    @property
+    def predicted_label(self) -> str: ...
+
+    def label_index(self, label: str | int | None) -> int: ...
+
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class Labelled:
+    """Shared behaviour of the records: the predicted label, label lookup and JSON text.
+
+    Subclasses are frozen dataclasses with ``kind``, ``labels`` and ``scores`` and a ``to_dict``/``from_dict`` pair.
+    """
+
+    kind: ClassVar[str]
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+
+    @property
+    def predicted_label(self) -> str:
+        """The label with the highest score."""
+        return self.labels[argmax(self.scores)]
+
+    def label_index(self, label: str | int | None) -> int:
+        """Index of ``label`` (name or index); ``None`` means the predicted label."""
+        return _label_index(self.labels, self.predicted_label if label is None else label)
+
+    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every record defines its own
+        raise NotImplementedError
+
+    def to_json(self) -> str:
+        """JSON text of ``to_dict()``."""
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str):
+        """Inverse of :meth:`to_json`."""
+        return cls.from_dict(json.loads(text))  # type: ignore[attr-defined]
+
+    @classmethod
+    def _fields_of(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` without its ``"kind"`` (checked against this class's) and derived keys."""
+        kind = data.get("kind", cls.kind)
+        if kind != cls.kind:
+            raise ValueError(f"A {kind!r} record cannot be read as {cls.__name__} (kind {cls.kind!r}).")
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return {k: v for k, v in data.items() if k in names}
+
+
 @dataclass(frozen=True)
-class Prediction:
+class Prediction(Labelled):
     """A model's probabilities for one text."""
+
+    kind: ClassVar[str] = "text-prediction"
 
     text: str
     model_id: str
@@ -30,22 +109,36 @@ class Prediction:
     scores: tuple[float, ...]
     truncated: bool = False
     read_until: int | None = None  # character offset where the model stopped reading, if truncated
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_values(self) -> tuple[float, ...]:
+        """A prediction has no attributions, hence no base values."""
+        return ()
 
     @property
     def label(self) -> str:
         """The label with the highest probability."""
-        return self.labels[max(range(len(self.scores)), key=self.scores.__getitem__)]
+        return self.predicted_label
 
     @property
     def score(self) -> float:
         """The probability of :attr:`label`."""
-        return max(self.scores)
-
-    def score_of(self, label: str | int) -> float:
-        """The probability of one label, by name or index."""
-        return self.scores[_label_index(self.labels, label)]
+        return self.scores[argmax(self.scores)]
 
     def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
+        return {"kind": self.kind, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Prediction:
+        """Rebuild a prediction from :meth:`to_dict` output (also after a JSON round trip)."""
+        data = cls._fields_of(data)
+        data["labels"], data["scores"] = tuple(data["labels"]), tuple(data["scores"])
+        return cls(**data)
+
+    def cli_dict(self) -> dict[str, Any]:
         """The CLI's JSON shape: ``{"text", "label", "scores", ...}``."""
         out: dict[str, Any] = {
             "text": self.text,
@@ -83,12 +176,14 @@ class WordValue:
 
 
 @dataclass(frozen=True)
-class Explanation:
+class Explanation(Labelled):
     """SHAP attributions for one text, for every label, in probability space.
 
     For every label ``i``: ``base_values[i] + sum(w.values[i] for w in words) == scores[i]``
     (within the numerical tolerance stated by :data:`ADDITIVITY_TOLERANCE`).
     """
+
+    kind: ClassVar[str] = "text"
 
     text: str
     model_id: str
@@ -113,15 +208,6 @@ class Explanation:
         """True when the partition tree was fully expanded, so the values are exact Owen values."""
         return self.evals >= self.evals_needed or self.unsettled <= 1e-9
 
-    @property
-    def predicted_label(self) -> str:
-        """The label with the highest probability."""
-        return self.labels[max(range(len(self.scores)), key=self.scores.__getitem__)]
-
-    def label_index(self, label: str | int | None) -> int:
-        """Index of ``label`` (name or index); ``None`` means the predicted label."""
-        return _label_index(self.labels, self.predicted_label if label is None else label)
-
     def for_label(self, label: str | int | None = None) -> tuple[WordValue, ...]:
         """The words with their values toward one label (default: the predicted one)."""
         i = self.label_index(label)
@@ -133,28 +219,20 @@ class Explanation:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict of JSON types; :meth:`from_dict` inverts it."""
-        out = asdict(self)
-        out["converged"] = self.converged
-        return out
+        return {"kind": self.kind, **asdict(self), "converged": self.converged}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Explanation:
-        """Rebuild an explanation from :meth:`to_dict` output (also after a JSON round trip)."""
-        data = {k: v for k, v in data.items() if k != "converged"}
+        """Rebuild an explanation from :meth:`to_dict` output (also after a JSON round trip).
+
+        Dicts stored before records had a ``"kind"`` load too.
+        """
+        data = cls._fields_of(data)
         for key in ("labels", "scores", "base_values"):
             data[key] = tuple(data[key])
         for key in ("words", "features"):
             data[key] = tuple(Span(s["word"], s["start"], s["end"], tuple(s["values"])) for s in data[key])
         return cls(**data)
-
-    def to_json(self) -> str:
-        """JSON text of :meth:`to_dict`."""
-        return json.dumps(self.to_dict(), ensure_ascii=False)
-
-    @classmethod
-    def from_json(cls, text: str) -> Explanation:
-        """Inverse of :meth:`to_json`."""
-        return cls.from_dict(json.loads(text))
 
     def target_dict(self, label: str | int | None = None) -> dict[str, Any]:
         """The CLI's ``explain`` JSON: values toward one target label."""
@@ -174,6 +252,102 @@ class Explanation:
             "read_until": self.read_until,
             "precision": self.settings.get("precision", "float32"),
         }
+
+
+@dataclass(frozen=True)
+class ImagePrediction(Labelled):
+    """An image classifier's most probable classes: class ids, their names and probabilities."""
+
+    kind: ClassVar[str] = "image-prediction"
+
+    model_id: str
+    classes: tuple[int, ...]  # the model's class ids, most probable first
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_values(self) -> tuple[float, ...]:
+        """A prediction has no attributions, hence no base values."""
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
+        return {"kind": self.kind, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImagePrediction:
+        """Inverse of :meth:`to_dict`."""
+        data = cls._fields_of(data)
+        for key in ("classes", "labels", "scores"):
+            data[key] = tuple(data[key])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class ImageExplanation(Labelled):
+    """SHAP values of an image's pixels (summed over colour channels) for a few classes.
+
+    For class ``k``: ``base_values[k] + values[k].sum() == scores[k]`` (the model's output for it,
+    in :attr:`output_space` units). ``labels`` are the names of the explained ``classes``, in order.
+    """
+
+    kind: ClassVar[str] = "image"
+
+    model_id: str
+    classes: tuple[int, ...]
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    base_values: tuple[float, ...]
+    values: tuple[np.ndarray, ...]  # one (H, W) array per class
+    max_evals: int
+    masker: str
+    seconds: float = 0.0
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types with ``"kind"`` (the arrays as nested lists, rounded to 9 decimals)."""
+        out = {"kind": self.kind, **{f.name: getattr(self, f.name) for f in fields(self)}}
+        for key in ("classes", "labels", "scores", "base_values"):
+            out[key] = list(out[key])
+        out["values"] = [np.round(v.astype(np.float64), 9).tolist() for v in self.values]
+        out["settings"] = dict(self.settings)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImageExplanation:
+        """Inverse of :meth:`to_dict`."""
+        data = cls._fields_of(data)
+        for key in ("classes", "labels", "scores", "base_values"):
+            data[key] = tuple(data[key])
+        data["values"] = tuple(np.asarray(v, dtype=np.float64) for v in data["values"])
+        return cls(**data)
+
+
+# Every record class by its kind: what record_from_dict rebuilds. A new kind of result adds its class here.
+RECORD_CLASSES: dict[str, type[Labelled]] = {
+    cls.kind: cls for cls in (Explanation, Prediction, ImageExplanation, ImagePrediction)
+}
+
+
+def record_from_dict(data: dict[str, Any]) -> Record:
+    """Rebuild any record from its ``to_dict()``.
+
+    A dict without ``"kind"`` is a text explanation (stored before records had kinds).
+    """
+    kind = data.get("kind", Explanation.kind)
+    try:
+        cls = RECORD_CLASSES[kind]
+    except KeyError:
+        raise ValueError(f"Unknown record kind {kind!r}; known kinds: {', '.join(RECORD_CLASSES)}.") from None
+    return cls.from_dict(data)  # type: ignore[attr-defined,no-any-return]
+
+
+def record_from_json(text: str) -> Record:
+    """:func:`record_from_dict` of JSON text."""
+    return record_from_dict(json.loads(text))
 
 
 ADDITIVITY_TOLERANCE = 1e-4

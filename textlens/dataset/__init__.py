@@ -1,0 +1,56 @@
+"""Labelled sets: reading files, matching labels, predicting every row, metrics and slices."""
+
+from .labels import NO_LABEL, LabelMatch, match_labels
+from .load import MAX_ROWS, SUFFIXES, LabelledFile, content_hash, read_labelled
+from .metrics import CalibrationBin, ClassMetrics, Metrics, calibration_bins, compute_metrics, confusion_matrix
+from .predict import (
+    RowPredictions,
+    predict_rows,
+    predicted_index,
+    readable,
+    results_frame,
+    score_column,
+    truth_index,
+)
+from .slices import (
+    PatternError,
+    Slice,
+    SliceMetrics,
+    length_slices,
+    metadata_slices,
+    pattern_slice,
+    slice_metrics,
+    word_counts,
+)
+
+__all__ = [
+    "MAX_ROWS",
+    "NO_LABEL",
+    "SUFFIXES",
+    "CalibrationBin",
+    "ClassMetrics",
+    "LabelMatch",
+    "LabelledFile",
+    "Metrics",
+    "PatternError",
+    "RowPredictions",
+    "Slice",
+    "SliceMetrics",
+    "calibration_bins",
+    "compute_metrics",
+    "confusion_matrix",
+    "content_hash",
+    "length_slices",
+    "match_labels",
+    "metadata_slices",
+    "pattern_slice",
+    "predict_rows",
+    "predicted_index",
+    "read_labelled",
+    "readable",
+    "results_frame",
+    "score_column",
+    "slice_metrics",
+    "truth_index",
+    "word_counts",
+]
