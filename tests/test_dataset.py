@@ -294,3 +294,51 @@ def test_planted_word_gets_the_top_attribution_and_stands_out_in_errors(planted)
     )
     assert contrast[0].word == "zorblat" and contrast[0].errors.inputs == 3
     assert contrast[0].correct.inputs == 1 and contrast[0].cue == pytest.approx(0.0, abs=0.02)
+
+
+# --- data folder, samples, downloads ---------------------------------------------------------
+
+
+def test_data_folder_lists_files_and_results_and_never_leaves_it(tmp_path):
+    from textlens.dataset import DataEntry, data_folder_entries, resolve_entry
+
+    root = tmp_path / "data"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.csv").write_text(CSV)
+    (root / "sub" / "b.parquet").write_bytes(b"PAR1")
+    (root / "notes.md").write_text("no")
+    (root / ".hidden.csv").write_text(CSV)
+    (root / "run1").mkdir()
+    (root / "run1" / "manifest.json").write_text("{}")
+    (root / "run1" / "part-0.parquet").write_bytes(b"PAR1")
+    outside = tmp_path / "secret.csv"
+    outside.write_text(CSV)
+    (root / "link.csv").symlink_to(outside)
+    entries = data_folder_entries(root)
+    assert [(e.path, e.kind) for e in entries] == [("a.csv", "file"), ("run1", "result"), ("sub/b.parquet", "file")]
+    assert resolve_entry(root, entries[0]) == (root / "a.csv").resolve()
+    with pytest.raises(InputFileError, match="outside"):
+        resolve_entry(root, DataEntry("../secret.csv", "file"))
+    assert data_folder_entries(tmp_path / "missing") == []
+
+
+def test_sample_rows_takes_errors_and_correct_rows():
+    from textlens.dataset import sample_rows
+
+    ok = np.ones(100, dtype=bool)
+    ok[:5] = False
+    wrong = np.zeros(100, dtype=bool)
+    wrong[[1, 10, 11, 12]] = True
+    pick = sample_rows(ok, wrong, 10)
+    assert len(pick) == 10 and ok[pick].all() and list(pick) == sorted(pick)
+    assert set(pick) >= {10, 11, 12}  # every usable error (row 1 has no prediction)
+    assert len(sample_rows(ok, None, 500)) == 95
+
+
+def test_results_parquet_writes_mixed_columns_as_text(tiny_classifier):
+    from textlens.dataset import results_parquet
+
+    frame = pd.DataFrame({"text": ["good", "bad"], "label": ["POSITIVE", 0]})
+    results, _ = results_frame(frame, "text", predict_rows(tiny_classifier, frame["text"].tolist()), "label")
+    back = pd.read_parquet(io.BytesIO(results_parquet(results)))
+    assert back["label"].tolist() == ["POSITIVE", "0"] and back["row_id"].tolist() == [0, 1]

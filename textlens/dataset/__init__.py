@@ -1,7 +1,16 @@
 """Labelled sets: reading files, matching labels, predicting every row, metrics and slices."""
 
 from .labels import NO_LABEL, LabelMatch, match_labels
-from .load import MAX_ROWS, SUFFIXES, LabelledFile, content_hash, read_labelled
+from .load import (
+    MAX_ROWS,
+    SUFFIXES,
+    DataEntry,
+    LabelledFile,
+    content_hash,
+    data_folder_entries,
+    read_labelled,
+    resolve_entry,
+)
 from .metrics import CalibrationBin, ClassMetrics, Metrics, calibration_bins, compute_metrics, confusion_matrix
 from .predict import (
     RowPredictions,
@@ -9,9 +18,11 @@ from .predict import (
     predicted_index,
     readable,
     results_frame,
+    results_parquet,
     score_column,
     truth_index,
 )
+from .sample import sample_rows, sample_size_for, seconds_per_explanation
 from .slices import (
     PatternError,
     Slice,
@@ -28,6 +39,7 @@ __all__ = [
     "NO_LABEL",
     "SUFFIXES",
     "CalibrationBin",
+    "DataEntry",
     "ClassMetrics",
     "LabelMatch",
     "LabelledFile",
@@ -40,6 +52,7 @@ __all__ = [
     "compute_metrics",
     "confusion_matrix",
     "content_hash",
+    "data_folder_entries",
     "length_slices",
     "match_labels",
     "metadata_slices",
@@ -47,8 +60,13 @@ __all__ = [
     "predict_rows",
     "predicted_index",
     "read_labelled",
+    "resolve_entry",
     "readable",
     "results_frame",
+    "results_parquet",
+    "sample_rows",
+    "sample_size_for",
+    "seconds_per_explanation",
     "score_column",
     "slice_metrics",
     "truth_index",

@@ -31,7 +31,7 @@ class LabelMatch:
         parts = []
         if self.unmatched:
             shown = sorted(self.unmatched.items(), key=lambda kv: -kv[1])
-            listed = ", ".join(f"{value!r} ({n:,} rows)" for value, n in shown[:8])
+            listed = ", ".join(f"{value!r} ({n:,} row{'s' if n != 1 else ''})" for value, n in shown[:8])
             more = f" and {len(shown) - 8} more values" if len(shown) > 8 else ""
             parts.append(
                 f"{sum(self.unmatched.values()):,} rows have labels that are not the model's "

@@ -146,3 +146,20 @@ def predicted_index(results: pd.DataFrame, labels: Sequence[str]) -> np.ndarray:
     """Each result row's predicted label index (-1 when the row could not be predicted)."""
     lookup = {label: i for i, label in enumerate(labels)}
     return np.array([lookup.get(v, NO_LABEL) for v in results["predicted_label"]], dtype=np.int64)
+
+
+def results_parquet(results: pd.DataFrame) -> bytes:
+    """``results`` as Parquet bytes; columns mixing types (JSON lines) are written as text."""
+    import io
+
+    out = io.BytesIO()
+    try:
+        results.to_parquet(out, index=False)
+    except Exception:  # pyarrow refuses object columns mixing types (ArrowTypeError, ArrowInvalid)
+        mixed = results.copy()
+        for column in mixed.columns:
+            if mixed[column].dtype == object:
+                mixed[column] = mixed[column].map(lambda v: None if v is None else str(v))
+        out = io.BytesIO()
+        mixed.to_parquet(out, index=False)
+    return out.getvalue()
