@@ -10,8 +10,9 @@ Prints one JSON line per model with issue 20's figures:
   (its own masker), i.e. the base value every explanation starts from; the share within 0.35-0.65;
 - ``all_masked``: P(POSITIVE) of 1 to 50 mask tokens alone (range and share within 0.4-0.6);
 - ``faithfulness`` (on ``--faithfulness`` sentences, 100 by default): ERASER's comprehensiveness and
-  sufficiency (DeYoung et al., ACL 2020; AOPC over the top 1, 5, 10, 20 and 50 % of words by SHAP value
-  toward the predicted label, the words deleted), and the share of the way from 0.5 to the output that
+  sufficiency as the trust panel measures them (``textlens.faithfulness``: AOPC over the top 1, 5, 10,
+  20 and 50 % of words by SHAP value toward the predicted label, hidden as the explainer hides them),
+  and the share of the way from 0.5 to the output that
   the word values carry, ``|sum of word values| / |P(POSITIVE) - 0.5|``, for texts predicted positive and
   negative. The base value measured here is checked against the explanations' own base values.
 """
@@ -34,10 +35,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from textlens import explain, load_classifier  # noqa: E402
 from textlens import models as textlens_models  # noqa: E402
 from textlens.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
+from textlens.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
 from textlens.sst2 import read_sst2  # noqa: E402
 from textlens.words import word_spans  # noqa: E402
-
-ERASER_BINS = (0.01, 0.05, 0.10, 0.20, 0.50)
 
 
 def base_values(classifier, texts: list[str]) -> np.ndarray:
@@ -53,31 +53,6 @@ def all_masked(classifier, longest: int = 50) -> np.ndarray:
     return classifier.predict(rows)[:, classifier.labels.index("POSITIVE")]
 
 
-def _keep(text: str, spans: list[tuple[int, int]], keep: set[int]) -> str:
-    return " ".join(text[a:b] for i, (a, b) in enumerate(spans) if i in keep)
-
-
-def eraser(classifier, explanation) -> tuple[float, float]:
-    """ERASER comprehensiveness and sufficiency (AOPC over :data:`ERASER_BINS`) for the predicted label.
-
-    The rationale of a bin is the top share of words by SHAP value toward the predicted label;
-    comprehensiveness deletes it (higher is better), sufficiency keeps only it (lower is better).
-    """
-    text = explanation.text
-    label = explanation.label_index(None)
-    values = [w.value for w in explanation.for_label(None)]
-    spans = [(w.start, w.end) for w in explanation.words]
-    order = sorted(range(len(values)), key=lambda i: -values[i])
-    rows = []
-    for share in ERASER_BINS:
-        top = set(order[: max(1, round(share * len(values)))])
-        rows.append(_keep(text, spans, set(range(len(values))) - top))
-        rows.append(_keep(text, spans, top))
-    probs = classifier.predict(rows)[:, label]
-    full = explanation.scores[label]
-    return float(np.mean(full - probs[0::2])), float(np.mean(full - probs[1::2]))
-
-
 def faithfulness(classifier, texts: list[str]) -> dict:
     """ERASER metrics and the share of attribution carried by word values, over ``texts``."""
     pos = classifier.labels.index("POSITIVE")
@@ -85,9 +60,9 @@ def faithfulness(classifier, texts: list[str]) -> dict:
     masked_bases = base_values(classifier, texts)
     for text, masked_base in zip(texts, masked_bases):
         exp = explain(classifier, text)
-        c, s = eraser(classifier, exp)
-        comp.append(c)
-        suff.append(s)
+        scores = textlens_faithfulness(classifier, exp).explanation
+        comp.append(scores.comprehensiveness)
+        suff.append(scores.sufficiency)
         base_gap.append(abs(exp.base_values[pos] - masked_base))
         word_sum = sum(w.values[pos] for w in exp.words)
         away = abs(exp.scores[pos] - 0.5)
