@@ -7,7 +7,7 @@ from html import escape
 from textlens.summary import signed
 from textlens.types import Explanation
 
-from .palette import AGAINST, NEGLIGIBLE, TOWARD, background, text_color
+from .palette import AGAINST, NEGLIGIBLE, TOWARD, background, bar_color, text_color
 
 # Pass as a legend's scale when every row is coloured on its own scale.
 PER_ROW = -1.0
@@ -26,9 +26,38 @@ def attr(text: str) -> str:
     return escape(text, quote=True)
 
 
+PHRASE_STYLE = (
+    "border: 1.5px solid {edge}; border-radius: 0.35rem; padding: 0.1rem 0.2rem; "
+    "-webkit-box-decoration-break: clone; box-decoration-break: clone;"
+)
+
+
+def shown_items(explanation: Explanation, target: str | int | None) -> list[tuple[int, int, float, int, int]]:
+    """What the display shows, in text order: ``(start, end, value, words, index)`` per item.
+
+    A resolved word is an item of one word (``index`` its position among the words); an
+    unresolved unit is one item per run of words it covers, carrying the unit's value as a whole
+    (``index`` the unit's position, ``words`` how many words it holds).
+    """
+    i = explanation.label_index(target)
+    items = [(w.start, w.end, w.values[i], 1, n) for n, w in enumerate(explanation.words) if w.resolved]
+    for n, unit in enumerate(explanation.units):
+        if not unit.resolved:
+            items.extend((a, b, unit.values[i], unit.words, n) for a, b in unit.spans)
+    return sorted(items)
+
+
 def scale_for(explanation: Explanation, target: str | int | None) -> float:
-    """The largest |value| toward ``target``: the colour scale of one explanation on its own."""
-    return max((abs(w.value) for w in explanation.for_label(target)), default=0.0)
+    """The largest |value| shown toward ``target``: the colour scale of one explanation on its own.
+
+    Words of a phrase not yet split are not shown one by one, so the phrase's value counts instead.
+    """
+    return max((abs(item[2]) for item in shown_items(explanation, target)), default=0.0)
+
+
+def phrase_tip(value: float, words: int) -> str:
+    """The tooltip of a phrase not split further."""
+    return f"this phrase as a whole ({words} words): {signed(value, 4)}; not split further at this budget"
 
 
 def _context(text: str, start: int, end: int, width: int = 40) -> str:
@@ -45,26 +74,35 @@ def highlight_html(explanation: Explanation, target: str | int | None = None, *,
     """
     i = explanation.label_index(target)
     label = explanation.labels[i]
-    words = explanation.for_label(i)
     if scale is None:
         scale = scale_for(explanation, i)
     text = explanation.text
     end_of_read = explanation.read_until if explanation.truncated else len(text)
     parts = [f'<div class="tl-highlight" style="{CONTAINER_STYLE}">']
     pos = 0
-    for w in words:
-        parts.append(escape(text[pos : w.start]))
-        style = f"background: {background(w.value, scale)}; {WORD_STYLE}"
-        color = text_color(w.value, scale)
+    for start, end, value, n_words, index in shown_items(explanation, i):
+        parts.append(escape(text[pos:start]))
+        style = f"background: {background(value, scale)}; "
+        color = text_color(value, scale)
         if color:
-            style += f" color: {color};"
-        direction = "toward" if w.value >= 0 else "against"
-        tip = f"{w.word}: {signed(w.value, 4)} {direction} {label} (change in probability)"
-        parts.append(
-            f'<span class="tl-word" data-i="{w.index}" data-value="{w.value:.6g}" style="{style}" '
-            f'title="{attr(tip)}">{escape(w.word)}</span>'
-        )
-        pos = w.end
+            style += f"color: {color}; "
+        piece = text[start:end]
+        if n_words == 1:
+            direction = "toward" if value >= 0 else "against"
+            tip = f"{piece}: {signed(value, 4)} {direction} {label} (change in probability)"
+            parts.append(
+                f'<span class="tl-word" data-i="{index}" data-value="{value:.6g}" style="{style}{WORD_STYLE}" '
+                f'title="{attr(tip)}">{escape(piece)}</span>'
+            )
+        else:
+            edge = bar_color(value)
+            parts.append(
+                f'<span class="tl-phrase" data-unit="{index}" data-words="{n_words}" data-value="{value:.6g}" '
+                f'style="{style}{PHRASE_STYLE.format(edge=edge)}" title="{attr(phrase_tip(value, n_words))}">'
+                f'<span class="tl-phrase-value" style="font-size: 0.72rem; font-weight: 700; '
+                f'margin-right: 0.3rem; opacity: 0.9;">{escape(signed(value, 2))}</span>{escape(piece)}</span>'
+            )
+        pos = end
     parts.append(escape(text[pos:end_of_read]))
     if explanation.truncated:
         rest = text[end_of_read:]
@@ -95,6 +133,18 @@ def swatch(color: str) -> str:
 
 def settledness(explanation: Explanation) -> str:
     """How exact the values are, in words: exact Owen values, or the share still unsettled."""
+    if explanation.units:
+        n_words = len(explanation.words)
+        if explanation.converged:
+            return f"exact: every word has its own Owen value ({explanation.evals:,} model calls)"
+        phrases = sum(not u.resolved for u in explanation.units)
+        rest = n_words - explanation.resolved_words
+        return (
+            f"exact at the granularity shown: {explanation.resolved_words:,} of {n_words:,} words resolved "
+            f"(their own value); the other {rest:,} are in {phrases:,} boxed phrases, each with its exact "
+            f"value as a whole, not split further at this budget ({explanation.evals:,} model calls; "
+            f"{1 - explanation.unsettled:.0%} of the attribution is on resolved words)"
+        )
     if explanation.converged:
         return f"exact (partition tree fully expanded, {explanation.evals:,} model calls)"
     return (
@@ -125,6 +175,7 @@ def legend_html(
     label = escape(explanation.labels[i])
     base = explanation.base_values[i]
     total = base + sum(w.value for w in explanation.for_label(i))
+    unit_word = "word and phrase" if any(not u.resolved for u in explanation.units) else "word"
     if scale is None:
         scale = scale_for(explanation, i)
     rows = [
@@ -133,8 +184,8 @@ def legend_html(
     ]
     if totals:
         rows.append(
-            f"Base value (all words hidden) <b>{base:.3f}</b> + sum of word values <b>{signed(total - base, 3)}</b> "
-            f"= model output <b>{total:.3f}</b>"
+            f"Base value (all words hidden) <b>{base:.3f}</b> + sum of {unit_word} values "
+            f"<b>{signed(total - base, 3)}</b> = model output <b>{total:.3f}</b>"
         )
         rows.append(f"Values are {escape(settledness(explanation))}")
     if totals and explanation.truncated:

@@ -22,9 +22,11 @@ def top_words(
 ) -> tuple[list, list]:
     """The ``k`` words pushing most toward ``target`` and the ``k`` pushing most against it.
 
-    ``words_only`` leaves out punctuation and symbols (for prose summaries).
+    ``words_only`` leaves out punctuation and symbols (for prose summaries). Words of a phrase not
+    split further are left out: their values are even shares of the phrase's, not their own.
     """
-    words = [w for w in explanation.for_label(target) if not words_only or is_wordlike(w.word)]
+    resolved = [w.resolved for w in explanation.words]
+    words = [w for w in explanation.for_label(target) if resolved[w.index] and (not words_only or is_wordlike(w.word))]
     toward = sorted((w for w in words if w.value > 0), key=lambda w: -w.value)[:k]
     against = sorted((w for w in words if w.value < 0), key=lambda w: w.value)[:k]
     return toward, against
@@ -62,8 +64,9 @@ def summarize(explanation: Explanation, target: str | int | None = None, k: int 
         if against:
             line += f"; against: {_listing(against)}"
     if not explanation.converged and explanation.unsettled >= UNSETTLED_NOTE_FROM:
+        named = "; the words named are the resolved ones" if explanation.units else ""
         line += (
             f" (rough: {explanation.unsettled:.0%} of the attribution is still on groups of words, "
-            "not yet split into single words)"
+            f"not yet split into single words{named})"
         )
     return line
