@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
@@ -22,6 +23,78 @@ from textlens import (
 )
 
 MODEL_KEY = "textlens_model_id"
+
+
+class SidebarKeys:
+    """Session keys of the shared sidebar (model picker)."""
+
+    MODEL_CHOICE = "model_choice"
+    MODEL_FORM = "model_form"
+    MODEL_WANTED = "model_wanted"
+
+
+class ExplainKeys:
+    """Session keys of the Explain page."""
+
+    TEXT = "explain_text"
+    BUDGET = "explain_budget"
+    PREDICTION = "explain_prediction"  # (input key, Prediction) of the last Classify or Explain
+    RESULT = "explain_result"  # (input key, Explanation)
+    TARGET = "explain_target"
+    K = "explain_k"
+    EXAMPLE = "example_"  # + the example's name
+    PROBABILITIES_CHART = "prob_chart"
+    WORDS_CHART = "words_chart"
+
+
+class CompareKeys:
+    """Session keys of the Compare page."""
+
+    MODE = "compare_mode"
+    MODEL_B = "compare_model_b"
+    SOURCE = "compare_source"
+    TEXTS = "compare_texts"
+    FILE = "compare_file"
+    TEXT_COLUMN = "compare_text_column"
+    LABEL_COLUMN = "compare_label"
+    BUDGET = "compare_budget"
+    RESULT = "compare_result"  # (input key, rows)
+    TARGET = "compare_target"
+    PER_ROW = "compare_per_row"
+    FOCUS = "compare_focus"
+    HEATMAP = "compare_heatmap"
+    FOCUS_CHART = "compare_focus_chart"
+
+
+class ImageKeys:
+    """Session keys of the Image page."""
+
+    SOURCE = "image_source"
+    BUDGET = "image_budget"
+    RESULT = "image_result"  # (input key, ImageExplanation)
+    CLASS = "image_class"
+    OPACITY = "image_opacity"
+    PROBABILITIES_CHART = "image_probs"
+
+
+def remember(key: str, input_key: Hashable, value: Any) -> None:
+    """Store ``value`` under session ``key``, tagged with the input it was computed for."""
+    st.session_state[key] = (input_key, value)
+
+
+def recall(key: str, input_key: Hashable) -> Any | None:
+    """The value stored under ``key`` if it belongs to ``input_key`` (the input on screen now), else None."""
+    stored = st.session_state.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == input_key:
+        return stored[1]
+    return None
+
+
+def has_result(key: str) -> bool:
+    """Whether something is stored under ``key`` at all (for "the inputs changed since" notes)."""
+    return st.session_state.get(key) is not None
+
+
 DEFAULT_MODEL_LABEL = "Bundled sentiment model (MiniLM-L6 + LoRA, SST-2)"
 # Explanations are small records; 512 of them stay well under a few MB.
 EXPLANATION_CACHE_ENTRIES = 512
@@ -186,6 +259,28 @@ def load_image_model():
     return load_image_classifier()
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def sample_image(name: str):
+    """One of scikit-image's sample images (``chelsea``, ``coffee``, ...) as RGB uint8."""
+    import skimage.data
+
+    return getattr(skimage.data, name)()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _image_prediction(image_bytes: bytes, shape: tuple[int, ...], k: int):
+    import numpy as np
+
+    from textlens.image import predict_top
+
+    return predict_top(load_image_model(), np.frombuffer(image_bytes, dtype=np.uint8).reshape(shape), k)
+
+
+def image_prediction(image, k: int = 5):
+    """The ``k`` most probable classes of a model-sized image (an :class:`ImagePrediction`), cached."""
+    return _image_prediction(image.tobytes(), image.shape, k)
+
+
 @st.cache_data(max_entries=64, show_spinner=False)
 def _image_explanation(
     image_bytes: bytes, shape: tuple[int, ...], classes: tuple[int, ...], max_evals: int, _progress=None
@@ -206,3 +301,101 @@ def image_explanation(image, classes: list[int], max_evals: int, on_progress=Non
         on_progress,
         state,
     )
+
+
+# --- Dataset page ---------------------------------------------------------------------------------
+DATA_DIR_ENV = "TEXTLENS_DATA_DIR"
+EXPLAIN_TEXT_KEY = "explain_text"  # the Explain page's text box: "Open in Explain" fills it
+DATASET_RUN_KEY = "dataset_run"  # (run key, RowPredictions) of the last prediction on the Dataset page
+DATASET_WORDS_KEY = "dataset_words"  # (sample key, row positions, explanations) of the word aggregate
+DATASET_CONFUSION_GEN_KEY = "dataset_confusion_gen"  # bumped to clear the confusion-matrix selection
+DATASET_FILE_ENTRIES = 4
+DATASET_RUN_ENTRIES = 8
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def file_hash(path: str, mtime_ns: int, size: int) -> str:
+    """Content hash of a data-folder file, recomputed only when its modification time or size changes."""
+    from textlens.dataset import content_hash
+
+    return content_hash(path)
+
+
+@st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
+def labelled_file(file_hash: str, name: str, _source):
+    """A labelled file read once per content hash (``_source``: its bytes or path, not hashed)."""
+    from textlens.dataset import read_labelled
+
+    return read_labelled(_source, name)
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def _row_predictions(model_id: str, fingerprint: str, file_hash: str, text_column: str, _texts, _progress=None):
+    from textlens.dataset import predict_rows
+
+    return predict_rows(load_model(model_id), _texts, progress=_progress)
+
+
+def row_predictions(
+    model_id: str, file_hash: str, text_column: str, texts: list, on_progress: Callable[[Progress], None] | None = None
+):
+    """Every row's prediction, cached by (model, its fingerprint, file content hash, text column).
+
+    Runs in a worker thread; ``on_progress`` redraws a :class:`Progress` counting rows.
+    """
+    classifier = load_model(model_id)
+    state = Progress(started=time.perf_counter())
+    return _in_worker(
+        lambda: _row_predictions(
+            model_id,
+            classifier.fingerprint,
+            file_hash,
+            text_column,
+            texts,
+            _progress=lambda done, total, _eta: state.report(done, total),
+        ),
+        on_progress,
+        state,
+    )
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts) -> int:
+    """How many rows the word aggregate can explain in about a minute on this machine (measured once)."""
+    from textlens.dataset import sample_size_for
+
+    return sample_size_for(load_model(model_id), _texts)
+
+
+# --- review packs -------------------------------------------------------------------------------
+
+PACK_KEY = "review_pack_id"  # the pack open on the Review page
+AUTHOR_KEY = "review_author"  # the name this session signs its cases and packs with
+PRESENT_KEY = "review_present_index"  # the case on screen in Present mode
+RERUN_KEY = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
+EDIT_BASE_KEY = "review_edit_base"  # case id -> the version this session's edit form started from
+MESSAGE_KEY = "review_messages"  # case id -> (kind, message) shown once after a save
+LAST_PACK_KEY = "review_last_pack"  # the pack "Add to review pack" offers first
+
+
+@st.cache_resource(show_spinner=False)
+def _pack_store(target: str):
+    from textlens.store import open_store
+
+    return open_store(target or None)
+
+
+def pack_store():
+    """The review-pack store of this server (``$TEXTLENS_DB``, else the user's data folder), opened once."""
+    import os
+
+    from textlens.store import DB_ENV
+
+    return _pack_store(os.environ.get(DB_ENV, "").strip())
+
+
+def author() -> str:
+    """The name this session signs with (default: the server's login name)."""
+    from textlens.store import default_author
+
+    return st.session_state.setdefault(AUTHOR_KEY, default_author())

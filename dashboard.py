@@ -13,7 +13,9 @@ st.set_page_config(page_title="textlens", page_icon=":material/manage_search:", 
 PAGES = [
     st.Page("app_pages/explain.py", title="Explain", icon=":material/manage_search:", default=True),
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
+    st.Page("app_pages/dataset.py", title="Dataset", icon=":material/table_chart:"),
     st.Page("app_pages/image.py", title="Image", icon=":material/image:"),
+    st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
 ]
 
 # The page files live in app_pages/, not pages/: a pages/ folder beside the entry switches Streamlit

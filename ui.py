@@ -1,12 +1,19 @@
-"""Streamlit pieces shared by the pages: the model picker, progress drawing, and error display."""
+"""Streamlit pieces shared by the pages: the model picker, budget picker, progress drawing, and error display."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
 import app_state
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
+
+# The evaluation budgets every page offers ("auto" only where the explainer supports it).
+BUDGETS = ("auto", 100, 200, 500, 1000, 2000, 4000)
+BUDGET_HELP = "How many masked copies of the input SHAP may run through the model."
 
 PRECISION_NOTES = {
     "float32": "float32",
@@ -21,20 +28,21 @@ def model_picker() -> str:
     """
     st.sidebar.header("Model")
     active = app_state.active_model_id()
+    keys = app_state.SidebarKeys
     choice = st.sidebar.radio(
         "Classifier",
         [app_state.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
         index=0 if active == DEFAULT_MODEL_ID else 1,
-        key="model_choice",
+        key=keys.MODEL_CHOICE,
     )
     if choice == app_state.DEFAULT_MODEL_LABEL:
         if active != DEFAULT_MODEL_ID and load_model_into_session(DEFAULT_MODEL_ID):
             active = DEFAULT_MODEL_ID
     else:
-        with st.sidebar.form("model_form", border=False):
+        with st.sidebar.form(keys.MODEL_FORM, border=False):
             wanted = st.text_input(
                 "Hub id or folder",
-                key="model_wanted",
+                key=keys.MODEL_WANTED,
                 value="" if active == DEFAULT_MODEL_ID else active,
                 placeholder="e.g. distilbert-base-uncased-finetuned-sst-2-english or /path/to/model",
                 help="A Hugging Face text-classification model. Without network, only local folders and "
@@ -74,6 +82,53 @@ def load_model_into_session(model_id: str) -> bool:
     return True
 
 
+def show_error(exc: BaseException, where=st) -> None:
+    """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
+    where.error(md(exc))
+
+
+def budget_ui(
+    key: str,
+    *,
+    auto: bool = True,
+    default: int | str = "auto",
+    label: str = "Evaluation budget (max_evals)",
+    help: str = BUDGET_HELP,
+) -> int | str:
+    """The evaluation-budget slider: one options list for every page; ``auto=False`` leaves out "auto"."""
+    options = [b for b in BUDGETS if auto or b != "auto"]
+    return st.select_slider(label, options=options, value=default, key=key, help=help)
+
+
+class ProgressDrawer:
+    """A progress bar on the page, and callbacks that draw an :class:`app_state.Progress` on it."""
+
+    def __init__(self, label: str, seconds_per_row: float) -> None:
+        self.bar = st.progress(0.0, text=label)
+        self.draw = progress_callback(self.bar, label, seconds_per_row)
+
+    def __call__(self, state: app_state.Progress) -> None:
+        self.draw(state)
+
+    def stage(self, label: str, seconds_per_row: float) -> Callable[[app_state.Progress], None]:
+        """A callback for the next stage of the work, on the same bar with its own label and speed."""
+        self.draw = progress_callback(self.bar, label, seconds_per_row)
+        return self
+
+
+@contextmanager
+def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
+    """A progress bar for the block, removed when it ends (also on error); yields the drawing callback.
+
+    ``with ui.progress("Explaining", classifier.seconds_per_row) as draw: app_state.explanation(..., on_progress=draw)``
+    """
+    drawer = ProgressDrawer(label, seconds_per_row)
+    try:
+        yield drawer
+    finally:
+        drawer.bar.empty()
+
+
 def progress_drawer(label: str, seconds_per_row: float):
     """A progress bar and a callback that redraws it from an :class:`app_state.Progress`."""
     bar = st.progress(0.0, text=label)
@@ -101,3 +156,69 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         )
 
     return draw
+
+
+NEW_PACK = "➕ New pack…"
+
+
+def add_to_pack_ui(
+    record,
+    target: str,
+    *,
+    source: str,
+    classifier=None,
+    context: dict | None = None,
+    image: bytes | None = None,
+    key: str = "add_to_pack",
+):
+    """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
+
+    The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
+    settings, versions) and this session's name; ``image`` is the PNG an image case was explained on.
+    """
+    from textlens.store import DuplicatePackError, StoreError, provenance_of
+
+    with st.popover("Add to review pack", icon=":material/playlist_add:"):
+        try:
+            store = app_state.pack_store()
+            names = [p.name for p in store.packs()]
+        except StoreError as exc:
+            st.error(md(exc))
+            return None
+        options = [*names, NEW_PACK]
+        last = st.session_state.get(app_state.LAST_PACK_KEY)
+        with st.form(f"{key}_form", border=False, enter_to_submit=False):
+            choice = st.selectbox("Pack", options, index=options.index(last) if last in names else 0, key=f"{key}_pack")
+            new_name = st.text_input(
+                "New pack's name", key=f"{key}_new", placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
+            )
+            note = st.text_area("Note (optional)", key=f"{key}_note", height=80)
+            submitted = st.form_submit_button("Add case", type="primary")
+        if not submitted:
+            st.caption(f"Packs are stored in {md(store.location)}.")
+            return None
+        try:
+            if choice == NEW_PACK:
+                if not new_name.strip():
+                    st.warning("Type a name for the new pack, or pick an existing one.")
+                    return None
+                pack = store.create_pack(new_name, owner=app_state.author())
+            else:
+                pack = store.pack(choice)
+            case = store.add_case(
+                pack.id,
+                record,
+                target,
+                note=note,
+                provenance=provenance_of(classifier, record) if classifier is not None else None,
+                author=app_state.author(),
+                source=source,
+                context=context,
+                image=image,
+            )
+        except (DuplicatePackError, StoreError) as exc:
+            st.error(md(exc))
+            return None
+        st.session_state[app_state.LAST_PACK_KEY] = pack.name
+        st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+        return case

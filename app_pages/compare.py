@@ -20,10 +20,10 @@ from components.compare import (
 from components.highlight import PER_ROW, highlight_html, legend_html
 from components.report import words_csv
 from components.safe_text import md
-from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
-from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
+from textlens import DEFAULT_MODEL_ID, Explanation, ModelLoadError, TextlensError
 from textlens.inputs import MAX_INPUTS, limit_inputs, read_table, split_lines
 from textlens.summary import signed
+from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
 
 MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
 SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"
@@ -35,28 +35,28 @@ EXAMPLE_TEXTS = "\n".join(
         "Two hours of my life I will never get back.",
     ]
 )
-RESULT_KEY = "compare_result"
+KEYS = app_state.CompareKeys
 
 
-def read_inputs(source: str) -> tuple[list[str], list[str | None]] | None:
+def inputs_ui(source: str) -> tuple[list[str], list[str | None]] | None:
     """The texts (and true labels, if any) the user gave; None when there is nothing usable yet."""
     if source == SOURCE_TYPE:
-        st.session_state.setdefault("compare_texts", EXAMPLE_TEXTS)
-        texts = split_lines(st.text_area("Texts, one per line", key="compare_texts", height=160))
+        st.session_state.setdefault(KEYS.TEXTS, EXAMPLE_TEXTS)
+        texts = split_lines(st.text_area("Texts, one per line", key=KEYS.TEXTS, height=160))
         return texts, [None] * len(texts)
-    upload = st.file_uploader("File with texts", type=["csv", "tsv", "txt"], key="compare_file")
+    upload = st.file_uploader("File with texts", type=["csv", "tsv", "txt"], key=KEYS.FILE)
     if upload is None:
         return None
     try:
         table = read_table(upload.getvalue(), upload.name)
     except TextlensError as exc:
-        st.error(md(exc))
+        ui.show_error(exc)
         return None
     if table.encoding not in ("utf-8-sig",):
         st.info(f"{md(upload.name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
     left, right = st.columns(2)
-    text_column = left.selectbox("Text column", table.columns, key="compare_text_column")
-    label_column = right.selectbox("True label column (optional)", [NO_LABEL, *table.columns], key="compare_label")
+    text_column = left.selectbox("Text column", table.columns, key=KEYS.TEXT_COLUMN)
+    label_column = right.selectbox("True label column (optional)", [NO_LABEL, *table.columns], key=KEYS.LABEL_COLUMN)
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
     kept = [(t.strip(), y) for t, y in zip(texts, truths) if t.strip()]
@@ -64,11 +64,11 @@ def read_inputs(source: str) -> tuple[list[str], list[str | None]] | None:
     return [t for t, _ in kept], [y for _, y in kept]
 
 
-def load_second_model() -> str | None:
+def model_b_ui() -> str | None:
     """Model B's id once it loads, else None (with the reason shown)."""
     wanted = st.text_input(
         "Model B: hub id, local folder, or 'default' for the bundled model",
-        key="compare_model_b",
+        key=KEYS.MODEL_B,
         placeholder="/path/to/another/model",
     ).strip()
     if not wanted:
@@ -77,7 +77,7 @@ def load_second_model() -> str | None:
         with st.spinner(f"Loading {wanted}…"):
             app_state.load_model(wanted)
     except ModelLoadError as exc:
-        st.error(md(exc))
+        ui.show_error(exc)
         return None
     return wanted
 
@@ -86,113 +86,90 @@ def model_display(model_id: str) -> str:
     return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
 
 
+def mode_ui(model_a: str) -> tuple[str, str | None]:
+    """One model or two: (mode, model B's id or None)."""
+    mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key=KEYS.MODE)
+    if mode != MODE_TWO:
+        return mode, None
+    st.write(f"Model A: **{md(model_display(model_a))}** (the sidebar's model)")
+    return mode, model_b_ui()
+
+
+def texts_ui() -> tuple[list[str], list[str | None], bool]:
+    """The inputs, cut to the limit: (texts, true labels, whether anything was given at all)."""
+    source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key=KEYS.SOURCE)
+    given = inputs_ui(source)
+    texts, truths = given if given else ([], [])
+    texts_cut, too_many = limit_inputs(texts)
+    if too_many:
+        st.warning(too_many)
+    return texts_cut, truths[: len(texts_cut)], given is not None
+
+
+def labels_ui(model_a: str, model_b: str | None) -> list[str]:
+    """The labels both models share (a note when they differ); all of model A's labels with one model."""
+    if not model_b:
+        return list(app_state.load_model(model_a).labels)
+    common_labels, message = shared_labels(app_state.load_model(model_a).labels, app_state.load_model(model_b).labels)
+    if message:
+        (st.warning if common_labels else st.error)(md(message))
+    return common_labels
+
+
 def run_comparison(model_ids: list[str], texts: list[str], truths: list[str | None], budget) -> list[CompareRow]:
     """Explain every text with every model (each explanation cached), with progress across inputs."""
-    bar = st.progress(0.0, text="Comparing")
     per_model = []
-    for model_id in model_ids:
-        suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
-        draw = ui.progress_callback(
-            bar, f"Explaining {len(texts)} inputs{suffix}", app_state.load_model(model_id).seconds_per_row
-        )
-        per_model.append(app_state.explanations(model_id, texts, max_evals=budget, on_progress=draw))
-    bar.empty()
+    with ui.progress("Comparing", app_state.load_model(model_ids[0]).seconds_per_row) as drawer:
+        for model_id in model_ids:
+            suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
+            speed = app_state.load_model(model_id).seconds_per_row
+            draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", speed)
+            per_model.append(app_state.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
     return [
         CompareRow(f"#{i + 1}", a, b, truth) for i, (a, b, truth) in enumerate(zip(per_model[0], b_results, truths))
     ]
 
 
-model_a = ui.model_picker()
-st.title("Compare side by side")
-st.caption(
-    "Put several inputs next to each other (why is this one positive and that one not?), or run the same inputs "
-    "through two models (what changed?). All rows share one colour scale, so intensities compare across rows."
-)
-
-mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key="compare_mode")
-model_b = None
-if mode == MODE_TWO:
-    st.write(f"Model A: **{md(model_display(model_a))}** (the sidebar's model)")
-    model_b = load_second_model()
-
-source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key="compare_source")
-given = read_inputs(source)
-texts, truths = given if given else ([], [])
-texts_cut, too_many = limit_inputs(texts)
-if too_many:
-    st.warning(too_many)
-truths = truths[: len(texts_cut)]
-
-with st.expander("Advanced"):
-    budget = st.select_slider(
-        "Evaluation budget per input (max_evals)",
-        options=["auto", 100, 200, 500, 1000, 2000],
-        value="auto",
-        key="compare_budget",
-        help="'auto' computes exact values; see the Explain page for what the budget does.",
-    )
-
-model_ids = [model_a] + ([model_b] if model_b else [])
-labels_message = None
-if model_b:
-    labels_a = app_state.load_model(model_a).labels
-    labels_b = app_state.load_model(model_b).labels
-    common_labels, labels_message = shared_labels(labels_a, labels_b)
-    if labels_message:
-        (st.warning if common_labels else st.error)(md(labels_message))
-else:
-    common_labels = list(app_state.load_model(model_a).labels)
-
-ready = bool(texts_cut) and (mode == MODE_ONE or (model_b is not None and common_labels))
-run_key = (tuple(model_ids), tuple(texts_cut), tuple(truths), str(budget))
-if st.button(f"Compare {len(texts_cut)} input{'s' if len(texts_cut) != 1 else ''}", type="primary", disabled=not ready):
-    try:
-        rows = run_comparison(model_ids, texts_cut, truths, budget)
-    except TextlensError as exc:
-        st.error(md(exc))
-    else:
-        st.session_state[RESULT_KEY] = (run_key, rows)
-        st.session_state["compare_target"] = default_target(common_labels)
-
-stored = st.session_state.get(RESULT_KEY)
-rows: list[CompareRow] = stored[1] if stored and stored[0] == run_key else []
-if stored and not rows and texts_cut:
-    st.info("The inputs or models changed since the last run: click **Compare** to update the rows.")
-
-if rows:
-    if st.session_state.get("compare_target") not in common_labels:
-        st.session_state["compare_target"] = default_target(common_labels)
+def target_ui(common_labels: list[str]) -> tuple[str, bool]:
+    """The target class and whether each row is scaled on its own."""
+    if st.session_state.get(KEYS.TARGET) not in common_labels:
+        st.session_state[KEYS.TARGET] = default_target(common_labels)
     left, right = st.columns([2, 1])
-    target = left.selectbox("Target class", common_labels, key="compare_target")
-    per_row = right.toggle("Scale each row on its own", key="compare_per_row", help="Off: one scale for all rows.")
-    explanations = all_explanations(rows)
-    scale = shared_scale(explanations, target)
-    st.html(legend_html(rows[0].a, target, scale=PER_ROW if per_row else scale, totals=False))
-    if per_row:
-        st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
+    target = left.selectbox("Target class", common_labels, key=KEYS.TARGET)
+    per_row = right.toggle("Scale each row on its own", key=KEYS.PER_ROW, help="Off: one scale for all rows.")
+    return target, per_row
 
-    names = [r.name for r in rows]
+
+def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: str, model_b: str | None) -> None:
+    """Every input highlighted (with both models' versions and what changed in two-model mode)."""
     for row in rows:
         with st.container(border=True):
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
-                st.html(highlight_html(row.a, target, scale=None if per_row else scale))
-            else:
-                for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
-                    st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
-                    st.html(highlight_html(e, target, scale=None if per_row else scale))
-                st.markdown(f"Change in P({md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
-                st.html(changes_html(word_changes(row.a, row.b, target)))
+                st.html(highlight_html(row.a, target, scale=scale))
+                continue
+            for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
+                st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
+                st.html(highlight_html(e, target, scale=scale))
+            st.markdown(f"Change in P({md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
+            st.html(changes_html(word_changes(row.a, row.b, target)))
 
+
+def overview_ui(rows: list[CompareRow], target: str) -> None:
+    """The heatmap of the strongest words by input, and one input full size."""
+    names = [r.name for r in rows]
     st.subheader("Strongest words across inputs")
-    st.plotly_chart(heatmap_figure([r.a for r in rows], target, names), width="stretch", key="compare_heatmap")
-    focus = st.selectbox("See one input full size", names, key="compare_focus")
+    st.plotly_chart(heatmap_figure([r.a for r in rows], target, names), width="stretch", key=KEYS.HEATMAP)
+    focus = st.selectbox("See one input full size", names, key=KEYS.FOCUS)
     focused = rows[names.index(focus)]
     with st.container(border=True):
         st.html(highlight_html(focused.a, target))
-        st.plotly_chart(top_words_figure(focused.a, target, 10), width="stretch", key="compare_focus_chart")
+        st.plotly_chart(top_words_figure(focused.a, target, 10), width="stretch", key=KEYS.FOCUS_CHART)
 
+
+def word_statistics_ui(rows: list[CompareRow], target: str) -> None:
+    """Each word's mean attribution over the inputs it occurs in, as a sortable table."""
     st.subheader("Across the whole set")
     stats = word_statistics([r.a for r in rows], target)
     table = pd.DataFrame(
@@ -207,11 +184,15 @@ if rows:
         column_config={"mean value": st.column_config.NumberColumn(format="%+.4f")},
     )
 
-    names_for_report = (model_display(model_a), model_display(model_b) if model_b else None)
+
+def downloads_ui(
+    rows: list[CompareRow], explanations: list[Explanation], target: str, per_row: bool, model_names: tuple
+) -> None:
+    """The comparison as one HTML report and as CSV."""
     downloads = st.container(horizontal=True)
     downloads.download_button(
         "Comparison report (HTML)",
-        lambda: comparison_report(rows, target, per_row_scale=per_row, model_names=names_for_report),
+        lambda: comparison_report(rows, target, per_row_scale=per_row, model_names=model_names),
         "comparison.html",
         "text/html",
         on_click="ignore",
@@ -227,7 +208,61 @@ if rows:
         "text/csv",
         on_click="ignore",
     )
-elif not texts_cut and given is not None:
-    st.info("Add at least one text.")
-elif mode == MODE_TWO and model_b is None:
-    st.info(f"Give model B to compare; up to {MAX_INPUTS} inputs per run.")
+
+
+def results_ui(rows: list[CompareRow], common_labels: list[str], model_a: str, model_b: str | None) -> None:
+    """Everything shown once the rows are computed."""
+    target, per_row = target_ui(common_labels)
+    explanations = all_explanations(rows)
+    scale = shared_scale(explanations, target)
+    st.html(legend_html(rows[0].a, target, scale=PER_ROW if per_row else scale, totals=False))
+    if per_row:
+        st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
+    rows_ui(rows, target, None if per_row else scale, model_a, model_b)
+    overview_ui(rows, target)
+    word_statistics_ui(rows, target)
+    names = (model_display(model_a), model_display(model_b) if model_b else None)
+    downloads_ui(rows, explanations, target, per_row, names)
+
+
+def render() -> None:
+    """The Compare page."""
+    model_a = ui.model_picker()
+    st.title("Compare side by side")
+    st.caption(
+        "Put several inputs next to each other (why is this one positive and that one not?), or run the same "
+        "inputs through two models (what changed?). All rows share one colour scale, so intensities compare "
+        "across rows."
+    )
+    mode, model_b = mode_ui(model_a)
+    texts, truths, given = texts_ui()
+    with st.expander("Advanced"):
+        budget = ui.budget_ui(
+            KEYS.BUDGET,
+            label="Evaluation budget per input (max_evals)",
+            help="'auto' computes exact values; see the Explain page for what the budget does.",
+        )
+    model_ids = [model_a] + ([model_b] if model_b else [])
+    common_labels = labels_ui(model_a, model_b)
+
+    ready = bool(texts) and (mode == MODE_ONE or (model_b is not None and bool(common_labels)))
+    input_key = (tuple(model_ids), tuple(texts), tuple(truths), str(budget))
+    if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
+        try:
+            app_state.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, budget))
+            st.session_state[KEYS.TARGET] = default_target(common_labels)
+        except TextlensError as exc:
+            ui.show_error(exc)
+
+    rows: list[CompareRow] = app_state.recall(KEYS.RESULT, input_key) or []
+    if app_state.has_result(KEYS.RESULT) and not rows and texts:
+        st.info("The inputs or models changed since the last run: click **Compare** to update the rows.")
+    if rows:
+        results_ui(rows, common_labels, model_a, model_b)
+    elif not texts and given:
+        st.info("Add at least one text.")
+    elif mode == MODE_TWO and model_b is None:
+        st.info(f"Give model B to compare; up to {MAX_INPUTS} inputs per run.")
+
+
+render()

@@ -11,8 +11,7 @@ import ui
 from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
 from components.highlight import highlight_html, legend_html
 from components.report import explanation_report, words_csv
-from components.safe_text import md
-from textlens import TextlensError
+from textlens import Classifier, Explanation, Prediction, TextlensError
 from textlens.explain import planned_evals
 from textlens.summary import summarize
 
@@ -22,79 +21,77 @@ EXAMPLES = {
     "Pan": "A dull, tedious mess. Two hours I will never get back, and the ending makes no sense.",
     "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
 }
-BUDGETS = ["auto", 100, 200, 500, 1000, 2000, 4000]
-TEXT_KEY, PRED_KEY, RESULT_KEY, TARGET_KEY = "explain_text", "explain_prediction", "explain_result", "explain_target"
+KEYS = app_state.ExplainKeys
 
 
 def use_example(text: str) -> None:
-    st.session_state[TEXT_KEY] = text
+    st.session_state[KEYS.TEXT] = text
 
 
-def current(key: str, model_id: str, text: str):
-    """A stored prediction or explanation, only if it belongs to the text and model on screen."""
-    item = st.session_state.get(key)
-    return item if item is not None and item.text == text and item.model_id == model_id else None
+def text_ui() -> str:
+    """Example buttons and the text area; returns the text on screen."""
+    st.write("Examples:")
+    for column, (name, example) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items()):
+        column.button(name, on_click=use_example, args=(example,), width="stretch", key=KEYS.EXAMPLE + name)
+    st.session_state.setdefault(KEYS.TEXT, EXAMPLES["Mixed review"])
+    return st.text_area("Text to analyse", key=KEYS.TEXT, height=140)
 
 
-model_id = ui.model_picker()
-classifier = app_state.load_model(model_id)
+def budget_ui(classifier: Classifier, text: str) -> int | str:
+    """The evaluation budget, with what "auto" costs for this text."""
+    with st.expander("Advanced"):
+        budget = ui.budget_ui(KEYS.BUDGET)
+        if text.strip():
+            rows = planned_evals(classifier, text, budget)
+            st.caption(
+                f"'auto' spends exactly what is needed for exact values (for this text: {rows:,} model calls, "
+                f"about {rows * classifier.seconds_per_row:.1f} s here). A smaller budget is faster but leaves "
+                "part of the attribution spread over groups of words; a larger one than needed changes nothing."
+            )
+    return budget
 
-st.title("Why did the model decide that?")
-st.caption("Type or paste a text, classify it, then explain which words pushed the prediction and how much.")
 
-st.write("Examples:")
-for column, (name, example) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items()):
-    column.button(name, on_click=use_example, args=(example,), width="stretch", key=f"example_{name}")
+def actions_ui() -> tuple[bool, bool]:
+    """The Classify and Explain buttons: (classify clicked, explain clicked)."""
+    classify_col, explain_col, _ = st.columns([1, 1, 5])
+    classify_clicked = classify_col.button("Classify", width="stretch")
+    explain_clicked = explain_col.button("Explain", type="primary", width="stretch")
+    return classify_clicked, explain_clicked
 
-st.session_state.setdefault(TEXT_KEY, EXAMPLES["Mixed review"])
-text = st.text_area("Text to analyse", key=TEXT_KEY, height=140)
 
-with st.expander("Advanced"):
-    budget = st.select_slider(
-        "Evaluation budget (max_evals)",
-        options=BUDGETS,
-        value="auto",
-        key="explain_budget",
-        help="How many masked copies of the text SHAP may run through the model.",
-    )
-    if text.strip():
-        rows = planned_evals(classifier, text, budget)
-        st.caption(
-            f"'auto' spends exactly what is needed for exact values (for this text: {rows:,} model calls, "
-            f"about {rows * classifier.seconds_per_row:.1f} s here). A smaller budget is faster but leaves "
-            "part of the attribution spread over groups of words; a larger one than needed changes nothing."
-        )
+def run_explanation(model_id: str, classifier: Classifier, text: str, budget: int | str, label: str) -> bool:
+    """Explain ``text`` with progress and store the result for this input; False (message shown) on failure."""
+    with ui.progress(label, classifier.seconds_per_row) as draw:
+        try:
+            result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
+        except TextlensError as exc:
+            ui.show_error(exc)
+            return False
+    app_state.remember(KEYS.RESULT, (model_id, text), result)
+    app_state.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
+    return True
 
-classify_col, explain_col, _ = st.columns([1, 1, 5])
-classify_clicked = classify_col.button("Classify", width="stretch")
-explain_clicked = explain_col.button("Explain", type="primary", width="stretch")
 
-if (classify_clicked or explain_clicked) and not text.strip():
-    st.warning("The text is empty: type or paste something to analyse, or pick an example above.")
-elif classify_clicked:
-    try:
-        st.session_state[PRED_KEY] = app_state.classify(model_id, (text,))[0]
-    except TextlensError as exc:
-        st.error(md(exc))
-elif explain_clicked:
-    bar, draw = ui.progress_drawer("Explaining", classifier.seconds_per_row)
-    try:
-        result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
-    except TextlensError as exc:
-        st.error(md(exc))
-    else:
-        st.session_state[RESULT_KEY] = result
-        st.session_state[PRED_KEY] = result.prediction()
-        st.session_state[TARGET_KEY] = result.predicted_label  # a new explanation starts on its prediction
-    bar.empty()
+def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | str, clicked: tuple[bool, bool]):
+    """Classify or explain the text on a click; results are stored for this input."""
+    classify_clicked, explain_clicked = clicked
+    if (classify_clicked or explain_clicked) and not text.strip():
+        st.warning("The text is empty: type or paste something to analyse, or pick an example above.")
+    elif classify_clicked:
+        try:
+            app_state.remember(KEYS.PREDICTION, (model_id, text), app_state.classify(model_id, (text,))[0])
+        except TextlensError as exc:
+            ui.show_error(exc)
+    elif explain_clicked and run_explanation(model_id, classifier, text, budget, "Explaining"):
+        # A new explanation starts on its prediction.
+        st.session_state[KEYS.TARGET] = app_state.recall(KEYS.RESULT, (model_id, text)).predicted_label
 
-prediction = current(PRED_KEY, model_id, text)
-result = current(RESULT_KEY, model_id, text)
 
-if prediction is not None:
+def prediction_ui(prediction: Prediction, classifier: Classifier, text: str) -> None:
+    """Every class's probability, the predicted class, and a note when the text was cut."""
     st.subheader("Prediction")
     left, right = st.columns([3, 2])
-    left.plotly_chart(probability_figure(prediction), width="stretch", key="prob_chart")
+    left.plotly_chart(probability_figure(prediction), width="stretch", key=KEYS.PROBABILITIES_CHART)
     right.metric("Predicted class", prediction.label, f"{prediction.score:.1%} probability", delta_color="off")
     if prediction.truncated:
         right.warning(
@@ -102,36 +99,45 @@ if prediction is not None:
             f"{prediction.read_until:,} of {len(text):,}. The rest did not affect the prediction."
         )
 
-if result is not None:
-    st.subheader("Explanation")
+
+def target_ui(result: Explanation) -> str:
+    """The target class picker (kept when it is one of this result's labels); returns the target."""
     labels = list(result.labels)
-    if st.session_state.get(TARGET_KEY) not in labels:
-        st.session_state[TARGET_KEY] = result.predicted_label
-    target = st.selectbox(
-        "Target class", labels, key=TARGET_KEY, help="Red words push toward this class, blue words away from it."
+    if st.session_state.get(KEYS.TARGET) not in labels:
+        st.session_state[KEYS.TARGET] = result.predicted_label
+    return st.selectbox(
+        "Target class", labels, key=KEYS.TARGET, help="Red words push toward this class, blue words away from it."
     )
-    st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
-    if not result.converged:
-        more = min(result.max_evals * 2, result.evals_needed + 2)
-        if st.button(
-            f"Refine: spend {more:,} model calls instead of {result.max_evals:,}",
-            help="Reuses every masked copy already evaluated, so only the new ones cost time.",
-        ):
-            bar, draw = ui.progress_drawer("Refining", classifier.seconds_per_row)
-            try:
-                result = app_state.explanation(model_id, text, max_evals=more, on_progress=draw)
-            except TextlensError as exc:
-                st.error(md(exc))
-            st.session_state[RESULT_KEY] = result
-            bar.empty()
+
+
+def refine_ui(model_id: str, classifier: Classifier, text: str, result: Explanation) -> Explanation:
+    """For an approximate result, a button that doubles the budget; returns the result to show."""
+    if result.converged:
+        return result
+    more = min(result.max_evals * 2, result.evals_needed + 2)
+    if st.button(
+        f"Refine: spend {more:,} model calls instead of {result.max_evals:,}",
+        help="Reuses every masked copy already evaluated, so only the new ones cost time.",
+    ) and run_explanation(model_id, classifier, text, more, "Refining"):
+        return app_state.recall(KEYS.RESULT, (model_id, text))
+    return result
+
+
+def explanation_ui(result: Explanation, target: str):
+    """The highlighted text with its legend, and the bar chart; returns the chart's figure."""
     text_tab, chart_tab = st.tabs(["Highlighted text", "Bar chart"])
     with text_tab:
         st.html(legend_html(result, target))
         st.html(highlight_html(result, target))
     with chart_tab:
-        k = st.slider("Words for and against (k)", 1, 30, 10, key="explain_k")
+        k = st.slider("Words for and against (k)", 1, 30, 10, key=KEYS.K)
         figure = top_words_figure(result, target, k)
-        st.plotly_chart(figure, width="stretch", key="words_chart")
+        st.plotly_chart(figure, width="stretch", key=KEYS.WORDS_CHART)
+    return figure
+
+
+def downloads_ui(result: Explanation, target: str, figure) -> None:
+    """The explanation as JSON, CSV and HTML, and the chart as HTML (and PNG where possible)."""
     st.write("Download")
     downloads = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
     downloads.download_button(
@@ -156,5 +162,32 @@ if result is not None:
         downloads.download_button(
             "Chart (PNG)", lambda: figure_png(figure), "chart.png", "image/png", on_click="ignore"
         )
-elif prediction is not None:
-    st.info("Click **Explain** to see which words drove this prediction.")
+
+
+def render() -> None:
+    """The Explain page."""
+    model_id = ui.model_picker()
+    classifier = app_state.load_model(model_id)
+    st.title("Why did the model decide that?")
+    st.caption("Type or paste a text, classify it, then explain which words pushed the prediction and how much.")
+
+    text = text_ui()
+    budget = budget_ui(classifier, text)
+    run_actions(model_id, classifier, text, budget, actions_ui())
+
+    prediction = app_state.recall(KEYS.PREDICTION, (model_id, text))
+    result = app_state.recall(KEYS.RESULT, (model_id, text))
+    if prediction is not None:
+        prediction_ui(prediction, classifier, text)
+    if result is not None:
+        st.subheader("Explanation")
+        target = target_ui(result)
+        st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
+        result = refine_ui(model_id, classifier, text, result)
+        figure = explanation_ui(result, target)
+        downloads_ui(result, target, figure)
+    elif prediction is not None:
+        st.info("Click **Explain** to see which words drove this prediction.")
+
+
+render()

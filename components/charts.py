@@ -7,9 +7,9 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from textlens.corpus import word_values
 from textlens.summary import signed
 from textlens.types import Explanation, Record
+from textlens.wordstats import word_values
 
 from .export_info import ExportInfo
 from .highlight import shown_items
@@ -139,7 +139,7 @@ def words_by_texts(
     """Rows (the words with the largest total |value| across texts) by columns (texts), for a heatmap.
 
     A cell is the word's summed value in that text (repeats added, case folded), or None where it
-    does not occur. Punctuation is left out, as in :func:`textlens.corpus.word_statistics`.
+    does not occur. Punctuation is left out, as in :func:`textlens.wordstats.word_statistics`.
     """
     per_text = [word_values(e, target) for e in explanations]
     totals: dict[str, float] = {}

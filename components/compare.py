@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from textlens.corpus import CHANGE_FLOOR, WordChange, word_changes, word_statistics
 from textlens.summary import signed
 from textlens.types import Explanation
+from textlens.wordstats import CHANGE_FLOOR, WordChange, word_changes, word_statistics
 
 from .export_info import ExportInfo
 from .highlight import PER_ROW, highlight_html, legend_html, scale_for

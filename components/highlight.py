@@ -7,10 +7,10 @@ from html import escape
 from textlens.summary import signed
 from textlens.types import Explanation
 
-from .palette import AGAINST, NEGLIGIBLE, TOWARD, background, bar_color, text_color
+from . import legend
+from .legend import PER_ROW, scale_note, swatch  # noqa: F401 - the text pages import them from here
+from .palette import background, bar_color, text_color
 
-# Pass as a legend's scale when every row is coloured on its own scale.
-PER_ROW = -1.0
 # Beyond this many unread characters the rest of a huge text is summarised, not rendered.
 UNREAD_PREVIEW_CHARS = 2000
 
@@ -58,12 +58,6 @@ def scale_for(explanation: Explanation, target: str | int | None) -> float:
 def phrase_tip(value: float, words: int) -> str:
     """The tooltip of a phrase not split further."""
     return f"this phrase as a whole ({words} words): {signed(value, 4)}; not split further at this budget"
-
-
-def _context(text: str, start: int, end: int, width: int = 40) -> str:
-    left = text[max(0, start - width) : start]
-    right = text[end : end + width]
-    return " ".join(f"…{left}[{text[start:end]}]{right}…".split())
 
 
 def highlight_html(explanation: Explanation, target: str | int | None = None, *, scale: float | None = None) -> str:
@@ -123,14 +117,6 @@ def highlight_html(explanation: Explanation, target: str | int | None = None, *,
     return "".join(parts)
 
 
-def swatch(color: str) -> str:
-    """A small square of ``color`` for legends."""
-    return (
-        f'<span style="display: inline-block; width: 0.9rem; height: 0.9rem; border-radius: 0.2rem; '
-        f'background: {color}; vertical-align: -0.1rem; margin-right: 0.25rem;"></span>'
-    )
-
-
 def settledness(explanation: Explanation) -> str:
     """How exact the values are, in words: exact Owen values, or the share still unsettled."""
     if explanation.units:
@@ -153,17 +139,6 @@ def settledness(explanation: Explanation) -> str:
     )
 
 
-def scale_note(scale: float) -> str:
-    """What the colours mean in numbers: where full colour is reached and below what nothing is coloured."""
-    if scale == PER_ROW:
-        where = "full colour at each row's own largest |value|"
-        floor = f"below {NEGLIGIBLE:.0%} of it"
-    else:
-        where = f"full colour at ±{scale:.3g}"
-        floor = f"below ±{NEGLIGIBLE * scale:.2g}"
-    return f"{where}; every value above a faint tint, values {floor} uncoloured"
-
-
 def legend_html(
     explanation: Explanation, target: str | int | None = None, *, scale: float | None = None, totals: bool = True
 ) -> str:
@@ -172,26 +147,18 @@ def legend_html(
     ``totals=False`` leaves out the one text's base value, output and settledness (a legend for many rows).
     """
     i = explanation.label_index(target)
-    label = escape(explanation.labels[i])
-    base = explanation.base_values[i]
-    total = base + sum(w.value for w in explanation.for_label(i))
-    unit_word = "word and phrase" if any(not u.resolved for u in explanation.units) else "word"
-    if scale is None:
-        scale = scale_for(explanation, i)
-    rows = [
-        f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
-        f"Values: change in the probability of <b>{label}</b> &nbsp;·&nbsp; " + scale_note(scale),
-    ]
-    if totals:
-        rows.append(
-            f"Base value (all words hidden) <b>{base:.3f}</b> + sum of {unit_word} values "
-            f"<b>{signed(total - base, 3)}</b> = model output <b>{total:.3f}</b>"
-        )
-        rows.append(f"Values are {escape(settledness(explanation))}")
-    if totals and explanation.truncated:
-        rows.append(
+    notes = [f"Values are {settledness(explanation)}"]
+    if explanation.truncated:
+        notes.append(
             f"⚠ Text cut: the model read the first {explanation.read_until:,} of {len(explanation.text):,} "
             "characters; words after that are not explained."
         )
-    body = "".join(f"<div>{row}</div>" for row in rows)
-    return f'<div class="tl-legend" style="font-size: 0.85rem; line-height: 1.7; opacity: 0.92;">{body}</div>'
+    return legend.legend_html(
+        explanation,
+        i,
+        scale=scale_for(explanation, i) if scale is None else scale,
+        attributed=sum(w.value for w in explanation.for_label(i)),
+        totals=totals,
+        feature="word and phrase" if any(not u.resolved for u in explanation.units) else "word",
+        notes=notes,
+    )

@@ -6,6 +6,9 @@ import io
 
 import numpy as np
 
+from textlens.types import ImageExplanation
+
+from .legend import legend_html
 from .palette import AGAINST_RGB, TOWARD_RGB
 
 
@@ -35,3 +38,18 @@ def npy(values: np.ndarray) -> bytes:
     buffer = io.BytesIO()
     np.save(buffer, np.asarray(values))
     return buffer.getvalue()
+
+
+def image_legend_html(result: ImageExplanation, target: str | int | None = None) -> str:
+    """The legend of one explained class: colour key, scale, base value (image blurred) + pixels = output."""
+    k = result.label_index(target)
+    values = result.values[k]
+    return legend_html(
+        result,
+        k,
+        scale=float(np.abs(values).max()),
+        attributed=float(values.sum()),
+        feature="pixel",
+        hidden="image fully blurred",
+        floor=False,  # the overlay tints every pixel in proportion, with no cut-off below a floor
+    )

@@ -26,12 +26,13 @@ table { border-collapse: collapse; font-size: 0.85rem; } td, th { padding: 0.2re
 """
 
 
-def html_document(title: str, body: str) -> str:
-    """A standalone HTML page (no scripts, no external files) around ``body``."""
+def html_document(title: str, body: str, *, images: bool = False) -> str:
+    """A standalone HTML page (no scripts, no external files) around ``body``; ``images`` allows data: images."""
+    policy = "default-src 'none'; style-src 'unsafe-inline'" + ("; img-src data:" if images else "")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
         f"<title>{escape(title)}</title><style>{PAGE_STYLE}</style></head><body>{body}</body></html>\n"
     )
 

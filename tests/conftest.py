@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -70,3 +71,11 @@ def sst2_dev() -> Path:
 def tiny_sentiment_dir(tmp_path_factory) -> Path:
     """A random two-label model with the bundled model's label names, for two-model comparisons."""
     return make_tiny_model(tmp_path_factory.mktemp("tiny2"), labels=("NEGATIVE", "POSITIVE"), seed=1)
+
+
+# A real PostgreSQL server for the review-pack store tests (tests/pg.py).
+from tests.pg import postgres_server  # noqa: E402, F401
+
+# No test writes review packs into the user's real data folder: the dashboard's store (AppTest and the
+# end-to-end servers inherit this) goes to a throwaway file unless a test points elsewhere.
+os.environ.setdefault("TEXTLENS_DB", str(Path(tempfile.mkdtemp(prefix="textlens-db-")) / "packs.db"))

@@ -11,9 +11,9 @@ from components.compare import CompareRow, changes_html, comparison_report, shar
 from components.highlight import highlight_html, legend_html
 from components.palette import AGAINST_RGB, TOWARD_RGB
 from components.report import explanation_report, words_csv
-from textlens.corpus import default_target, shared_labels, word_changes, word_statistics
 from textlens.summary import summarize
 from textlens.types import Explanation, Span
+from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
 
 
 def make(text: str, values: list[float], labels=("NEGATIVE", "POSITIVE"), base=0.5, model="m") -> Explanation:
@@ -239,8 +239,8 @@ def test_every_export_says_what_it_is():
 
 
 def test_changes_below_the_noise_floor_are_not_sign_flips():
-    from textlens.corpus import WordChange
     from textlens.summary import signed
+    from textlens.wordstats import WordChange
 
     noise_flip = WordChange("dull", 0, 4, 0, -0.797, 2.3e-06)
     assert not noise_flip.sign_flip and not noise_flip.noise  # a big move, not a change of sign

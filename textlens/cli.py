@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from . import cli_corpus, cli_pack
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -50,6 +51,8 @@ def _parser() -> argparse.ArgumentParser:
             default="auto",
             help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
         )
+    cli_pack.add_parser(sub)
+    cli_corpus.add_parser(sub)
     return parser
 
 
@@ -57,6 +60,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code (errors print one line on stderr)."""
     args = _parser().parse_args(argv)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if args.command == "pack":
+        return cli_pack.run(args)
+    if args.command == "corpus":
+        return cli_corpus.run(args)
     try:
         if args.command == "predict":
             texts = list(args.texts) + (_read_lines(args.file) if args.file else [])

@@ -18,6 +18,7 @@ class WordStat:
     total: float
     inputs: int  # how many inputs it occurs in
     occurrences: int
+    mean_abs: float = 0.0  # mean |value| over the inputs it occurs in: strength whatever the direction
 
 
 def word_values(explanation: Explanation, target: str | int | None) -> dict[str, float]:
@@ -30,12 +31,17 @@ def word_values(explanation: Explanation, target: str | int | None) -> dict[str,
     return values
 
 
-def word_statistics(explanations: Sequence[Explanation], target: str | int | None) -> list[WordStat]:
+def word_statistics(
+    explanations: Sequence[Explanation], target: str | int | None, min_count: int = 1
+) -> list[WordStat]:
     """Every word's mean attribution toward ``target`` over the inputs it occurs in, strongest first.
 
     Words are case-folded and punctuation is left out: the set-level view is about words.
+    ``target=None`` takes each input's own predicted label (what drove each decision); words in
+    fewer than ``min_count`` inputs are left out.
     """
     sums: dict[str, float] = {}
+    abs_sums: dict[str, float] = {}
     inputs: dict[str, int] = {}
     occurrences: dict[str, int] = {}
     shown: dict[str, str] = {}
@@ -47,9 +53,45 @@ def word_statistics(explanations: Sequence[Explanation], target: str | int | Non
                 occurrences[key] = occurrences.get(key, 0) + 1
         for key, value in word_values(e, target).items():
             sums[key] = sums.get(key, 0.0) + value
+            abs_sums[key] = abs_sums.get(key, 0.0) + abs(value)
             inputs[key] = inputs.get(key, 0) + 1
-    stats = [WordStat(shown[k], sums[k] / inputs[k], sums[k], inputs[k], occurrences[k]) for k in sums]
+    stats = [
+        WordStat(shown[k], sums[k] / inputs[k], sums[k], inputs[k], occurrences[k], abs_sums[k] / inputs[k])
+        for k in sums
+        if inputs[k] >= min_count
+    ]
     return sorted(stats, key=lambda s: -abs(s.mean))
+
+
+@dataclass(frozen=True)
+class WordContrast:
+    """A word's attribution in the rows the model got wrong against the rows it got right."""
+
+    word: str
+    errors: WordStat
+    correct: WordStat | None  # None when the word occurs in no correct row
+
+    @property
+    def cue(self) -> float:
+        """How much more the word pushes toward the decision in errors than in correct rows."""
+        return self.errors.mean - (self.correct.mean if self.correct else 0.0)
+
+
+def word_contrast(
+    errors: Sequence[Explanation],
+    correct: Sequence[Explanation],
+    target: str | int | None = None,
+    min_count: int = 2,
+) -> list[WordContrast]:
+    """Words in at least ``min_count`` error rows, those that push the mistakes most (in sum) first.
+
+    With ``target=None`` each row's value is toward its own predicted label: a word that drives many
+    wrong decisions sorts to the top, and its values in the correct rows beside it show whether it
+    is a spurious cue (pushes only the mistakes) or a real signal (pushes right decisions just as hard).
+    """
+    right = {s.word.casefold(): s for s in word_statistics(correct, target)}
+    out = [WordContrast(s.word, s, right.get(s.word.casefold())) for s in word_statistics(errors, target, min_count)]
+    return sorted(out, key=lambda c: -c.errors.total)
 
 
 # Below this |value| a word's attribution is noise: a change "to" or "from" it is not a change of sign.

@@ -1,0 +1,619 @@
+"""Dataset page: how the model does on a labelled set, where it fails, and which words drive it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+import app_state
+import ui
+from components.dataset import (
+    ExplainedRow,
+    confusion_figure,
+    contrast_figure,
+    contrast_frame,
+    dataset_report,
+    explained_row_html,
+    metrics_frame,
+    metrics_summary,
+    reliability_figure,
+    slices_frame,
+    word_aggregate_figure,
+    words_frame,
+)
+from components.export_info import ExportInfo
+from components.safe_text import md
+from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens.dataset import (
+    LabelledFile,
+    LabelMatch,
+    Metrics,
+    PatternError,
+    RowPredictions,
+    SliceMetrics,
+    compute_metrics,
+    content_hash,
+    data_folder_entries,
+    length_slices,
+    metadata_slices,
+    pattern_slice,
+    predicted_index,
+    resolve_entry,
+    results_frame,
+    results_parquet,
+    sample_rows,
+    slice_metrics,
+    truth_index,
+)
+from textlens.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
+
+UPLOAD, DATA_FOLDER = "Upload a file", "From the data folder"
+NO_LABEL = "(no label column)"
+FILE_TYPES = ["csv", "tsv", "txt", "parquet", "pq", "jsonl", "ndjson", "json"]
+ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT = "All rows", "All errors", "Most confident errors", "Least confident"
+PRESET_ROWS = 100  # rows the "most/least confident" presets show
+MAX_EXPLAINED = 5  # selected rows explained in place
+# A metadata column is offered by default when it has at most this many distinct values (source, language...).
+META_MAX_VALUES = 20
+PERCENT = st.column_config.NumberColumn(format="percent")
+FLOAT3 = st.column_config.NumberColumn(format="%.3f")
+SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What the analyst picked: the text column, the optional true-label column and metadata columns."""
+
+    text: str
+    label: str | None
+    meta: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Scored:
+    """The predicted set: results table, label indices, confidences and the metrics (None without labels)."""
+
+    results: pd.DataFrame
+    truth: np.ndarray
+    predicted: np.ndarray
+    confidence: np.ndarray
+    metrics: Metrics | None
+    match: LabelMatch | None
+
+
+def model_display(model_id: str) -> str:
+    return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
+
+
+def load_ui() -> tuple[LabelledFile, str] | None:
+    """The labelled file to look at (an upload, or a file from the server's data folder) and its content hash."""
+    data_dir = os.environ.get(app_state.DATA_DIR_ENV, "").strip()
+    source = UPLOAD
+    if data_dir:
+        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key="dataset_source")
+    if source == UPLOAD:
+        upload = st.file_uploader(
+            "Labelled file: CSV, TSV, Parquet or JSON lines",
+            type=FILE_TYPES,
+            key="dataset_upload",
+            help="One row per text, with a header. A true-label column is optional; any other columns "
+            "(source, language, date…) can slice the results.",
+        )
+        if upload is None:
+            note = "" if data_dir else f" Larger files: ask whoever runs the server to set {app_state.DATA_DIR_ENV}."
+            st.caption(f"Upload a file to start.{note}")
+            return None
+        data = upload.getvalue()
+        file_hash, name, where = content_hash(data), upload.name, data
+    else:
+        entries = data_folder_entries(data_dir)
+        if not entries:
+            st.info("The data folder has no CSV, TSV, Parquet or JSON-lines files.")
+            return None
+        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key="dataset_entry")
+        if entry.kind == "result":
+            st.info("Corpus result folders open here once the corpus engine is part of this version.")
+            return None
+        try:
+            path = resolve_entry(data_dir, entry)
+            stat = path.stat()
+            file_hash = app_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
+        except (TextlensError, OSError) as exc:
+            st.error(md(f"{entry.path} cannot be read: {exc}"))
+            return None
+        name, where = entry.path, path
+    try:
+        with st.spinner(f"Reading {md(name)}…"):
+            labelled = app_state.labelled_file(file_hash, name, where)
+    except TextlensError as exc:
+        st.error(md(exc))
+        return None
+    for notice in labelled.notices:
+        st.info(md(notice))
+    return labelled, file_hash
+
+
+def columns_ui(labelled: LabelledFile, file_hash: str, labels: tuple[str, ...]) -> Columns:
+    """Pickers for the text, label and metadata columns, defaulting to the guessed ones."""
+    text_guess, label_guess = labelled.guess_columns(labels)
+    names = labelled.columns
+    suffix = file_hash[:12]  # new file, fresh pickers with fresh guesses
+    left, middle, right = st.columns([1, 1, 2])
+    text = left.selectbox(
+        "Text column", names, index=names.index(text_guess) if text_guess else 0, key=f"ds_text_{suffix}"
+    )
+    label_options = [NO_LABEL, *[n for n in names if n != text]]
+    label = middle.selectbox(
+        "True label column",
+        label_options,
+        index=label_options.index(label_guess) if label_guess in label_options else 0,
+        key=f"ds_label_{suffix}",
+    )
+    rest = [n for n in names if n not in (text, label)]
+    few = [n for n in rest if labelled.frame[n].astype(str).nunique() <= META_MAX_VALUES]
+    meta = right.multiselect("Metadata columns to slice by", rest, default=few, key=f"ds_meta_{suffix}")
+    return Columns(text, None if label == NO_LABEL else label, tuple(meta))
+
+
+def predict_ui(model_id: str, labelled: LabelledFile, file_hash: str, columns: Columns) -> RowPredictions | None:
+    """The predictions of every row: from this session or the cache, or computed on click with progress."""
+    run_key = (model_id, file_hash, columns.text)
+    stored = st.session_state.get(app_state.DATASET_RUN_KEY)
+    if stored and stored[0] == run_key:
+        return stored[1]
+    classifier = app_state.load_model(model_id)
+    rows = len(labelled.frame)
+    estimate = rows * classifier.seconds_per_row
+    took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
+    start = st.empty()  # the button goes away once the predictions are there
+    with start.container():
+        st.caption(f"{rows:,} rows · {took} to predict them all with {md(model_display(model_id))}.")
+        clicked = st.button(f"Predict all {rows:,} rows", type="primary", key="dataset_predict")
+    if not clicked:
+        return None
+    start.empty()
+    bar = st.progress(0.0, text="Predicting…")
+
+    def draw(state: app_state.Progress) -> None:
+        eta = state.eta_seconds(classifier.seconds_per_row)
+        text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
+        bar.progress(state.fraction(), text=text)
+
+    try:
+        run = app_state.row_predictions(model_id, file_hash, columns.text, labelled.frame[columns.text].tolist(), draw)
+    except TextlensError as exc:
+        st.error(md(exc))
+        return None
+    finally:
+        bar.empty()
+    st.session_state[app_state.DATASET_RUN_KEY] = (run_key, run)
+    return run
+
+
+def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> Scored:
+    """The results table and metrics, with notices for rows that could not be used."""
+    results, match = results_frame(labelled.frame, columns.text, run, columns.label)
+    labels = run.labels
+    truth, predicted = truth_index(results, labels), predicted_index(results, labels)
+    confidence = results["confidence"].to_numpy(dtype=float)
+    failed = run.error_rows()
+    if failed:
+        parts = [f"{len(rows):,} {reason}" for reason, rows in failed.items()]
+        with st.expander(
+            f"⚠ {sum(len(r) for r in failed.values()):,} rows could not be predicted ({', '.join(parts)})"
+        ):
+            for reason, rows in failed.items():
+                shown = ", ".join(str(r) for r in rows[:200]) + (" …" if len(rows) > 200 else "")
+                st.caption(f"{md(reason)}: row_id {shown}")
+    if match is not None and match.message():
+        (st.error if match.matched == 0 else st.warning)(md(match.message()))
+    metrics = compute_metrics(truth, predicted, confidence, labels) if columns.label else None
+    return Scored(results, truth, predicted, confidence, metrics, match)
+
+
+def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
+    """Headline numbers, per-class table, the clickable confusion matrix and calibration. Returns the clicked cell."""
+    a, b, c, d, e = st.columns(5)
+    a.metric("Accuracy", f"{metrics.accuracy:.1%}")
+    b.metric("Macro-F1", f"{metrics.macro_f1:.3f}")
+    c.metric("Errors", f"{metrics.errors:,}")
+    d.metric("Labelled rows", f"{metrics.rows:,}")
+    e.metric(
+        "Calibration error (ECE)",
+        f"{metrics.ece:.3f}",
+        help="Expected calibration error: how far "
+        "confidence is from accuracy, averaged over confidence bins (0 = a 0.9 means right 90% of the time).",
+    )
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader("Confusion matrix")
+        st.caption("Rows: true label; columns: predicted. Click a cell to show its rows in the table below.")
+        generation = st.session_state.setdefault(app_state.DATASET_CONFUSION_GEN_KEY, 0)
+        event = st.plotly_chart(
+            confusion_figure(metrics),
+            key=f"dataset_confusion_{generation}",
+            on_select="rerun",
+            selection_mode="points",
+            width="content",
+            config={"displayModeBar": False},
+        )
+        st.dataframe(
+            metrics_frame(metrics),
+            hide_index=True,
+            width="stretch",
+            column_config={"precision": FLOAT3, "recall": FLOAT3, "f1": FLOAT3},
+        )
+    with right:
+        st.subheader("Calibration")
+        st.caption("Accuracy per confidence bin; on the dashed line, a confidence of 0.9 is right 90 % of the time.")
+        st.plotly_chart(reliability_figure(metrics), width="stretch", key="dataset_reliability")
+    points = (event.selection.points if event and event.selection else None) or []
+    if not points:
+        return None
+    point = points[0]
+    return int(round(point["y"])), int(round(point["x"]))
+
+
+def slices_ui(
+    scored: Scored, columns: Columns, labels: tuple[str, ...]
+) -> tuple[list[SliceMetrics], np.ndarray | None, str]:
+    """Slices by metadata, length and a typed pattern, worst first.
+
+    Returns the slice table, and the mask and name of the slice selected in it (None and "" when none is).
+    """
+    st.subheader("Slices")
+    texts = scored.results[columns.text].tolist()
+    left, middle = st.columns([3, 2])
+    pattern = left.text_input(
+        "Rows containing (a keyword, or a regular expression)",
+        key="dataset_pattern",
+        placeholder="e.g. not",
+        help="A keyword matches whole words, ignoring case: 'not' finds 'Not' but not 'nothing'.",
+    )
+    with middle:
+        st.write("")
+        is_regex = st.toggle("Regular expression", key="dataset_regex")
+        case = st.toggle("Match case", key="dataset_case")
+    slices = [s for column in columns.meta for s in metadata_slices(scored.results[column].tolist(), column)]
+    slices += length_slices(texts)
+    if pattern.strip():
+        try:
+            found = pattern_slice(texts, pattern, is_regex=is_regex, case=case)
+            slices.insert(0, found)
+        except PatternError as exc:
+            st.error(md(exc))
+    table = slice_metrics(slices, scored.truth, scored.predicted, scored.confidence, labels)
+    masks = {(s.group, s.value): s.mask for s in slices}
+    order = "worst accuracy first" if scored.metrics else "lowest mean confidence first"
+    st.caption(
+        f"{len(table)} slices, {order}; slices with fewer than 10 labelled rows last. Select one to filter the table."
+    )
+    event = st.dataframe(
+        slices_frame(table),
+        hide_index=True,
+        width="stretch",
+        height=min(400, 38 + 35 * len(table)),
+        on_select="rerun",
+        selection_mode="single-row",
+        key="dataset_slices_table",
+        column_config={
+            "accuracy": PERCENT,
+            "vs whole set": st.column_config.NumberColumn(format="%+.3f"),
+            "macro F1": FLOAT3,
+            "mean confidence": FLOAT3,
+        },
+    )
+    rows = event.selection.rows if event and event.selection else []
+    if rows and rows[0] < len(table):
+        chosen = table[rows[0]]
+        return table, masks[(chosen.group, chosen.value)], f"{chosen.group} = {chosen.value}"
+    return table, None, ""
+
+
+def table_ui(
+    scored: Scored, columns: Columns, labels: tuple[str, ...], cell: tuple[int, int] | None, slice_mask, slice_name: str
+) -> list[int]:
+    """The rows, filtered by the clicked cell, the selected slice, a preset and a search. Returns selected row ids."""
+    st.subheader("Rows")
+    results = scored.results
+    has_truth = scored.metrics is not None
+    left, right = st.columns([3, 2])
+    presets = [ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT] if has_truth else [ALL, LEAST_CONFIDENT]
+    preset = left.radio("Show", presets, horizontal=True, key="dataset_preset")
+    search = right.text_input("Text contains", key="dataset_search", placeholder="filter by a word or phrase")
+    mask = np.ones(len(results), dtype=bool)
+    filters = []
+    if cell is not None:
+        t, p = cell
+        mask &= (scored.truth == t) & (scored.predicted == p)
+        filters.append(f"true {labels[t]}, predicted {labels[p]}")
+    if slice_mask is not None:
+        mask &= slice_mask
+        filters.append(f"slice {slice_name}")
+    if search.strip():
+        mask &= results[columns.text].astype(str).str.contains(search.strip(), case=False, regex=False).to_numpy()
+        filters.append(f"text contains “{search.strip()}”")
+    wrong = (scored.truth >= 0) & (scored.predicted >= 0) & (scored.truth != scored.predicted)
+    if preset in (ERRORS, CONFIDENT_ERRORS):
+        mask &= wrong
+    view = results[mask]
+    if preset == CONFIDENT_ERRORS:
+        view = view.sort_values("confidence", ascending=False).head(PRESET_ROWS)
+    elif preset == LEAST_CONFIDENT:
+        view = view.sort_values("confidence", ascending=True, na_position="last").head(PRESET_ROWS)
+    shown = ["row_id", columns.text, *(["true_label"] if has_truth else []), "predicted_label", "confidence"]
+    shown += (["correct"] if has_truth else []) + [c for c in columns.meta if c not in shown]
+    if (results["error"] != "").any():
+        shown.append("error")
+    if filters:
+        note, clear = st.columns([5, 1])
+        note.caption(md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
+        if cell is not None and clear.button("Clear cell filter", key="dataset_clear_cell"):
+            st.session_state[app_state.DATASET_CONFUSION_GEN_KEY] += 1
+            st.rerun()
+    st.caption(f"{len(view):,} of {len(results):,} rows. Click a header to sort; select rows to explain them below.")
+    event = st.dataframe(
+        view[shown],
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * max(len(view), 1)),
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="dataset_table",
+        column_config={
+            "row_id": st.column_config.NumberColumn("row", width="small"),
+            columns.text: st.column_config.TextColumn(columns.text, width="large"),
+            "confidence": FLOAT3,
+        },
+    )
+    rows = event.selection.rows if event and event.selection else []
+    return [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+
+
+def explained_ui(model_id: str, scored: Scored, columns: Columns, row_ids: list[int]) -> list[ExplainedRow]:
+    """The selected rows explained in place (toward each row's predicted label), each with "Open in Explain"."""
+    if not row_ids:
+        st.caption("Select rows in the table to see why the model decided as it did.")
+        return []
+    if len(row_ids) > MAX_EXPLAINED:
+        st.info(f"{len(row_ids)} rows selected; the first {MAX_EXPLAINED} are explained.")
+    results = scored.results
+    picked = [r for r in row_ids[:MAX_EXPLAINED] if results["error"].iloc[r] == ""]
+    if not picked:
+        st.info("The selected rows could not be predicted, so there is nothing to explain.")
+        return []
+    texts = [results[columns.text].iloc[r] for r in picked]
+    classifier = app_state.load_model(model_id)
+    bar = st.progress(0.0, text="Explaining the selected rows")
+    try:
+        explanations = app_state.explanations(
+            model_id,
+            texts,
+            on_progress=ui.progress_callback(bar, "Explaining the selected rows", classifier.seconds_per_row),
+        )
+    except TextlensError as exc:
+        st.error(md(exc))
+        return []
+    finally:
+        bar.empty()
+    out = []
+    has_truth = "true_label" in results
+    for row_id, e in zip(picked, explanations):
+        truth = results["true_label"].iloc[row_id] if has_truth else None
+        row = ExplainedRow(row_id, e, None if pd.isna(truth) else str(truth) if truth is not None else None)
+        out.append(row)
+        with st.container(border=True):
+            st.html(explained_row_html(row, e.predicted_label))
+            if st.button("Open in Explain", key=f"dataset_open_{row_id}"):
+                st.session_state[app_state.EXPLAIN_TEXT_KEY] = e.text
+                st.switch_page("app_pages/explain.py")
+    st.caption(
+        "Each row is coloured toward its own predicted label (red pushes toward it, blue away), on its own "
+        "scale; hover a word for its exact value. Open in Explain for the full legend, chart and downloads."
+    )
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class WordResult:
+    """The word aggregate of an explained sample."""
+
+    target: str
+    stats: list[WordStat]
+    contrast: list[WordContrast]
+    rows: int
+    errors: int
+
+
+def words_ui(
+    model_id: str, scored: Scored, columns: Columns, file_hash: str, labels: tuple[str, ...]
+) -> WordResult | None:
+    """Explain a sample and aggregate word attributions per class, and in errors against correct rows."""
+    st.subheader("Which words drive the model")
+    results = scored.results
+    ok = scored.predicted >= 0
+    texts = results[columns.text].tolist()
+    has_truth = scored.metrics is not None
+    wrong = ((scored.truth != scored.predicted) & (scored.truth >= 0)) if has_truth else None
+    if has_truth:
+        ok &= scored.truth >= 0
+    available = int(ok.sum())
+    if available == 0:
+        st.info("No predicted rows to explain.")
+        return None
+    with st.spinner("Measuring how long an explanation takes here…"):
+        ok_texts = [texts[i] for i in np.flatnonzero(ok)[:50]]
+        default = min(available, app_state.explain_sample_size(model_id, file_hash, columns.text, ok_texts))
+    left, middle, right = st.columns([1, 1, 2])
+    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key="dataset_sample_n"))
+    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key="dataset_min_count"))
+    right.caption(
+        f"About a minute for {default:,} rows on this machine. "
+        + ("Half the sample are errors (or all of them, if fewer), so both sides can be compared." if has_truth else "")
+    )
+    sample_key = (model_id, file_hash, columns.text, columns.label, n)
+    stored = st.session_state.get(app_state.DATASET_WORDS_KEY)
+    if st.button(f"Explain {n:,} rows", key="dataset_explain_sample"):
+        positions = sample_rows(ok, wrong, n)
+        classifier = app_state.load_model(model_id)
+        bar = st.progress(0.0, text="Explaining the sample")
+        try:
+            explanations = app_state.explanations(
+                model_id,
+                [texts[i] for i in positions],
+                on_progress=ui.progress_callback(
+                    bar, f"Explaining {len(positions):,} rows", classifier.seconds_per_row
+                ),
+            )
+        except TextlensError as exc:
+            st.error(md(exc))
+            return None
+        finally:
+            bar.empty()
+        stored = (sample_key, positions, explanations)
+        st.session_state[app_state.DATASET_WORDS_KEY] = stored
+    if not stored or stored[0] != sample_key:
+        return None
+    _, positions, explanations = stored
+    target = st.selectbox("Toward class", labels, index=labels.index(default_target(labels)), key="dataset_word_target")
+    stats = word_statistics(explanations, target, min_count)
+    errors = [e for i, e in zip(positions, explanations) if wrong is not None and wrong[i]]
+    right_rows = [e for i, e in zip(positions, explanations) if wrong is not None and not wrong[i]]
+    contrast = word_contrast(errors, right_rows, None, min_count) if errors else []
+    chart, table = st.columns([3, 2])
+    chart.caption(
+        f"Mean attribution toward {md(target)} over the rows each word occurs in ({len(explanations):,} rows "
+        f"explained; words in at least {min_count}). Red pushes toward {md(target)}, blue away."
+    )
+    chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key="dataset_words_chart")
+    table.dataframe(
+        words_frame(stats),
+        hide_index=True,
+        width="stretch",
+        height=420,
+        column_config={"mean": SIGNED4, "mean |value|": st.column_config.NumberColumn(format="%.4f")},
+    )
+    if has_truth:
+        st.markdown("**Words that drive the errors**")
+        if not contrast:
+            st.caption(f"No word occurs in at least {min_count} of the {len(errors)} explained errors.")
+        else:
+            st.caption(
+                f"Toward each row's predicted label, in the {len(errors):,} explained errors beside the "
+                f"{len(right_rows):,} correct rows. A word that pushes wrong decisions much harder than right "
+                "ones is a candidate spurious cue."
+            )
+            c1, c2 = st.columns([3, 2])
+            c1.plotly_chart(contrast_figure(contrast), width="stretch", key="dataset_contrast_chart")
+            c2.dataframe(
+                contrast_frame(contrast),
+                hide_index=True,
+                width="stretch",
+                height=420,
+                column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
+            )
+    return WordResult(target, stats, contrast, len(explanations), len(errors))
+
+
+def downloads_ui(
+    labelled: LabelledFile,
+    model_id: str,
+    scored: Scored,
+    slices: list[SliceMetrics],
+    words: WordResult | None,
+    explained: list[ExplainedRow],
+) -> None:
+    """Predictions (CSV, Parquet), metrics and slices (CSV), and the page as one HTML report."""
+    st.subheader("Downloads")
+    classifier = app_state.load_model(model_id)
+    info = ExportInfo(labelled.name, model_id, classifier.precision, "each row's predicted label")
+    stem = os.path.splitext(os.path.basename(labelled.name))[0] or "dataset"
+    notes = list(labelled.notices)
+    if scored.metrics:
+        notes.insert(0, metrics_summary(scored.metrics))
+    if words:
+        notes.append(f"Word aggregate over {words.rows:,} explained rows ({words.errors:,} errors).")
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Predictions (CSV)",
+        lambda: scored.results.to_csv(index=False),
+        f"{stem}-predictions.csv",
+        "text/csv",
+        on_click="ignore",
+    )
+    row.download_button(
+        "Predictions (Parquet)",
+        lambda: results_parquet(scored.results),
+        f"{stem}-predictions.parquet",
+        "application/vnd.apache.parquet",
+        on_click="ignore",
+    )
+    if scored.metrics:
+        row.download_button(
+            "Metrics (CSV)",
+            lambda: metrics_frame(scored.metrics).to_csv(index=False),
+            f"{stem}-metrics.csv",
+            "text/csv",
+            on_click="ignore",
+        )
+    row.download_button(
+        "Slices (CSV)",
+        lambda: slices_frame(slices).to_csv(index=False),
+        f"{stem}-slices.csv",
+        "text/csv",
+        on_click="ignore",
+    )
+    row.download_button(
+        "Report (HTML)",
+        lambda: dataset_report(
+            info=info,
+            metrics=scored.metrics,
+            slices=slices,
+            words=words.stats if words else (),
+            words_target=words.target if words else "",
+            contrast=words.contrast if words else (),
+            explained=explained,
+            notes=notes,
+        ),
+        f"{stem}-report.html",
+        "text/html",
+        on_click="ignore",
+    )
+
+
+def render() -> None:
+    """The page: load, pick columns, predict, then metrics, slices, rows, explanations, words and downloads."""
+    model_id = ui.model_picker()
+    st.title("Dataset")
+    st.caption(
+        "How does the model do on a labelled set, where does it fail, and which words drive it? Load a file, "
+        "predict every row, then click into the errors."
+    )
+    loaded = load_ui()
+    if loaded is None:
+        return
+    labelled, file_hash = loaded
+    labels = app_state.load_model(model_id).labels
+    columns = columns_ui(labelled, file_hash, labels)
+    run = predict_ui(model_id, labelled, file_hash, columns)
+    if run is None:
+        return
+    scored = score_ui(labelled, run, columns)
+    cell = None
+    if scored.metrics:
+        st.caption(md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
+        cell = metrics_ui(scored.metrics)
+    elif columns.label is None:
+        st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
+    slices, slice_mask, slice_name = slices_ui(scored, columns, labels)
+    row_ids = table_ui(scored, columns, labels, cell, slice_mask, slice_name)
+    explained = explained_ui(model_id, scored, columns, row_ids)
+    words = words_ui(model_id, scored, columns, file_hash, labels)
+    downloads_ui(labelled, model_id, scored, slices, words, explained)
+
+
+render()

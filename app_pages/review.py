@@ -1,0 +1,413 @@
+"""Review page: packs of stored cases to annotate, present one by one, and re-run on another model."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import app_state
+import ui
+from components.pack_report import (
+    case_card,
+    pack_report,
+    present_html,
+    rerun_row_html,
+    short_time,
+    verdict_summary,
+)
+from components.safe_text import md
+from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens.store import VERDICTS, BundleError, Case, ConflictError, Pack, Store, StoreError, provenance_of
+from textlens.store.bundle import MAX_BUNDLE_BYTES, bundle_json, import_bundle
+from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
+
+ALL = "All"
+MODES = ["Cases", "Present", "Re-run on another model"]
+
+
+def author_ui() -> str:
+    """Sidebar: the name this session signs its cases and packs with."""
+    st.sidebar.header("Review")
+    app_state.author()
+    return st.sidebar.text_input("Your name", key=app_state.AUTHOR_KEY, help="Stored with every case you add or edit.")
+
+
+def pack_list_ui(store: Store) -> Pack | None:
+    """Search packs by text, owner and tag; returns the pack opened (None when none is)."""
+    everything = store.packs()
+    search_col, owner_col, tag_col = st.columns([3, 2, 2])
+    search = search_col.text_input("Search packs", key="review_search", placeholder="name, description, owner or tag")
+    owners = sorted({p.owner for p in everything if p.owner}, key=str.casefold)
+    tags = sorted({t for p in everything for t in p.tags}, key=str.casefold)
+    owner = owner_col.selectbox("Owner", [ALL, *owners], key="review_owner")
+    tag = tag_col.selectbox("Tag", [ALL, *tags], key="review_tag")
+    found = store.packs(search, owner="" if owner == ALL else owner, tag="" if tag == ALL else tag)
+    if not everything:
+        st.info("No packs yet. Add cases with **Add to review pack** on the Explain, Compare or Image page, or below.")
+        return None
+    if not found:
+        st.info("No pack matches the search.")
+    by_id = {p.id: p for p in everything}
+    current = st.session_state.get(app_state.PACK_KEY)
+    options = [None, *[p.id for p in found]]
+    if current in by_id and current not in options:
+        options.append(current)  # the open pack stays open while the search changes
+    chosen = st.selectbox(
+        "Open pack",
+        options,
+        index=options.index(current) if current in options else 0,
+        format_func=lambda i: "— choose a pack —" if i is None else _pack_label(by_id[i]),
+        key="review_open",
+    )
+    st.session_state[app_state.PACK_KEY] = chosen
+    return by_id.get(chosen)
+
+
+def _pack_label(pack: Pack) -> str:
+    owner = f" · {pack.owner}" if pack.owner else ""
+    return f"{pack.name} ({pack.cases} cases{owner})"
+
+
+def new_pack_ui(store: Store) -> None:
+    """Create an empty pack, or import one from a JSON bundle."""
+    create, upload = st.columns(2)
+    with create.expander("New pack"), st.form("review_new_pack", border=False):
+        name = st.text_input("Name", key="review_new_name")
+        description = st.text_area("Description", key="review_new_description", height=80)
+        if st.form_submit_button("Create pack"):
+            try:
+                pack = store.create_pack(name, description, owner=app_state.author())
+            except StoreError as exc:
+                st.error(md(exc))
+            else:
+                _open(pack.id)
+    with upload.expander("Import a pack (JSON bundle)"):
+        bundle = st.file_uploader("Bundle", type=["json"], key="review_import_file")
+        if bundle is not None and st.button("Import", key="review_import"):
+            try:
+                if bundle.size > MAX_BUNDLE_BYTES:
+                    raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
+                pack = import_bundle(store, bundle.getvalue())
+            except StoreError as exc:
+                st.error(f"Not imported: {md(exc)}")
+            else:
+                _open(pack.id)
+
+
+def _open(pack_id: int) -> None:
+    st.session_state[app_state.PACK_KEY] = pack_id
+    st.session_state.pop("review_open", None)
+    st.rerun()
+
+
+def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
+    """Name, owner, lineage, description, verdict counts, downloads and deletion of the open pack."""
+    st.subheader(md(pack.name))
+    facts = [f"owner **{md(pack.owner or '—')}**", f"{len(cases)} cases", f"updated {md(short_time(pack.updated))}"]
+    parent_name = store.parent_name(pack)
+    if pack.origin:
+        facts.append(md(pack.origin) + (f" of **{md(parent_name)}**" if parent_name else ""))
+    st.caption(" · ".join(facts))
+    if pack.description.strip():
+        st.text(pack.description)
+    if cases:
+        st.html(verdict_summary(cases))
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Report (HTML)",
+        lambda: pack_report(pack, store.cases(pack.id), parent=parent_name),
+        "review-pack.html",
+        "text/html",
+        icon=":material/description:",
+        on_click="ignore",
+    )
+    row.download_button(
+        "Bundle (JSON)",
+        lambda: bundle_json(store, pack.id),
+        "review-pack.json",
+        "application/json",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    with row.popover("Delete pack", icon=":material/delete:"):
+        st.write(f"Delete **{md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
+        if st.button("Delete for good", type="primary", key="review_delete"):
+            store.delete_pack(pack.id)
+            st.session_state[app_state.PACK_KEY] = None
+            st.rerun()
+
+
+# --- editing cases -----------------------------------------------------------------------------
+
+
+def _tags_text(tags) -> str:
+    return ", ".join(tags)
+
+
+def _widget_keys(case_id: int) -> tuple[str, str, str]:
+    return f"review_note_{case_id}", f"review_verdict_{case_id}", f"review_tags_{case_id}"
+
+
+def _adopt(case: Case) -> None:
+    """Make ``case`` as stored the base of this session's edit form (and the form's values)."""
+    note_key, verdict_key, tags_key = _widget_keys(case.id)
+    base = st.session_state.setdefault(app_state.EDIT_BASE_KEY, {})
+    base[case.id] = (case.version, case.note, case.verdict, _tags_text(case.tags))
+    st.session_state[note_key], st.session_state[verdict_key] = case.note, case.verdict
+    st.session_state[tags_key] = _tags_text(case.tags)
+
+
+def _sync(case: Case) -> int:
+    """The version this session's form is based on; unedited forms follow others' changes silently."""
+    base = st.session_state.setdefault(app_state.EDIT_BASE_KEY, {})
+    keys = _widget_keys(case.id)
+    if case.id not in base or any(k not in st.session_state for k in keys):
+        _adopt(case)
+    version, *values = base[case.id]
+    if version != case.version and [st.session_state[k] for k in keys] == values:
+        _adopt(case)  # nothing typed here since: show their change
+    return base[case.id][0]
+
+
+def _save(store: Store, case_id: int) -> None:
+    """Write the fields this session changed, checked against the version its form started from."""
+    note_key, verdict_key, tags_key = _widget_keys(case_id)
+    version, *base = st.session_state[app_state.EDIT_BASE_KEY][case_id]
+    now = [st.session_state[k] for k in (note_key, verdict_key, tags_key)]
+    changes = {name: value for name, value, old in zip(("note", "verdict", "tags"), now, base) if value != old}
+    if "tags" in changes:
+        changes["tags"] = [t for t in changes["tags"].split(",") if t.strip()]
+    messages = st.session_state.setdefault(app_state.MESSAGE_KEY, {})
+    try:
+        saved = store.update_case(case_id, version, **changes)
+    except ConflictError as exc:
+        messages[case_id] = ("conflict", exc)
+    except StoreError as exc:
+        messages[case_id] = ("error", exc)
+    else:
+        _adopt(saved)
+        messages[case_id] = ("saved", None)
+
+
+def _reload(store: Store, case_id: int) -> None:
+    try:
+        _adopt(store.case(case_id))
+    except StoreError:
+        pass
+    st.session_state.setdefault(app_state.MESSAGE_KEY, {}).pop(case_id, None)
+
+
+def _move(store: Store, case_id: int, offset: int) -> None:
+    try:
+        store.move_case(case_id, offset)
+    except StoreError as exc:
+        st.session_state.setdefault(app_state.MESSAGE_KEY, {})[case_id] = ("error", str(exc))
+
+
+def _remove(store: Store, case_id: int) -> None:
+    try:
+        store.remove_case(case_id)
+    except StoreError:
+        pass  # already removed by someone else: the list below no longer shows it
+
+
+def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
+    """Someone saved this case first: their text beside this session's, and a way to take theirs."""
+    if conflict.theirs is None:
+        st.error("Not saved: someone else removed this case meanwhile.", icon=":material/sync_problem:")
+        return
+    st.error(
+        "Not saved: someone else changed this case meanwhile. Their version and yours are below; load theirs, "
+        "then apply your change again.",
+        icon=":material/sync_problem:",
+    )
+    theirs_col, yours_col = st.columns(2)
+    theirs_col.caption(f"Theirs (version {conflict.theirs.version}, by {md(conflict.theirs.author or 'someone')})")
+    yours_col.caption("Yours (not saved)")
+    for name, mine in conflict.yours.items():
+        now = getattr(conflict.theirs, name)
+        shown = {"verdict": VERDICTS.get, "tags": ", ".join}.get(name, str)
+        theirs_col.text(f"{name}: {shown(now)}")
+        yours_col.text(f"{name}: {shown(mine)}")
+    st.button("Load their version", key=f"review_reload_{case_id}", on_click=_reload, args=(store, case_id))
+
+
+def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
+    """Note, verdict and tags of one case, saved against the version this form started from."""
+    base_version = _sync(case)
+    note_key, verdict_key, tags_key = _widget_keys(case.id)
+    message = st.session_state.get(app_state.MESSAGE_KEY, {}).pop(case.id, None)
+    if message and message[0] == "conflict":
+        conflict_ui(store, case.id, message[1])
+    elif message and message[0] == "error":
+        st.error(md(message[1]))
+    elif message:
+        st.toast(f"Case {number} saved.", icon=":material/check:")
+    elif base_version != case.version:
+        st.warning("Someone else changed this case after you started editing it; saving will show both versions.")
+    note_col, side_col = st.columns([3, 2])
+    note_col.text_area("Note", key=note_key, height=110)
+    side_col.selectbox("Verdict", list(VERDICTS), format_func=VERDICTS.get, key=verdict_key)
+    side_col.text_input("Tags (comma-separated)", key=tags_key)
+    actions = st.container(horizontal=True)
+    actions.button("Save", key=f"review_save_{case.id}", type="primary", on_click=_save, args=(store, case.id))
+    actions.button(
+        "Move up", key=f"review_up_{case.id}", disabled=number == 1, on_click=_move, args=(store, case.id, -1)
+    )
+    actions.button(
+        "Move down", key=f"review_down_{case.id}", disabled=number == total, on_click=_move, args=(store, case.id, 1)
+    )
+    with actions.popover("Remove", icon=":material/delete:"):
+        st.button(
+            f"Remove case {number} from the pack",
+            key=f"review_remove_{case.id}",
+            on_click=_remove,
+            args=(store, case.id),
+        )
+
+
+def cases_ui(store: Store, cases: list[Case]) -> None:
+    """Every case in order (optionally one verdict only), each with its stored result and its edit form."""
+    options = [ALL, *VERDICTS]
+    shown = st.selectbox(
+        "Show",
+        options,
+        format_func=lambda v: "All verdicts" if v == ALL else VERDICTS[v],
+        key="review_verdict_filter",
+    )
+    if not cases:
+        st.info(
+            "This pack has no cases yet: add some with **Add to review pack** on the Explain, Compare or Image page."
+        )
+    for number, case in enumerate(cases, 1):
+        if shown != ALL and case.verdict != shown:
+            continue
+        with st.container(border=True):
+            st.html(case_card(case, number, with_note=False))
+            case_edit_ui(store, case, number, len(cases))
+
+
+# --- present -----------------------------------------------------------------------------------
+
+
+def _step(offset: int, total: int) -> None:
+    st.session_state[app_state.PRESENT_KEY] = max(0, min(total - 1, st.session_state[app_state.PRESENT_KEY] + offset))
+
+
+def present_ui(cases: list[Case]) -> None:
+    """One case per screen in large type, previous/next, note and verdict beside it."""
+    if not cases:
+        st.info("Nothing to present: the pack is empty.")
+        return
+    index = min(st.session_state.setdefault(app_state.PRESENT_KEY, 0), len(cases) - 1)
+    st.session_state[app_state.PRESENT_KEY] = index
+    nav = st.container(horizontal=True, vertical_alignment="center")
+    nav.button("Previous", icon=":material/arrow_back:", disabled=index == 0, on_click=_step, args=(-1, len(cases)))
+    nav.button(
+        "Next", icon=":material/arrow_forward:", disabled=index == len(cases) - 1, on_click=_step, args=(1, len(cases))
+    )
+    nav.caption(f"Case {index + 1} of {len(cases)}")
+    st.html(present_html(cases[index], index + 1, len(cases)))
+
+
+# --- re-run ------------------------------------------------------------------------------------
+
+
+def rerun_model_ui() -> str | None:
+    """The model to re-run on: the bundled one, or a hub id / local folder typed here."""
+    left, right = st.columns([2, 3])
+    choice = left.radio("Model", ["Bundled model", "Hub id or local folder"], key="review_rerun_choice")
+    if choice == "Bundled model":
+        return DEFAULT_MODEL_ID
+    wanted = right.text_input("Hub id or folder", key="review_rerun_model", placeholder="e.g. /models/release-4")
+    return wanted.strip() or None
+
+
+def rerun_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
+    """Explain every text case again on another model; changed cases first; save as a linked pack."""
+    st.caption(
+        "Every text case is explained again with the model below and set beside the stored explanation: the "
+        "change in the target's probability, label flips, and the words whose attribution changed sign or moved "
+        "most. Stored cases are never changed."
+    )
+    model_id = rerun_model_ui()
+    texts = sum(c.kind == "text" for c in cases)
+    key = (pack.id, model_id, tuple((c.id, c.version) for c in cases))
+    if st.button(f"Re-run {texts} text cases", type="primary", disabled=model_id is None or texts == 0):
+        try:
+            classifier = app_state.load_model(model_id)
+            bar, draw = ui.progress_drawer("Re-running the pack", classifier.seconds_per_row)
+            rows = rerun_cases(
+                cases, classifier.labels, lambda t: app_state.explanations(model_id, t, on_progress=draw)
+            )
+            bar.empty()
+        except TextlensError as exc:
+            st.error(md(exc))
+            return
+        st.session_state[app_state.RERUN_KEY] = (key, rows, provenance_of(classifier, rows[0].new) if rows else None)
+    stored = st.session_state.get(app_state.RERUN_KEY)
+    if not stored or stored[0] != key:
+        return
+    _, rows, provenance = stored
+    rerun_results_ui(rows, model_id)
+    save_rerun_ui(store, pack, rows, model_id, provenance)
+
+
+def rerun_results_ui(rows: list[RerunRow], model_id: str) -> None:
+    """The summary line and every case beside its re-run, changed ones first."""
+    done = [r for r in rows if r.new is not None]
+    changed = sum(r.changed for r in done)
+    flips = sum(r.label_flip for r in done)
+    st.markdown(
+        f"**{changed} of {len(done)}** re-run cases changed · **{flips}** label flips"
+        + (f" · {len(rows) - len(done)} skipped" if len(done) < len(rows) else "")
+    )
+    numbers = {r.case.id: r.case.position for r in rows}
+    order = {cid: n for n, cid in enumerate(sorted(numbers, key=numbers.get), 1)}
+    for row in rows:
+        with st.container(border=True):
+            st.html(rerun_row_html(row, order[row.case.id], model_id))
+
+
+def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str, provenance) -> None:
+    """Save the re-run as a new pack that links to this one."""
+    with st.form("review_save_rerun", border=False):
+        name = st.text_input("Save as a new pack named", value=f"{pack.name} · re-run on {model_id}"[:200])
+        if st.form_submit_button("Save re-run as a new pack", icon=":material/save:"):
+            try:
+                child = save_rerun(
+                    store, pack, rows, name, model_id=model_id, provenance=provenance, author=app_state.author()
+                )
+            except StoreError as exc:
+                st.error(md(exc))
+            else:
+                _open(child.id)
+
+
+def render() -> None:
+    """The Review page."""
+    st.title("Review packs")
+    try:
+        store = app_state.pack_store()
+    except StoreError as exc:
+        st.error(md(exc))
+        st.stop()
+    author_ui()
+    st.sidebar.caption(f"Packs are stored in {md(store.location)} ({store.backend}).")
+    st.caption("Collect cases from the other pages, write down what was decided, present them, and re-run them.")
+    pack = pack_list_ui(store)
+    if pack is None:
+        new_pack_ui(store)
+        return
+    cases = store.cases(pack.id)
+    mode = st.radio("View", MODES, horizontal=True, key="review_mode", label_visibility="collapsed")
+    if mode == "Present":  # the projector gets the case alone, no pack controls around it
+        present_ui(cases)
+        return
+    pack_header_ui(store, pack, cases)
+    if mode == MODES[2]:
+        rerun_ui(store, pack, cases)
+    else:
+        cases_ui(store, cases)
+
+
+render()

@@ -1,0 +1,259 @@
+"""Review packs as escaped HTML: a case card, a case in Present mode, and the whole pack as one report file."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections import Counter
+from collections.abc import Sequence
+from html import escape
+
+import numpy as np
+
+from textlens.store import VERDICTS, Case, Pack
+from textlens.store.rerun import RerunRow
+from textlens.store.store import now
+from textlens.summary import signed
+
+from .compare import CompareRow, changes_html, row_header_html, shared_scale
+from .highlight import highlight_html, legend_html, swatch
+from .image_overlay import overlay, png
+from .palette import AGAINST, TOWARD
+from .report import explanation_card, html_document
+
+# Verdict badges: hues away from the red/blue of the attributions, so a badge never reads as a value.
+VERDICT_COLORS = {
+    "": "#6e7781",
+    "right-right": "#1a7f37",
+    "right-wrong": "#9a6700",
+    "wrong": "#8250df",
+    "label-error": "#bf3989",
+    "follow-up": "#0a7b83",
+}
+PRESENT_STYLE = """
+<style>
+.tl-present .tl-highlight { font-size: 2.1rem !important; line-height: 1.75 !important; }
+.tl-present .tl-legend { font-size: 1.05rem !important; }
+.tl-present .tl-summary { font-size: 1.5rem; font-weight: 600; margin: 0.4rem 0 0.8rem; }
+.tl-present .tl-note { font-size: 1.35rem; line-height: 1.5; }
+.tl-present .tl-badge { font-size: 1.15rem !important; }
+.tl-present img { max-height: 60vh; }
+</style>
+"""
+
+
+def verdict_badge(verdict: str) -> str:
+    """The verdict as a small coloured badge (readable on light and dark backgrounds)."""
+    color = VERDICT_COLORS.get(verdict, VERDICT_COLORS[""])
+    return (
+        f'<span class="tl-badge" style="display: inline-block; padding: 0.05rem 0.55rem; border-radius: 1rem; '
+        f'border: 1.5px solid {color}; color: {color}; font-weight: 600; font-size: 0.8rem; white-space: nowrap;">'
+        f"{escape(VERDICTS.get(verdict, verdict))}</span>"
+    )
+
+
+def tags_html(tags: Sequence[str]) -> str:
+    """Tags as escaped chips."""
+    return " ".join(
+        '<span class="tl-tag" style="display: inline-block; padding: 0 0.45rem; border-radius: 0.3rem; '
+        f'background: rgba(128, 128, 128, 0.18); font-size: 0.8rem;">#{escape(t)}</span>'
+        for t in tags
+    )
+
+
+def _data_png(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _image_array(data: bytes) -> np.ndarray:
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"), dtype=np.uint8)
+
+
+def image_case_html(case: Case) -> str:
+    """An image case: legend as stored, the image the model saw beside the attributions for the target class."""
+    result = case.result()
+    k = list(result.labels).index(case.target) if case.target in result.labels else 0
+    values = result.values[k]
+    scale = float(np.abs(values).max())
+    label = escape(result.labels[k])
+    legend = (
+        '<div class="tl-legend" style="font-size: 0.85rem; line-height: 1.7;">'
+        f"<div>{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from it</div>"
+        f"<div>Values: change in the probability of the class · full colour at ±{scale:.3g} per pixel</div>"
+        f"<div>Base value (image fully blurred) <b>{result.base_values[k]:.3f}</b> + sum of pixel values "
+        f"<b>{signed(float(values.sum()), 3)}</b> = model output <b>{result.scores[k]:.3f}</b></div></div>"
+    )
+    if case.image is None:
+        return legend + "<div>(the image was not stored with this case)</div>"
+    image = _image_array(case.image)
+    figure = (
+        '<figure style="margin: 0; flex: 1 1 14rem; max-width: 24rem;">'
+        '<img src="{src}" alt="{alt}" style="width: 100%; image-rendering: auto; border-radius: 0.3rem;">'
+        '<figcaption class="tl-meta" style="font-size: 0.8rem;">{alt}</figcaption></figure>'
+    )
+    parts = [figure.format(src=_data_png(case.image), alt="What the model saw")]
+    if image.shape[:2] == values.shape:
+        parts.append(figure.format(src=_data_png(png(overlay(image, values))), alt=f"Attributions toward {label}"))
+    return legend + '<div style="display: flex; gap: 1rem; flex-wrap: wrap;">' + "".join(parts) + "</div>"
+
+
+def case_result_html(case: Case, *, large: bool = False) -> str:
+    """The stored result with its summary, legend and highlight (or image), never recomputed."""
+    if case.kind == "image":
+        return image_case_html(case)
+    result = case.result()
+    if case.kind != "text":  # a kind without its own view yet (a prediction, a future tabular result)
+        scores = " · ".join(f"{escape(str(k))} {v:.3f}" for k, v in zip(result.labels, result.scores))
+        return f'<div class="tl-card"><div class="tl-meta">{escape(case.kind)} result</div><div>{scores}</div></div>'
+    if large:
+        from textlens.summary import summarize
+
+        return (
+            f'<div class="tl-summary">{escape(summarize(result, case.target))}</div>'
+            f"{highlight_html(result, case.target)}{legend_html(result, case.target)}"
+        )
+    return explanation_card(result, case.target)
+
+
+def context_line(case: Case) -> str:
+    """Where the case came from: page, row, true label, model, and a re-run's change, escaped."""
+    parts = []
+    if case.source:
+        parts.append(f"from {escape(case.source)}")
+    ctx = case.context
+    if "row" in ctx:
+        parts.append(f"row {escape(str(ctx['row']))}")
+    if "truth" in ctx:
+        parts.append(f"true label <b>{escape(str(ctx['truth']))}</b>")
+    if "previous_model" in ctx:
+        parts.append(f"re-run of a case explained by {escape(str(ctx['previous_model']))}")
+    if "probability_change" in ctx:
+        parts.append(f"change in P({escape(case.target)}) {signed(float(ctx['probability_change']), 3)}")
+    if ctx.get("label_flip"):
+        parts.append("<b>label flipped</b>")
+    model = case.provenance.get("model_id") or case.record.get("model_id", "")
+    if model:
+        parts.append(f"model {escape(str(model))}")
+    if case.author:
+        parts.append(f"added by {escape(case.author)}")
+    return '<div class="tl-meta">' + " · ".join(parts) + "</div>"
+
+
+def provenance_html(case: Case) -> str:
+    """The case's provenance as a collapsed table (model, fingerprint, settings, versions, time, author)."""
+    prov = case.provenance
+    rows: list[tuple[str, str]] = []
+    for key in ("model_id", "model_fingerprint", "precision", "created"):
+        if key in prov:
+            rows.append((key.replace("_", " "), str(prov[key])))
+    if "labels" in prov:
+        rows.append(("labels", ", ".join(str(x) for x in prov["labels"])))
+    for key, value in (prov.get("settings") or {}).items():
+        rows.append((f"setting {key}", str(value)))
+    for key, value in (prov.get("versions") or {}).items():
+        rows.append((f"{key} version", str(value)))
+    rows.append(("added", short_time(case.created)))
+    if case.author:
+        rows.append(("author", case.author))
+    body = "".join(f"<tr><td>{escape(k)}</td><td>{escape(v)}</td></tr>" for k, v in rows)
+    return f'<details class="tl-meta"><summary>Provenance</summary><table>{body}</table></details>'
+
+
+def short_time(stamp: str) -> str:
+    """A stored ISO time as ``2026-11-25 21:11 UTC``."""
+    return stamp[:16].replace("T", " ") + " UTC" if len(stamp) >= 16 else stamp
+
+
+def note_html(note: str) -> str:
+    """A note as a quote block, whitespace kept, escaped."""
+    if not note.strip():
+        return ""
+    return (
+        '<div class="tl-note" style="white-space: pre-wrap; overflow-wrap: anywhere; margin: 0.4rem 0; '
+        f'padding: 0.2rem 0.7rem; border-left: 3px solid rgba(128, 128, 128, 0.55);">{escape(note)}</div>'
+    )
+
+
+def case_card(case: Case, number: int, *, with_note: bool = True) -> str:
+    """One case as a card: number, verdict, tags, where it came from, the note, the result, provenance.
+
+    ``with_note=False`` leaves the note out (the Review page shows it in its edit box instead).
+    """
+    head = (
+        f'<div class="tl-case-head" style="display: flex; gap: 0.6rem; align-items: center; flex-wrap: wrap;">'
+        f"<b>Case {number}</b>{verdict_badge(case.verdict)}{tags_html(case.tags)}</div>"
+    )
+    note = note_html(case.note) if with_note else ""
+    return (
+        f'<div class="tl-card tl-case" id="case-{number}">{head}{context_line(case)}{note}'
+        f"{case_result_html(case)}{provenance_html(case)}</div>"
+    )
+
+
+def present_html(case: Case, number: int, total: int) -> str:
+    """One case for a projector: the result in large type, the note and verdict beside it."""
+    side = (
+        f'<div style="flex: 1 1 16rem; max-width: 26rem;"><div class="tl-meta">Case {number} of {total}</div>'
+        f'<div style="margin: 0.4rem 0;">{verdict_badge(case.verdict)}</div>{tags_html(case.tags)}'
+        f'<div style="margin-top: 0.8rem;">{note_html(case.note) or "<i>No note.</i>"}</div></div>'
+    )
+    main = f'<div style="flex: 3 1 30rem; min-width: 0;">{case_result_html(case, large=True)}</div>'
+    return (
+        f'{PRESENT_STYLE}<div class="tl-present" style="display: flex; gap: 2rem; flex-wrap: wrap;">{main}{side}</div>'
+    )
+
+
+def verdict_summary(cases: Sequence[Case]) -> str:
+    """How many cases carry each verdict, as badges with counts."""
+    counts = Counter(c.verdict for c in cases)
+    return " ".join(f"{verdict_badge(v)} {counts[v]}" for v in VERDICTS if counts[v])
+
+
+def pack_report(pack: Pack, cases: Sequence[Case], *, parent: str | None = None, exported: str | None = None) -> str:
+    """The whole pack as one self-contained HTML file: no scripts, styles inline, images as data URIs.
+
+    ``parent`` is the name of the pack a re-run was made from; ``exported`` defaults to now.
+    """
+    exported = exported or short_time(now())
+    meta = [f"owner <b>{escape(pack.owner or '—')}</b>", f"created {escape(short_time(pack.created))}"]
+    meta += [f"updated {escape(short_time(pack.updated))}", f"{len(cases)} cases", f"exported {escape(exported)}"]
+    body = [f"<h1>Review pack: {escape(pack.name)}</h1>", '<div class="tl-meta">' + " · ".join(meta) + "</div>"]
+    if parent or pack.origin:
+        origin = escape(pack.origin) + (f" (made from the pack <b>{escape(parent)}</b>)" if parent else "")
+        body.append(f'<div class="tl-meta">{origin}</div>')
+    if pack.description.strip():
+        body.append(note_html(pack.description))
+    if cases:
+        body.append(f'<div style="margin: 0.8rem 0;">{verdict_summary(cases)}</div>')
+    body.extend(case_card(c, n) for n, c in enumerate(cases, 1))
+    return html_document(f"textlens review pack: {pack.name}", "".join(body), images=True)
+
+
+def rerun_row_html(row: RerunRow, number: int, model_id: str) -> str:
+    """A case beside its re-run: what flipped, the change in probability, both highlights, the words that moved.
+
+    Both highlights share one colour scale, and the row header and word callouts are the Compare page's.
+    """
+    if row.new is None:
+        return f'<div><b>Case {number}</b> <span class="tl-meta">not re-run: {escape(row.skipped)}</span></div>'
+    target = row.target
+    pair = CompareRow(f"Case {number}", row.old, row.new, row.case.context.get("truth"))
+    scale = shared_scale([row.old, row.new], target)
+    badges = []
+    if row.label_flip:
+        badges.append(
+            f'<span class="tl-badge" style="font-weight: 700;">label flipped: {escape(row.old.predicted_label)} → '
+            f"{escape(row.new.predicted_label)}</span>"
+        )
+    badges.append(f"change in P({escape(target)}) <b>{signed(row.probability_change, 3)}</b>")
+    if not row.changed:
+        badges.append('<span class="tl-meta">no change beyond noise</span>')
+    head = f'<div style="font-size: 1rem;"><b>Case {number}</b> &nbsp;·&nbsp; ' + " &nbsp;·&nbsp; ".join(badges)
+    stored = row_header_html(pair, row.old, target, f"{row.old.model_id} (stored)")
+    again = row_header_html(pair, row.new, target, model_id)
+    return (
+        f"{head}</div>{note_html(row.case.note)}{stored}{highlight_html(row.old, target, scale=scale)}"
+        f"{again}{highlight_html(row.new, target, scale=scale)}{changes_html(row.changes)}"
+    )

@@ -1,0 +1,78 @@
+"""The Dataset page in headless Chromium: upload a labelled CSV, metrics, click a confusion cell, filtered table."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from .conftest import screenshot
+from .helpers import RESULT_TIMEOUT_MS, click, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+GOOD = ["a warm, funny and moving film", "wonderful acting and a lovely story", "a delight from start to end"]
+BAD = ["a dull and tedious mess", "the plot was boring and far too long", "an awful waste of two hours"]
+
+
+def write_reviews(path) -> None:
+    """60 reviews; every fifth one carries the opposite label, so the matrix has errors off the diagonal."""
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "review", "sentiment", "<b>source</b>"])
+        for i in range(60):
+            positive = i % 2 == 0
+            text = (GOOD if positive else BAD)[i % 3] + f", part {i}"
+            label = "positive" if positive else "negative"
+            if i % 5 == 0:
+                label = "negative" if positive else "positive"
+            writer.writerow([f"r{i}", text, label, "<i>web</i>" if i % 3 else "mail"])
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, theme):
+    page = new_page(theme, height=2400)
+    page.goto(server.url + "/dataset")
+    path = tmp_path / "reviews.csv"
+    write_reviews(path)
+    page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Predict all 60 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, "Predict all 60 rows")
+    page.get_by_text("Confusion matrix", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.get_by_text("Accuracy", exact=True).count() == 1
+    assert page.get_by_text(re.compile(r"^\d+ of 60 rows")).count() == 1
+    chart = page.locator(".js-plotly-plot").first
+    chart.wait_for(timeout=60_000)
+    # The cell true NEGATIVE, predicted POSITIVE: its count is the second annotation.
+    screenshot(page, f"dataset-{theme}")
+    cells = chart.locator(".annotation-text")
+    texts = [cells.nth(i).locator("tspan.line").first.text_content() for i in range(cells.count())]
+    counts = [int(t.replace(",", "")) for t in texts]
+    assert len(counts) == 4 and sum(counts) == 60
+    off_diagonal = counts[1]
+    assert off_diagonal > 0
+    # A user clicks the cell; Plotly hears clicks on its drag layer above the points, so click where it is.
+    box = chart.locator(".scatterlayer .point").nth(1).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    caption = page.get_by_text("Filtered to true NEGATIVE, predicted POSITIVE")
+    caption.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert f": {off_diagonal} rows." in caption.inner_text().replace("\\", "")
+    assert page.get_by_text(f"{off_diagonal} of 60 rows", exact=False).count() == 1
+    screenshot(page, f"dataset-filtered-{theme}")
+    # Select the first row of the filtered table (its checkbox at the grid's left edge): it is explained in place.
+    grid = page.locator("[data-testid='stDataFrame']").nth(2)
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.get_by_role("button", name="Open in Explain").count() == 1
+    assert page.get_by_text("✗ wrong").count() == 1
+    page.get_by_text("Open in Explain").scroll_into_view_if_needed()
+    screenshot(page, f"dataset-explained-{theme}")
+    assert page.locator("b#injected, script:not([src])").filter(has_text="x").count() == 0
+    assert not page.dialogs

@@ -1,0 +1,87 @@
+"""A throwaway PostgreSQL server for the tests: Debian's binaries, a temp folder, 127.0.0.1 on a free port."""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+USER = "textlens"
+
+
+def binaries() -> Path | None:
+    """The newest ``/usr/lib/postgresql/*/bin`` that has initdb and pg_ctl, or None."""
+    found = [Path(p) for p in glob.glob("/usr/lib/postgresql/*/bin") if (Path(p) / "initdb").exists()]
+    return max(found, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0) if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One running cluster; :meth:`new_database` hands each test an empty database."""
+
+    def __init__(self) -> None:
+        bin_dir = binaries()
+        if bin_dir is None:
+            pytest.skip("PostgreSQL binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql)")
+        self.bin = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="textlens-pg-"))
+        # initdb refuses to run as root: then the cluster belongs to Debian's "postgres" user.
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            if shutil.which("runuser") is None:
+                pytest.skip("running as root without runuser: cannot start PostgreSQL as another user")
+            shutil.chown(self.root, "postgres", "postgres")
+            self.prefix = ["runuser", "-u", "postgres", "--"]
+        self.data = self.root / "data"
+        self.port = _free_port()
+        self._names = itertools.count(1)
+        self._run("initdb", "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C", "-N")
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=60"
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"), "-w", "start")
+
+    def _run(self, program: str, *args: str) -> None:
+        result = subprocess.run([*self.prefix, str(self.bin / program), *args], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{program} failed: {result.stderr or result.stdout}")
+
+    def url(self, database: str) -> str:
+        """The SQLAlchemy URL of one database on this server."""
+        return f"postgresql+psycopg://{USER}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self) -> str:
+        """Create an empty database and return its URL."""
+        import psycopg
+
+        name = f"t{next(self._names)}"
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres", autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def stop(self) -> None:
+        """Stop the server and delete its folder."""
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server for the whole session (skipped with the reason where the binaries are absent)."""
+    server = Server()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,103 @@
+"""AppTest for the Dataset page: upload a labelled file, predict, metrics, slices, presets, the data folder."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from .apptest_helpers import button, start_app
+from .conftest import ROOT
+
+PAGE = "app_pages/dataset.py"
+HOSTILE = "<b>src</b>"
+ROWS = [
+    ("I loved every minute of this warm and funny café film.", "positive", "web"),
+    ("A boring, tedious waste of two hours.", "negative", "web"),
+    ("Wonderful acting and a moving story.", "POSITIVE", "mail"),
+    ("The plot was dull and the jokes fell flat.", "0", "mail"),
+    ("Not bad at all, quite charming really.", "1", "web"),
+    ("An utter mess from start to finish.", "positive", "<script>x</script>"),
+    ("", "negative", "web"),
+    ("Great fun.", "neutral", "web"),
+]
+
+
+def plain(text: str) -> str:
+    """Markdown-escaped text as shown."""
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def csv_bytes() -> bytes:
+    lines = [f"id,review,sentiment,{HOSTILE}"]
+    lines += [f'r{i},"{t}",{y},{s}' for i, (t, y, s) in enumerate(ROWS)]
+    return ("\n".join(lines) + "\n").encode("cp1252")
+
+
+@pytest.fixture
+def app():
+    return start_app(ROOT / "dashboard.py", PAGE)
+
+
+def upload(at, data: bytes = b"", name: str = "reviews.csv"):
+    at.file_uploader(key="dataset_upload").set_value((name, data or csv_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_upload_predict_metrics_slices_and_presets(app):
+    at = app
+    upload(at)
+    assert any("not UTF-8" in plain(i.value) for i in at.info)
+    text_col = next(s for s in at.selectbox if s.label == "Text column")
+    label_col = next(s for s in at.selectbox if s.label == "True label column")
+    assert text_col.value == "review"
+    label_col.set_value("sentiment")  # 5 distinct values in 8 rows is too many for a guess; not in a real file
+    at.run()
+    button(at, "Predict all 8 rows").click()
+    at.run()
+    assert not at.exception, at.exception
+    warnings = plain(" ".join(w.value for w in at.warning))
+    assert "'neutral' (1 row)" in warnings and "left out of the metrics" in warnings
+    assert any("could not be predicted" in e.label for e in at.expander)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Labelled rows"] == "6"  # 8 rows, one empty text, one unmatched label
+    assert len(at.get("plotly_chart")) >= 2  # confusion matrix and reliability diagram
+    assert len(at.get("download_button")) == 5
+    # Slices: the hostile metadata column is offered and shown literally, a keyword slice comes first.
+    at.text_input(key="dataset_pattern").set_value("not")
+    at.run()
+    assert not at.exception, at.exception
+    slices = at.dataframe[1].value
+    assert slices["value"].iloc[0] == "keyword not" or "keyword not" in slices["value"].tolist()
+    assert HOSTILE in slices["slice by"].tolist()
+    at.text_input(key="dataset_pattern").set_value("(unclosed")
+    at.toggle(key="dataset_regex").set_value(True)
+    at.run()
+    assert any("Not a valid regular expression" in plain(e.value) for e in at.error)
+    at.radio(key="dataset_preset").set_value("All errors")
+    at.run()
+    assert not at.exception, at.exception
+    table = at.dataframe[2].value
+    assert (table["true_label"] != table["predicted_label"]).all()
+
+
+def test_bad_files_show_a_message(app):
+    at = app
+    upload(at, b"\x00\x01binary", "data.csv")
+    assert any("looks binary" in plain(e.value) for e in at.error)
+    upload(at, b"a,a\n1,2\n", "dup.csv")
+    assert any("repeated" in plain(e.value) for e in at.error)
+
+
+def test_data_folder_lists_files_only_inside_it(tmp_path, monkeypatch):
+    (tmp_path / "reviews.csv").write_bytes(csv_bytes())
+    (tmp_path / "notes.md").write_text("not data")
+    monkeypatch.setenv("TEXTLENS_DATA_DIR", str(tmp_path))
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    at.radio(key="dataset_source").set_value("From the data folder")
+    at.run()
+    assert not at.exception, at.exception
+    entry = at.selectbox(key="dataset_entry")
+    assert [o for o in entry.options] == ["reviews.csv"]
+    assert button(at, "Predict all 8 rows")

@@ -1,0 +1,47 @@
+"""Pack HTML: case cards, Present mode and the exported report escape every user string and need no network."""
+
+from __future__ import annotations
+
+import re
+
+from components.pack_report import case_card, pack_report, present_html, verdict_badge
+from textlens.store import open_store
+
+from .test_store import HOSTILE, add_every_kind, text_record
+
+
+def test_report_is_self_contained_and_escapes_everything(tmp_path):
+    with open_store(tmp_path / "p.db") as store:
+        evil = HOSTILE[0]
+        pack = store.create_pack(evil, description=evil, owner=evil)
+        add_every_kind(store, pack.id)
+        store.add_case(pack.id, text_record(f"{evil} in the text"), note=evil, tags=[evil], author=evil)
+        cases = store.cases(pack.id)
+        html = pack_report(store.pack(pack.id), cases, parent=evil)
+    assert "<script" not in html and html.count("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;") >= 6
+    assert not re.search(r"(src|href)=\"(?!data:image/png;base64,)", html)  # nothing fetched from anywhere
+    assert "img-src data:" in html and "default-src 'none'" in html
+    assert html.count('class="tl-card tl-case"') == 5
+    assert "Right for the wrong reasons" in html and "Label error" in html and "Needs follow-up" in html
+    assert html.count("data:image/png;base64,") == 2  # the image case: what the model saw, and the overlay
+    assert "true label <b>POSITIVE</b>" in html and "Provenance" in html and "ab" * 32 in html
+
+
+def test_case_card_and_present_mode(tmp_path):
+    with open_store(tmp_path / "p.db") as store:
+        pack = store.create_pack("p")
+        text, _, _, image = add_every_kind(store, pack.id)
+    card = case_card(text, 1)
+    assert "Case 1" in card and "#plot" in card and "first" in card and "tl-highlight" in card
+    shown = present_html(text, 2, 4)
+    assert "Case 2 of 4" in shown and "tl-present" in shown and "font-size: 2.1rem" in shown
+    assert "first" in shown and "Right for the wrong reasons" in shown
+    assert "No note." in present_html(store_case_without_note(text), 1, 1)
+    assert "data:image/png" in present_html(image, 4, 4)
+    assert "No verdict yet" in verdict_badge("") and "&lt;b&gt;" in verdict_badge("<b>")
+
+
+def store_case_without_note(case):
+    from dataclasses import replace
+
+    return replace(case, note="")

@@ -1,0 +1,137 @@
+"""Explaining a batch of input rows into result rows: the one piece the local and the Ray engines share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from ..dataset.predict import score_column
+from ..errors import TextlensError
+from ..explain import explain
+from ..models import Classifier
+from ..types import Explanation
+from .reader import ROW_ID
+from .result import base_value_column, reserved
+
+
+@dataclass(frozen=True)
+class RowSettings:
+    """What every row is explained with (the settings a resumed run must share)."""
+
+    text_column: str
+    max_evals: int | str = "auto"
+    leaves: str = "words"
+
+
+def stored_columns(columns: list[str], labels: tuple[str, ...]) -> dict[str, str]:
+    """Input column -> the name it is stored under (``input_<name>`` where it clashes with a result column)."""
+    out: dict[str, str] = {}
+    taken = set(columns)
+    for name in columns:
+        stored = name
+        while name != ROW_ID and reserved(stored, labels):
+            stored = f"input_{stored}"
+            while stored in taken:
+                stored = f"input_{stored}"
+        out[name] = stored
+        taken.add(stored)
+    return out
+
+
+def explain_row(classifier: Classifier, text: Any, settings: RowSettings) -> Explanation | str:
+    """One row's explanation, or the reason it has none (empty text, not text...)."""
+    if not isinstance(text, str):
+        kind = "missing" if text is None or (isinstance(text, float) and text != text) else type(text).__name__
+        return f"Not text: the {settings.text_column!r} cell is {kind}."
+    try:
+        return explain(classifier, text, max_evals=settings.max_evals, leaves=settings.leaves)
+    except TextlensError as exc:
+        return str(exc)
+    except (ValueError, TypeError, RuntimeError, IndexError) as exc:  # one odd text must not stop a night's run
+        return f"{type(exc).__name__}: {exc}"
+
+
+def result_columns(outcomes: list[Explanation | str], labels: tuple[str, ...]) -> dict[str, list]:
+    """The engine's own columns for explained rows (``str`` outcomes are errors)."""
+    cols: dict[str, list] = {"predicted_label": []}
+    for label in labels:
+        cols[score_column(label)] = []
+    for label in labels:
+        cols[base_value_column(label)] = []
+    for name in ("words", "converged", "unsettled", "evals", "evals_needed", "max_evals", "truncated"):
+        cols[name] = []
+    for name in ("read_until", "seconds", "explanation", "error"):
+        cols[name] = []
+    for outcome in outcomes:
+        ok = isinstance(outcome, Explanation)
+        e: Any = outcome if ok else None
+        cols["predicted_label"].append(e.predicted_label if ok else None)
+        for i, label in enumerate(labels):
+            cols[score_column(label)].append(e.scores[i] if ok else None)
+            cols[base_value_column(label)].append(e.base_values[i] if ok else None)
+        cols["words"].append(
+            [{"word": w.word, "start": w.start, "end": w.end, "values": list(w.values)} for w in e.words]
+            if ok
+            else None
+        )
+        for name in ("converged", "unsettled", "evals", "evals_needed", "max_evals", "truncated", "read_until"):
+            cols[name].append(getattr(e, name) if ok else None)
+        cols["seconds"].append(e.seconds if ok else None)
+        cols["explanation"].append(e.to_json() if ok else None)
+        cols["error"].append(None if ok else outcome)
+    return cols
+
+
+def result_table(frame: pd.DataFrame, outcomes: list[Explanation | str], labels: tuple[str, ...]):
+    """A pyarrow table of result rows: the input rows (``row_id`` first) and their explanations, typed."""
+    import pyarrow as pa
+
+    table = pa.Table.from_pandas(_arrow_ready(frame.reset_index(drop=True)), preserve_index=False)
+    table = table.set_column(table.schema.get_field_index(ROW_ID), ROW_ID, table.column(ROW_ID).cast(pa.int64()))
+    word = pa.struct(
+        [("word", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("values", pa.list_(pa.float64()))]
+    )
+    types = {
+        "predicted_label": pa.string(),
+        "words": pa.list_(word),
+        "converged": pa.bool_(),
+        "unsettled": pa.float64(),
+        "evals": pa.int64(),
+        "evals_needed": pa.int64(),
+        "max_evals": pa.int64(),
+        "truncated": pa.bool_(),
+        "read_until": pa.int64(),
+        "seconds": pa.float64(),
+        "explanation": pa.string(),
+        "error": pa.string(),
+    }
+    for name, values in result_columns(outcomes, labels).items():
+        table = table.append_column(name, pa.array(values, type=types.get(name, pa.float64())))
+    return table
+
+
+def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with each column Arrow cannot store as one type (JSON lines mixing text and numbers) as text."""
+    import pyarrow as pa
+
+    for name in frame.columns:
+        if frame[name].dtype != object:
+            continue
+        try:
+            pa.array(frame[name], from_pandas=True)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):
+            frame[name] = [v if v is None or isinstance(v, str) else json.dumps(v, default=str) for v in frame[name]]
+    return frame
+
+
+def explain_frame(classifier: Classifier, frame: pd.DataFrame, settings: RowSettings, on_row=None):
+    """Explain every row of ``frame`` (input columns already under their stored names) into a result table."""
+    outcomes = []
+    for text in frame[settings.text_column].tolist():
+        outcomes.append(explain_row(classifier, text, settings))
+        if on_row is not None:
+            on_row(outcomes[-1])
+    return result_table(frame, outcomes, classifier.labels)

@@ -1,0 +1,358 @@
+"""Reading labelled files (CSV/TSV/Parquet/JSON lines) into a DataFrame, in bounded memory, with clear errors."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputFileError
+from ..inputs import label_column_guess, text_column_guess
+
+# More rows than this are read as a uniform random sample of this many (seeded), so memory stays
+# bounded and predicting them all takes minutes, not hours, on a 2-core machine.
+MAX_ROWS = 50_000
+CHUNK_ROWS = 10_000
+SAMPLE_SEED = 0
+# Bytes read at a time while scanning a file (encoding check, hashing).
+SCAN_BYTES = 1 << 20
+# Rows looked at when guessing which column holds the text and which the label.
+GUESS_ROWS = 500
+FORMATS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
+SUFFIXES = tuple(FORMATS)
+PARQUET_MAGIC = b"PAR1"
+# Internal columns of the sampler; a file's own columns never start with this.
+_KEY, _ROW = "\0key", "\0row"
+
+
+@dataclass(frozen=True, eq=False)
+class LabelledFile:
+    """A file read into a DataFrame (one row per record, the file's own columns) and how it was read."""
+
+    name: str
+    frame: pd.DataFrame
+    format: str
+    encoding: str | None  # for text formats
+    total_rows: int  # rows in the file; ``len(frame)`` is smaller when it was sampled
+    notices: tuple[str, ...] = field(default=())
+
+    @property
+    def sampled(self) -> bool:
+        """Whether only a sample of the file's rows was kept."""
+        return self.total_rows > len(self.frame)
+
+    @property
+    def columns(self) -> list[str]:
+        """The file's column names, in order."""
+        return [str(c) for c in self.frame.columns]
+
+    def guess_columns(self, labels: tuple[str, ...]) -> tuple[str | None, str | None]:
+        """The likeliest text column (longest free text) and label column (few values matching ``labels``)."""
+        head = self.frame.head(GUESS_ROWS)
+
+        def cells(name: str) -> list[object]:
+            return head[name].tolist()
+
+        text = text_column_guess(self.columns, cells)
+        return text, label_column_guess(self.columns, cells, labels, exclude=text)
+
+
+def file_format(name: str, head: bytes = b"") -> str:
+    """``csv``, ``tsv``, ``parquet`` or ``jsonl``: from the file's magic bytes, else its extension (default CSV)."""
+    if head.startswith(PARQUET_MAGIC):
+        return "parquet"
+    return FORMATS.get(Path(name).suffix.lower(), "csv")
+
+
+def content_hash(source: bytes | str | os.PathLike) -> str:
+    """SHA-256 of a file's bytes (read in chunks for a path): the cache key of everything computed from it."""
+    digest = hashlib.sha256()
+    if isinstance(source, bytes):
+        digest.update(source)
+    else:
+        with open(source, "rb") as handle:
+            while chunk := handle.read(SCAN_BYTES):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_labelled(
+    source: bytes | str | os.PathLike, name: str | None = None, *, max_rows: int = MAX_ROWS
+) -> LabelledFile:
+    """Read an uploaded file's bytes, or a file at a path, into a :class:`LabelledFile`.
+
+    CSV and TSV may be UTF-8 (with or without BOM) or Windows-1252/Latin-1; every cell is read as
+    text, so a label column mixing ``1`` and ``positive`` keeps both as typed. More than
+    ``max_rows`` rows are reduced to a uniform random sample of ``max_rows`` (seeded, file order
+    kept), read chunk by chunk so memory stays bounded. Empty, binary and malformed files raise
+    :class:`InputFileError` with a message a user can act on.
+    """
+    if isinstance(source, bytes):
+        name = name or "upload"
+        opener = lambda: io.BytesIO(source)  # noqa: E731 - reopened per pass
+    else:
+        path = Path(source)
+        name = name or path.name
+        if not path.is_file():
+            raise InputFileError(f"{name} is not a file that can be read.")
+        opener = lambda: open(path, "rb")  # noqa: E731
+    try:
+        with opener() as handle:
+            head = handle.read(8192)
+    except OSError as exc:
+        raise InputFileError(f"{name} cannot be read: {exc.strerror or exc}.") from exc
+    if not head.strip():
+        raise InputFileError(f"{name} is empty.")
+    fmt = file_format(name, head)
+    encoding = None
+    if fmt == "parquet":
+        chunks = _parquet_chunks(opener, name)
+    else:
+        if b"\x00" in head:
+            raise InputFileError(f"{name} looks binary (it has NUL bytes), not a CSV, TSV, Parquet or JSON-lines file.")
+        encoding = _encoding(opener)
+        if fmt == "jsonl":
+            chunks = _jsonl_chunks(opener, name, encoding)
+        else:
+            chunks = _csv_chunks(opener, name, encoding, "\t" if fmt == "tsv" else None)
+    frame, total = _sample(chunks, max_rows)
+    frame = _check_columns(frame, name)
+    if total == 0:
+        raise InputFileError(f"{name} has a header but no data rows.")
+    notices = []
+    if encoding not in (None, "utf-8-sig"):
+        notices.append(f"{name} is not UTF-8; it was read as {encoding}. Check that accents look right.")
+    if total > len(frame):
+        notices.append(
+            f"{name} has {total:,} rows; a random sample of {len(frame):,} (seed {SAMPLE_SEED}, file order kept) "
+            f"is used so that memory stays bounded and predictions take minutes. The command line's corpus "
+            "engine processes every row."
+        )
+    return LabelledFile(name, frame, fmt, encoding, total, tuple(notices))
+
+
+def _encoding(opener) -> str:
+    """UTF-8 (BOM or not) when every byte decodes as such, else Windows-1252, else Latin-1 (which always works)."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with opener() as handle:
+                while chunk := handle.read(SCAN_BYTES):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
+
+
+def _text_stream(opener, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(opener(), encoding=encoding, newline="")
+
+
+def _header(opener, name: str, encoding: str, delimiter: str | None) -> tuple[list[str], str]:
+    with _text_stream(opener, encoding) as stream:
+        sample = stream.read(65536)
+    first = sample.split("\n", 1)[0]
+    if delimiter is None:
+        delimiter = max((",", ";", "\t", "|"), key=first.count) if any(d in first for d in ",;\t|") else ","
+    try:
+        header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+    except (StopIteration, csv.Error) as exc:
+        raise InputFileError(f"{name} has no readable header row.") from exc
+    return [cell.strip() for cell in header], delimiter
+
+
+def _csv_chunks(opener, name: str, encoding: str, delimiter: str | None) -> Iterator[pd.DataFrame]:
+    header, delimiter = _header(opener, name, encoding, delimiter)
+    _check_names(header, name)
+    try:
+        with _text_stream(opener, encoding) as stream:
+            reader = pd.read_csv(
+                stream,
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                chunksize=CHUNK_ROWS,
+                skip_blank_lines=True,
+            )
+            for chunk in reader:
+                chunk.columns = header
+                yield chunk
+    except (pd.errors.ParserError, csv.Error, ValueError) as exc:
+        raise InputFileError(f"{name} is not valid CSV: {_first_line(exc)}.") from exc
+
+
+def _jsonl_chunks(opener, name: str, encoding: str) -> Iterator[pd.DataFrame]:
+    with _text_stream(opener, encoding) as stream:
+        first = stream.read(1)
+        while first and first.isspace():
+            first = stream.read(1)
+    if first == "[":  # one JSON array of objects: small by nature (an upload), read at once
+        with _text_stream(opener, encoding) as stream:
+            try:
+                records = json.load(stream)
+            except json.JSONDecodeError as exc:
+                raise InputFileError(f"{name} is not valid JSON: {exc}.") from exc
+        yield _records_frame(records, name, 0)
+        return
+    records: list[dict] = []
+    with _text_stream(opener, encoding) as stream:
+        for number, line in enumerate(stream, start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputFileError(f"{name}, line {number:,}: not a JSON object ({exc.msg}).") from exc
+            if len(records) >= CHUNK_ROWS:
+                yield _records_frame(records, name, number)
+                records = []
+    if records:
+        yield _records_frame(records, name, 0)
+
+
+def _records_frame(records: object, name: str, line: int) -> pd.DataFrame:
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        where = f" (near line {line:,})" if line else ""
+        raise InputFileError(f"{name}: every record must be a JSON object with named fields{where}.")
+    return pd.DataFrame.from_records(records)
+
+
+def _parquet_chunks(opener, name: str) -> Iterator[pd.DataFrame]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        with opener() as handle:
+            parquet = pq.ParquetFile(handle)
+            for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+                yield batch.to_pandas()
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputFileError(f"{name} is not a readable Parquet file: {_first_line(exc)}.") from exc
+
+
+def _sample(chunks: Iterator[pd.DataFrame], max_rows: int) -> tuple[pd.DataFrame, int]:
+    """The rows of all chunks, or a uniform random sample of ``max_rows`` of them (file order kept).
+
+    Each row gets a seeded random key and the ``max_rows`` smallest keys are kept: a reservoir that
+    never holds more than ``max_rows`` plus one chunk.
+    """
+    rng = np.random.default_rng(SAMPLE_SEED)
+    kept: pd.DataFrame | None = None
+    total = 0
+    for chunk in chunks:
+        chunk = chunk.reset_index(drop=True)
+        chunk[_KEY] = rng.random(len(chunk))
+        chunk[_ROW] = np.arange(total, total + len(chunk))
+        total += len(chunk)
+        kept = chunk if kept is None else pd.concat([kept, chunk], ignore_index=True)
+        if len(kept) > max_rows:
+            kept = kept.nsmallest(max_rows, _KEY)
+    if kept is None:
+        return pd.DataFrame(), 0
+    kept = kept.sort_values(_ROW).drop(columns=[_KEY, _ROW]).reset_index(drop=True)
+    return kept, total
+
+
+def _check_names(names: list[str], name: str) -> None:
+    if not names or all(not n for n in names):
+        raise InputFileError(f"{name} has no column names in its first row.")
+    if any(not n for n in names):
+        raise InputFileError(f"{name}: every column needs a name in the first row (one is blank).")
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InputFileError(f"{name}: column names must be unique; repeated: {', '.join(duplicates)}.")
+
+
+def _check_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    names = [str(c).strip() for c in frame.columns]
+    if not names:
+        raise InputFileError(f"{name} has no columns.")
+    _check_names(names, name)
+    frame.columns = names
+    return frame
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0].rstrip(".") if text else type(exc).__name__
+
+
+# A corpus-engine result folder holds this file (its manifest: columns, labels, model).
+RESULT_MANIFEST = "manifest.json"
+# Folders below the data folder looked into; deeper files are not listed.
+DATA_DIR_DEPTH = 3
+
+
+@dataclass(frozen=True)
+class DataEntry:
+    """A readable thing in the server's data folder: a labelled file or a corpus result folder."""
+
+    path: str  # relative to the data folder, "/"-separated
+    kind: str  # "file" or "result"
+
+    @property
+    def label(self) -> str:
+        """How the picker shows it."""
+        return f"{self.path}/ (corpus result)" if self.kind == "result" else self.path
+
+
+def data_folder_entries(root: str | os.PathLike) -> list[DataEntry]:
+    """Labelled files and corpus result folders inside ``root`` (hidden names and links leading out skipped)."""
+    base = Path(root).resolve()
+    if not base.is_dir():
+        return []
+    out: list[DataEntry] = []
+    for folder, dirs, files in os.walk(base):
+        here = Path(folder)
+        depth = len(here.relative_to(base).parts)
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and depth < DATA_DIR_DEPTH)
+        if RESULT_MANIFEST in files and here != base:
+            out.append(DataEntry(here.relative_to(base).as_posix(), "result"))
+            dirs[:] = []  # a result's own files are read through it
+            continue
+        for name in sorted(files):
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+                continue
+            if _inside(path, base):
+                out.append(DataEntry(path.relative_to(base).as_posix(), "file"))
+    return out
+
+
+def resolve_entry(root: str | os.PathLike, entry: DataEntry) -> Path:
+    """The absolute path of ``entry``, checked to lie inside ``root`` (a listed entry always does)."""
+    base = Path(root).resolve()
+    path = (base / entry.path).resolve()
+    if not _inside(path, base):
+        raise InputFileError(f"{entry.path} is outside the data folder.")
+    return path
+
+
+def _inside(path: Path, base: Path) -> bool:
+    try:
+        path.resolve().relative_to(base)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,165 @@
+"""Predicting every row of a labelled file: batched, sorted by length, with progress; unreadable rows listed."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..models import Classifier
+from .labels import NO_LABEL, LabelMatch, match_labels
+
+# (rows done, rows in all, seconds left or None before the first batch)
+ProgressFn = Callable[[int, int, float | None], None]
+EMPTY, NOT_TEXT = "empty text", "not text"
+
+
+def readable(value: object) -> str | None:
+    """Why a cell cannot be classified (:data:`EMPTY`, :data:`NOT_TEXT`), or None when it is usable text."""
+    if isinstance(value, str):
+        return None if value.strip() else EMPTY
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return EMPTY
+    return NOT_TEXT
+
+
+@dataclass(frozen=True, eq=False)
+class RowPredictions:
+    """Probabilities for every row (NaN rows where the text could not be read) and why those rows failed."""
+
+    labels: tuple[str, ...]
+    probs: np.ndarray  # (rows, labels)
+    errors: tuple[str | None, ...]  # per row: None, EMPTY or NOT_TEXT
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> np.ndarray:
+        """Boolean mask of rows that were predicted."""
+        return ~np.isnan(self.probs).any(axis=1)
+
+    @property
+    def predicted(self) -> np.ndarray:
+        """Index of each row's predicted label (-1 for unreadable rows)."""
+        out = np.full(len(self.probs), NO_LABEL, dtype=np.int64)
+        ok = self.ok
+        out[ok] = self.probs[ok].argmax(axis=1)
+        return out
+
+    @property
+    def confidence(self) -> np.ndarray:
+        """Each row's highest probability (NaN for unreadable rows)."""
+        return np.where(self.ok, np.nan_to_num(self.probs, nan=0.0).max(axis=1), np.nan)
+
+    def error_rows(self) -> dict[str, list[int]]:
+        """Row positions per reason they could not be predicted."""
+        out: dict[str, list[int]] = {}
+        for row, reason in enumerate(self.errors):
+            if reason:
+                out.setdefault(reason, []).append(row)
+        return out
+
+
+def predict_rows(
+    classifier: Classifier,
+    texts: Sequence[object],
+    *,
+    batch_size: int | None = None,
+    progress: ProgressFn | None = None,
+) -> RowPredictions:
+    """Every text's probabilities through :meth:`Classifier.predict`, one batch at a time.
+
+    Texts are sorted by length first so each batch pads to similar lengths; ``progress`` is called
+    after every batch with rows done, rows in all and the seconds left at the rate so far.
+    Empty cells and cells that are not text are recorded in ``errors``, not fatal.
+    """
+    size = batch_size or classifier.batch_size
+    errors = tuple(readable(t) for t in texts)
+    probs = np.full((len(texts), len(classifier.labels)), np.nan, dtype=np.float64)
+    todo = [i for i, e in enumerate(errors) if e is None]
+    # The model's view of a text is at most max_length tokens: sort by the length it will read.
+    views = {i: classifier.model_view(texts[i]) for i in todo}  # type: ignore[arg-type]
+    todo.sort(key=lambda i: len(views[i]))
+    started = time.perf_counter()
+    if progress:
+        progress(0, len(todo), None)
+    for start in range(0, len(todo), size):
+        batch = todo[start : start + size]
+        probs[batch] = classifier.predict([views[i] for i in batch], batch_size=size)
+        if progress:
+            done = start + len(batch)
+            elapsed = time.perf_counter() - started
+            progress(done, len(todo), elapsed / done * (len(todo) - done))
+    return RowPredictions(tuple(classifier.labels), probs, errors, time.perf_counter() - started)
+
+
+def results_frame(
+    frame: pd.DataFrame,
+    text_column: str,
+    predictions: RowPredictions,
+    label_column: str | None = None,
+) -> tuple[pd.DataFrame, LabelMatch | None]:
+    """The file's rows with ``row_id``, ``true_label``, ``predicted_label``, ``confidence``, ``correct``,
+    a ``score_<label>`` column per label and ``error``; every input column kept, in front.
+
+    ``true_label`` is the model's label a file's label matched (empty when it did not); ``correct``
+    is empty for rows without a matched label or prediction.
+    """
+    labels = predictions.labels
+    out = frame.copy()
+    out.insert(0, "row_id", np.arange(len(frame)))
+    predicted = predictions.predicted
+    label_names = np.array(labels, dtype=object)
+    out["predicted_label"] = np.where(predicted >= 0, label_names[np.maximum(predicted, 0)], None)
+    out["confidence"] = predictions.confidence
+    match = None
+    if label_column:
+        truth, match = match_labels(frame[label_column].tolist(), labels)
+        out["true_label"] = np.where(truth >= 0, label_names[np.maximum(truth, 0)], None)
+        both = (truth >= 0) & (predicted >= 0)
+        correct = pd.array([pd.NA] * len(frame), dtype="boolean")
+        correct[both] = truth[both] == predicted[both]
+        out["correct"] = correct
+    for i, label in enumerate(labels):
+        out[score_column(label)] = predictions.probs[:, i]
+    out["error"] = [e or "" for e in predictions.errors]
+    return out, match
+
+
+def score_column(label: str) -> str:
+    """The name of a label's probability column in results."""
+    return f"score_{label}"
+
+
+def truth_index(results: pd.DataFrame, labels: Sequence[str]) -> np.ndarray:
+    """Each result row's true label index (-1 when unmatched or absent)."""
+    if "true_label" not in results:
+        return np.full(len(results), NO_LABEL, dtype=np.int64)
+    lookup = {label: i for i, label in enumerate(labels)}
+    return np.array([lookup.get(v, NO_LABEL) for v in results["true_label"]], dtype=np.int64)
+
+
+def predicted_index(results: pd.DataFrame, labels: Sequence[str]) -> np.ndarray:
+    """Each result row's predicted label index (-1 when the row could not be predicted)."""
+    lookup = {label: i for i, label in enumerate(labels)}
+    return np.array([lookup.get(v, NO_LABEL) for v in results["predicted_label"]], dtype=np.int64)
+
+
+def results_parquet(results: pd.DataFrame) -> bytes:
+    """``results`` as Parquet bytes; columns mixing types (JSON lines) are written as text."""
+    import io
+
+    out = io.BytesIO()
+    try:
+        results.to_parquet(out, index=False)
+    except Exception:  # pyarrow refuses object columns mixing types (ArrowTypeError, ArrowInvalid)
+        mixed = results.copy()
+        for column in mixed.columns:
+            if mixed[column].dtype == object:
+                mixed[column] = mixed[column].map(lambda v: None if v is None else str(v))
+        out = io.BytesIO()
+        mixed.to_parquet(out, index=False)
+    return out.getvalue()

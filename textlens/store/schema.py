@@ -1,0 +1,55 @@
+"""The review-pack tables (SQLAlchemy Core): packs and their ordered cases, each row with a version for edits."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Times are ISO 8601 UTC strings with microseconds: exact and sortable on SQLite and PostgreSQL alike.
+TIME = sa.String(32)
+
+packs = sa.Table(
+    "packs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False, unique=True),
+    sa.Column("description", sa.Text, nullable=False, default=""),
+    sa.Column("owner", sa.String(200), nullable=False, default=""),
+    sa.Column("created", TIME, nullable=False),
+    sa.Column("updated", TIME, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+    # Revision 0002: a re-run pack links to the pack it was made from, and says how.
+    sa.Column("parent_id", sa.Integer, nullable=True, index=True),
+    sa.Column("origin", sa.Text, nullable=False, default=""),
+)
+
+cases = sa.Table(
+    "cases",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("pack_id", sa.Integer, sa.ForeignKey("packs.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("source", sa.String(32), nullable=False, default=""),
+    # The record exactly as computed, as JSON text (never recomputed); its "kind" says how to rebuild it.
+    sa.Column("record", sa.Text, nullable=False),
+    sa.Column("target", sa.String(200), nullable=False),
+    sa.Column("note", sa.Text, nullable=False, default=""),
+    sa.Column("verdict", sa.String(40), nullable=False, default=""),
+    sa.Column("tags", sa.Text, nullable=False, default="[]"),
+    sa.Column("context", sa.Text, nullable=False, default="{}"),
+    sa.Column("provenance", sa.Text, nullable=False, default="{}"),
+    sa.Column("author", sa.String(200), nullable=False, default=""),
+    sa.Column("image", sa.LargeBinary, nullable=True),
+    sa.Column("created", TIME, nullable=False),
+    sa.Column("updated", TIME, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False, default=1),
+)
