@@ -126,7 +126,8 @@ def settledness(explanation: Explanation) -> str:
         phrases = sum(not u.resolved for u in explanation.units)
         rest = n_words - explanation.resolved_words
         return (
-            f"exact at the granularity shown: {explanation.resolved_words:,} of {n_words:,} words resolved "
+            f"approximate for single words, exact at the granularity shown: "
+            f"{explanation.resolved_words:,} of {n_words:,} words resolved "
             f"(their own value); the other {rest:,} are in {phrases:,} boxed phrases, each with its exact "
             f"value as a whole, not split further at this budget ({explanation.evals:,} model calls; "
             f"{1 - explanation.unsettled:.0%} of the attribution is on resolved words)"
