@@ -23,6 +23,7 @@ from textlens import (
 )
 
 MODEL_KEY = "textlens_model_id"
+IN_FLIGHT_KEY = "textlens_in_flight"  # this session's last explanation worker thread
 
 
 class SidebarKeys:
@@ -59,6 +60,13 @@ class CompareKeys:
     SOURCE = "compare_source"
     TEXTS = "compare_texts"
     FILE = "compare_file"
+    FILE_DATA = "compare_file_data"  # (name, bytes) of the last upload: kept when the uploader is not shown
+    FILE_SEEN = "compare_file_seen"  # (name, hash) whose default columns were set
+    FORGET_FILE = "compare_forget_file"
+    FIXED_SCALE = "compare_fixed_scale"
+    SHOW = "compare_show"
+    ORDER = "compare_order"
+    OVERVIEW_MODEL = "compare_overview_model"
     TEXT_COLUMN = "compare_text_column"
     LABEL_COLUMN = "compare_label"
     BUDGET = "compare_budget"
@@ -74,6 +82,9 @@ class ImageKeys:
     """Session keys of the Image page."""
 
     SOURCE = "image_source"
+    FILE = "image_file"
+    FILE_DATA = "image_file_data"  # (name, bytes) of the last upload, kept across pages
+    FORGET_FILE = "image_forget_file"
     BUDGET = "image_budget"
     RESULT = "image_result"  # (input key, ImageExplanation)
     CLASS = "image_class"
@@ -156,6 +167,7 @@ class Progress:
     started: float = 0.0
     item: int = 0  # texts finished, when several are explained together
     items: int = 1
+    own_earlier: bool = False  # waiting behind this same session's earlier run (e.g. a double click)
 
     def report(self, done: int, total: int) -> None:
         """The progress callback textlens calls (from the worker thread): the first call ends waiting."""
@@ -175,6 +187,12 @@ class Progress:
         return left * seconds_per_row
 
 
+def _earlier_run_in_flight() -> bool:
+    """Whether this session's previous explanation is still running (its page rerun, its worker did not stop)."""
+    worker = st.session_state.get(IN_FLIGHT_KEY)
+    return worker is not None and worker.is_alive()
+
+
 def _in_worker(fn, on_progress: Callable[[Progress], None] | None, state: Progress):
     """Run ``fn`` in a thread (with this script's context) and redraw progress until it returns."""
     outcome: dict[str, object] = {}
@@ -188,6 +206,7 @@ def _in_worker(fn, on_progress: Callable[[Progress], None] | None, state: Progre
     worker = threading.Thread(target=work, name="textlens-explain", daemon=True)
     add_script_run_ctx(worker, get_script_run_ctx())
     worker.start()
+    st.session_state[IN_FLIGHT_KEY] = worker
     while worker.is_alive():
         worker.join(0.15)
         if on_progress is not None and worker.is_alive():
@@ -218,7 +237,12 @@ def explanations(
     missing = [i for i in range(len(texts)) if i not in cached]
     if missing:
         classifier = load_model(model_id)
-        state = Progress(waiting=classifier.lock.locked(), started=time.perf_counter(), items=len(missing))
+        state = Progress(
+            waiting=classifier.lock.locked(),
+            started=time.perf_counter(),
+            items=len(missing),
+            own_earlier=_earlier_run_in_flight(),
+        )
 
         def report(texts_done: int, _n: int, done: int, total: int) -> None:
             state.item = texts_done
@@ -249,7 +273,9 @@ def explanation(
     The cached function runs in the worker and never touches Streamlit elements; the script thread
     polls :class:`Progress` and draws it, so the page never looks frozen.
     """
-    state = Progress(waiting=load_model(model_id).lock.locked(), started=time.perf_counter())
+    state = Progress(
+        waiting=load_model(model_id).lock.locked(), started=time.perf_counter(), own_earlier=_earlier_run_in_flight()
+    )
     return _in_worker(
         lambda: _explanation(model_id, text, max_evals, leaves, _progress=state.report), on_progress, state
     )
@@ -495,3 +521,57 @@ def start_live(model_id: str, text: str, max_evals: int, seconds: float) -> Live
     if not run.running:
         run.start(load_model(model_id), max_evals, seconds)
     return run
+
+
+# --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------
+EXPLAIN_TAB_KEY = "explain_tab"  # the Explain page's tabs: the Trust tab computes only when it is open
+
+
+def _explanation_key(explanation: Explanation) -> str:
+    # An explanation is identified by its text and the settings that produced it (model id apart).
+    return explanation.text + "\x00" + repr(sorted(explanation.settings.items()))
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def _faithfulness(model_id: str, key: str, target: str, _explanation: Explanation):
+    from textlens.faithfulness import faithfulness
+
+    return faithfulness(load_model(model_id), _explanation, target)
+
+
+def faithfulness_of(model_id: str, explanation: Explanation, target: str):
+    """The cached :class:`~textlens.faithfulness.Faithfulness` of a stored explanation toward ``target``."""
+    return _faithfulness(model_id, _explanation_key(explanation), target, explanation)
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def preview(model_id: str, text: str) -> Explanation:
+    """The instant leave-one-out preview of ``text`` (marked as one: never store it as the explanation)."""
+    from textlens.preview import preview as leave_one_out_preview
+
+    return leave_one_out_preview(load_model(model_id), text)
+
+
+def is_explained(model_id: str, text: str, max_evals: int | str = "auto", leaves: str = "words") -> bool:
+    """True when the explanation of ``text`` with these settings is already cached (no preview needed)."""
+    try:
+        _explanation(model_id, text, max_evals, leaves, _probe=True)
+    except _NotCached:
+        return False
+    return True
+
+
+@st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)
+def _what_if(
+    model_id: str, key: str, indices: tuple[int, ...], target: str, replacement: str | None, _explanation: Explanation
+):
+    from textlens.preview import what_if
+
+    return what_if(load_model(model_id), _explanation, indices, target, replacement)
+
+
+def what_if_of(
+    model_id: str, explanation: Explanation, indices: tuple[int, ...], target: str, replacement: str | None = None
+):
+    """The cached :class:`~textlens.preview.WhatIf` of deleting (or replacing) words of a stored explanation."""
+    return _what_if(model_id, _explanation_key(explanation), tuple(indices), target, replacement, explanation)

@@ -44,9 +44,10 @@ def model_picker() -> str:
                 "Hub id or folder",
                 key=keys.MODEL_WANTED,
                 value="" if active == DEFAULT_MODEL_ID else active,
-                placeholder="e.g. distilbert-base-uncased-finetuned-sst-2-english or /path/to/model",
-                help="A Hugging Face text-classification model. Without network, only local folders and "
-                "models already in the local cache load. Models that need their own code are refused.",
+                placeholder="a local folder, or a hub id where the hub is reachable",
+                help="A Hugging Face text-classification model: a local folder, or a hub id such as "
+                "distilbert-base-uncased-finetuned-sst-2-english (hub ids work only where the model hub is "
+                "reachable, or for models already in the local cache). Models that need their own code are refused.",
             )
             submitted = st.form_submit_button("Load model")
         if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
@@ -59,6 +60,8 @@ def model_picker() -> str:
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
             f"runs in {PRECISION_NOTES[classifier.precision]}"
         )
+        if classifier.intended_use:
+            st.sidebar.caption(f"Built for: {md(classifier.intended_use)}")
     except TextlensError as exc:  # the active model vanished (its folder was deleted) or cannot load here
         st.error(f"The model cannot be loaded, so this page has nothing to show. {md(exc)}")
         st.stop()
@@ -82,6 +85,26 @@ def load_model_into_session(model_id: str) -> bool:
     return True
 
 
+def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key: str) -> tuple[str, bytes] | None:
+    """A file uploader whose file is kept for the session as (name, bytes) under ``kept_key``.
+
+    Streamlit forgets an uploader's file when its page is left; the kept copy brings it back, with a
+    note and a button to forget it. Returns the current file, or None.
+    """
+    upload = st.file_uploader(label, type=types, key=key)
+    if upload is not None:
+        st.session_state[kept_key] = (upload.name, upload.getvalue())
+        return st.session_state[kept_key]
+    kept = st.session_state.get(kept_key)
+    if kept is not None:
+        left, right = st.columns([4, 1], vertical_alignment="center")
+        left.caption(f"Using **{md(kept[0])}**, uploaded earlier in this session. Upload another file to replace it.")
+        if right.button("Forget it", key=forget_key):
+            st.session_state.pop(kept_key, None)
+            st.rerun()
+    return kept
+
+
 def show_error(exc: BaseException, where=st) -> None:
     """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
     where.error(md(exc))
@@ -97,7 +120,7 @@ def budget_ui(
 ) -> int | str:
     """The evaluation-budget slider: one options list for every page; ``auto=False`` leaves out "auto"."""
     options = [b for b in BUDGETS if auto or b != "auto"]
-    return st.select_slider(label, options=options, value=default, key=key, help=help)
+    return st.select_slider(label, options=options, value=default, key=key, help=help, persist_state="session")
 
 
 class ProgressDrawer:
@@ -148,7 +171,11 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         else:
             label_now = label
         if state.waiting:
-            bar.progress(overall, text=f"{label_now} — waiting: another explanation is running on this server…")
+            who = "your previous click is still finishing" if state.own_earlier else "another explanation is running"
+            bar.progress(overall, text=f"{label_now} — waiting: {who} on this server…")
+            return
+        if state.total <= 0:
+            bar.progress(0.0, text=f"{label_now} — starting…")
             return
         eta = state.eta_seconds(seconds_per_row)
         bar.progress(

@@ -14,14 +14,23 @@ from components.compare import (
     changes_html,
     comparison_report,
     probability_change,
+    row_correct,
     row_header_html,
     shared_scale,
 )
+from components.export_info import ExportInfo
 from components.highlight import PER_ROW, highlight_html, legend_html
 from components.report import words_csv
 from components.safe_text import md
 from textlens import DEFAULT_MODEL_ID, Explanation, ModelLoadError, TextlensError
-from textlens.inputs import MAX_INPUTS, limit_inputs, read_table, split_lines
+from textlens.inputs import (
+    MAX_INPUTS,
+    label_column_guess,
+    limit_inputs,
+    read_table,
+    split_lines,
+    text_column_guess,
+)
 from textlens.summary import signed
 from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
 
@@ -36,32 +45,53 @@ EXAMPLE_TEXTS = "\n".join(
     ]
 )
 KEYS = app_state.CompareKeys
+SCALE_STRONGEST = "strongest row"
+SCALES = (SCALE_STRONGEST, 0.05, 0.1, 0.25, 0.5, 1.0)
+ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE = "row order", "most confident first", "least confident first"
 
 
-def inputs_ui(source: str) -> tuple[list[str], list[str | None]] | None:
-    """The texts (and true labels, if any) the user gave; None when there is nothing usable yet."""
+Inputs = tuple[list[str], list[str | None], list[dict[str, str]]]  # texts, true labels, each row's columns
+
+
+def columns_ui(table, labels: list[str], file_key: tuple[str, int]) -> tuple[str, str]:
+    """Text and label column pickers; a new file starts on the longest free text and a label-like column."""
+    if st.session_state.get(KEYS.FILE_SEEN) != file_key:
+        st.session_state[KEYS.FILE_SEEN] = file_key
+        text_guess = text_column_guess(table.columns, table.column) or table.columns[0]
+        label_guess = label_column_guess(table.columns, table.column, labels, exclude=text_guess)
+        st.session_state[KEYS.TEXT_COLUMN] = text_guess
+        st.session_state[KEYS.LABEL_COLUMN] = label_guess or NO_LABEL
+    left, right = st.columns(2)
+    text_column = left.selectbox("Text column", table.columns, key=KEYS.TEXT_COLUMN, persist_state="session")
+    label_column = right.selectbox(
+        "True label column (optional)", [NO_LABEL, *table.columns], key=KEYS.LABEL_COLUMN, persist_state="session"
+    )
+    return text_column, label_column
+
+
+def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
+    """The texts, true labels (if any) and each row's own columns; None when there is nothing usable yet."""
     if source == SOURCE_TYPE:
         st.session_state.setdefault(KEYS.TEXTS, EXAMPLE_TEXTS)
-        texts = split_lines(st.text_area("Texts, one per line", key=KEYS.TEXTS, height=160))
-        return texts, [None] * len(texts)
-    upload = st.file_uploader("File with texts", type=["csv", "tsv", "txt"], key=KEYS.FILE)
+        texts = split_lines(st.text_area("Texts, one per line", key=KEYS.TEXTS, height=160, persist_state="session"))
+        return texts, [None] * len(texts), [{} for _ in texts]
+    upload = ui.upload_ui("File with texts", ["csv", "tsv", "txt"], KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
+    name, data = upload
     try:
-        table = read_table(upload.getvalue(), upload.name)
+        table = read_table(data, name)
     except TextlensError as exc:
         ui.show_error(exc)
         return None
     if table.encoding not in ("utf-8-sig",):
-        st.info(f"{md(upload.name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
-    left, right = st.columns(2)
-    text_column = left.selectbox("Text column", table.columns, key=KEYS.TEXT_COLUMN)
-    label_column = right.selectbox("True label column (optional)", [NO_LABEL, *table.columns], key=KEYS.LABEL_COLUMN)
+        st.info(f"{md(name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
+    text_column, label_column = columns_ui(table, labels, (name, hash(data)))
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
-    kept = [(t.strip(), y) for t, y in zip(texts, truths) if t.strip()]
+    kept = [(t.strip(), y, dict(zip(table.columns, row))) for t, y, row in zip(texts, truths, table.rows) if t.strip()]
     st.caption(f"{len(table.rows):,} rows read, {len(kept):,} with text.")
-    return [t for t, _ in kept], [y for _, y in kept]
+    return [t for t, _, _ in kept], [y for _, y, _ in kept], [c for _, _, c in kept]
 
 
 def model_b_ui() -> str | None:
@@ -70,15 +100,21 @@ def model_b_ui() -> str | None:
         "Model B: hub id, local folder, or 'default' for the bundled model",
         key=KEYS.MODEL_B,
         placeholder="/path/to/another/model",
+        persist_state="session",
     ).strip()
     if not wanted:
         return None
     try:
-        with st.spinner(f"Loading {wanted}…"):
-            app_state.load_model(wanted)
+        with st.spinner(f"Loading {md(wanted)}…"):
+            classifier = app_state.load_model(wanted)
     except ModelLoadError as exc:
         ui.show_error(exc)
         return None
+    st.success(
+        f"Model B loaded: **{md(model_display(wanted))}** · {len(classifier.labels)} labels "
+        f"({md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
+        icon=":material/check_circle:",
+    )
     return wanted
 
 
@@ -88,22 +124,23 @@ def model_display(model_id: str) -> str:
 
 def mode_ui(model_a: str) -> tuple[str, str | None]:
     """One model or two: (mode, model B's id or None)."""
-    mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key=KEYS.MODE)
+    mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key=KEYS.MODE, persist_state="session")
     if mode != MODE_TWO:
         return mode, None
     st.write(f"Model A: **{md(model_display(model_a))}** (the sidebar's model)")
     return mode, model_b_ui()
 
 
-def texts_ui() -> tuple[list[str], list[str | None], bool]:
-    """The inputs, cut to the limit: (texts, true labels, whether anything was given at all)."""
-    source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key=KEYS.SOURCE)
-    given = inputs_ui(source)
-    texts, truths = given if given else ([], [])
+def texts_ui(labels: list[str]) -> tuple[list[str], list[str | None], list[dict[str, str]], bool]:
+    """The inputs, cut to the limit: (texts, true labels, each row's columns, whether anything was given)."""
+    source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key=KEYS.SOURCE, persist_state="session")
+    given = inputs_ui(source, labels)
+    texts, truths, columns = given if given else ([], [], [])
     texts_cut, too_many = limit_inputs(texts)
     if too_many:
         st.warning(too_many)
-    return texts_cut, truths[: len(texts_cut)], given is not None
+    n = len(texts_cut)
+    return texts_cut, truths[:n], columns[:n], given is not None
 
 
 def labels_ui(model_a: str, model_b: str | None) -> list[str]:
@@ -116,18 +153,27 @@ def labels_ui(model_a: str, model_b: str | None) -> list[str]:
     return common_labels
 
 
-def run_comparison(model_ids: list[str], texts: list[str], truths: list[str | None], budget) -> list[CompareRow]:
+def row_seconds(model_id: str, texts: list[str]) -> float:
+    """Seconds per masked row at these texts' mean length (long rows cost more than short ones)."""
+    classifier = app_state.load_model(model_id)
+    counts = classifier.token_counts(texts) if texts else [16]
+    return classifier.estimate_seconds(1, round(sum(counts) / len(counts)))
+
+
+def run_comparison(
+    model_ids: list[str], texts: list[str], truths: list[str | None], columns: list[dict[str, str]], budget
+) -> list[CompareRow]:
     """Explain every text with every model (each explanation cached), with progress across inputs."""
     per_model = []
-    with ui.progress("Comparing", app_state.load_model(model_ids[0]).seconds_per_row) as drawer:
+    with ui.progress("Comparing", row_seconds(model_ids[0], texts)) as drawer:
         for model_id in model_ids:
             suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
-            speed = app_state.load_model(model_id).seconds_per_row
-            draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", speed)
+            draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
             per_model.append(app_state.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
     return [
-        CompareRow(f"#{i + 1}", a, b, truth) for i, (a, b, truth) in enumerate(zip(per_model[0], b_results, truths))
+        CompareRow(f"#{i + 1}", a, b, truth, cells)
+        for i, (a, b, truth, cells) in enumerate(zip(per_model[0], b_results, truths, columns))
     ]
 
 
@@ -135,10 +181,50 @@ def target_ui(common_labels: list[str]) -> tuple[str, bool]:
     """The target class and whether each row is scaled on its own."""
     if st.session_state.get(KEYS.TARGET) not in common_labels:
         st.session_state[KEYS.TARGET] = default_target(common_labels)
-    left, right = st.columns([2, 1])
-    target = left.selectbox("Target class", common_labels, key=KEYS.TARGET)
-    per_row = right.toggle("Scale each row on its own", key=KEYS.PER_ROW, help="Off: one scale for all rows.")
-    return target, per_row
+    left, middle, right = st.columns([2, 2, 2])
+    target = left.selectbox("Target class", common_labels, key=KEYS.TARGET, persist_state="session")
+    fixed = middle.select_slider(
+        "Full colour at",
+        options=SCALES,
+        key=KEYS.FIXED_SCALE,
+        persist_state="session",
+        help="'strongest row': the largest value of any row gets full colour. A fixed value keeps weak rows "
+        "visible when one row is much stronger than the others (stronger values saturate).",
+    )
+    right.write("")  # align the toggle with the inputs beside it
+    per_row = right.toggle(
+        "Scale each row on its own", key=KEYS.PER_ROW, help="Off: one scale for all rows.", persist_state="session"
+    )
+    return target, per_row, fixed
+
+
+def triage_ui(rows: list[CompareRow], target: str) -> list[CompareRow]:
+    """With true labels: how many are wrong, a filter (all / wrong / right) and a sort; returns the rows to show."""
+    labelled = [r for r in rows if r.truth not in (None, "")]
+    if not labelled:
+        return rows
+    wrong = [r for r in labelled if not row_correct(r)]
+    st.markdown(f"**{len(wrong)} of {len(labelled)} wrong** (model A against the file's labels)")
+    left, right = st.columns(2)
+    show = left.segmented_control(
+        "Show", ["all", "wrong", "right"], default="all", key=KEYS.SHOW, persist_state="session"
+    )
+    order = right.segmented_control(
+        "Sort by",
+        [ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE],
+        default=ORDER_ROWS,
+        key=KEYS.ORDER,
+        persist_state="session",
+    )
+    has_label = {id(r) for r in labelled}
+    shown = [r for r in rows if show in (None, "all") or (id(r) in has_label and row_correct(r) == (show == "right"))]
+    if order == ORDER_CONFIDENT:
+        shown = sorted(shown, key=lambda r: -max(r.a.scores))
+    elif order == ORDER_UNSURE:
+        shown = sorted(shown, key=lambda r: max(r.a.scores))
+    if not shown:
+        st.info(f"No {show} rows.")
+    return shown
 
 
 def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: str, model_b: str | None) -> None:
@@ -156,22 +242,41 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
             st.html(changes_html(word_changes(row.a, row.b, target)))
 
 
-def overview_ui(rows: list[CompareRow], target: str) -> None:
+def which_model_ui(model_a: str, model_b: str | None) -> str:
+    """In two-model mode, which model the overview, full-size view and word table show: "A" or "B"."""
+    if not model_b:
+        return "A"
+    choice = st.segmented_control(
+        "Overview of model",
+        [f"A: {model_display(model_a)}", f"B: {model_display(model_b)}"],
+        default=f"A: {model_display(model_a)}",
+        key=KEYS.OVERVIEW_MODEL,
+        persist_state="session",
+    )
+    return "B" if choice and choice.startswith("B") else "A"
+
+
+def of_model(row: CompareRow, which: str) -> Explanation:
+    return row.b if which == "B" and row.b is not None else row.a
+
+
+def overview_ui(rows: list[CompareRow], target: str, which: str, title_suffix: str) -> None:
     """The heatmap of the strongest words by input, and one input full size."""
     names = [r.name for r in rows]
-    st.subheader("Strongest words across inputs")
-    st.plotly_chart(heatmap_figure([r.a for r in rows], target, names), width="stretch", key=KEYS.HEATMAP)
-    focus = st.selectbox("See one input full size", names, key=KEYS.FOCUS)
-    focused = rows[names.index(focus)]
+    st.subheader(f"Strongest words across inputs{title_suffix}")
+    chosen = [of_model(r, which) for r in rows]
+    st.plotly_chart(heatmap_figure(chosen, target, names), width="stretch", key=KEYS.HEATMAP)
+    focus = st.selectbox("See one input full size", names, key=KEYS.FOCUS, persist_state="session")
+    focused = of_model(rows[names.index(focus)], which)
     with st.container(border=True):
-        st.html(highlight_html(focused.a, target))
-        st.plotly_chart(top_words_figure(focused.a, target, 10), width="stretch", key=KEYS.FOCUS_CHART)
+        st.html(highlight_html(focused, target))
+        st.plotly_chart(top_words_figure(focused, target, 10), width="stretch", key=KEYS.FOCUS_CHART)
 
 
-def word_statistics_ui(rows: list[CompareRow], target: str) -> None:
+def word_statistics_ui(rows: list[CompareRow], target: str, which: str, title_suffix: str) -> None:
     """Each word's mean attribution over the inputs it occurs in, as a sortable table."""
-    st.subheader("Across the whole set")
-    stats = word_statistics([r.a for r in rows], target)
+    st.subheader(f"Across the whole set{title_suffix}")
+    stats = word_statistics([of_model(r, which) for r in rows], target)
     table = pd.DataFrame(
         [{"word": s.word, "mean value": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats]
     )
@@ -188,21 +293,27 @@ def word_statistics_ui(rows: list[CompareRow], target: str) -> None:
 def downloads_ui(
     rows: list[CompareRow], explanations: list[Explanation], target: str, per_row: bool, model_names: tuple
 ) -> None:
-    """The comparison as one HTML report and as CSV."""
+    """The comparison as one HTML report and as CSV, each saying what it is (source, models, date)."""
+    source = st.session_state.get(KEYS.FILE_DATA, ("",))[0] if st.session_state.get(KEYS.SOURCE) == SOURCE_FILE else ""
+    models = model_names[0] + (f" vs {model_names[1]}" if model_names[1] else "")
+    subject = source or f"{len(rows)} typed inputs"
+    info = ExportInfo(subject, models, rows[0].a.settings.get("precision", "float32"), target)
     downloads = st.container(horizontal=True)
     downloads.download_button(
         "Comparison report (HTML)",
-        lambda: comparison_report(rows, target, per_row_scale=per_row, model_names=model_names),
+        lambda: comparison_report(rows, target, per_row_scale=per_row, model_names=model_names, info=info),
         "comparison.html",
         "text/html",
         on_click="ignore",
     )
+    two = [r for r in rows if r.b is not None]
     downloads.download_button(
         "Words per input (CSV)",
         lambda: words_csv(
             explanations,
-            [f"{r.name}" + ("" if r.b is None else " A") for r in rows]
-            + [f"{r.name} B" for r in rows if r.b is not None],
+            [f"{r.name}" + ("" if r.b is None else " A") for r in rows] + [f"{r.name} B" for r in two],
+            inputs=[r.inputs or {} for r in rows] + [r.inputs or {} for r in two],
+            info=info,
         ),
         "comparison.csv",
         "text/csv",
@@ -212,15 +323,17 @@ def downloads_ui(
 
 def results_ui(rows: list[CompareRow], common_labels: list[str], model_a: str, model_b: str | None) -> None:
     """Everything shown once the rows are computed."""
-    target, per_row = target_ui(common_labels)
+    target, per_row, fixed = target_ui(common_labels)
     explanations = all_explanations(rows)
-    scale = shared_scale(explanations, target)
+    scale = shared_scale(explanations, target) if fixed == SCALE_STRONGEST else float(fixed)
     st.html(legend_html(rows[0].a, target, scale=PER_ROW if per_row else scale, totals=False))
     if per_row:
         st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
-    rows_ui(rows, target, None if per_row else scale, model_a, model_b)
-    overview_ui(rows, target)
-    word_statistics_ui(rows, target)
+    rows_ui(triage_ui(rows, target), target, None if per_row else scale, model_a, model_b)
+    which = which_model_ui(model_a, model_b)
+    suffix = f" (model {which}: {model_display(model_a if which == 'A' else model_b)})" if model_b else ""
+    overview_ui(rows, target, which, suffix)
+    word_statistics_ui(rows, target, which, suffix)
     names = (model_display(model_a), model_display(model_b) if model_b else None)
     downloads_ui(rows, explanations, target, per_row, names)
 
@@ -235,7 +348,7 @@ def render() -> None:
         "across rows."
     )
     mode, model_b = mode_ui(model_a)
-    texts, truths, given = texts_ui()
+    texts, truths, columns, given = texts_ui(list(app_state.load_model(model_a).labels))
     with st.expander("Advanced"):
         budget = ui.budget_ui(
             KEYS.BUDGET,
@@ -249,7 +362,7 @@ def render() -> None:
     input_key = (tuple(model_ids), tuple(texts), tuple(truths), str(budget))
     if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
         try:
-            app_state.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, budget))
+            app_state.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, columns, budget))
             st.session_state[KEYS.TARGET] = default_target(common_labels)
         except TextlensError as exc:
             ui.show_error(exc)

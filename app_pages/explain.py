@@ -12,6 +12,7 @@ from components.charts import figure_png, png_export_available, probability_figu
 from components.highlight import highlight_html, legend_html, settledness
 from components.report import explanation_report, words_csv
 from textlens import Classifier, Explanation, Prediction, TextlensError
+from textlens.caution import cautions
 from textlens.explain import planned_evals
 from textlens.summary import summarize
 
@@ -22,6 +23,8 @@ EXAMPLES = {
     "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
 }
 KEYS = app_state.ExplainKeys
+TARGET_WIDTH = 280  # pixels: a class name fits; the box need not span the page for two options
+UNSETTLED_WARNING = 0.2  # above this share of unsettled attribution both tabs say the values are rough
 
 
 def use_example(text: str) -> None:
@@ -34,7 +37,7 @@ def text_ui() -> str:
     for column, (name, example) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items()):
         column.button(name, on_click=use_example, args=(example,), width="stretch", key=KEYS.EXAMPLE + name)
     st.session_state.setdefault(KEYS.TEXT, EXAMPLES["Mixed review"])
-    return st.text_area("Text to analyse", key=KEYS.TEXT, height=140)
+    return st.text_area("Text to analyse", key=KEYS.TEXT, height=140, persist_state="session")
 
 
 def budget_ui(classifier: Classifier, text: str) -> int | str:
@@ -43,9 +46,10 @@ def budget_ui(classifier: Classifier, text: str) -> int | str:
         budget = ui.budget_ui(KEYS.BUDGET)
         if text.strip():
             rows = planned_evals(classifier, text, budget)
+            seconds = rows * row_seconds(classifier, text)
             st.caption(
-                f"'auto' spends exactly what is needed for exact values (for this text: {rows:,} model calls, "
-                f"about {rows * classifier.seconds_per_row:.1f} s here). A smaller budget is faster but leaves "
+                f"'auto' spends exactly what is needed for exact values when that fits (for this text and budget: "
+                f"{rows:,} model calls, about {seconds:,.0f} s here). A smaller budget is faster but leaves "
                 "part of the attribution spread over groups of words; a larger one than needed changes nothing."
             )
         st.select_slider(
@@ -75,6 +79,11 @@ def start_live(model_id: str, classifier: Classifier, text: str) -> None:
     app_state.start_live(model_id, text, full_rows(classifier, text), seconds)
 
 
+def row_seconds(classifier: Classifier, text: str) -> float:
+    """Seconds one masked copy of ``text`` takes, measured at this text's length (long rows cost more)."""
+    return classifier.estimate_seconds(1, classifier.token_counts([text])[0])
+
+
 def actions_ui() -> tuple[bool, bool]:
     """The Classify and Explain buttons: (classify clicked, explain clicked)."""
     classify_col, explain_col, _ = st.columns([1, 1, 5])
@@ -85,7 +94,7 @@ def actions_ui() -> tuple[bool, bool]:
 
 def run_explanation(model_id: str, classifier: Classifier, text: str, budget: int | str, label: str) -> bool:
     """Explain ``text`` with progress and store the result for this input; False (message shown) on failure."""
-    with ui.progress(label, classifier.seconds_per_row) as draw:
+    with ui.progress(label, row_seconds(classifier, text)) as draw:
         try:
             result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
         except TextlensError as exc:
@@ -127,7 +136,9 @@ def prediction_ui(prediction: Prediction, classifier: Classifier, text: str) -> 
     st.subheader("Prediction")
     left, right = st.columns([3, 2])
     left.plotly_chart(probability_figure(prediction), width="stretch", key=KEYS.PROBABILITIES_CHART)
-    right.metric("Predicted class", prediction.label, f"{prediction.score:.1%} probability", delta_color="off")
+    right.metric(
+        "Predicted class", prediction.label, f"{prediction.score:.1%} probability", delta_color="off", delta_arrow="off"
+    )
     if prediction.truncated:
         right.warning(
             f"The model reads at most {classifier.max_length} tokens: it stopped after character "
@@ -141,7 +152,12 @@ def target_ui(result: Explanation) -> str:
     if st.session_state.get(KEYS.TARGET) not in labels:
         st.session_state[KEYS.TARGET] = result.predicted_label
     return st.selectbox(
-        "Target class", labels, key=KEYS.TARGET, help="Red words push toward this class, blue words away from it."
+        "Target class",
+        labels,
+        key=KEYS.TARGET,
+        help="Red words push toward this class, blue words away from it.",
+        width=TARGET_WIDTH,
+        persist_state="session",
     )
 
 
@@ -154,7 +170,7 @@ def refine_ui(model_id: str, classifier: Classifier, text: str, result: Explanat
         f"Refine: spend {more:,} model calls instead of {result.max_evals:,}",
         help="Reuses every masked copy already evaluated, so only the new ones cost time.",
     ) and run_explanation(model_id, classifier, text, more, "Refining"):
-        return app_state.recall(KEYS.RESULT, (model_id, text))
+        st.rerun()  # redraw the summary, legend and this button from the refined result
     return result
 
 
@@ -216,14 +232,39 @@ def continue_ui(model_id: str, classifier: Classifier, text: str, run: app_state
         )
 
 
+def unsettled_note(result: Explanation) -> None:
+    """A visible warning while most of the attribution is still on groups of words, not single words."""
+    if not result.converged and result.unsettled >= UNSETTLED_WARNING and result.units:
+        st.warning(
+            f"{result.unsettled:.0%} of the attribution is on phrases not yet split into single words: each "
+            "boxed phrase shows its exact value as a whole; its words are not measured one by one. "
+            "Continue (or Refine) to split them.",
+            icon=":material/blur_on:",
+        )
+    elif not result.converged and result.unsettled >= UNSETTLED_WARNING:
+        st.warning(
+            f"Rough values: {result.unsettled:.0%} of the attribution is still spread over groups of words, "
+            "so single words' colours and bars are even shares of their group, not measured. Refine for more.",
+            icon=":material/blur_on:",
+        )
+
+
+def cautions_ui(classifier: Classifier, text: str) -> None:
+    """Cautions for a text the model was not built for (another language, mostly markup)."""
+    for caution in cautions(text, classifier.language):
+        st.warning(caution.message, icon=":material/translate:" if caution.kind == "language" else ":material/code:")
+
+
 def explanation_ui(result: Explanation, target: str):
     """The highlighted text with its legend, and the bar chart; returns the chart's figure."""
     text_tab, chart_tab = st.tabs(["Highlighted text", "Bar chart"])
     with text_tab:
+        unsettled_note(result)
         st.html(legend_html(result, target))
         st.html(highlight_html(result, target))
     with chart_tab:
-        k = st.slider("Words for and against (k)", 1, 30, 10, key=KEYS.K)
+        unsettled_note(result)
+        k = st.slider("Words for and against (k)", 1, 30, 10, key=KEYS.K, persist_state="session")
         figure = top_words_figure(result, target, k)
         st.plotly_chart(figure, width="stretch", key=KEYS.WORDS_CHART)
     return figure
@@ -271,6 +312,7 @@ def render() -> None:
     prediction = app_state.recall(KEYS.PREDICTION, (model_id, text))
     if prediction is not None:
         prediction_ui(prediction, classifier, text)
+        cautions_ui(classifier, text)
     live = app_state.live_run(model_id, text)
     if live is not None:
         live_ui(live)
@@ -282,7 +324,7 @@ def render() -> None:
         target = target_ui(result)
         st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
         if live is None:
-            result = refine_ui(model_id, classifier, text, result)
+            refine_ui(model_id, classifier, text, result)
         else:
             continue_ui(model_id, classifier, text, live)
         figure = explanation_ui(result, target)

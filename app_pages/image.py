@@ -19,6 +19,7 @@ SAMPLES = {"Cat": "chelsea", "Coffee": "coffee", "Astronaut": "astronaut", "Rock
 SECONDS_PER_IMAGE = 0.03  # EfficientNet-Lite0 forward per masked image on 2 cores, measured
 TOP_K = 5
 KEYS = app_state.ImageKeys
+IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 
 
 def sidebar_ui() -> None:
@@ -32,14 +33,14 @@ def sidebar_ui() -> None:
 
 def image_ui() -> np.ndarray | None:
     """A sample or an upload, decoded to RGB; None while there is none (or it cannot be read, with why)."""
-    source = st.radio("Image", [*SAMPLES, "Upload"], horizontal=True, key=KEYS.SOURCE)
+    source = st.radio("Image", [*SAMPLES, "Upload"], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if source != "Upload":
         return app_state.sample_image(SAMPLES[source])
-    upload = st.file_uploader("PNG, JPEG or WebP", type=["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"])
+    upload = ui.upload_ui("PNG, JPEG or WebP", IMAGE_TYPES, KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
     try:
-        return load_image(upload.getvalue())
+        return load_image(upload[1])
     except TextlensError as exc:
         ui.show_error(exc)
         return None
@@ -69,8 +70,8 @@ def class_ui(prediction: ImagePrediction) -> tuple[int, float]:
     """Which explained class to show and the overlay's opacity: (index among the top classes, opacity)."""
     names = [f"{label} ({score:.1%})" for label, score in zip(prediction.labels, prediction.scores)]
     left, right = st.columns([3, 2])
-    chosen = left.selectbox("Class to explain", names, index=0, key=KEYS.CLASS)
-    opacity = right.slider("Overlay opacity", 0.0, 1.0, 0.7, 0.05, key=KEYS.OPACITY)
+    chosen = left.selectbox("Class to explain", names, index=0, key=KEYS.CLASS, persist_state="session")
+    opacity = right.slider("Overlay opacity", 0.0, 1.0, 0.7, 0.05, key=KEYS.OPACITY, persist_state="session")
     return names.index(chosen), opacity
 
 

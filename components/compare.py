@@ -24,6 +24,12 @@ class CompareRow:
     a: Explanation
     b: Explanation | None = None
     truth: str | None = None
+    inputs: dict[str, str] | None = None  # the input row's own columns (an uploaded file's id, text, label…)
+
+
+def row_correct(row: CompareRow) -> bool:
+    """Whether model A's predicted label is the row's true label (names compared case-insensitively)."""
+    return (row.truth or "").strip().casefold() == row.a.predicted_label.casefold()
 
 
 def shared_scale(explanations: Sequence[Explanation], target: str) -> float:
@@ -45,7 +51,7 @@ def row_header_html(row: CompareRow, explanation: Explanation, target: str, mode
     parts.append(f"predicted <b>{escape(label)}</b> {max(explanation.scores):.2f}")
     parts.append(f"P({escape(target)}) = {explanation.scores[explanation.label_index(target)]:.3f}")
     if row.truth is not None and row.truth != "":
-        correct = row.truth.strip().casefold() == label.casefold()
+        correct = row.truth.strip().casefold() == label.casefold()  # for this explanation (A's or B's)
         mark = "✓ correct" if correct else "✗ wrong"
         color = "#1a7f37" if correct else "#cf222e"
         parts.append(f'<span style="color: {color}; font-weight: 600;">{mark}</span> (true: {escape(row.truth)})')

@@ -18,7 +18,9 @@ CONTAINER_STYLE = (
     "white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.9; font-size: 1.05rem; "
     "font-family: 'Source Sans Pro', 'Source Sans 3', system-ui, sans-serif; padding: 0.25rem 0;"
 )
-WORD_STYLE = "border-radius: 0.25rem; padding: 0.05rem 0.12rem; margin: 0 -0.02rem;"
+# The negative margin cancels the padding, so chips take exactly the width of their text: "died," stays
+# "died," and not "died ," when the comma is a chip of its own.
+WORD_STYLE = "border-radius: 0.25rem; padding: 0.05rem 0.1rem; margin: 0 -0.1rem;"
 
 
 def attr(text: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textlens.summary import NEGLIGIBLE_SHARE
+
 # ColorBrewer RdBu ends: red and blue stay distinct for red-green colour-blind readers.
 TOWARD_RGB = (178, 24, 43)
 AGAINST_RGB = (33, 102, 172)
@@ -14,8 +16,9 @@ MAX_ALPHA = 0.85
 # Every value that is not negligible gets at least this tint, so a word at a tenth of the scale
 # (e.g. "wonderful" at -0.12 beside "dull" at +0.80) stays visible, in dark mode too.
 MIN_ALPHA = 0.25
-# Values below this share of the scale are negligible and left uncoloured (the legend says so).
-NEGLIGIBLE = 0.02
+# Values below this share of the scale are negligible and left uncoloured (the legend says so); the
+# same share keeps them out of the "for" and "against" lists.
+NEGLIGIBLE = NEGLIGIBLE_SHARE
 # Above this intensity the background is dark enough that white text reads better in both themes.
 WHITE_TEXT_FROM = 0.5
 

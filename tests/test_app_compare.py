@@ -102,3 +102,49 @@ def test_more_than_fifty_inputs_are_capped(app):
     at.run()
     assert any("at most 50" in w.value for w in at.warning)
     assert any(b.label == "Compare 50 inputs" for b in at.button)
+
+
+REVIEWS = (
+    b"review_id,review_text,sentiment\n"
+    b"R001,I loved every minute of it and would watch it again.,positive\n"
+    b"R002,A boring waste of time with a dull plot.,positive\n"
+    b"R003,Wonderful acting and a moving story.,positive\n"
+)
+
+
+def test_review_file_defaults_and_triage(app):
+    at = app
+    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
+    at.run()
+    at.file_uploader(key="compare_file").set_value(("reviews.csv", REVIEWS, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="compare_text_column").value == "review_text"
+    assert at.selectbox(key="compare_label").value == "sentiment"
+    button(at, "Compare 3 inputs").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("1 of 3 wrong" in m.value for m in at.markdown)
+    at.segmented_control(key="compare_show").set_value("wrong")
+    at.run()
+    heads = rows(at)
+    assert len(heads) == 1 and "✗ wrong" in heads[0] and "R002" not in heads[0]
+
+
+def test_upload_and_results_survive_a_visit_to_another_page(app):
+    at = app
+    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
+    at.run()
+    at.file_uploader(key="compare_file").set_value(("reviews.csv", REVIEWS, "text/csv"))
+    at.run()
+    button(at, "Compare 3 inputs").click()
+    at.run()
+    assert len(rows(at)) == 3
+    at.switch_page("app_pages/image.py")
+    at.run()
+    at.switch_page("app_pages/compare.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.radio(key="compare_source").value == "Upload CSV / TSV / TXT"
+    assert at.selectbox(key="compare_text_column").value == "review_text"
+    assert len(rows(at)) == 3, "the rows computed before the page switch are shown again"

@@ -101,6 +101,9 @@ def test_refine_spends_more_budget_on_a_partial_explanation(app):
     assert not at.exception, at.exception
     legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
     assert "200 model calls" in legend or "of " in legend
+    # The button and the summary follow the refined result (they did not before).
+    refine = next((b for b in at.button if b.label.startswith("Refine")), None)
+    assert refine is None or "instead of 200" in refine.label
 
 
 @pytest.mark.parametrize("page", [None, "app_pages/compare.py"])
@@ -116,3 +119,30 @@ def test_a_model_that_cannot_load_gives_a_message_not_a_traceback(monkeypatch, p
     finally:
         monkeypatch.delenv("TEXTLENS_PRECISION")
         app_state.load_model.clear()
+
+
+def test_text_and_result_survive_a_visit_to_another_page(app):
+    at = app
+    text = "Ein Film? Nein: the acting was wonderful but the plot was dull."
+    at.text_area(key="explain_text").set_value(text)
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    at.switch_page("app_pages/image.py")
+    at.run()
+    at.switch_page("app_pages/explain.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.text_area(key="explain_text").value == text
+    assert any('class="tl-highlight"' in b for b in html_blocks(at)), "the explanation is shown again"
+
+
+def test_a_german_review_gets_a_caution(app):
+    at = app
+    at.text_area(key="explain_text").set_value(
+        "Der Film war langweilig und viel zu lang. Die Schauspieler waren schlecht, ich habe mich geärgert."
+    )
+    button(at, "Classify").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("German" in w.value and "English" in w.value for w in at.warning)

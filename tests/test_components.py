@@ -249,3 +249,11 @@ def test_changes_below_the_noise_floor_are_not_sign_flips():
     assert "Changed sign" not in html and "Moved most" in html and "≈0" in html and "e-06" not in html
     assert "noise" in html
     assert signed(2.3e-06, 3) == "≈0" and signed(0.0004, 3) == "+0.0004" and signed(0.31) == "+0.31"
+
+
+def test_negligible_ties_are_not_listed_as_for_or_against():
+    from textlens.summary import top_words
+
+    e = make("good " + " ".join(["x"] * 10), [0.5] + [-0.001] * 10)
+    toward, against = top_words(e, "POSITIVE", 10)
+    assert [w.word for w in toward] == ["good"] and against == []

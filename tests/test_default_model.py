@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from textlens.encoder import DEFAULT_ADAPTER_DIR
 
 # Hand-written reviews outside film (products, restaurants, hotels, apps, books), with capitals,
 # contractions and punctuation as people type them: SST-2 has none of these conventions.
@@ -38,15 +38,15 @@ def test_reads_other_review_domains(default_classifier):
 
 
 def test_model_card_states_measured_accuracy():
-    card = (ROOT / "models" / "default" / "README.md").read_text()
-    training = json.loads((ROOT / "models" / "default" / "training.json").read_text())
+    card = (DEFAULT_ADAPTER_DIR / "README.md").read_text()
+    training = json.loads((DEFAULT_ADAPTER_DIR / "training.json").read_text())
     assert training["dev_accuracy"] >= 0.88
     assert f"{training['dev_accuracy']:.4f}" in card
     assert "python scripts/evaluate_model.py --data ../shared/data/sst2/dev.tsv" in card
 
 
 def test_adapter_is_small():
-    size = sum(p.stat().st_size for p in (ROOT / "models" / "default").iterdir())
+    size = sum(p.stat().st_size for p in DEFAULT_ADAPTER_DIR.iterdir())
     assert size <= 10 * 2**20
 
 
@@ -57,5 +57,5 @@ def test_dev_accuracy_matches_card(default_classifier, sst2_dev: Path):
     predictions = default_classifier.classify(texts)
     accuracy = sum(p.label == ("NEGATIVE", "POSITIVE")[y] for p, y in zip(predictions, labels)) / len(texts)
     assert accuracy >= 0.88
-    training = json.loads((ROOT / "models" / "default" / "training.json").read_text())
+    training = json.loads((DEFAULT_ADAPTER_DIR / "training.json").read_text())
     assert accuracy == pytest.approx(training["dev_accuracy"], abs=0.002)

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_corpus, cli_pack
+from . import cli_corpus, cli_faithfulness, cli_pack
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -33,7 +33,9 @@ def _read_lines(path: str) -> list[str]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m textlens", description="Classify texts and explain why.")
+    # "textlens" when run as the console script, "python -m textlens" otherwise.
+    prog = "textlens" if os.path.basename(sys.argv[0]) == "textlens" else "python -m textlens"
+    parser = argparse.ArgumentParser(prog=prog, description="Classify texts and explain why.")
     sub = parser.add_subparsers(dest="command", required=True)
     predict = sub.add_parser("predict", help="print one JSON object per text with its label and scores")
     predict.add_argument("texts", nargs="*", help="texts to classify")
@@ -53,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     cli_pack.add_parser(sub)
     cli_corpus.add_parser(sub)
+    cli_faithfulness.add_parser(sub)
     return parser
 
 
@@ -64,6 +67,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_pack.run(args)
     if args.command == "corpus":
         return cli_corpus.run(args)
+    if args.command == "faithfulness":
+        return cli_faithfulness.run(args)
     try:
         if args.command == "predict":
             texts = list(args.texts) + (_read_lines(args.file) if args.file else [])

@@ -17,18 +17,25 @@ def signed(value: float, digits: int = 2) -> str:
     return text
 
 
+# Values below this share of the largest |value| are negligible: not listed as "for" or "against"
+# (an unsettled group's even shares of -0.001 are not ten reasons against), and left uncoloured.
+NEGLIGIBLE_SHARE = 0.02
+
+
 def top_words(
     explanation: Explanation, target: str | int | None, k: int, *, words_only: bool = False
 ) -> tuple[list, list]:
     """The ``k`` words pushing most toward ``target`` and the ``k`` pushing most against it.
 
-    ``words_only`` leaves out punctuation and symbols (for prose summaries). Words of a phrase not
-    split further are left out: their values are even shares of the phrase's, not their own.
+    ``words_only`` leaves out punctuation and symbols (for prose summaries); values below
+    :data:`NEGLIGIBLE_SHARE` of the largest |value| are left out. Words of a phrase not split further
+    are left out too: their values are even shares of the phrase's, not their own.
     """
     resolved = [w.resolved for w in explanation.words]
     words = [w for w in explanation.for_label(target) if resolved[w.index] and (not words_only or is_wordlike(w.word))]
-    toward = sorted((w for w in words if w.value > 0), key=lambda w: -w.value)[:k]
-    against = sorted((w for w in words if w.value < 0), key=lambda w: w.value)[:k]
+    floor = NEGLIGIBLE_SHARE * max((abs(w.value) for w in words), default=0.0)
+    toward = sorted((w for w in words if w.value > floor), key=lambda w: -w.value)[:k]
+    against = sorted((w for w in words if w.value < -floor), key=lambda w: w.value)[:k]
     return toward, against
 
 

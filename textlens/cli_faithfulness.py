@@ -1,0 +1,53 @@
+"""``python -m textlens faithfulness TEXT``: how much the explanation's top words really move the model, as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .encoder import DEFAULT_MODEL_ID
+from .errors import TextlensError
+from .models import PRECISIONS
+
+
+def add_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``faithfulness`` command to the CLI's subparsers."""
+    parser = subparsers.add_parser(
+        "faithfulness",
+        help="explain one text and print comprehensiveness, sufficiency and deletion/insertion areas as JSON",
+        description="Explain TEXT, then measure whether its top words really move the model: ERASER "
+        "comprehensiveness and sufficiency (rationales of 1/5/10/20/50 %% of the words) against random "
+        "and leave-one-out word orders, and the areas under the deletion and insertion curves.",
+    )
+    parser.add_argument("text")
+    parser.add_argument("--target", help="label to measure (default: the predicted one)")
+    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
+    parser.add_argument("--max-evals", type=int, default=None, help="SHAP's evaluation budget (default: auto)")
+    parser.add_argument("--random-orders", type=int, default=5, help="random orders averaged for the baseline")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the first random order")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the command; errors print one line on stderr and return 2."""
+    from .explain import explain
+    from .faithfulness import faithfulness
+    from .models import load_classifier
+
+    try:
+        if args.random_orders < 1:
+            raise TextlensError("--random-orders must be at least 1.")
+        classifier = load_classifier(args.model, precision=args.precision)
+        if args.target is not None and args.target not in classifier.labels:
+            raise TextlensError(
+                f"Unknown target {args.target!r}; this model's labels are: {', '.join(classifier.labels)}."
+            )
+        explanation = explain(classifier, args.text, max_evals=args.max_evals or "auto")
+        result = faithfulness(classifier, explanation, args.target, n_random=args.random_orders, seed=args.seed)
+    except TextlensError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(result.summary_dict(), ensure_ascii=False))
+    return 0
