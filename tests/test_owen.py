@@ -96,6 +96,8 @@ def test_owen_tree_on_a_synthetic_game():
     z = np.array([[0, 1, 1, 2], [2, 3, 1, 2], [4, 5, 2, 4]], dtype=float)
     tree = OwenTree(z, game(np.zeros((1, 4), bool))[0], game(np.ones((1, 4), bool))[0])
     assert tree.rows_to_complete() == 10
+    assert not tree.expand([tree.root], game, interrupted=lambda: True) or True  # one chunk: runs whole
+    tree = OwenTree(z, game(np.zeros((1, 4), bool))[0], game(np.ones((1, 4), bool))[0])
     tree.run(game, max_rows=2 + 2)  # the root only: two units, {0,1} and {2,3}
     assert sorted(tree.frontier) == [4, 5]
     halves = {n: tree.value[n][0] for n in tree.frontier}

@@ -27,6 +27,9 @@ StepReport = Callable[["OwenTree"], None]
 # many as spent so far (steps double the work), so the first views come quickly and later steps
 # still fill large forward batches.
 MIN_STEP_ROWS = 32
+# A step's rows go to the model in chunks of this many, so a stop request or a deadline is noticed
+# within one chunk's time; an interrupted step changes nothing (its rows stay in the caller's cache).
+CHUNK_ROWS = 64
 
 
 @dataclass
@@ -141,8 +144,12 @@ class OwenTree:
             rows += cost
         return chosen
 
-    def expand(self, nodes: Sequence[int], evaluate: Evaluate) -> None:
-        """Expand ``nodes`` in all their contexts, with one call of ``evaluate`` for all their rows."""
+    def expand(self, nodes: Sequence[int], evaluate: Evaluate, interrupted: Callable[[], bool] | None = None) -> bool:
+        """Expand ``nodes`` in all their contexts; returns False (and changes nothing) if interrupted.
+
+        Without ``interrupted`` all rows go to ``evaluate`` in one call; with it, in chunks of
+        :data:`CHUNK_ROWS`, asking ``interrupted()`` between them.
+        """
         masks = []
         for node in nodes:
             left, right = self.children(node)
@@ -150,7 +157,15 @@ class OwenTree:
             for m00, _f00, _f11, _w in self.contexts[node]:
                 masks.append(m00 | left_mask)
                 masks.append(m00 | right_mask)
-        outputs = np.asarray(evaluate(np.array(masks)), dtype=np.float64)
+        if interrupted is None:
+            outputs = np.asarray(evaluate(np.array(masks)), dtype=np.float64)
+        else:
+            parts = []
+            for start in range(0, len(masks), CHUNK_ROWS):
+                if start and interrupted():
+                    return False
+                parts.append(np.asarray(evaluate(np.array(masks[start : start + CHUNK_ROWS])), dtype=np.float64))
+            outputs = np.concatenate(parts)
         i = 0
         for node in nodes:
             left, right = self.children(node)
@@ -172,6 +187,7 @@ class OwenTree:
             del self.contexts[node]
         self.rows += len(masks)
         self.steps += 1
+        return True
 
     def run(
         self,
@@ -190,18 +206,21 @@ class OwenTree:
         at most the rows spent so far. ``on_step(self)`` runs after every step. Returns
         :attr:`complete`.
         """
+
+        # A stop request also interrupts a step (its rows stay cached for Continue); the deadline is
+        # only checked between steps, so a time-limited run always makes progress.
         while not self.complete:
-            if should_stop is not None and should_stop():
-                break
-            if deadline is not None and time.monotonic() >= deadline:
+            if (should_stop is not None and should_stop()) or (deadline is not None and time.monotonic() >= deadline):
                 break
             step_rows = None if full_batches else max(MIN_STEP_ROWS, self.rows)
             nodes = self.plan(max_rows, step_rows)
             if not nodes:
                 break
             started = time.perf_counter()
-            self.expand(nodes, evaluate)
+            done = self.expand(nodes, evaluate, should_stop)
             self.seconds += time.perf_counter() - started
+            if not done:
+                break
             if on_step is not None:
                 on_step(self)
         return self.complete

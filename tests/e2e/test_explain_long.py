@@ -18,7 +18,7 @@ SENTENCES = [
     "My friends liked it more than I did, and the kids were bored long before the end.",
     "Still, the acting alone is worth seeing once, if you can forgive a script that gives up early.",
 ]
-REVIEW = " ".join(SENTENCES * 4)  # about 300 words, read whole by the model
+REVIEW = " ".join(SENTENCES * 3)[: -len(SENTENCES[-1]) - 1]  # about 300 words, read whole by the model
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
