@@ -84,6 +84,16 @@ def test_full_tree_equals_shap(request, model, leaves, n):
     assert all(w.resolved for w in ours.words) and ours.unsettled == 0
 
 
+def test_an_interrupted_step_changes_nothing(monkeypatch):
+    import textlens.owen as owen
+
+    monkeypatch.setattr(owen, "CHUNK_ROWS", 1)
+    z = np.array([[0, 1, 1, 2], [2, 3, 1, 2], [4, 5, 2, 4]], dtype=float)
+    tree = OwenTree(z, np.zeros(2), np.ones(2))
+    assert not tree.expand([tree.root], lambda masks: masks.sum(axis=1, keepdims=True) * [1, 1], lambda: True)
+    assert tree.frontier == {tree.root} and tree.rows == 2 and tree.steps == 0
+
+
 def test_owen_tree_on_a_synthetic_game():
     """A game with interactions, on a hand-made tree: the frontier sums telescope and leaves match brute force."""
     weights = np.array([0.3, -0.2, 0.5, 0.1])
@@ -96,8 +106,6 @@ def test_owen_tree_on_a_synthetic_game():
     z = np.array([[0, 1, 1, 2], [2, 3, 1, 2], [4, 5, 2, 4]], dtype=float)
     tree = OwenTree(z, game(np.zeros((1, 4), bool))[0], game(np.ones((1, 4), bool))[0])
     assert tree.rows_to_complete() == 10
-    assert not tree.expand([tree.root], game, interrupted=lambda: True) or True  # one chunk: runs whole
-    tree = OwenTree(z, game(np.zeros((1, 4), bool))[0], game(np.ones((1, 4), bool))[0])
     tree.run(game, max_rows=2 + 2)  # the root only: two units, {0,1} and {2,3}
     assert sorted(tree.frontier) == [4, 5]
     halves = {n: tree.value[n][0] for n in tree.frontier}
