@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
 from html import escape
 
 import streamlit as st
@@ -9,12 +10,16 @@ import streamlit as st
 import app_state
 import ui
 from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
+from components.compare import CompareRow, all_explanations, row_header_html, shared_scale
 from components.highlight import highlight_html, legend_html, settledness
 from components.report import explanation_report, words_csv
+from components.safe_text import md
+from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
 from textlens import Classifier, Explanation, Prediction, TextlensError
 from textlens.caution import cautions
 from textlens.explain import planned_evals
-from textlens.summary import summarize
+from textlens.summary import signed, summarize
+from textlens.words import is_wordlike
 
 EXAMPLES = {
     "Mixed review": "The acting was wonderful but the plot was dull.",
@@ -23,6 +28,7 @@ EXAMPLES = {
     "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
 }
 KEYS = app_state.ExplainKeys
+TRUST = app_state.TrustKeys
 TARGET_WIDTH = 280  # pixels: a class name fits; the box need not span the page for two options
 UNSETTLED_WARNING = 0.2  # above this share of unsettled attribution both tabs say the values are rough
 
@@ -92,9 +98,17 @@ def actions_ui() -> tuple[bool, bool]:
     return classify_clicked, explain_clicked
 
 
-def run_explanation(model_id: str, classifier: Classifier, text: str, budget: int | str, label: str) -> bool:
-    """Explain ``text`` with progress and store the result for this input; False (message shown) on failure."""
-    with ui.progress(label, row_seconds(classifier, text)) as draw:
+def run_explanation(
+    model_id: str, classifier: Classifier, text: str, budget: int | str, label: str, first_look: bool = False
+) -> bool:
+    """Explain ``text`` with progress and store the result for this input; False (message shown) on failure.
+
+    ``first_look`` draws the instant preview while SHAP runs.
+    """
+    with (
+        preview_ui(model_id, text, budget) if first_look else nullcontext(),
+        ui.progress(label, row_seconds(classifier, text)) as draw,
+    ):
         try:
             result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
         except TextlensError as exc:
@@ -126,7 +140,7 @@ def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | 
         st.session_state.pop(KEYS.LIVE, None)  # Explain starts afresh (rows already run stay cached)
         start_live(model_id, classifier, text)
         st.session_state[KEYS.TARGET] = prediction.label
-    elif explain_clicked and run_explanation(model_id, classifier, text, budget, "Explaining"):
+    elif explain_clicked and run_explanation(model_id, classifier, text, budget, "Explaining", first_look=True):
         # A new explanation starts on its prediction.
         st.session_state[KEYS.TARGET] = app_state.recall(KEYS.RESULT, (model_id, text)).predicted_label
 
@@ -255,9 +269,15 @@ def cautions_ui(classifier: Classifier, text: str) -> None:
         st.warning(caution.message, icon=":material/translate:" if caution.kind == "language" else ":material/code:")
 
 
-def explanation_ui(result: Explanation, target: str):
-    """The highlighted text with its legend, and the bar chart; returns the chart's figure."""
-    text_tab, chart_tab = st.tabs(["Highlighted text", "Bar chart"])
+def explanation_ui(result: Explanation, target: str, model_id: str, classifier: Classifier, budget: int | str):
+    """The highlighted text with its legend, the bar chart, Trust and What if; returns the chart's figure."""
+    text_tab, chart_tab, trust_tab, what_if_tab = st.tabs(
+        ["Highlighted text", "Bar chart", "Trust", "What if"], key=TRUST.TAB, on_change="rerun"
+    )
+    with trust_tab:
+        trust_ui(model_id, result, target, trust_tab.open)
+    with what_if_tab:
+        what_if_ui(model_id, classifier, result, target, budget)
     with text_tab:
         unsettled_note(result)
         st.html(legend_html(result, target))
@@ -268,6 +288,114 @@ def explanation_ui(result: Explanation, target: str):
         figure = top_words_figure(result, target, k)
         st.plotly_chart(figure, width="stretch", key=KEYS.WORDS_CHART)
     return figure
+
+
+@contextmanager
+def preview_ui(model_id: str, text: str, budget: int | str):
+    """Draw the instant leave-one-out preview for the block (SHAP running), removed when it ends.
+
+    Skipped when the explanation is already cached (it appears at once). The preview is only
+    drawn, never stored as the explanation nor offered for download.
+    """
+    slot = st.empty()
+    try:
+        if not app_state.is_explained(model_id, text, budget):
+            try:
+                first_look = app_state.preview(model_id, text)
+            except TextlensError:
+                first_look = None  # the explanation reports the same problem
+            if first_look is not None:
+                with slot.container():
+                    st.subheader("Explanation")
+                    st.html(preview_html(first_look))
+        yield
+    finally:
+        slot.empty()
+
+
+def trust_ui(model_id: str, result, target: str, is_open: bool) -> None:
+    """The Trust tab: do the top words really move the model? Measured when the tab is opened."""
+    if not is_open:
+        return
+    try:
+        with st.spinner("Removing the top words, random words and each word alone…"):
+            measured = app_state.faithfulness_of(model_id, result, target)
+    except TextlensError as exc:
+        ui.show_error(exc)
+        return
+    st.html(sentence_html(measured))
+    if target != result.predicted_label and measured.full_score < 0.05:
+        st.caption(
+            f"{md(target)} is already near 0 here, so removing words can hardly lower it: choose "
+            f"{md(result.predicted_label)} as the target to test the words behind the prediction."
+        )
+    st.plotly_chart(curves_figure(measured), width="stretch", key=TRUST.CURVES)
+    st.html(numbers_html(measured))
+    st.caption(
+        "Comprehensiveness: how much the probability drops when the explanation's top words are removed; "
+        "sufficiency: how much it drops when only they are kept. The same numbers for a random word order "
+        "and for leave-one-out (each word's own effect) show what good looks like for this text."
+    )
+
+
+def _word_option(result, target: str):
+    words = result.for_label(target)
+    return lambda i: f"{words[i].word} · #{i + 1} ({signed(words[i].value)})"
+
+
+def what_if_ui(model_id: str, classifier, result, target: str, budget) -> None:
+    """The What-if tab: remove or replace words, see the real new probability beside the predicted one."""
+    owner = (model_id, result.text)  # a new text starts with nothing chosen (its words are other words)
+    if st.session_state.get(TRUST.OWNER) != owner:
+        st.session_state[TRUST.OWNER] = owner
+        st.session_state.pop(TRUST.WORDS, None)
+    words = result.for_label(target)
+    options = [w.index for w in words if is_wordlike(w.word)] or [w.index for w in words]
+    chosen = st.multiselect(
+        "Words to edit",
+        options,
+        key=TRUST.WORDS,
+        format_func=_word_option(result, target),
+        placeholder="Pick words, e.g. the strongest ones from the highlight",
+        help="Listed with their position and value toward the target class.",
+    )
+    mode, replacement = st.columns([1, 2]), None
+    action = mode[0].radio("Edit", ["Remove", "Replace with"], horizontal=True, key=TRUST.MODE)
+    if action == "Replace with":
+        replacement = mode[1].text_input("Replacement", value="", key=TRUST.REPLACEMENT, max_chars=200)
+    if not chosen:
+        st.info("Choose one or more words to see what the model does without them.")
+        return
+    if replacement is not None and not replacement.strip():
+        st.info("Type the replacement word, or switch to **Remove**.")
+        return
+    try:
+        change = app_state.what_if_of(model_id, result, tuple(chosen), target, replacement)
+    except TextlensError as exc:
+        ui.show_error(exc)
+        return
+    st.html(what_if_html(change))
+    st.caption("Edited text:")
+    st.html(f'<div class="tl-edited" style="white-space: pre-wrap;">{escape(change.edited_text)}</div>')
+    edited = app_state.recall(TRUST.EDITED, (model_id, change.edited_text))
+    if edited is None and st.button("Explain the edited text", key=TRUST.EXPLAIN_EDITED):
+        with ui.progress("Explaining the edited text", row_seconds(classifier, change.edited_text)) as draw:
+            try:
+                edited = app_state.explanation(model_id, change.edited_text, max_evals=budget, on_progress=draw)
+            except TextlensError as exc:
+                ui.show_error(exc)
+        app_state.remember(TRUST.EDITED, (model_id, change.edited_text), edited)
+    if edited is not None:
+        side_by_side_ui(result, edited, target)
+
+
+def side_by_side_ui(original, edited, target: str) -> None:
+    """The original and the edited text, on one colour scale, with the Compare page's row headers."""
+    rows = [CompareRow("Original", original), CompareRow("Edited", edited)]
+    scale = shared_scale(all_explanations(rows), target)
+    st.html(legend_html(original, target, scale=scale, totals=False))
+    for column, row in zip(st.columns(2), rows):
+        column.html(row_header_html(row, row.a, target) + highlight_html(row.a, target, scale=scale))
 
 
 def downloads_ui(result: Explanation, target: str, figure) -> None:
@@ -309,6 +437,12 @@ def render() -> None:
     budget = budget_ui(classifier, text)
     run_actions(model_id, classifier, text, budget, actions_ui())
 
+    result = app_state.recall(KEYS.RESULT, (model_id, text))
+    if result is None and text.strip():
+        result = app_state.finished_explanation(model_id, text, budget)  # finished after the user left the page
+        if result is not None:
+            app_state.remember(KEYS.RESULT, (model_id, text), result)
+            app_state.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
     prediction = app_state.recall(KEYS.PREDICTION, (model_id, text))
     if prediction is not None:
         prediction_ui(prediction, classifier, text)
@@ -327,8 +461,9 @@ def render() -> None:
             refine_ui(model_id, classifier, text, result)
         else:
             continue_ui(model_id, classifier, text, live)
-        figure = explanation_ui(result, target)
+        figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
+        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key="explain_add_to_pack")
     elif prediction is not None:
         st.info("Click **Explain** to see which words drove this prediction.")
 

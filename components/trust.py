@@ -18,6 +18,7 @@ from .palette import NEUTRAL_GREY, PREDICTED
 
 EXPLANATION_COLOR = PREDICTED  # neither red nor blue: those mean toward and against
 LOO_COLOR = "#d08c1a"
+_CELL = "padding: 0.15rem 0.9rem 0.15rem 0; text-align: right;"
 # Below this |real - predicted| (in probability) the attributions foretold the edit well.
 GAP_SMALL = 0.05
 
@@ -75,8 +76,10 @@ def curves_figure(result: Faithfulness) -> go.Figure:
 
 
 def _ratio(value: float, baseline: float) -> str:
+    if baseline < -1e-6:
+        return "random words raise it instead"
     if baseline <= 1e-6:
-        return "random removes nothing" if value > 1e-6 else ""
+        return "random words remove nothing" if value > 1e-6 else ""
     return f"{value / baseline:.1f}× random"
 
 
@@ -98,15 +101,16 @@ def numbers_html(result: Faithfulness) -> str:
         mine, theirs, rand = getattr(e, key), getattr(loo, key), getattr(r, key)
         note = _ratio(mine, rand) if key == "comprehensiveness" else ""
         cells.append(
-            f'<tr><th style="text-align: left; font-weight: 600;" title="{escape(help_text)}">{title}</th>'
-            f"<td><b>{mine:.3f}</b></td><td>{theirs:.3f}</td><td>{rand:.3f}</td>"
-            f'<td style="opacity: 0.8;">{escape(note)}</td></tr>'
+            f'<tr><th style="text-align: left; font-weight: 600; {_CELL}" title="{escape(help_text)}">{title}</th>'
+            f'<td style="{_CELL}"><b>{mine:.3f}</b></td><td style="{_CELL}">{theirs:.3f}</td>'
+            f'<td style="{_CELL}">{rand:.3f}</td><td style="opacity: 0.8; {_CELL}">{escape(note)}</td></tr>'
         )
     sizes = ", ".join(f"{p:.0%}" for p in result.sizes)
     return (
         '<table class="tl-trust-numbers" style="border-collapse: collapse; font-size: 0.95rem;">'
-        '<thead><tr style="opacity: 0.8;"><th></th><th>this explanation</th><th>leave-one-out</th>'
-        f"<th>random ({len(result.seeds)} orders)</th><th></th></tr></thead><tbody>"
+        f'<thead><tr style="opacity: 0.8; text-align: right;"><th></th><th style="{_CELL}">this explanation</th>'
+        f'<th style="{_CELL}">leave-one-out</th><th style="{_CELL}">random ({len(result.seeds)} orders)</th>'
+        "<th></th></tr></thead><tbody>"
         + "".join(cells)
         + "</tbody></table>"
         + f'<div style="font-size: 0.8rem; opacity: 0.75; margin-top: 0.4rem;">'

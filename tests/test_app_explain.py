@@ -46,7 +46,7 @@ def test_explain_flow(app):
     at.slider(key="explain_k").set_value(3)
     at.run()
     assert not at.exception
-    assert [t.label for t in at.tabs] == ["Highlighted text", "Bar chart"]
+    assert [t.label for t in at.tabs] == ["Highlighted text", "Bar chart", "Trust", "What if"]
     from components.charts import png_export_available
 
     downloads = at.get("download_button")

@@ -130,8 +130,12 @@ class WhatIf:
 
     @property
     def gap(self) -> float:
-        """Real minus predicted change."""
-        return self.real_change - self.predicted_change
+        """The real new probability minus the predicted one (:attr:`predicted_score`, kept within [0, 1]).
+
+        Clipping matters for a class already near 0 or 1: values summing to -0.12 on a probability of
+        0.003 predict 0, not -0.117, and a model that stays at 0.003 did what was predicted.
+        """
+        return self.new_score - self.predicted_score
 
     @property
     def new_label(self) -> str:

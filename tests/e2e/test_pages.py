@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import screenshot
@@ -16,7 +18,7 @@ def test_explain_colours_words_for_positive(server, new_page, theme):
     open_page(page, server.url)
     type_text(page, "The acting was wonderful but the plot was dull.")
     click(page, "Explain")
-    page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
+    page.wait_for_selector(".tl-summary", timeout=RESULT_TIMEOUT_MS)  # SHAP's result, not the preview
     choose(page, "Target class", "POSITIVE")
     page.wait_for_selector(".tl-word[title*='toward POSITIVE'], .tl-word[title*='against POSITIVE']")
     wait_idle(page)
@@ -25,7 +27,9 @@ def test_explain_colours_words_for_positive(server, new_page, theme):
     r, g, b, alpha = word_background(page, "dull")
     assert b > r and alpha > 0.1, "dull should be on the blue side for POSITIVE"
     assert page.get_by_text("change in the probability of").count() >= 1
-    assert page.get_by_text("mainly from").count() == 1
+    summary = page.locator(".tl-summary").inner_text()
+    assert "with every word hidden the model gives POSITIVE" in summary  # where the model starts, then why
+    assert "outweighs" in summary or "mainly from" in summary
     screenshot(page, f"explain-{theme}")
     if theme == "light":  # the downloads work from the browser: JSON, and the chart as PNG via kaleido
         with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
@@ -34,7 +38,30 @@ def test_explain_colours_words_for_positive(server, new_page, theme):
         with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
             click(page, "Chart (PNG)")
         assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    trust_and_what_if(page, theme)
     assert not page.dialogs
+
+
+def trust_and_what_if(page, theme: str) -> None:
+    """The Trust tab's curves and sentence, then removing "wonderful" in the What-if tab."""
+    page.get_by_role("tab", name="Trust").click()
+    page.wait_for_selector(".tl-trust-sentence", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(".tl-trust-sentence").inner_text().startswith("Removing the top 3 words")
+    assert "random" in page.locator(".tl-trust-numbers").inner_text()
+    screenshot(page, f"explain-trust-{theme}")
+    page.get_by_role("tab", name="What if").click()
+    page.get_by_role("combobox", name="Words to edit").click()
+    page.get_by_role("option", name=re.compile(r"^wonderful · #4")).click()
+    page.keyboard.press("Escape")
+    page.wait_for_selector(".tl-what-if", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert "“wonderful” removed" in page.locator(".tl-what-if").inner_text()
+    click(page, "Explain the edited text")
+    page.wait_for_selector(".tl-row-head", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(".tl-row-head").count() == 2
+    screenshot(page, f"explain-whatif-{theme}")
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
