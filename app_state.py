@@ -331,10 +331,41 @@ def image_explanation(image, classes: list[int], max_evals: int, on_progress=Non
 
 # --- Dataset page ---------------------------------------------------------------------------------
 DATA_DIR_ENV = "TEXTLENS_DATA_DIR"
-EXPLAIN_TEXT_KEY = "explain_text"  # the Explain page's text box: "Open in Explain" fills it
-DATASET_RUN_KEY = "dataset_run"  # (run key, RowPredictions) of the last prediction on the Dataset page
-DATASET_WORDS_KEY = "dataset_words"  # (sample key, row positions, explanations) of the word aggregate
-DATASET_CONFUSION_GEN_KEY = "dataset_confusion_gen"  # bumped to clear the confusion-matrix selection
+
+
+class DatasetKeys:
+    """Session keys of the Dataset page."""
+
+    SOURCE = "dataset_source"
+    UPLOAD = "dataset_upload"
+    ENTRY = "dataset_entry"
+    TEXT_COLUMN = "ds_text_"  # + the file's hash prefix: a new file gets fresh pickers and guesses
+    LABEL_COLUMN = "ds_label_"
+    META_COLUMNS = "ds_meta_"
+    PREDICT = "dataset_predict"
+    RUN = "dataset_run"  # (run key, RowPredictions) of the last prediction
+    CONFUSION = "dataset_confusion_"  # + generation, bumped to clear the clicked cell
+    CONFUSION_GEN = "dataset_confusion_gen"
+    RELIABILITY = "dataset_reliability"
+    PATTERN = "dataset_pattern"
+    REGEX = "dataset_regex"
+    CASE = "dataset_case"
+    SLICES = "dataset_slices_table"
+    PRESET = "dataset_preset"
+    SEARCH = "dataset_search"
+    CLEAR_CELL = "dataset_clear_cell"
+    TABLE = "dataset_table"
+    OPEN = "dataset_open_"  # + row id
+    PACK = "dataset_pack_"  # + row id
+    SAMPLE_N = "dataset_sample_n"
+    MIN_COUNT = "dataset_min_count"
+    EXPLAIN_SAMPLE = "dataset_explain_sample"
+    WORDS = "dataset_words"  # (sample key, (row positions, explanations)) of the word aggregate
+    WORD_TARGET = "dataset_word_target"
+    WORDS_CHART = "dataset_words_chart"
+    CONTRAST_CHART = "dataset_contrast_chart"
+
+
 DATASET_FILE_ENTRIES = 4
 DATASET_RUN_ENTRIES = 8
 
@@ -385,6 +416,21 @@ def row_predictions(
     )
 
 
+@st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
+def stored_run(result_hash: str, path: str):
+    """A corpus result folder opened as a :class:`textlens.dataset.StoredRun`, once per state of its files."""
+    from textlens.dataset import read_stored
+
+    return read_stored(path)
+
+
+def stored_explanations(stored, positions: tuple[int, ...]):
+    """The stored explanations of a corpus result's rows at ``positions`` (None where a row has none)."""
+    from textlens.dataset import stored_explanations as read
+
+    return read(stored, positions)
+
+
 @st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
 def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts) -> int:
     """How many rows the word aggregate can explain in about a minute on this machine (measured once)."""
@@ -395,13 +441,24 @@ def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts)
 
 # --- review packs -------------------------------------------------------------------------------
 
-PACK_KEY = "review_pack_id"  # the pack open on the Review page
-AUTHOR_KEY = "review_author"  # the name this session signs its cases and packs with
-PRESENT_KEY = "review_present_index"  # the case on screen in Present mode
-RERUN_KEY = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
-EDIT_BASE_KEY = "review_edit_base"  # case id -> the version this session's edit form started from
-MESSAGE_KEY = "review_messages"  # case id -> (kind, message) shown once after a save
-LAST_PACK_KEY = "review_last_pack"  # the pack "Add to review pack" offers first
+
+class ReviewKeys:
+    """Session keys of the Review page and of the "Add to review pack" widget."""
+
+    OPEN = "review_open"  # the "Open pack" selectbox
+    OPEN_REQUEST = "review_open_request"  # a pack to open on the next run (just created or imported)
+    SEARCH = "review_search"
+    OWNER = "review_owner"
+    TAG = "review_tag"
+    MODE = "review_mode"
+    AUTHOR = "review_author"  # the name this session signs its cases and packs with
+    PRESENT = "review_present_index"  # + pack id: the case on screen in Present mode
+    RERUN = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
+    EDIT_BASE = "review_edit_base"  # case id -> the version this session's edit form started from
+    MESSAGE = "review_messages"  # case id -> (kind, message) shown once after a save
+    VERDICT_FILTER = "review_verdict_filter"
+    LAST_PACK = "review_last_pack"  # the pack "Add to review pack" offers first
+    ADDED = "review_added"  # "Add to review pack" widgets whose form starts afresh on the next run
 
 
 @st.cache_resource(show_spinner=False)
@@ -424,7 +481,7 @@ def author() -> str:
     """The name this session signs with (default: the server's login name)."""
     from textlens.store import default_author
 
-    return st.session_state.setdefault(AUTHOR_KEY, default_author())
+    return st.session_state.setdefault(ReviewKeys.AUTHOR, default_author())
 
 
 # --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------
@@ -473,6 +530,17 @@ def is_explained(model_id: str, text: str, max_evals: int | str = "auto", leaves
     except _NotCached:
         return False
     return True
+
+
+def finished_explanation(
+    model_id: str, text: str, max_evals: int | str = "auto", leaves: str = "words"
+) -> Explanation | None:
+    """The explanation of ``text`` if one finished in the cache, else None (never computes).
+
+    An explanation keeps running in its worker when the user switches pages mid-way; coming back,
+    the page picks up its result instead of asking for another click.
+    """
+    return _explanation(model_id, text, max_evals, leaves) if is_explained(model_id, text, max_evals, leaves) else None
 
 
 @st.cache_data(max_entries=EXPLANATION_CACHE_ENTRIES, show_spinner=False)

@@ -194,58 +194,69 @@ def add_to_pack_ui(
     *,
     source: str,
     classifier=None,
-    context: dict | None = None,
+    row: str | int | None = None,
+    truth: str | None = None,
     image: bytes | None = None,
     key: str = "add_to_pack",
 ):
     """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
 
     The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
-    settings, versions) and this session's name; ``image`` is the PNG an image case was explained on.
+    settings, versions) and this session's name; ``row`` and ``truth`` say which input of a Compare or
+    Dataset table it was and its true label; ``image`` is the PNG an image case was explained on.
     """
-    from textlens.store import DuplicatePackError, StoreError, provenance_of
+    from textlens.store import StoreError, provenance_of
 
+    try:
+        store = app_state.pack_store()
+        names = [p.name for p in store.packs()]
+    except StoreError as exc:
+        st.error(f"Review packs are unavailable: {md(exc)}")
+        return None
+    options = [*names, NEW_PACK]
+    last = st.session_state.get(app_state.ReviewKeys.LAST_PACK)
+    pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
+    done = st.session_state.setdefault(app_state.ReviewKeys.ADDED, set())
+    if key in done or st.session_state.get(pack_key) not in options:
+        # A fresh form: the pack used last (else the first), no name, no note.
+        done.discard(key)
+        st.session_state[pack_key] = last if last in names else options[0]
+        st.session_state[new_key] = st.session_state[note_key] = ""
     with st.popover("Add to review pack", icon=":material/playlist_add:"):
-        try:
-            store = app_state.pack_store()
-            names = [p.name for p in store.packs()]
-        except StoreError as exc:
-            st.error(md(exc))
-            return None
-        options = [*names, NEW_PACK]
-        last = st.session_state.get(app_state.LAST_PACK_KEY)
         with st.form(f"{key}_form", border=False, enter_to_submit=False):
-            choice = st.selectbox("Pack", options, index=options.index(last) if last in names else 0, key=f"{key}_pack")
+            choice = st.selectbox("Pack", options, key=pack_key)
             new_name = st.text_input(
-                "New pack's name", key=f"{key}_new", placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
+                "New pack's name", key=new_key, placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
             )
-            note = st.text_area("Note (optional)", key=f"{key}_note", height=80)
+            note = st.text_area("Note (optional)", key=note_key, height=80)
             submitted = st.form_submit_button("Add case", type="primary")
-        if not submitted:
-            st.caption(f"Packs are stored in {md(store.location)}.")
-            return None
-        try:
-            if choice == NEW_PACK:
-                if not new_name.strip():
-                    st.warning("Type a name for the new pack, or pick an existing one.")
-                    return None
-                pack = store.create_pack(new_name, owner=app_state.author())
-            else:
-                pack = store.pack(choice)
-            case = store.add_case(
-                pack.id,
-                record,
-                target,
-                note=note,
-                provenance=provenance_of(classifier, record) if classifier is not None else None,
-                author=app_state.author(),
-                source=source,
-                context=context,
-                image=image,
-            )
-        except (DuplicatePackError, StoreError) as exc:
-            st.error(md(exc))
-            return None
-        st.session_state[app_state.LAST_PACK_KEY] = pack.name
-        st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
-        return case
+        st.caption(f"Packs are stored in {md(store.location)}.")
+    # The outcome is shown under the button: the popover closes when the page reruns.
+    if not submitted:
+        return None
+    try:
+        if choice == NEW_PACK:
+            if not new_name.strip():
+                st.warning("Not added: type a name for the new pack, or pick an existing one.")
+                return None
+            pack = store.create_pack(new_name, owner=app_state.author())
+        else:
+            pack = store.pack(choice)
+        case = store.add_case(
+            pack.id,
+            record,
+            target,
+            note=note,
+            provenance=provenance_of(classifier, record) if classifier is not None else None,
+            author=app_state.author(),
+            source=source,
+            context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
+            image=image,
+        )
+    except StoreError as exc:
+        st.error(f"Not added: {md(exc)}")
+        return None
+    st.session_state[app_state.ReviewKeys.LAST_PACK] = pack.name
+    done.add(key)
+    st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+    return case

@@ -229,17 +229,20 @@ def triage_ui(rows: list[CompareRow], target: str) -> list[CompareRow]:
 
 def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: str, model_b: str | None) -> None:
     """Every input highlighted (with both models' versions and what changed in two-model mode)."""
-    for row in rows:
+    for n, row in enumerate(rows):
         with st.container(border=True):
+            pack = {"source": "compare", "classifier": app_state.load_model(model_a), "key": f"compare_add_{n}"}
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
                 st.html(highlight_html(row.a, target, scale=scale))
+                ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)
                 continue
             for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
                 st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
                 st.html(highlight_html(e, target, scale=scale))
             st.markdown(f"Change in P({md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
             st.html(changes_html(word_changes(row.a, row.b, target)))
+            ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
 
 
 def which_model_ui(model_a: str, model_b: str | None) -> str:

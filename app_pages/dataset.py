@@ -27,7 +27,7 @@ from components.dataset import (
 )
 from components.export_info import ExportInfo
 from components.safe_text import md
-from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens import DEFAULT_MODEL_ID, Explanation, TextlensError
 from textlens.dataset import (
     LabelledFile,
     LabelMatch,
@@ -35,6 +35,7 @@ from textlens.dataset import (
     PatternError,
     RowPredictions,
     SliceMetrics,
+    StoredRun,
     compute_metrics,
     content_hash,
     data_folder_entries,
@@ -43,6 +44,7 @@ from textlens.dataset import (
     pattern_slice,
     predicted_index,
     resolve_entry,
+    result_hash,
     results_frame,
     results_parquet,
     sample_rows,
@@ -57,11 +59,13 @@ FILE_TYPES = ["csv", "tsv", "txt", "parquet", "pq", "jsonl", "ndjson", "json"]
 ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT = "All rows", "All errors", "Most confident errors", "Least confident"
 PRESET_ROWS = 100  # rows the "most/least confident" presets show
 MAX_EXPLAINED = 5  # selected rows explained in place
+STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 # A metadata column is offered by default when it has at most this many distinct values (source, language...).
 META_MAX_VALUES = 20
 PERCENT = st.column_config.NumberColumn(format="percent")
 FLOAT3 = st.column_config.NumberColumn(format="%.3f")
 SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
+KEYS = app_state.DatasetKeys
 
 
 @dataclass(frozen=True)
@@ -85,21 +89,30 @@ class Scored:
     match: LabelMatch | None
 
 
+@dataclass(frozen=True, eq=False)
+class Loaded:
+    """What the page looks at: the rows, their content hash, and a corpus result's stored run (if opened)."""
+
+    labelled: LabelledFile
+    file_hash: str
+    stored: StoredRun | None = None
+
+
 def model_display(model_id: str) -> str:
     return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
 
 
-def load_ui() -> tuple[LabelledFile, str] | None:
-    """The labelled file to look at (an upload, or a file from the server's data folder) and its content hash."""
+def load_ui() -> Loaded | None:
+    """The rows to look at: an upload, a file from the server's data folder, or a corpus result folder there."""
     data_dir = os.environ.get(app_state.DATA_DIR_ENV, "").strip()
     source = UPLOAD
     if data_dir:
-        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key="dataset_source")
+        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key=KEYS.SOURCE)
     if source == UPLOAD:
         upload = st.file_uploader(
             "Labelled file: CSV, TSV, Parquet or JSON lines",
             type=FILE_TYPES,
-            key="dataset_upload",
+            key=KEYS.UPLOAD,
             help="One row per text, with a header. A true-label column is optional; any other columns "
             "(source, language, date…) can slice the results.",
         )
@@ -114,57 +127,76 @@ def load_ui() -> tuple[LabelledFile, str] | None:
         if not entries:
             st.info("The data folder has no CSV, TSV, Parquet or JSON-lines files.")
             return None
-        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key="dataset_entry")
-        if entry.kind == "result":
-            st.info("Corpus result folders open here once the corpus engine is part of this version.")
-            return None
+        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key=KEYS.ENTRY)
         try:
             path = resolve_entry(data_dir, entry)
+            if entry.kind == "result":
+                key = result_hash(path)
+                with st.spinner(f"Opening {md(entry.path)}…"):
+                    stored = app_state.stored_run(key, str(path))
+                st.info(md(stored.note()))
+                return Loaded(stored.labelled, key, stored)
             stat = path.stat()
             file_hash = app_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
         except (TextlensError, OSError) as exc:
-            st.error(md(f"{entry.path} cannot be read: {exc}"))
+            ui.show_error(exc)
             return None
         name, where = entry.path, path
     try:
         with st.spinner(f"Reading {md(name)}…"):
             labelled = app_state.labelled_file(file_hash, name, where)
     except TextlensError as exc:
-        st.error(md(exc))
+        ui.show_error(exc)
         return None
     for notice in labelled.notices:
         st.info(md(notice))
-    return labelled, file_hash
+    return Loaded(labelled, file_hash)
 
 
-def columns_ui(labelled: LabelledFile, file_hash: str, labels: tuple[str, ...]) -> Columns:
-    """Pickers for the text, label and metadata columns, defaulting to the guessed ones."""
-    text_guess, label_guess = labelled.guess_columns(labels)
+def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
+    """Pickers for the text, label and metadata columns, defaulting to the guessed ones.
+
+    A corpus result's text column is the one it explained (fixed), its label column the default.
+    """
+    labelled, stored = loaded.labelled, loaded.stored
+    if stored:
+        text_guess, label_guess = stored.text_column, stored.label_column
+    else:
+        text_guess, label_guess = labelled.guess_columns(labels)
     names = labelled.columns
-    suffix = file_hash[:12]  # new file, fresh pickers with fresh guesses
+    suffix = loaded.file_hash[:12]  # new file, fresh pickers with fresh guesses
     left, middle, right = st.columns([1, 1, 2])
     text = left.selectbox(
-        "Text column", names, index=names.index(text_guess) if text_guess else 0, key=f"ds_text_{suffix}"
+        "Text column",
+        names,
+        index=names.index(text_guess) if text_guess in names else 0,
+        key=KEYS.TEXT_COLUMN + suffix,
+        disabled=stored is not None,
     )
     label_options = [NO_LABEL, *[n for n in names if n != text]]
     label = middle.selectbox(
         "True label column",
         label_options,
         index=label_options.index(label_guess) if label_guess in label_options else 0,
-        key=f"ds_label_{suffix}",
+        key=KEYS.LABEL_COLUMN + suffix,
     )
     rest = [n for n in names if n not in (text, label)]
     few = [n for n in rest if labelled.frame[n].astype(str).nunique() <= META_MAX_VALUES]
-    meta = right.multiselect("Metadata columns to slice by", rest, default=few, key=f"ds_meta_{suffix}")
+    meta = right.multiselect("Metadata columns to slice by", rest, default=few, key=KEYS.META_COLUMNS + suffix)
     return Columns(text, None if label == NO_LABEL else label, tuple(meta))
 
 
-def predict_ui(model_id: str, labelled: LabelledFile, file_hash: str, columns: Columns) -> RowPredictions | None:
-    """The predictions of every row: from this session or the cache, or computed on click with progress."""
+def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPredictions | None:
+    """The predictions of every row: stored in a corpus result, from this session or the cache, or computed
+    on click with progress (rows done and time left).
+    """
+    if loaded.stored:
+        return loaded.stored.run
+    labelled, file_hash = loaded.labelled, loaded.file_hash
     run_key = (model_id, file_hash, columns.text)
-    stored = st.session_state.get(app_state.DATASET_RUN_KEY)
-    if stored and stored[0] == run_key:
-        return stored[1]
+    done = app_state.recall(KEYS.RUN, run_key)
+    if done is not None:
+        return done
     classifier = app_state.load_model(model_id)
     rows = len(labelled.frame)
     estimate = rows * classifier.seconds_per_row
@@ -172,25 +204,24 @@ def predict_ui(model_id: str, labelled: LabelledFile, file_hash: str, columns: C
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
         st.caption(f"{rows:,} rows · {took} to predict them all with {md(model_display(model_id))}.")
-        clicked = st.button(f"Predict all {rows:,} rows", type="primary", key="dataset_predict")
+        clicked = st.button(f"Predict all {rows:,} rows", type="primary", key=KEYS.PREDICT)
     if not clicked:
         return None
     start.empty()
-    bar = st.progress(0.0, text="Predicting…")
-
-    def draw(state: app_state.Progress) -> None:
-        eta = state.eta_seconds(classifier.seconds_per_row)
-        text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
-        bar.progress(state.fraction(), text=text)
-
+    texts = labelled.frame[columns.text].tolist()
     try:
-        run = app_state.row_predictions(model_id, file_hash, columns.text, labelled.frame[columns.text].tolist(), draw)
+        with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
+
+            def draw(state: app_state.Progress) -> None:
+                eta = state.eta_seconds(classifier.seconds_per_row)
+                text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
+                drawer.bar.progress(state.fraction(), text=text)
+
+            run = app_state.row_predictions(model_id, file_hash, columns.text, texts, draw)
     except TextlensError as exc:
-        st.error(md(exc))
+        ui.show_error(exc)
         return None
-    finally:
-        bar.empty()
-    st.session_state[app_state.DATASET_RUN_KEY] = (run_key, run)
+    app_state.remember(KEYS.RUN, run_key, run)
     return run
 
 
@@ -232,10 +263,10 @@ def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
     with left:
         st.subheader("Confusion matrix")
         st.caption("Rows: true label; columns: predicted. Click a cell to show its rows in the table below.")
-        generation = st.session_state.setdefault(app_state.DATASET_CONFUSION_GEN_KEY, 0)
+        generation = st.session_state.setdefault(KEYS.CONFUSION_GEN, 0)
         event = st.plotly_chart(
             confusion_figure(metrics),
-            key=f"dataset_confusion_{generation}",
+            key=f"{KEYS.CONFUSION}{generation}",
             on_select="rerun",
             selection_mode="points",
             width="content",
@@ -250,7 +281,7 @@ def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
     with right:
         st.subheader("Calibration")
         st.caption("Accuracy per confidence bin; on the dashed line, a confidence of 0.9 is right 90 % of the time.")
-        st.plotly_chart(reliability_figure(metrics), width="stretch", key="dataset_reliability")
+        st.plotly_chart(reliability_figure(metrics), width="stretch", key=KEYS.RELIABILITY)
     points = (event.selection.points if event and event.selection else None) or []
     if not points:
         return None
@@ -270,14 +301,14 @@ def slices_ui(
     left, middle = st.columns([3, 2])
     pattern = left.text_input(
         "Rows containing (a keyword, or a regular expression)",
-        key="dataset_pattern",
+        key=KEYS.PATTERN,
         placeholder="e.g. not",
         help="A keyword matches whole words, ignoring case: 'not' finds 'Not' but not 'nothing'.",
     )
     with middle:
         st.write("")
-        is_regex = st.toggle("Regular expression", key="dataset_regex")
-        case = st.toggle("Match case", key="dataset_case")
+        is_regex = st.toggle("Regular expression", key=KEYS.REGEX)
+        case = st.toggle("Match case", key=KEYS.CASE)
     slices = [s for column in columns.meta for s in metadata_slices(scored.results[column].tolist(), column)]
     slices += length_slices(texts)
     if pattern.strip():
@@ -285,7 +316,7 @@ def slices_ui(
             found = pattern_slice(texts, pattern, is_regex=is_regex, case=case)
             slices.insert(0, found)
         except PatternError as exc:
-            st.error(md(exc))
+            ui.show_error(exc)
     table = slice_metrics(slices, scored.truth, scored.predicted, scored.confidence, labels)
     masks = {(s.group, s.value): s.mask for s in slices}
     order = "worst accuracy first" if scored.metrics else "lowest mean confidence first"
@@ -299,7 +330,7 @@ def slices_ui(
         height=min(400, 38 + 35 * len(table)),
         on_select="rerun",
         selection_mode="single-row",
-        key="dataset_slices_table",
+        key=KEYS.SLICES,
         column_config={
             "accuracy": PERCENT,
             "vs whole set": st.column_config.NumberColumn(format="%+.3f"),
@@ -323,8 +354,8 @@ def table_ui(
     has_truth = scored.metrics is not None
     left, right = st.columns([3, 2])
     presets = [ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT] if has_truth else [ALL, LEAST_CONFIDENT]
-    preset = left.radio("Show", presets, horizontal=True, key="dataset_preset")
-    search = right.text_input("Text contains", key="dataset_search", placeholder="filter by a word or phrase")
+    preset = left.radio("Show", presets, horizontal=True, key=KEYS.PRESET)
+    search = right.text_input("Text contains", key=KEYS.SEARCH, placeholder="filter by a word or phrase")
     mask = np.ones(len(results), dtype=bool)
     filters = []
     if cell is not None:
@@ -352,8 +383,8 @@ def table_ui(
     if filters:
         note, clear = st.columns([5, 1])
         note.caption(md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
-        if cell is not None and clear.button("Clear cell filter", key="dataset_clear_cell"):
-            st.session_state[app_state.DATASET_CONFUSION_GEN_KEY] += 1
+        if cell is not None and clear.button("Clear cell filter", key=KEYS.CLEAR_CELL):
+            st.session_state[KEYS.CONFUSION_GEN] += 1
             st.rerun()
     st.caption(f"{len(view):,} of {len(results):,} rows. Click a header to sort; select rows to explain them below.")
     event = st.dataframe(
@@ -363,7 +394,7 @@ def table_ui(
         height=min(420, 38 + 35 * max(len(view), 1)),
         on_select="rerun",
         selection_mode="multi-row",
-        key="dataset_table",
+        key=KEYS.TABLE,
         column_config={
             "row_id": st.column_config.NumberColumn("row", width="small"),
             columns.text: st.column_config.TextColumn(columns.text, width="large"),
@@ -374,7 +405,9 @@ def table_ui(
     return [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
 
 
-def explained_ui(model_id: str, scored: Scored, columns: Columns, row_ids: list[int]) -> list[ExplainedRow]:
+def explained_ui(
+    model_id: str, scored: Scored, columns: Columns, row_ids: list[int], stored: StoredRun | None
+) -> list[ExplainedRow]:
     """The selected rows explained in place (toward each row's predicted label), each with "Open in Explain"."""
     if not row_ids:
         st.caption("Select rows in the table to see why the model decided as it did.")
@@ -386,36 +419,55 @@ def explained_ui(model_id: str, scored: Scored, columns: Columns, row_ids: list[
     if not picked:
         st.info("The selected rows could not be predicted, so there is nothing to explain.")
         return []
-    texts = [results[columns.text].iloc[r] for r in picked]
-    classifier = app_state.load_model(model_id)
-    bar = st.progress(0.0, text="Explaining the selected rows")
-    try:
-        explanations = app_state.explanations(
-            model_id,
-            texts,
-            on_progress=ui.progress_callback(bar, "Explaining the selected rows", classifier.seconds_per_row),
-        )
-    except TextlensError as exc:
-        st.error(md(exc))
+    explanations = explain_rows(model_id, [results[columns.text].iloc[r] for r in picked], picked, stored)
+    if explanations is None:
         return []
-    finally:
-        bar.empty()
     out = []
     has_truth = "true_label" in results
     for row_id, e in zip(picked, explanations):
+        if e is None:
+            st.caption(f"Row {row_id} has no stored explanation in this result.")
+            continue
         truth = results["true_label"].iloc[row_id] if has_truth else None
         row = ExplainedRow(row_id, e, None if pd.isna(truth) else str(truth) if truth is not None else None)
         out.append(row)
         with st.container(border=True):
             st.html(explained_row_html(row, e.predicted_label))
-            if st.button("Open in Explain", key=f"dataset_open_{row_id}"):
-                st.session_state[app_state.EXPLAIN_TEXT_KEY] = e.text
+            actions = st.container(horizontal=True)
+            if actions.button("Open in Explain", key=f"{KEYS.OPEN}{row_id}"):
+                st.session_state[app_state.ExplainKeys.TEXT] = e.text
                 st.switch_page("app_pages/explain.py")
+            with actions:
+                ui.add_to_pack_ui(
+                    e,
+                    e.predicted_label,
+                    source="dataset",
+                    classifier=None if stored else app_state.load_model(model_id),
+                    row=row_id,
+                    truth=row.truth,
+                    key=f"{KEYS.PACK}{row_id}",
+                )
     st.caption(
         "Each row is coloured toward its own predicted label (red pushes toward it, blue away), on its own "
         "scale; hover a word for its exact value. Open in Explain for the full legend, chart and downloads."
     )
     return out
+
+
+def explain_rows(
+    model_id: str, texts: list[str], positions: list[int], stored: StoredRun | None, label: str = "the selected rows"
+) -> list[Explanation | None] | None:
+    """Explanations of rows: a corpus result's stored ones, else computed (cached) with progress; None on error."""
+    if stored:
+        with st.spinner(f"Reading the stored explanations of {md(label)}…"):
+            return app_state.stored_explanations(stored, tuple(positions))
+    classifier = app_state.load_model(model_id)
+    try:
+        with ui.progress(f"Explaining {label}", classifier.seconds_per_row) as draw:
+            return list(app_state.explanations(model_id, texts, on_progress=draw))
+    except TextlensError as exc:
+        ui.show_error(exc)
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -430,7 +482,7 @@ class WordResult:
 
 
 def words_ui(
-    model_id: str, scored: Scored, columns: Columns, file_hash: str, labels: tuple[str, ...]
+    model_id: str, scored: Scored, columns: Columns, loaded: Loaded, labels: tuple[str, ...]
 ) -> WordResult | None:
     """Explain a sample and aggregate word attributions per class, and in errors against correct rows."""
     st.subheader("Which words drive the model")
@@ -441,45 +493,40 @@ def words_ui(
     wrong = ((scored.truth != scored.predicted) & (scored.truth >= 0)) if has_truth else None
     if has_truth:
         ok &= scored.truth >= 0
+    stored = loaded.stored
+    if stored:
+        ok &= stored.explained
     available = int(ok.sum())
     if available == 0:
         st.info("No predicted rows to explain.")
         return None
-    with st.spinner("Measuring how long an explanation takes here…"):
-        ok_texts = [texts[i] for i in np.flatnonzero(ok)[:50]]
-        default = min(available, app_state.explain_sample_size(model_id, file_hash, columns.text, ok_texts))
+    if stored:  # stored explanations cost only reading
+        default = min(available, STORED_SAMPLE)
+    else:
+        with st.spinner("Measuring how long an explanation takes here…"):
+            ok_texts = [texts[i] for i in np.flatnonzero(ok)[:50]]
+            default = min(available, app_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts))
     left, middle, right = st.columns([1, 1, 2])
-    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key="dataset_sample_n"))
-    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key="dataset_min_count"))
+    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N))
+    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT))
     right.caption(
-        f"About a minute for {default:,} rows on this machine. "
+        ("Stored explanations of the corpus result. " if stored else f"About a minute for {default:,} rows here. ")
         + ("Half the sample are errors (or all of them, if fewer), so both sides can be compared." if has_truth else "")
     )
-    sample_key = (model_id, file_hash, columns.text, columns.label, n)
-    stored = st.session_state.get(app_state.DATASET_WORDS_KEY)
-    if st.button(f"Explain {n:,} rows", key="dataset_explain_sample"):
-        positions = sample_rows(ok, wrong, n)
-        classifier = app_state.load_model(model_id)
-        bar = st.progress(0.0, text="Explaining the sample")
-        try:
-            explanations = app_state.explanations(
-                model_id,
-                [texts[i] for i in positions],
-                on_progress=ui.progress_callback(
-                    bar, f"Explaining {len(positions):,} rows", classifier.seconds_per_row
-                ),
-            )
-        except TextlensError as exc:
-            st.error(md(exc))
+    sample_key = (model_id, loaded.file_hash, columns.text, columns.label, n)
+    verb = "Aggregate" if stored else "Explain"
+    if st.button(f"{verb} {n:,} rows", key=KEYS.EXPLAIN_SAMPLE):
+        positions = [int(p) for p in sample_rows(ok, wrong, n)]
+        found = explain_rows(model_id, [texts[i] for i in positions], positions, stored, f"{len(positions):,} rows")
+        if found is None:
             return None
-        finally:
-            bar.empty()
-        stored = (sample_key, positions, explanations)
-        st.session_state[app_state.DATASET_WORDS_KEY] = stored
-    if not stored or stored[0] != sample_key:
+        kept = [(p, e) for p, e in zip(positions, found) if e is not None]
+        app_state.remember(KEYS.WORDS, sample_key, ([p for p, _ in kept], [e for _, e in kept]))
+    sample = app_state.recall(KEYS.WORDS, sample_key)
+    if sample is None:
         return None
-    _, positions, explanations = stored
-    target = st.selectbox("Toward class", labels, index=labels.index(default_target(labels)), key="dataset_word_target")
+    positions, explanations = sample
+    target = st.selectbox("Toward class", labels, index=labels.index(default_target(labels)), key=KEYS.WORD_TARGET)
     stats = word_statistics(explanations, target, min_count)
     errors = [e for i, e in zip(positions, explanations) if wrong is not None and wrong[i]]
     right_rows = [e for i, e in zip(positions, explanations) if wrong is not None and not wrong[i]]
@@ -489,7 +536,7 @@ def words_ui(
         f"Mean attribution toward {md(target)} over the rows each word occurs in ({len(explanations):,} rows "
         f"explained; words in at least {min_count}). Red pushes toward {md(target)}, blue away."
     )
-    chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key="dataset_words_chart")
+    chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key=KEYS.WORDS_CHART)
     table.dataframe(
         words_frame(stats),
         hide_index=True,
@@ -508,7 +555,7 @@ def words_ui(
                 "ones is a candidate spurious cue."
             )
             c1, c2 = st.columns([3, 2])
-            c1.plotly_chart(contrast_figure(contrast), width="stretch", key="dataset_contrast_chart")
+            c1.plotly_chart(contrast_figure(contrast), width="stretch", key=KEYS.CONTRAST_CHART)
             c2.dataframe(
                 contrast_frame(contrast),
                 hide_index=True,
@@ -596,10 +643,13 @@ def render() -> None:
     loaded = load_ui()
     if loaded is None:
         return
-    labelled, file_hash = loaded
-    labels = app_state.load_model(model_id).labels
-    columns = columns_ui(labelled, file_hash, labels)
-    run = predict_ui(model_id, labelled, file_hash, columns)
+    labelled = loaded.labelled
+    if loaded.stored:  # a corpus result speaks for the model that made it
+        model_id, labels = loaded.stored.model_id, loaded.stored.run.labels
+    else:
+        labels = app_state.load_model(model_id).labels
+    columns = columns_ui(loaded, labels)
+    run = predict_ui(model_id, loaded, columns)
     if run is None:
         return
     scored = score_ui(labelled, run, columns)
@@ -611,9 +661,9 @@ def render() -> None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
     slices, slice_mask, slice_name = slices_ui(scored, columns, labels)
     row_ids = table_ui(scored, columns, labels, cell, slice_mask, slice_name)
-    explained = explained_ui(model_id, scored, columns, row_ids)
-    words = words_ui(model_id, scored, columns, file_hash, labels)
-    downloads_ui(labelled, model_id, scored, slices, words, explained)
+    explained = explained_ui(model_id, scored, columns, row_ids, loaded.stored)
+    words = words_ui(model_id, scored, columns, loaded, labels)
+    downloads_ui(loaded.labelled, model_id, scored, slices, words, explained)
 
 
 render()

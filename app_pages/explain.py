@@ -337,8 +337,13 @@ def render() -> None:
     budget = budget_ui(classifier, text)
     run_actions(model_id, classifier, text, budget, actions_ui())
 
-    prediction = app_state.recall(KEYS.PREDICTION, (model_id, text))
     result = app_state.recall(KEYS.RESULT, (model_id, text))
+    if result is None and text.strip():
+        result = app_state.finished_explanation(model_id, text, budget)  # finished after the user left the page
+        if result is not None:
+            app_state.remember(KEYS.RESULT, (model_id, text), result)
+            app_state.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
+    prediction = app_state.recall(KEYS.PREDICTION, (model_id, text))
     if prediction is not None:
         prediction_ui(prediction, classifier, text)
         cautions_ui(classifier, text)
@@ -349,6 +354,7 @@ def render() -> None:
         refine_ui(model_id, classifier, text, result)
         figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
+        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key="explain_add_to_pack")
     elif prediction is not None:
         st.info("Click **Explain** to see which words drove this prediction.")
 

@@ -120,6 +120,8 @@ def render() -> None:
         return
     k, opacity = class_ui(prediction)
     explanation_ui(model_input, result, k, opacity)
+    classifier = app_state.load_image_model()
+    ui.add_to_pack_ui(result, result.labels[k], source="image", classifier=classifier, image=png(model_input))
 
 
 render()

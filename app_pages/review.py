@@ -21,6 +21,7 @@ from textlens.store.bundle import MAX_BUNDLE_BYTES, bundle_json, import_bundle
 from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
 
 ALL = "All"
+KEYS = app_state.ReviewKeys
 MODES = ["Cases", "Present", "Re-run on another model"]
 
 
@@ -28,18 +29,18 @@ def author_ui() -> str:
     """Sidebar: the name this session signs its cases and packs with."""
     st.sidebar.header("Review")
     app_state.author()
-    return st.sidebar.text_input("Your name", key=app_state.AUTHOR_KEY, help="Stored with every case you add or edit.")
+    return st.sidebar.text_input("Your name", key=KEYS.AUTHOR, help="Stored with every case you add or edit.")
 
 
 def pack_list_ui(store: Store) -> Pack | None:
     """Search packs by text, owner and tag; returns the pack opened (None when none is)."""
     everything = store.packs()
     search_col, owner_col, tag_col = st.columns([3, 2, 2])
-    search = search_col.text_input("Search packs", key="review_search", placeholder="name, description, owner or tag")
+    search = search_col.text_input("Search packs", key=KEYS.SEARCH, placeholder="name, description, owner or tag")
     owners = sorted({p.owner for p in everything if p.owner}, key=str.casefold)
     tags = sorted({t for p in everything for t in p.tags}, key=str.casefold)
-    owner = owner_col.selectbox("Owner", [ALL, *owners], key="review_owner")
-    tag = tag_col.selectbox("Tag", [ALL, *tags], key="review_tag")
+    owner = owner_col.selectbox("Owner", [ALL, *owners], key=KEYS.OWNER)
+    tag = tag_col.selectbox("Tag", [ALL, *tags], key=KEYS.TAG)
     found = store.packs(search, owner="" if owner == ALL else owner, tag="" if tag == ALL else tag)
     if not everything:
         st.info("No packs yet. Add cases with **Add to review pack** on the Explain, Compare or Image page, or below.")
@@ -47,18 +48,21 @@ def pack_list_ui(store: Store) -> Pack | None:
     if not found:
         st.info("No pack matches the search.")
     by_id = {p.id: p for p in everything}
-    current = st.session_state.get(app_state.PACK_KEY)
+    requested = st.session_state.pop(KEYS.OPEN_REQUEST, None)
+    if requested in by_id:  # a pack just made here (created, imported, saved re-run) opens at once
+        st.session_state[KEYS.OPEN] = requested
+    current = st.session_state.get(KEYS.OPEN)
     options = [None, *[p.id for p in found]]
     if current in by_id and current not in options:
         options.append(current)  # the open pack stays open while the search changes
+    elif current not in by_id:
+        st.session_state[KEYS.OPEN] = None  # deleted meanwhile
     chosen = st.selectbox(
         "Open pack",
         options,
-        index=options.index(current) if current in options else 0,
         format_func=lambda i: "— choose a pack —" if i is None else _pack_label(by_id[i]),
-        key="review_open",
+        key=KEYS.OPEN,
     )
-    st.session_state[app_state.PACK_KEY] = chosen
     return by_id.get(chosen)
 
 
@@ -94,8 +98,7 @@ def new_pack_ui(store: Store) -> None:
 
 
 def _open(pack_id: int) -> None:
-    st.session_state[app_state.PACK_KEY] = pack_id
-    st.session_state.pop("review_open", None)
+    st.session_state[KEYS.OPEN_REQUEST] = pack_id
     st.rerun()
 
 
@@ -132,7 +135,6 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
         st.write(f"Delete **{md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
         if st.button("Delete for good", type="primary", key="review_delete"):
             store.delete_pack(pack.id)
-            st.session_state[app_state.PACK_KEY] = None
             st.rerun()
 
 
@@ -150,7 +152,7 @@ def _widget_keys(case_id: int) -> tuple[str, str, str]:
 def _adopt(case: Case) -> None:
     """Make ``case`` as stored the base of this session's edit form (and the form's values)."""
     note_key, verdict_key, tags_key = _widget_keys(case.id)
-    base = st.session_state.setdefault(app_state.EDIT_BASE_KEY, {})
+    base = st.session_state.setdefault(KEYS.EDIT_BASE, {})
     base[case.id] = (case.version, case.note, case.verdict, _tags_text(case.tags))
     st.session_state[note_key], st.session_state[verdict_key] = case.note, case.verdict
     st.session_state[tags_key] = _tags_text(case.tags)
@@ -158,7 +160,7 @@ def _adopt(case: Case) -> None:
 
 def _sync(case: Case) -> int:
     """The version this session's form is based on; unedited forms follow others' changes silently."""
-    base = st.session_state.setdefault(app_state.EDIT_BASE_KEY, {})
+    base = st.session_state.setdefault(KEYS.EDIT_BASE, {})
     keys = _widget_keys(case.id)
     if case.id not in base or any(k not in st.session_state for k in keys):
         _adopt(case)
@@ -171,12 +173,12 @@ def _sync(case: Case) -> int:
 def _save(store: Store, case_id: int) -> None:
     """Write the fields this session changed, checked against the version its form started from."""
     note_key, verdict_key, tags_key = _widget_keys(case_id)
-    version, *base = st.session_state[app_state.EDIT_BASE_KEY][case_id]
+    version, *base = st.session_state[KEYS.EDIT_BASE][case_id]
     now = [st.session_state[k] for k in (note_key, verdict_key, tags_key)]
     changes = {name: value for name, value, old in zip(("note", "verdict", "tags"), now, base) if value != old}
     if "tags" in changes:
         changes["tags"] = [t for t in changes["tags"].split(",") if t.strip()]
-    messages = st.session_state.setdefault(app_state.MESSAGE_KEY, {})
+    messages = st.session_state.setdefault(KEYS.MESSAGE, {})
     try:
         saved = store.update_case(case_id, version, **changes)
     except ConflictError as exc:
@@ -193,14 +195,14 @@ def _reload(store: Store, case_id: int) -> None:
         _adopt(store.case(case_id))
     except StoreError:
         pass
-    st.session_state.setdefault(app_state.MESSAGE_KEY, {}).pop(case_id, None)
+    st.session_state.setdefault(KEYS.MESSAGE, {}).pop(case_id, None)
 
 
 def _move(store: Store, case_id: int, offset: int) -> None:
     try:
         store.move_case(case_id, offset)
     except StoreError as exc:
-        st.session_state.setdefault(app_state.MESSAGE_KEY, {})[case_id] = ("error", str(exc))
+        st.session_state.setdefault(KEYS.MESSAGE, {})[case_id] = ("error", str(exc))
 
 
 def _remove(store: Store, case_id: int) -> None:
@@ -235,7 +237,7 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     """Note, verdict and tags of one case, saved against the version this form started from."""
     base_version = _sync(case)
     note_key, verdict_key, tags_key = _widget_keys(case.id)
-    message = st.session_state.get(app_state.MESSAGE_KEY, {}).pop(case.id, None)
+    message = st.session_state.get(KEYS.MESSAGE, {}).pop(case.id, None)
     if message and message[0] == "conflict":
         conflict_ui(store, case.id, message[1])
     elif message and message[0] == "error":
@@ -272,7 +274,7 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
         "Show",
         options,
         format_func=lambda v: "All verdicts" if v == ALL else VERDICTS[v],
-        key="review_verdict_filter",
+        key=KEYS.VERDICT_FILTER,
     )
     if not cases:
         st.info(
@@ -289,22 +291,23 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
 # --- present -----------------------------------------------------------------------------------
 
 
-def _step(offset: int, total: int) -> None:
-    st.session_state[app_state.PRESENT_KEY] = max(0, min(total - 1, st.session_state[app_state.PRESENT_KEY] + offset))
+def _step(key: str, offset: int, total: int) -> None:
+    st.session_state[key] = max(0, min(total - 1, st.session_state[key] + offset))
 
 
-def present_ui(cases: list[Case]) -> None:
+def present_ui(pack: Pack, cases: list[Case]) -> None:
     """One case per screen in large type, previous/next, note and verdict beside it."""
     if not cases:
         st.info("Nothing to present: the pack is empty.")
         return
-    index = min(st.session_state.setdefault(app_state.PRESENT_KEY, 0), len(cases) - 1)
-    st.session_state[app_state.PRESENT_KEY] = index
+    key = f"{KEYS.PRESENT}_{pack.id}"  # each pack remembers where its presentation was
+    index = min(st.session_state.setdefault(key, 0), len(cases) - 1)
+    st.session_state[key] = index
     nav = st.container(horizontal=True, vertical_alignment="center")
-    nav.button("Previous", icon=":material/arrow_back:", disabled=index == 0, on_click=_step, args=(-1, len(cases)))
-    nav.button(
-        "Next", icon=":material/arrow_forward:", disabled=index == len(cases) - 1, on_click=_step, args=(1, len(cases))
-    )
+    total = len(cases)
+    nav.button("Previous", icon=":material/arrow_back:", disabled=index == 0, on_click=_step, args=(key, -1, total))
+    at_end = index == total - 1
+    nav.button("Next", icon=":material/arrow_forward:", disabled=at_end, on_click=_step, args=(key, 1, total))
     nav.caption(f"Case {index + 1} of {len(cases)}")
     st.html(present_html(cases[index], index + 1, len(cases)))
 
@@ -343,8 +346,8 @@ def rerun_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
         except TextlensError as exc:
             st.error(md(exc))
             return
-        st.session_state[app_state.RERUN_KEY] = (key, rows, provenance_of(classifier, rows[0].new) if rows else None)
-    stored = st.session_state.get(app_state.RERUN_KEY)
+        st.session_state[KEYS.RERUN] = (key, rows, provenance_of(classifier, rows[0].new) if rows else None)
+    stored = st.session_state.get(KEYS.RERUN)
     if not stored or stored[0] != key:
         return
     _, rows, provenance = stored
@@ -399,9 +402,9 @@ def render() -> None:
         new_pack_ui(store)
         return
     cases = store.cases(pack.id)
-    mode = st.radio("View", MODES, horizontal=True, key="review_mode", label_visibility="collapsed")
+    mode = st.radio("View", MODES, horizontal=True, key=KEYS.MODE, label_visibility="collapsed")
     if mode == "Present":  # the projector gets the case alone, no pack controls around it
-        present_ui(cases)
+        present_ui(pack, cases)
         return
     pack_header_ui(store, pack, cases)
     if mode == MODES[2]:

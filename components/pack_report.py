@@ -16,9 +16,8 @@ from textlens.store.store import now
 from textlens.summary import signed
 
 from .compare import CompareRow, changes_html, row_header_html, shared_scale
-from .highlight import highlight_html, legend_html, swatch
-from .image_overlay import overlay, png
-from .palette import AGAINST, TOWARD
+from .highlight import highlight_html, legend_html
+from .image_overlay import image_legend_html, overlay, png
 from .report import explanation_card, html_document
 
 # Verdict badges: hues away from the red/blue of the attributions, so a badge never reads as a value.
@@ -74,17 +73,10 @@ def _image_array(data: bytes) -> np.ndarray:
 def image_case_html(case: Case) -> str:
     """An image case: legend as stored, the image the model saw beside the attributions for the target class."""
     result = case.result()
-    k = list(result.labels).index(case.target) if case.target in result.labels else 0
+    k = result.label_index(case.target if case.target in result.labels else 0)
     values = result.values[k]
-    scale = float(np.abs(values).max())
+    legend = image_legend_html(result, k)
     label = escape(result.labels[k])
-    legend = (
-        '<div class="tl-legend" style="font-size: 0.85rem; line-height: 1.7;">'
-        f"<div>{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from it</div>"
-        f"<div>Values: change in the probability of the class · full colour at ±{scale:.3g} per pixel</div>"
-        f"<div>Base value (image fully blurred) <b>{result.base_values[k]:.3f}</b> + sum of pixel values "
-        f"<b>{signed(float(values.sum()), 3)}</b> = model output <b>{result.scores[k]:.3f}</b></div></div>"
-    )
     if case.image is None:
         return legend + "<div>(the image was not stored with this case)</div>"
     image = _image_array(case.image)
@@ -129,6 +121,8 @@ def context_line(case: Case) -> str:
         parts.append(f"true label <b>{escape(str(ctx['truth']))}</b>")
     if "previous_model" in ctx:
         parts.append(f"re-run of a case explained by {escape(str(ctx['previous_model']))}")
+    if ctx.get("previous_verdict"):
+        parts.append(f"its verdict there: {escape(VERDICTS.get(ctx['previous_verdict'], ''))}")
     if "probability_change" in ctx:
         parts.append(f"change in P({escape(case.target)}) {signed(float(ctx['probability_change']), 3)}")
     if ctx.get("label_flip"):
@@ -239,7 +233,7 @@ def rerun_row_html(row: RerunRow, number: int, model_id: str) -> str:
     if row.new is None:
         return f'<div><b>Case {number}</b> <span class="tl-meta">not re-run: {escape(row.skipped)}</span></div>'
     target = row.target
-    pair = CompareRow(f"Case {number}", row.old, row.new, row.case.context.get("truth"))
+    truth = row.case.context.get("truth")
     scale = shared_scale([row.old, row.new], target)
     badges = []
     if row.label_flip:
@@ -251,8 +245,8 @@ def rerun_row_html(row: RerunRow, number: int, model_id: str) -> str:
     if not row.changed:
         badges.append('<span class="tl-meta">no change beyond noise</span>')
     head = f'<div style="font-size: 1rem;"><b>Case {number}</b> &nbsp;·&nbsp; ' + " &nbsp;·&nbsp; ".join(badges)
-    stored = row_header_html(pair, row.old, target, f"{row.old.model_id} (stored)")
-    again = row_header_html(pair, row.new, target, model_id)
+    stored = row_header_html(CompareRow("Stored", row.old, truth=truth), row.old, target, row.old.model_id)
+    again = row_header_html(CompareRow("Re-run", row.new, truth=truth), row.new, target, model_id)
     return (
         f"{head}</div>{note_html(row.case.note)}{stored}{highlight_html(row.old, target, scale=scale)}"
         f"{again}{highlight_html(row.new, target, scale=scale)}{changes_html(row.changes)}"

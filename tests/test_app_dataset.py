@@ -101,3 +101,32 @@ def test_data_folder_lists_files_only_inside_it(tmp_path, monkeypatch):
     entry = at.selectbox(key="dataset_entry")
     assert [o for o in entry.options] == ["reviews.csv"]
     assert button(at, "Predict all 8 rows")
+
+
+def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny_sentiment_dir):
+    from textlens import load_classifier
+    from textlens.corpus import run_corpus
+
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes().decode("cp1252").encode("utf-8"))  # the corpus engine reads UTF-8
+    run_corpus(
+        source,
+        tmp_path / "data" / "run1",
+        text_column="review",
+        label_column="sentiment",
+        classifier=load_classifier(str(tiny_sentiment_dir)),
+        show_progress=False,
+    )
+    monkeypatch.setenv("TEXTLENS_DATA_DIR", str(tmp_path / "data"))
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    at.radio(key="dataset_source").set_value("From the data folder")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="dataset_entry").options == ["run1/ (corpus result)"]
+    assert any("nothing is recomputed" in plain(i.value) for i in at.info)
+    assert not [b for b in at.button if b.label.startswith("Predict all")]  # stored, not predicted again
+    assert {m.label: m.value for m in at.metric}["Labelled rows"] == "6"
+    button(at, "Aggregate 6 rows").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="dataset_word_target").value == "POSITIVE"

@@ -176,3 +176,27 @@ def test_create_and_import(store, tmp_path):
     at.run()
     button(at, "Import").click().run()
     assert not at.exception and len(store.cases(store.pack("Imported").id)) == 4
+
+
+def test_add_to_pack_from_explain(store):
+    at = start_app(ROOT / "dashboard.py", "app_pages/explain.py")
+    at.text_area(key="explain_text").set_value("A dull mess.")
+    button(at, "Explain").click().run()
+    assert not at.exception, at.exception
+    at.selectbox(key="explain_add_to_pack_pack").set_value("➕ New pack…")
+    at.text_input(key="explain_add_to_pack_new").set_value(f"{EVIL} new")
+    at.text_area(key="explain_add_to_pack_note").set_value("why 'dull'?")
+    button(at, "Add case").click().run()
+    assert not at.exception, at.exception
+    assert any("Added to" in s.value and "case 1" in s.value for s in at.success)
+    (case,) = store.cases(store.pack(f"{EVIL} new").id)
+    assert case.source == "explain" and case.note == "why 'dull'?" and case.target == "NEGATIVE"
+    assert case.result().text == "A dull mess." and len(case.provenance["model_fingerprint"]) == 64
+    # On the next run the form starts afresh on the same pack; an empty new name is refused.
+    at.run()
+    assert at.text_area(key="explain_add_to_pack_note").value == ""
+    assert at.selectbox(key="explain_add_to_pack_pack").value == f"{EVIL} new"
+    at.selectbox(key="explain_add_to_pack_pack").set_value("➕ New pack…")
+    button(at, "Add case").click().run()
+    assert any("type a name" in w.value for w in at.warning)
+    assert len(store.packs()) == 3

@@ -11,33 +11,10 @@ from components.compare import CompareRow, changes_html, comparison_report, shar
 from components.highlight import highlight_html, legend_html
 from components.palette import AGAINST_RGB, TOWARD_RGB
 from components.report import explanation_report, words_csv
-from textlens.summary import summarize
-from textlens.types import Explanation, Span
-from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
+from textlens.types import Explanation
+from textlens.wordstats import word_changes
 
-
-def make(text: str, values: list[float], labels=("NEGATIVE", "POSITIVE"), base=0.5, model="m") -> Explanation:
-    """A hand-made two-label explanation: POSITIVE values as given, NEGATIVE their negation."""
-    import textlens.words as tw
-
-    spans = tw.word_spans(text)
-    assert len(spans) == len(values)
-    words = tuple(Span(text[a:b], a, b, (-v, v)) for (a, b), v in zip(spans, values))
-    pos = base + sum(values)
-    return Explanation(
-        text=text,
-        model_id=model,
-        labels=labels,
-        scores=(1 - pos, pos),
-        base_values=(1 - base, base),
-        words=words,
-        features=words,
-        leaves="words",
-        max_evals=10,
-        evals=10,
-        evals_needed=10,
-        unsettled=0.0,
-    )
+from .factories import make_explanation as make
 
 
 def word_styles(html: str) -> list[tuple[str, str, str]]:
@@ -95,37 +72,6 @@ def test_legend_states_target_units_base_and_output():
     assert "exact" in legend
 
 
-def test_summary_line_says_where_the_model_starts_and_ends():
-    e = make("wonderful and loved but slow", [0.31, 0.0, 0.22, -0.01, -0.08], base=0.53)
-    assert summarize(e, "POSITIVE") == (
-        "POSITIVE 0.97: with every word hidden the model gives POSITIVE 0.53; the words add +0.44, "
-        'mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)'
-    )
-
-
-def test_summary_does_not_credit_a_word_for_the_models_lean():
-    e = make("ok", [0.047], base=0.953)
-    line = summarize(e, "POSITIVE")
-    assert line.startswith("POSITIVE 1.00: with every word hidden the model gives POSITIVE 0.95; the words add +0.05")
-
-
-def test_summary_of_a_rejected_target_says_what_outweighs_what():
-    e = make("wonderful but dull", [0.12, 0.0, -0.80], base=0.682)
-    assert summarize(e, "POSITIVE") == (
-        'POSITIVE 0.00: "dull" (-0.80) outweighs "wonderful" (+0.12); '
-        "with every word hidden the model gives POSITIVE 0.68"
-    )
-    assert summarize(e, "NEGATIVE").startswith("NEGATIVE 1.00: with every word hidden the model gives NEGATIVE 0.32")
-
-
-def test_summary_says_when_most_attribution_is_unsettled():
-    from dataclasses import replace
-
-    e = replace(make("a b c", [0.1, 0.1, 0.1]), evals=5, evals_needed=50, unsettled=0.9)
-    assert "rough: 90% of the attribution is still on groups of words" in summarize(e, "POSITIVE")
-    assert "rough" not in summarize(make("a b c", [0.1, 0.1, 0.1]), "POSITIVE")
-
-
 def test_top_words_figure_order_signs_and_k():
     e = make("a b c d e f", [0.5, -0.4, 0.3, -0.2, 0.1, -0.05])
     fig = top_words_figure(e, "POSITIVE", k=2)
@@ -163,21 +109,6 @@ def test_mode_b_diff_finds_sign_flips():
     assert not any(c.sign_flip for c in changes[1:])
     html = changes_html(changes)
     assert "Changed sign" in html and "plot" in html
-
-
-def test_word_statistics_mean_and_counts():
-    rows = [make("great great film", [0.2, 0.2, 0.0]), make("Great ending", [0.1, 0.0])]
-    stats = {s.word.lower(): s for s in word_statistics(rows, "POSITIVE")}
-    assert stats["great"].inputs == 2 and stats["great"].occurrences == 3
-    assert stats["great"].mean == pytest.approx((0.4 + 0.1) / 2)
-
-
-def test_label_matching():
-    assert shared_labels(["NEG", "POS"], ["POS", "NEG"]) == (["NEG", "POS"], None)
-    common, message = shared_labels(["NEG", "POS"], ["a", "b", "POS"])
-    assert common == ["POS"] and "differ" in message
-    assert default_target(["NEGATIVE", "POSITIVE"]) == "POSITIVE"
-    assert default_target(["x", "y", "z"]) == "x"
 
 
 def test_reports_are_self_contained_and_escaped():

@@ -309,7 +309,7 @@ def test_data_folder_lists_files_and_results_and_never_leaves_it(tmp_path):
     (root / "notes.md").write_text("no")
     (root / ".hidden.csv").write_text(CSV)
     (root / "run1").mkdir()
-    (root / "run1" / "manifest.json").write_text("{}")
+    (root / "run1" / "_textlens_corpus.json").write_text("{}")
     (root / "run1" / "part-0.parquet").write_bytes(b"PAR1")
     outside = tmp_path / "secret.csv"
     outside.write_text(CSV)
@@ -342,3 +342,24 @@ def test_results_parquet_writes_mixed_columns_as_text(tiny_classifier):
     results, _ = results_frame(frame, "text", predict_rows(tiny_classifier, frame["text"].tolist()), "label")
     back = pd.read_parquet(io.BytesIO(results_parquet(results)))
     assert back["label"].tolist() == ["POSITIVE", "0"] and back["row_id"].tolist() == [0, 1]
+
+
+def test_corpus_result_opens_as_a_stored_run(tiny_classifier, tmp_path):
+    from textlens.corpus import run_corpus
+    from textlens.dataset import read_stored, result_hash, stored_explanations
+
+    source = tmp_path / "in.csv"
+    source.write_text("review,y\nA warm film,joy\n,fear\nA dull one,anger\n", encoding="utf-8")
+    out = tmp_path / "result"
+    run_corpus(source, out, text_column="review", label_column="y", classifier=tiny_classifier, show_progress=False)
+    stored = read_stored(out)
+    assert stored.text_column == "review" and stored.label_column == "y"
+    assert stored.labelled.columns == ["review", "y"]
+    assert stored.run.ok.tolist() == [True, False, True] and stored.run.errors[1]
+    expected = tiny_classifier.predict(["A warm film", "A dull one"])
+    assert np.allclose(stored.run.probs[[0, 2]], expected, atol=1e-4)
+    first, missing, last = stored_explanations(stored, [0, 1, 2])
+    assert first.text == "A warm film" and missing is None and last.text == "A dull one"
+    before = result_hash(out)
+    (out / "extra.txt").write_text("x")
+    assert result_hash(out) != before

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from textlens import ADDITIVITY_TOLERANCE, EmptyTextError, Explanation, ModelLoadError, explain
+from textlens import ADDITIVITY_TOLERANCE, EmptyTextError, Explanation, explain
 from textlens.explain import tree_evals_needed
 
 TEXT = "The acting was wonderful but the plot was dull."
@@ -151,23 +151,6 @@ def test_explain_many_equals_one_by_one(tiny_classifier):
     assert seen[-1][0] == len(texts) and seen[-1][2] == seen[-1][3]
 
 
-def test_precision_is_resolved_from_argument_environment_and_hardware(monkeypatch):
-    from textlens.models import PRECISION_ENV, native_bfloat16, resolve_precision
-
-    monkeypatch.delenv(PRECISION_ENV, raising=False)
-    assert resolve_precision("float32") == "float32"
-    assert resolve_precision("bfloat16") == "bfloat16"
-    assert resolve_precision("auto") == ("bfloat16" if native_bfloat16() else "float32")
-    monkeypatch.setenv(PRECISION_ENV, "float32")
-    assert resolve_precision("auto") == "float32"
-    assert resolve_precision("bfloat16") == "bfloat16"  # an explicit choice beats the environment
-    with pytest.raises(ValueError, match="precision"):
-        resolve_precision("float16")
-    monkeypatch.setenv(PRECISION_ENV, "fp16")
-    with pytest.raises(ModelLoadError, match=PRECISION_ENV):
-        resolve_precision("auto")
-
-
 def test_bfloat16_explains_the_same_model(default_classifier):
     """bfloat16 forward passes keep the labels and explanations of float32 ones, and stay additive."""
     from textlens import load_classifier
@@ -193,25 +176,3 @@ def test_bfloat16_explains_the_same_model(default_classifier):
     for text in (texts[2], "Wonderful!"):
         shown = models["bfloat16"].classify([text])[0].scores
         assert explain(models["bfloat16"], text).scores == pytest.approx(shown, abs=1e-7)
-
-
-def test_time_estimates_come_from_rows_of_the_texts_own_length(tiny_classifier, monkeypatch):
-    from textlens.models import ROW_LENGTH_BUCKETS
-
-    c = tiny_classifier
-    c.token_seconds.clear()
-    c.token_seconds[16] = 1e-6  # short rows measured fast
-    calls = []
-    real_predict = c.predict
-    monkeypatch.setattr(c, "predict", lambda texts, batch_size=None: calls.append(len(texts)) or real_predict(texts))
-    long_tokens = 60  # the tiny model reads 64 tokens
-    c.estimate_seconds(500, long_tokens)
-    assert calls, "a length not measured yet is timed once before estimating"
-    bucket = next(b for b in ROW_LENGTH_BUCKETS if long_tokens <= b)
-    assert bucket in c.token_seconds
-    c.token_seconds[bucket] = 2e-4
-    assert c.estimate_seconds(500, long_tokens) == pytest.approx(500 * long_tokens * 2e-4)
-    assert c.estimate_seconds(1000, long_tokens) == pytest.approx(2 * c.estimate_seconds(500, long_tokens))
-    calls.clear()
-    c.estimate_seconds(10, 10)
-    assert not calls, "a measured length is not timed again"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,30 +16,16 @@ from textlens.types import (
     ImagePrediction,
     Prediction,
     Record,
-    Span,
     argmax,
     record_from_dict,
     record_from_json,
 )
 
+from .factories import make_explanation
+
 
 def explanation() -> Explanation:
-    words = (Span("good", 0, 4, (-0.1, 0.3)), Span("film", 5, 9, (0.0, 0.05)))
-    return Explanation(
-        text="good film",
-        model_id="m",
-        labels=("NEGATIVE", "POSITIVE"),
-        scores=(0.25, 0.75),
-        base_values=(0.35, 0.4),
-        words=words,
-        features=words,
-        leaves="words",
-        max_evals=10,
-        evals=6,
-        evals_needed=6,
-        unsettled=0.0,
-        settings={"seed": 0},
-    )
+    return replace(make_explanation("good film", [0.3, 0.05], base=0.4), settings={"seed": 0})
 
 
 def image_explanation() -> ImageExplanation:

@@ -72,7 +72,11 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     wait_idle(page)
     assert page.get_by_role("button", name="Open in Explain").count() == 1
     assert page.get_by_text("✗ wrong").count() == 1
-    page.get_by_text("Open in Explain").scroll_into_view_if_needed()
+    page.get_by_role("button", name="Open in Explain").scroll_into_view_if_needed()
     screenshot(page, f"dataset-explained-{theme}")
+    # "Open in Explain" carries the row's text to the Explain page.
+    page.get_by_role("button", name="Open in Explain").click()
+    page.get_by_label("Text to analyse").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert page.get_by_label("Text to analyse").input_value() == "a warm, funny and moving film, part 0"
     assert page.locator("b#injected, script:not([src])").filter(has_text="x").count() == 0
     assert not page.dialogs

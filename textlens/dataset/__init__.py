@@ -33,6 +33,7 @@ from .slices import (
     slice_metrics,
     word_counts,
 )
+from .stored import StoredRun, read_stored, result_hash, stored_explanations
 
 __all__ = [
     "MAX_ROWS",
@@ -48,6 +49,7 @@ __all__ = [
     "RowPredictions",
     "Slice",
     "SliceMetrics",
+    "StoredRun",
     "calibration_bins",
     "compute_metrics",
     "confusion_matrix",
@@ -60,7 +62,9 @@ __all__ = [
     "predict_rows",
     "predicted_index",
     "read_labelled",
+    "read_stored",
     "resolve_entry",
+    "result_hash",
     "readable",
     "results_frame",
     "results_parquet",
@@ -69,6 +73,7 @@ __all__ = [
     "seconds_per_explanation",
     "score_column",
     "slice_metrics",
+    "stored_explanations",
     "truth_index",
     "word_counts",
 ]

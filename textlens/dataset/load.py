@@ -299,8 +299,8 @@ def _first_line(exc: BaseException) -> str:
     return text[0].rstrip(".") if text else type(exc).__name__
 
 
-# A corpus-engine result folder holds this file (its manifest: columns, labels, model).
-RESULT_MANIFEST = "manifest.json"
+# A corpus-engine result folder holds this file (its manifest: columns, labels, model); see textlens.corpus.
+RESULT_MANIFEST = "_textlens_corpus.json"
 # Folders below the data folder looked into; deeper files are not listed.
 DATA_DIR_DEPTH = 3
 
