@@ -326,9 +326,153 @@ class ImageExplanation(Labelled):
         return cls(**data)
 
 
+def value_text(value: float | str | None) -> str:
+    """An input value as shown to a reader: ``210`` not ``210.0``, up to 6 significant digits, ``missing`` for None."""
+    if value is None:
+        return "missing"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FeatureValue:
+    """One input of a table row: its name, its value (number, level text, or None when missing), one value per label."""
+
+    name: str
+    value: float | str | None
+    values: tuple[float, ...]
+
+    @property
+    def display(self) -> str:
+        """``flipper_length_mm = 210``: the name and value as a reader sees them (not escaped)."""
+        return f"{self.name} = {value_text(self.value)}"
+
+
+@dataclass(frozen=True)
+class FeatureAttribution:
+    """One input's attribution toward a single label."""
+
+    name: str
+    value: float | str | None
+    attribution: float
+    index: int  # position among the record's features
+
+    @property
+    def display(self) -> str:
+        """``flipper_length_mm = 210`` (not escaped)."""
+        return f"{self.name} = {value_text(self.value)}"
+
+
+@dataclass(frozen=True)
+class TabularPrediction(Labelled):
+    """A table classifier's probabilities for one row of inputs."""
+
+    kind: ClassVar[str] = "tabular-prediction"
+
+    model_id: str
+    target: str  # the column the model predicts
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    inputs: tuple[tuple[str, float | str | None], ...]  # (feature name, value) in model order
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_values(self) -> tuple[float, ...]:
+        """A prediction has no attributions, hence no base values."""
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
+        out = {"kind": self.kind, **asdict(self)}
+        out["inputs"] = [list(pair) for pair in self.inputs]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TabularPrediction:
+        """Inverse of :meth:`to_dict`."""
+        data = cls._fields_of(data)
+        data["labels"], data["scores"] = tuple(data["labels"]), tuple(data["scores"])
+        data["inputs"] = tuple((name, value) for name, value in data["inputs"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class TabularExplanation(Labelled):
+    """Shapley values of one table row's inputs for every label, in probability space.
+
+    For every label ``i``: ``base_values[i] + sum(f.values[i] for f in features) == scores[i]``
+    (exact Shapley values: to rounding, far below 1e-6). ``base_values`` are the model's mean
+    probabilities over the ``background`` rows; an input left out of a coalition takes their values.
+    """
+
+    kind: ClassVar[str] = "tabular"
+
+    model_id: str
+    target: str  # the column the model predicts
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    base_values: tuple[float, ...]
+    features: tuple[FeatureValue, ...]
+    method: str  # "exact" (every coalition) or "permutation" (sampled, still additive)
+    background: str  # what the base value averages over, in words
+    seconds: float = 0.0
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        """True for exact values."""
+        return self.method == "exact"
+
+    def inputs(self) -> dict[str, float | str | None]:
+        """The explained row as a mapping of feature name to value."""
+        return {f.name: f.value for f in self.features}
+
+    def for_label(self, label: str | int | None = None) -> tuple[FeatureAttribution, ...]:
+        """The inputs with their values toward one label (default: the predicted one)."""
+        i = self.label_index(label)
+        return tuple(FeatureAttribution(f.name, f.value, f.values[i], n) for n, f in enumerate(self.features))
+
+    def prediction(self) -> TabularPrediction:
+        """The prediction this explanation explains."""
+        inputs = tuple((f.name, f.value) for f in self.features)
+        return TabularPrediction(self.model_id, self.target, self.labels, self.scores, inputs, self.output_space)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
+        return {"kind": self.kind, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TabularExplanation:
+        """Inverse of :meth:`to_dict` (also after a JSON round trip)."""
+        data = cls._fields_of(data)
+        for key in ("labels", "scores", "base_values"):
+            data[key] = tuple(data[key])
+        data["features"] = tuple(FeatureValue(f["name"], f["value"], tuple(f["values"])) for f in data["features"])
+        return cls(**data)
+
+    def target_dict(self, label: str | int | None = None) -> dict[str, Any]:
+        """The CLI's ``tabular explain`` JSON: values toward one class."""
+        i = self.label_index(label)
+        return {
+            "model": self.model_id,
+            "target": self.target,
+            "class": self.labels[i],
+            "base_value": self.base_values[i],
+            "scores": dict(zip(self.labels, self.scores)),
+            "features": [{"name": f.name, "value": f.value, "attribution": f.attribution} for f in self.for_label(i)],
+            "method": self.method,
+            "background": self.background,
+            "output_space": self.output_space,
+        }
+
+
 # Every record class by its kind: what record_from_dict rebuilds. A new kind of result adds its class here.
 RECORD_CLASSES: dict[str, type[Labelled]] = {
-    cls.kind: cls for cls in (Explanation, Prediction, ImageExplanation, ImagePrediction)
+    cls.kind: cls
+    for cls in (Explanation, Prediction, ImageExplanation, ImagePrediction, TabularExplanation, TabularPrediction)
 }
 
 
