@@ -15,6 +15,7 @@ PAGES = [
     st.Page("app_pages/compare.py", title="Compare", icon=":material/compare_arrows:"),
     st.Page("app_pages/dataset.py", title="Dataset", icon=":material/table_chart:"),
     st.Page("app_pages/image.py", title="Image", icon=":material/image:"),
+    st.Page("app_pages/tabular.py", title="Tabular", icon=":material/tune:"),
     st.Page("app_pages/review.py", title="Review", icon=":material/fact_check:"),
 ]
 

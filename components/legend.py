@@ -37,7 +37,7 @@ def legend_html(
     record: Record,
     target: str | int | None,
     *,
-    scale: float,
+    scale: float | None,
     attributed: float | None = None,
     totals: bool = True,
     feature: str = "word",
@@ -47,6 +47,8 @@ def legend_html(
 ) -> str:
     """Legend of ``record`` toward ``target``: colour key, units (the record's output space) and scale.
 
+    ``scale=None`` leaves out the colour scale (charts whose bars are solid colours).
+
     With ``totals``: base value (``hidden``: what the base value hides) + the sum of the ``feature``
     values (``attributed``; default the score minus the base) = the model output, then ``notes``
     (plain text, one line each). Every string is escaped here.
@@ -55,8 +57,8 @@ def legend_html(
     label = escape(record.labels[i])
     rows = [
         f"{swatch(TOWARD)}pushes toward <b>{label}</b> &nbsp; {swatch(AGAINST)}pushes away from <b>{label}</b>",
-        f"Values: change in the {escape(record.output_space)} of <b>{label}</b> &nbsp;·&nbsp; "
-        + scale_note(scale, floor=floor),
+        f"Values: change in the {escape(record.output_space)} of <b>{label}</b>"
+        + ("" if scale is None else " &nbsp;·&nbsp; " + scale_note(scale, floor=floor)),
     ]
     if totals:
         base = record.base_values[i]

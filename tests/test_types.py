@@ -77,7 +77,14 @@ def test_round_trip_keeps_everything():
 
 
 def test_kinds_are_unique_and_registered():
-    assert set(RECORD_CLASSES) == {"text", "text-prediction", "image", "image-prediction"}
+    assert set(RECORD_CLASSES) == {
+        "text",
+        "text-prediction",
+        "image",
+        "image-prediction",
+        "tabular",
+        "tabular-prediction",
+    }
     for kind, cls in RECORD_CLASSES.items():
         assert cls.kind == kind
 

@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_corpus, cli_faithfulness, cli_pack
+from . import cli_corpus, cli_faithfulness, cli_pack, cli_tabular
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
 from .models import PRECISIONS, load_classifier
@@ -56,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_pack.add_parser(sub)
     cli_corpus.add_parser(sub)
     cli_faithfulness.add_parser(sub)
+    cli_tabular.add_parser(sub)
     return parser
 
 
@@ -69,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cli_corpus.run(args)
     if args.command == "faithfulness":
         return cli_faithfulness.run(args)
+    if args.command == "tabular":
+        return cli_tabular.run(args)
     try:
         if args.command == "predict":
             texts = list(args.texts) + (_read_lines(args.file) if args.file else [])

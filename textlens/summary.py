@@ -28,9 +28,13 @@ def top_words(
     """The ``k`` words pushing most toward ``target`` and the ``k`` pushing most against it.
 
     ``words_only`` leaves out punctuation and symbols (for prose summaries); values below
-    :data:`NEGLIGIBLE_SHARE` of the largest |value| are left out.
+    :data:`NEGLIGIBLE_SHARE` of the largest |value| are left out. Words of a phrase not split further
+    are left out too: their values are even shares of the phrase's, not their own.
     """
-    words = [w for w in explanation.for_label(target) if not words_only or is_wordlike(w.word)]
+    shared = {n for n, w in enumerate(getattr(explanation, "words", ())) if not getattr(w, "resolved", True)}
+    words = [
+        w for w in explanation.for_label(target) if w.index not in shared and (not words_only or is_wordlike(w.word))
+    ]
     floor = NEGLIGIBLE_SHARE * max((abs(w.value) for w in words), default=0.0)
     toward = sorted((w for w in words if w.value > floor), key=lambda w: -w.value)[:k]
     against = sorted((w for w in words if w.value < -floor), key=lambda w: w.value)[:k]
@@ -40,37 +44,56 @@ def top_words(
 UNSETTLED_NOTE_FROM = 0.2  # above this share of unsettled attribution the summary says the words are rough
 
 
-def _listing(items) -> str:
-    parts = [f'"{w.word}" ({signed(w.value)})' for w in items]
+def _parts(record, i: int) -> tuple[list[tuple[str, float]], str, str]:
+    """(shown name, value) of each unit toward label ``i``, the unit's noun, and what "nothing known" means.
+
+    Text records name words in quotes (punctuation left out); table records name inputs with their
+    values (``flipper_length_mm = 210``), starting from the background's average.
+    """
+    if record.kind == "tabular":
+        items = [(f.display, f.attribution) for f in record.for_label(i)]
+        return items, "input", "with every input at the background's values"
+    items = [(f'"{w.word}"', w.value) for w in record.for_label(i) if is_wordlike(w.word)]
+    return items, "word", "with every word hidden"
+
+
+def _listing(items: list[tuple[str, float]]) -> str:
+    parts = [f"{name} ({signed(value)})" for name, value in items]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def summarize(explanation: Explanation, target: str | int | None = None, k: int = 2, k_against: int = 1) -> str:
-    """One plain-language line: where the model starts (every word hidden), where it ends, and why.
+def summarize(explanation, target: str | int | None = None, k: int = 2, k_against: int = 1) -> str:
+    """One plain-language line for any explanation record: where the model starts, where it ends, and why.
 
     For the predicted class, e.g. ``POSITIVE 0.97: with every word hidden the model gives POSITIVE 0.50;
     the words add +0.47, mainly from "wonderful" (+0.31) and "loved" (+0.22); against: "slow" (-0.08)``.
     For a class the model rejects, what outweighs what: ``POSITIVE 0.00: "dull" (-0.80) outweighs
-    "wonderful" (+0.12); with every word hidden the model gives POSITIVE 0.88``.
+    "wonderful" (+0.12); with every word hidden the model gives POSITIVE 0.88``. Table rows read
+    ``Gentoo 0.99: with every input at the background's values the model gives Gentoo 0.44; the
+    inputs add +0.55, mainly from flipper_length_mm = 230 (+0.31) ...``.
     """
     i = explanation.label_index(target)
     label, score, base = explanation.labels[i], explanation.scores[i], explanation.base_values[i]
-    toward, _ = top_words(explanation, i, k, words_only=True)
-    _, against = top_words(explanation, i, k_against if toward else k, words_only=True)
-    start = f"with every word hidden the model gives {label} {base:.2f}"
+    items, noun, nothing = _parts(explanation, i)
+    floor = NEGLIGIBLE_SHARE * max((abs(p[1]) for p in items), default=0.0)  # as in top_words
+    toward = sorted((p for p in items if p[1] > floor), key=lambda p: -p[1])[:k]
+    against = sorted((p for p in items if p[1] < -floor), key=lambda p: p[1])[: k_against if toward else k]
+    start = f"{nothing} the model gives {label} {base:.2f}"
     rejected = score < max(explanation.scores) and score < base
     if rejected and against:
         line = f"{label} {score:.2f}: {_listing(against)} "
         line += f"outweigh{'s' if len(against) == 1 else ''} {_listing(toward)}" if toward else "pull it down"
         line += f"; {start}"
     else:
-        line = f"{label} {score:.2f}: {start}; the words add {signed(score - base)}"
-        line += f", mainly from {_listing(toward)}" if toward else ", with no word pushing toward it"
+        line = f"{label} {score:.2f}: {start}; the {noun}s add {signed(score - base)}"
+        line += f", mainly from {_listing(toward)}" if toward else f", with no {noun} pushing toward it"
         if against:
             line += f"; against: {_listing(against)}"
-    if not explanation.converged and explanation.unsettled >= UNSETTLED_NOTE_FROM:
+    unsettled = getattr(explanation, "unsettled", 0.0)
+    if not explanation.converged and unsettled >= UNSETTLED_NOTE_FROM:
+        named = "; the words named are the resolved ones" if getattr(explanation, "units", ()) else ""
         line += (
-            f" (rough: {explanation.unsettled:.0%} of the attribution is still on groups of words, "
-            "not yet split into single words)"
+            f" (rough: {unsettled:.0%} of the attribution is still on groups of words, "
+            f"not yet split into single words{named})"
         )
     return line

@@ -162,6 +162,41 @@ class Span:
     start: int
     end: int
     values: tuple[float, ...]
+    # False when the word's value is an even share of a larger unit that was not split further.
+    resolved: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Span:
+        """Rebuild a span from :func:`dataclasses.asdict` output (``resolved`` defaults to True)."""
+        return cls(data["word"], data["start"], data["end"], tuple(data["values"]), data.get("resolved", True))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A group of words on the explanation's frontier, with its exact Owen value for every label.
+
+    The value is final: split further, the values of its parts add up to it. ``spans`` are the runs
+    of consecutive words it covers (``text[a:b]`` of the explained text, whitespace between its words
+    included); ``depth`` is its level in the partition tree (0 = the whole text).
+    """
+
+    start: int
+    end: int
+    spans: tuple[tuple[int, int], ...]
+    values: tuple[float, ...]
+    depth: int
+    words: int  # how many words it covers; 1 = a resolved word (or part of one)
+
+    @property
+    def resolved(self) -> bool:
+        """True for a single word (or a part of one, with subword leaves)."""
+        return self.words <= 1
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Unit:
+        """Rebuild a unit from :func:`dataclasses.asdict` output."""
+        spans = tuple((int(a), int(b)) for a, b in data["spans"])
+        return cls(data["start"], data["end"], spans, tuple(data["values"]), data["depth"], data["words"])
 
 
 @dataclass(frozen=True)
@@ -202,11 +237,21 @@ class Explanation(Labelled):
     seconds: float = 0.0
     output_space: str = OUTPUT_SPACE
     settings: dict[str, Any] = field(default_factory=dict)
+    # The frontier of the node-complete expansion, in text order (empty for shap's own engine and
+    # for records stored before units existed).
+    units: tuple[Unit, ...] = ()
 
     @property
     def converged(self) -> bool:
-        """True when the partition tree was fully expanded, so the values are exact Owen values."""
+        """True when every word has its own exact Owen value (every unit is a single word)."""
+        if self.units:
+            return all(u.resolved for u in self.units)
         return self.evals >= self.evals_needed or self.unsettled <= 1e-9
+
+    @property
+    def resolved_words(self) -> int:
+        """How many words carry their own value (the rest share a larger unit's value evenly)."""
+        return sum(w.resolved for w in self.words)
 
     def for_label(self, label: str | int | None = None) -> tuple[WordValue, ...]:
         """The words with their values toward one label (default: the predicted one)."""
@@ -231,7 +276,8 @@ class Explanation(Labelled):
         for key in ("labels", "scores", "base_values"):
             data[key] = tuple(data[key])
         for key in ("words", "features"):
-            data[key] = tuple(Span(s["word"], s["start"], s["end"], tuple(s["values"])) for s in data[key])
+            data[key] = tuple(Span.from_dict(s) for s in data[key])
+        data["units"] = tuple(Unit.from_dict(u) for u in data.get("units", ()))
         return cls(**data)
 
     def target_dict(self, label: str | int | None = None) -> dict[str, Any]:
@@ -244,7 +290,22 @@ class Explanation(Labelled):
             "output_space": self.output_space,
             "base_value": self.base_values[i],
             "scores": dict(zip(self.labels, self.scores)),
-            "words": [{"word": w.word, "start": w.start, "end": w.end, "value": w.value} for w in self.for_label(i)],
+            "words": [
+                {"word": w.word, "start": w.start, "end": w.end, "value": w.value, "resolved": s.resolved}
+                for w, s in zip(self.for_label(i), self.words)
+            ],
+            "units": [
+                {
+                    "text": self.text[u.start : u.end],
+                    "start": u.start,
+                    "end": u.end,
+                    "spans": [list(span) for span in u.spans],
+                    "value": u.values[i],
+                    "depth": u.depth,
+                    "words": u.words,
+                }
+                for u in self.units
+            ],
             "converged": self.converged,
             "unsettled": self.unsettled,
             "evals": self.evals,
@@ -326,9 +387,153 @@ class ImageExplanation(Labelled):
         return cls(**data)
 
 
+def value_text(value: float | str | None) -> str:
+    """An input value as shown to a reader: ``210`` not ``210.0``, up to 6 significant digits, ``missing`` for None."""
+    if value is None:
+        return "missing"
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+@dataclass(frozen=True)
+class FeatureValue:
+    """One input of a table row: its name, its value (number, level text, or None when missing), one value per label."""
+
+    name: str
+    value: float | str | None
+    values: tuple[float, ...]
+
+    @property
+    def display(self) -> str:
+        """``flipper_length_mm = 210``: the name and value as a reader sees them (not escaped)."""
+        return f"{self.name} = {value_text(self.value)}"
+
+
+@dataclass(frozen=True)
+class FeatureAttribution:
+    """One input's attribution toward a single label."""
+
+    name: str
+    value: float | str | None
+    attribution: float
+    index: int  # position among the record's features
+
+    @property
+    def display(self) -> str:
+        """``flipper_length_mm = 210`` (not escaped)."""
+        return f"{self.name} = {value_text(self.value)}"
+
+
+@dataclass(frozen=True)
+class TabularPrediction(Labelled):
+    """A table classifier's probabilities for one row of inputs."""
+
+    kind: ClassVar[str] = "tabular-prediction"
+
+    model_id: str
+    target: str  # the column the model predicts
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    inputs: tuple[tuple[str, float | str | None], ...]  # (feature name, value) in model order
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_values(self) -> tuple[float, ...]:
+        """A prediction has no attributions, hence no base values."""
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
+        out = {"kind": self.kind, **asdict(self)}
+        out["inputs"] = [list(pair) for pair in self.inputs]
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TabularPrediction:
+        """Inverse of :meth:`to_dict`."""
+        data = cls._fields_of(data)
+        data["labels"], data["scores"] = tuple(data["labels"]), tuple(data["scores"])
+        data["inputs"] = tuple((name, value) for name, value in data["inputs"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class TabularExplanation(Labelled):
+    """Shapley values of one table row's inputs for every label, in probability space.
+
+    For every label ``i``: ``base_values[i] + sum(f.values[i] for f in features) == scores[i]``
+    (exact Shapley values: to rounding, far below 1e-6). ``base_values`` are the model's mean
+    probabilities over the ``background`` rows; an input left out of a coalition takes their values.
+    """
+
+    kind: ClassVar[str] = "tabular"
+
+    model_id: str
+    target: str  # the column the model predicts
+    labels: tuple[str, ...]
+    scores: tuple[float, ...]
+    base_values: tuple[float, ...]
+    features: tuple[FeatureValue, ...]
+    method: str  # "exact" (every coalition) or "permutation" (sampled, still additive)
+    background: str  # what the base value averages over, in words
+    seconds: float = 0.0
+    output_space: str = OUTPUT_SPACE
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def converged(self) -> bool:
+        """True for exact values."""
+        return self.method == "exact"
+
+    def inputs(self) -> dict[str, float | str | None]:
+        """The explained row as a mapping of feature name to value."""
+        return {f.name: f.value for f in self.features}
+
+    def for_label(self, label: str | int | None = None) -> tuple[FeatureAttribution, ...]:
+        """The inputs with their values toward one label (default: the predicted one)."""
+        i = self.label_index(label)
+        return tuple(FeatureAttribution(f.name, f.value, f.values[i], n) for n, f in enumerate(self.features))
+
+    def prediction(self) -> TabularPrediction:
+        """The prediction this explanation explains."""
+        inputs = tuple((f.name, f.value) for f in self.features)
+        return TabularPrediction(self.model_id, self.target, self.labels, self.scores, inputs, self.output_space)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
+        return {"kind": self.kind, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> TabularExplanation:
+        """Inverse of :meth:`to_dict` (also after a JSON round trip)."""
+        data = cls._fields_of(data)
+        for key in ("labels", "scores", "base_values"):
+            data[key] = tuple(data[key])
+        data["features"] = tuple(FeatureValue(f["name"], f["value"], tuple(f["values"])) for f in data["features"])
+        return cls(**data)
+
+    def target_dict(self, label: str | int | None = None) -> dict[str, Any]:
+        """The CLI's ``tabular explain`` JSON: values toward one class."""
+        i = self.label_index(label)
+        return {
+            "model": self.model_id,
+            "target": self.target,
+            "class": self.labels[i],
+            "base_value": self.base_values[i],
+            "scores": dict(zip(self.labels, self.scores)),
+            "features": [{"name": f.name, "value": f.value, "attribution": f.attribution} for f in self.for_label(i)],
+            "method": self.method,
+            "background": self.background,
+            "output_space": self.output_space,
+        }
+
+
 # Every record class by its kind: what record_from_dict rebuilds. A new kind of result adds its class here.
 RECORD_CLASSES: dict[str, type[Labelled]] = {
-    cls.kind: cls for cls in (Explanation, Prediction, ImageExplanation, ImagePrediction)
+    cls.kind: cls
+    for cls in (Explanation, Prediction, ImageExplanation, ImagePrediction, TabularExplanation, TabularPrediction)
 }
 
 

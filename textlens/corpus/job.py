@@ -299,12 +299,12 @@ def run_corpus(
             else:
                 from .ray_engine import run_ray
 
+                progress.start()
                 run_ray(
                     classifier,
                     pending,
                     settings,
                     writer,
-                    model=model if classifier.model_id == model else classifier.model_id,
                     address=address,
                     workers=workers or 2,
                     part_rows=part_rows,

@@ -89,7 +89,7 @@ def result_table(frame: pd.DataFrame, outcomes: list[Explanation | str], labels:
     """A pyarrow table of result rows: the input rows (``row_id`` first) and their explanations, typed."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(_arrow_ready(frame.reset_index(drop=True)), preserve_index=False)
+    table = pa.Table.from_pandas(arrow_ready(frame.reset_index(drop=True)), preserve_index=False)
     table = table.set_column(table.schema.get_field_index(ROW_ID), ROW_ID, table.column(ROW_ID).cast(pa.int64()))
     word = pa.struct(
         [("word", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("values", pa.list_(pa.float64()))]
@@ -113,7 +113,7 @@ def result_table(frame: pd.DataFrame, outcomes: list[Explanation | str], labels:
     return table
 
 
-def _arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
+def arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with each column Arrow cannot store as one type (JSON lines mixing text and numbers) as text."""
     import pyarrow as pa
 

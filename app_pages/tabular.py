@@ -1,0 +1,417 @@
+"""Tabular page: a classifier over a table's numbers and choices, its probabilities, and which inputs drove them."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+import app_state
+import ui
+from components.charts import export_figure, figure_html, figure_png, png_export_available, probability_figure
+from components.safe_text import md
+from components.tabular import (
+    beeswarm_figure,
+    change_html,
+    export_info,
+    mean_abs_figure,
+    tabular_csv,
+    tabular_legend_html,
+    waterfall_figure,
+)
+from textlens import TextlensError
+from textlens.dataset.load import content_hash
+from textlens.summary import summarize
+from textlens.tabular import PENGUINS, TabularModel
+from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
+from textlens.tabular.explain import VIEW_ROWS
+from textlens.types import value_text
+
+PENGUINS_LABEL = "Palmer Penguins (bundled)"
+UPLOAD_LABEL = "Upload a table"
+RADIO_LEVELS = 4  # up to this many choices show as radio buttons, more as a select box
+MISSING = "— missing —"
+VIEW_SECONDS_PER_ROW = 0.06  # one exact explanation of the penguins (3,200 model rows) on 2 shared cores, measured
+VIEW_SECONDS_PER_MODEL_ROW = VIEW_SECONDS_PER_ROW / 3200
+
+
+def source_ui() -> tuple[str, Any, str] | None:
+    """Bundled penguins or an upload: returns (content key, source, name), or None while nothing is uploaded."""
+    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=app_state.TABULAR_SOURCE_KEY)
+    if choice == PENGUINS_LABEL:
+        st.caption(
+            "344 penguins of three species measured on three islands of the Palmer Archipelago, Antarctica "
+            "(Gorman et al. 2014, via the `palmerpenguins` package); some measurements are missing."
+        )
+        return PENGUINS, PENGUINS, PENGUINS
+    upload = st.file_uploader(
+        "CSV, TSV or Parquet with a header row",
+        type=["csv", "tsv", "txt", "parquet", "pq"],
+        key="tabular_upload",
+        help="One row per case, one column per input, and a column with the class to predict (2 to 20 classes).",
+    )
+    if upload is None:
+        st.info("Upload a table to train a model on it, or pick the bundled penguins.")
+        return None
+    data = upload.getvalue()
+    return content_hash(data), data, upload.name
+
+
+def load_ui(source: tuple[str, Any, str]):
+    """The table read from the source; a message and None when it cannot be read."""
+    key, data, name = source
+    try:
+        table = app_state.tabular_table(key, data, name)
+    except TextlensError as exc:
+        ui.show_error(exc)
+        return None
+    for notice in table.notices:
+        st.caption(md(notice))
+    return table
+
+
+def _target_guess(frame: pd.DataFrame) -> int:
+    """The last column with 2 to 20 values: where a label usually sits."""
+    for index in range(frame.shape[1] - 1, -1, -1):
+        if MIN_CLASSES <= frame.iloc[:, index].nunique() <= MAX_CLASSES:
+            return index
+    return frame.shape[1] - 1
+
+
+def target_ui(table, key: str) -> str:
+    """The column to predict (species for the penguins)."""
+    columns = [str(c) for c in table.frame.columns]
+    default = columns.index("species") if key == PENGUINS else _target_guess(table.frame)
+    return st.selectbox(
+        "Target column (the class to predict)",
+        columns,
+        index=default,
+        key=f"tabular_target_{key[:16]}",
+        help=f"A column with {MIN_CLASSES} to {MAX_CLASSES} classes. The other columns become the model's inputs.",
+    )
+
+
+def model_ui(table, key: str, target: str) -> TabularModel | None:
+    """Train (once per table and target) and show the model's accuracy and the columns left out."""
+    try:
+        with st.spinner("Training the classifier and cross-validating it (a few seconds, once per table)…"):
+            model = app_state.tabular_model(key, target, table)
+    except TextlensError as exc:
+        ui.show_error(exc)
+        return None
+    cols = st.columns(4)
+    cols[0].metric(
+        "Cross-validated accuracy",
+        f"{model.cv_accuracy:.1%}",
+        help=f"Mean accuracy on held-out rows over {model.cv_folds} stratified folds (seed 0).",
+    )
+    cols[1].metric("Training rows", f"{model.rows:,}")
+    cols[2].metric("Classes", len(model.labels))
+    cols[3].metric("Inputs", len(model.features))
+    st.caption(
+        "Model: scikit-learn HistGradientBoostingClassifier (native categorical inputs, missing values allowed, "
+        f"seed 0) predicting **{md(model.target)}** from: " + ", ".join(md(f.name) for f in model.features) + "."
+    )
+    if model.schema.left_out:
+        with st.expander(f"Columns left out ({len(model.schema.left_out)})"):
+            for name, reason in model.schema.left_out:
+                st.markdown(f"- **{md(name)}**: {md(reason)}")
+    return model
+
+
+def _widget_key(model: TabularModel, j: int, part: str) -> str:
+    return f"tabular_{model.fingerprint[:12]}_{j}_{part}"
+
+
+def _fill(model: TabularModel, values: dict[str, Any]) -> None:
+    """Put a row's values into the form's widgets (before they are drawn in this run)."""
+    for j, feature in enumerate(model.features):
+        value = values.get(feature.name)
+        if feature.numeric:
+            if feature.has_missing:
+                st.session_state[_widget_key(model, j, "missing")] = value is None
+            if value is not None:
+                st.session_state[_widget_key(model, j, "number")] = float(value)
+                st.session_state[_widget_key(model, j, "slider")] = min(max(float(value), feature.low), feature.high)
+        else:
+            options = _options(feature)
+            st.session_state[_widget_key(model, j, "choice")] = options.index(MISSING if value is None else value)
+
+
+def _options(feature) -> list[str]:
+    return [*feature.levels, *([MISSING] if feature.has_missing else [])]
+
+
+def row_picker_ui(model: TabularModel) -> None:
+    """Start from a real row: select a row of the table to copy its values into the form."""
+    with st.expander("Start from a real row", expanded=False):
+        st.caption("Select a row (the box at its left) to copy its values into the form below.")
+        shown = model.frame[[*model.schema.names, model.target]]
+        selection = st.dataframe(
+            shown,
+            on_select="rerun",
+            selection_mode="single-row",
+            key=f"tabular_rows_{model.fingerprint[:12]}",
+            height=260,
+        )
+    rows = selection.selection.rows if selection is not None else []
+    applied = st.session_state.get(app_state.TABULAR_ROW_KEY)
+    if rows and applied != (model.fingerprint, rows[0]):
+        st.session_state[app_state.TABULAR_ROW_KEY] = (model.fingerprint, rows[0])
+        _fill(model, model.row_values(rows[0]))
+        row_target = model.frame[model.target].iloc[rows[0]]
+        st.toast(f"Row {rows[0]} copied into the form ({md(model.target)} = {md(value_text(_plain(row_target)))}).")
+
+
+def _plain(value):
+    return None if pd.isna(value) else value
+
+
+def _sync(source: str, dest: str, low: float | None = None, high: float | None = None) -> None:
+    value = st.session_state[source]
+    if low is not None:
+        value = min(max(value, low), high)
+    st.session_state[dest] = value
+
+
+def numeric_ui(model: TabularModel, j: int, container) -> float | None:
+    """A slider over the observed range with an exact number box beside it, and "missing" where the data has it."""
+    feature = model.features[j]
+    slider_key, number_key = _widget_key(model, j, "slider"), _widget_key(model, j, "number")
+    fmt = f"%.{feature.decimals}f"
+    missing = False
+    with container:
+        head, box = st.columns([3, 1.3], vertical_alignment="center")
+        head.markdown(f"**{md(feature.name)}**")
+        if feature.has_missing:
+            missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
+        left, right = st.columns([3, 1.3], vertical_alignment="bottom")
+        left.slider(
+            f"{md(feature.name)} (slider)",
+            min_value=feature.low,
+            max_value=feature.high,
+            step=feature.step,
+            format=fmt,
+            key=slider_key,
+            on_change=_sync,
+            args=(slider_key, number_key),
+            disabled=missing,
+            label_visibility="collapsed",
+        )
+        value = right.number_input(
+            f"{md(feature.name)} exactly",
+            step=feature.step,
+            format=fmt,
+            key=number_key,
+            on_change=_sync,
+            args=(number_key, slider_key, feature.low, feature.high),
+            disabled=missing,
+            label_visibility="collapsed",
+        )
+    return None if missing else round(float(value), 6)
+
+
+def categorical_ui(model: TabularModel, j: int, container) -> str | None:
+    """Radio buttons for a few levels, a select box for more; "— missing —" where the data has missing values."""
+    feature = model.features[j]
+    options = _options(feature)
+    key = _widget_key(model, j, "choice")
+    with container:
+        if len(options) <= RADIO_LEVELS + 1:
+            # Radio labels render Markdown: escaped so a level shows exactly as in the data.
+            index = st.radio(
+                f"**{md(feature.name)}**",
+                range(len(options)),
+                format_func=lambda i: md(options[i]),
+                horizontal=True,
+                key=key,
+            )
+        else:  # select boxes show options as plain text
+            index = st.selectbox(
+                f"**{md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
+            )
+    return None if options[index] == MISSING else options[index]
+
+
+def form_ui(model: TabularModel) -> dict[str, Any]:
+    """The inputs, built from the data; returns feature name -> value (None for missing)."""
+    first_key = _widget_key(model, 0, "choice" if not model.features[0].numeric else "number")
+    if first_key not in st.session_state:  # a new model: the form starts from the table's first row
+        _fill(model, model.row_values(0))
+    row_picker_ui(model)
+    values: dict[str, Any] = {}
+    columns = st.columns(2, gap="large")
+    for j, feature in enumerate(model.features):
+        container = columns[j % 2].container(border=True)
+        if feature.numeric:
+            values[feature.name] = numeric_ui(model, j, container)
+        else:
+            values[feature.name] = categorical_ui(model, j, container)
+    return values
+
+
+def actions_ui() -> str | None:
+    """Classify / Explain buttons; returns the page's mode (kept while the inputs change: that is the what-if)."""
+    left, right, _ = st.columns([1, 1, 5])
+    if left.button("Classify", width="stretch"):
+        st.session_state[app_state.TABULAR_MODE_KEY] = "classify"
+    if right.button("Explain", type="primary", width="stretch"):
+        st.session_state[app_state.TABULAR_MODE_KEY] = "explain"
+        st.session_state.pop(app_state.TABULAR_CLASS_KEY, None)  # a new explanation starts on its prediction
+        st.session_state.pop(app_state.TABULAR_PREVIOUS_KEY, None)
+    return st.session_state.get(app_state.TABULAR_MODE_KEY)
+
+
+def prediction_ui(prediction) -> None:
+    """The probability of every class: the same chart as the text pages."""
+    st.subheader("Prediction")
+    left, right = st.columns([3, 2])
+    left.plotly_chart(probability_figure(prediction), width="stretch", key="tabular_probs")
+    right.metric(
+        f"Predicted {prediction.target}",
+        prediction.predicted_label,
+        f"{max(prediction.scores):.1%} probability",
+        delta_color="off",
+    )
+
+
+def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str):
+    """Explain the current inputs (re-explained on every change), with the previous explanation faintly behind."""
+    result = app_state.tabular_explanation(model.fingerprint, tuple(values.items()), model)
+    shown = st.session_state.get(app_state.TABULAR_SHOWN_KEY)
+    if shown is not None and shown.model_id == result.model_id and shown.labels == result.labels:
+        if shown.inputs() != result.inputs():
+            st.session_state[app_state.TABULAR_PREVIOUS_KEY] = shown
+    else:
+        st.session_state.pop(app_state.TABULAR_PREVIOUS_KEY, None)
+    st.session_state[app_state.TABULAR_SHOWN_KEY] = result
+    previous = st.session_state.get(app_state.TABULAR_PREVIOUS_KEY)
+    prediction_ui(result.prediction())
+
+    st.subheader("Explanation")
+    labels = list(result.labels)
+    if st.session_state.get(app_state.TABULAR_CLASS_KEY) not in labels:
+        st.session_state[app_state.TABULAR_CLASS_KEY] = result.predicted_label
+    target = st.selectbox(
+        "Class to explain",
+        labels,
+        key=app_state.TABULAR_CLASS_KEY,
+        help="Red bars push the probability of this class up, blue bars push it down.",
+    )
+    st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
+    note = change_html(result, previous, target)
+    if note:
+        st.html(note)
+    figure = waterfall_figure(result, target, previous)
+    st.plotly_chart(figure, width="stretch", key="tabular_waterfall")
+    st.html(tabular_legend_html(result, target))
+    downloads_ui(model, result, target, figure, table_name)
+    return result, target
+
+
+def downloads_ui(model: TabularModel, result, target: str, figure, table_name: str) -> None:
+    """JSON, CSV, the chart as HTML/PNG (each saying what it shows), and "Add to review pack"."""
+    info = export_info(result, target, table_name)
+    exported = export_figure(figure, info, f"Why {result.labels[result.label_index(target)]}?")
+    st.write("Download")
+    row = st.container(horizontal=True)
+    row.download_button(
+        "Explanation (JSON)", result.to_json(), "tabular_explanation.json", "application/json", on_click="ignore"
+    )
+    row.download_button(
+        "Inputs (CSV)", tabular_csv(result, info), "tabular_explanation.csv", "text/csv", on_click="ignore"
+    )
+    row.download_button(
+        "Chart (HTML)", lambda: figure_html(exported), "tabular_chart.html", "text/html", on_click="ignore"
+    )
+    if png_export_available():
+        row.download_button(
+            "Chart (PNG)", lambda: figure_png(exported), "tabular_chart.png", "image/png", on_click="ignore"
+        )
+    add_to_pack = getattr(ui, "add_to_pack_ui", None)
+    if add_to_pack is not None:
+        add_to_pack(result, target, source="tabular", classifier=model, key="tab_pack")
+
+
+def dataset_view_ui(model: TabularModel) -> None:
+    """Mean |value| per input and class, and a beeswarm of every row: computed once per model, on request."""
+    st.subheader("Whole dataset")
+    asked = st.session_state.setdefault(app_state.TABULAR_VIEW_KEY, set())
+    if model.fingerprint not in asked:
+        offer = st.empty()  # the offer disappears once accepted
+        with offer.container():
+            rows = min(len(model.frame), VIEW_ROWS)
+            st.caption(
+                f"Explains {rows:,} rows of the table the same way (about {rows * VIEW_SECONDS_PER_ROW:.0f} s, "
+                "once per server) to show which inputs drive the model overall."
+            )
+            clicked = st.button("Show the whole-dataset view", key="tabular_view_button")
+        if not clicked:
+            return
+        offer.empty()
+        asked.add(model.fingerprint)
+    with ui.progress("Explaining the table's rows", VIEW_SECONDS_PER_MODEL_ROW) as draw:
+        view = app_state.tabular_view(model, draw)
+    st.caption(
+        f"{len(view.rows):,} rows"
+        + (f" (a random sample of {len(model.frame):,}, seed 0)" if len(view.rows) < len(model.frame) else "")
+        + f", each against the same background ({md(view.background)})."
+    )
+    bars, swarm = st.tabs(["Mean |value| by class", "Beeswarm"])
+    with bars:
+        st.plotly_chart(mean_abs_figure(view), width="stretch", key="tabular_mean_abs")
+    with swarm:
+        label = st.selectbox("Class", list(view.labels), key="tabular_swarm_class")
+        st.plotly_chart(beeswarm_figure(view, label), width="stretch", key="tabular_beeswarm")
+        st.caption(
+            "Each dot is one row: how far that input moved the probability of the class (x) and the input's "
+            "value (colour: dark blue = low or the first level, yellow = high or the last level; hollow grey = "
+            "missing). Hover a dot for its row and exact value."
+        )
+
+
+def sidebar_ui() -> None:
+    """The sidebar: what model this page uses and what the colours mean."""
+    st.sidebar.header("Model")
+    st.sidebar.caption(
+        "This page trains its own model on the table: a gradient-boosted tree classifier. Red bars push the "
+        "chosen class up, blue bars push it down; values are exact Shapley values in probability."
+    )
+
+
+def render() -> None:
+    """The page: data and target, model, form, prediction, explanation with what-if, whole-dataset view."""
+    sidebar_ui()
+    st.title("Why did the model decide that? Tables")
+    st.caption(
+        "Pick the bundled penguins or upload a table, set the inputs with sliders and choices, and see which "
+        "of them drove the prediction. Move a slider after explaining: the chart follows at once."
+    )
+    source = source_ui()
+    if source is None:
+        return
+    table = load_ui(source)
+    if table is None:
+        return
+    target = target_ui(table, source[0])
+    model = model_ui(table, source[0], target)
+    if model is None:
+        return
+    st.subheader("Inputs")
+    values = form_ui(model)
+    mode = actions_ui()
+    try:
+        if mode == "explain":
+            explanation_ui(model, values, source[2])
+        elif mode == "classify":
+            prediction_ui(app_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
+            st.info("Click **Explain** to see which inputs drove this prediction.")
+    except TextlensError as exc:
+        ui.show_error(exc)
+    st.divider()
+    dataset_view_ui(model)
+
+
+render()

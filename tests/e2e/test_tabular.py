@@ -1,0 +1,72 @@
+"""The Tabular page in real headless Chromium: pick a penguin, explain, move a slider, see the chart change."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import screenshot
+from .helpers import RESULT_TIMEOUT_MS, click, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+WATERFALL_LABELS_JS = """() => {
+  const plots = [...document.querySelectorAll('.js-plotly-plot')]
+    .filter(p => (p.data || []).some(t => t.type === 'waterfall'));
+  if (!plots.length) return null;
+  const now = plots[0].data.find(t => t.name === 'now');
+  return {y: now.y, x: now.x, traces: plots[0].data.length};
+}"""
+
+
+def open_tabular(page, url: str) -> None:
+    page.goto(url + "/tabular")
+    page.get_by_role("button", name="Explain", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+
+
+def pick_row(page, row: int) -> None:
+    """Select a row of "Start from a real row" by clicking its selection box in the data grid."""
+    page.get_by_text("Start from a real row").click()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    header = 35  # the grid's header row height; rows are 35 px high too
+    page.mouse.click(box["x"] + 18, box["y"] + header + 35 * row + 17)
+    wait_idle(page)
+
+
+def waterfall(page):
+    page.wait_for_function(f"() => ({WATERFALL_LABELS_JS})() !== null", timeout=RESULT_TIMEOUT_MS)
+    return page.evaluate(WATERFALL_LABELS_JS)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_pick_a_penguin_explain_and_move_a_slider(server, new_page, theme):
+    page = new_page(theme, height=2600)
+    open_tabular(page, server.url)
+    pick_row(page, 2)  # Adelie, female, Torgersen, flipper 195 mm
+    page.get_by_text("Row 2 copied into the form").wait_for(timeout=30_000)
+    click(page, "Explain")
+    page.wait_for_selector(".tl-legend", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    before = waterfall(page)
+    assert "flipper_length_mm = 195" in before["y"] and "sex = female" in before["y"]
+    assert page.locator(".tl-summary").inner_text().startswith("Adelie")
+    screenshot(page, f"tabular-{theme}")
+
+    flipper = page.locator("input[type='range'][aria-label^='flipper']")
+    assert flipper.get_attribute("value") == "195"
+    flipper.focus()
+    page.keyboard.press("End")  # the largest flipper in the data: 231 mm
+    page.wait_for_function(
+        f"() => {{ const w = ({WATERFALL_LABELS_JS})(); return w && w.y.includes('flipper_length_mm = 231'); }}",
+        timeout=RESULT_TIMEOUT_MS,
+    )
+    wait_idle(page)
+    after = waterfall(page)
+    assert after["x"] != before["x"]
+    assert after["traces"] == 2  # the previous explanation stays, faintly, behind the new one
+    assert page.locator(".tl-whatif").inner_text().count("195 → 231") == 1
+    screenshot(page, f"tabular-whatif-{theme}")
+    assert not page.dialogs

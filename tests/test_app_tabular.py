@@ -1,0 +1,124 @@
+"""AppTest for the Tabular page: penguins, a real row, classify, explain, what-if, dataset view, uploads."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .apptest_helpers import button, html_blocks, start_app
+from .conftest import ROOT
+
+PAGE = "app_pages/tabular.py"
+
+
+@pytest.fixture
+def app():
+    return start_app(ROOT / "dashboard.py", PAGE)
+
+
+def slider(at, name_part: str):
+    return next(s for s in at.slider if name_part in s.label)
+
+
+def number(at, name_part: str):
+    return next(n for n in at.number_input if name_part in n.label)
+
+
+def test_penguin_explained_and_what_if(app):
+    at = app
+    assert any("Cross-validated accuracy" == m.label for m in at.metric)
+    assert at.selectbox[0].value == "species"
+    assert number(at, "flipper").value == 181.0  # the form starts from the table's first row
+    button(at, "Classify").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 1
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="tabular_class").value == "Adelie"
+    summary = next(b for b in html_blocks(at) if 'class="tl-summary"' in b)
+    assert summary.startswith('<div class="tl-summary"') and "Adelie" in summary
+    legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
+    assert "Base value" in legend and "50 training rows" in legend and "exact Shapley" in legend
+    charts = at.get("plotly_chart")
+    assert len(charts) == 2
+    before = charts[1].proto.spec
+    assert "flipper_length_mm = 181" in before
+    slider(at, "flipper").set_value(225.0)
+    at.run()
+    assert not at.exception, at.exception
+    assert number(at, "flipper").value == 225.0
+    after = at.get("plotly_chart")[1].proto.spec
+    assert "flipper_length_mm = 225" in after and after != before
+    assert '"name":"before"' in after.replace(" ", "")  # the previous explanation drawn behind
+    assert any('class="tl-whatif"' in b and "181 → 225" in b for b in html_blocks(at))
+    at.selectbox(key="tabular_class").set_value("Gentoo")
+    at.run()
+    assert not at.exception
+    assert len(at.get("download_button")) >= 3
+
+
+def test_missing_value_and_class_switch(app):
+    at = app
+    button(at, "Explain").click()
+    at.run()
+    sex = next(r for r in at.radio if r.label == "**sex**")
+    sex.set_value(2)  # "— missing —"
+    at.run()
+    assert not at.exception, at.exception
+    assert "sex = missing" in at.get("plotly_chart")[1].proto.spec
+    next(c for c in at.checkbox if c.key.endswith("_missing") and "_3_" in c.key).check()
+    at.run()
+    assert not at.exception
+    assert "flipper_length_mm = missing" in at.get("plotly_chart")[1].proto.spec
+
+
+def test_dataset_view(app):
+    at = app
+    button(at, "Show the whole-dataset view").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.get("plotly_chart")) == 2  # mean |value| and the beeswarm
+
+
+def upload(at, name: str, data: bytes):
+    at.radio(key="tabular_source").set_value("Upload a table")
+    at.run()
+    at.file_uploader[0].set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_upload_with_hostile_names(app):
+    rows = ["<b>size</b>,**kind**,id,label"]
+    for i in range(60):
+        kind = ["<script>x</script>", "plain", "a=b"][i % 3]
+        rows.append(f"{i % 7 + 0.5},{kind},{1000 + i},{'yes' if i % 7 > 3 else 'no'}")
+    upload(app, "weird.csv", ("\n".join(rows) + "\n").encode())
+    at = app
+    assert at.selectbox[0].value == "label"
+    assert any("identifier" in e.value for e in at.markdown)
+    kind = next(r for r in at.radio if "kind" in r.label)
+    assert kind.label == r"**\*\*kind\*\***"
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    labels = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["y"]
+    assert any(label.startswith("&lt;b&gt;size&lt;/b&gt; = ") for label in labels), labels
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"a,b\n1,x\n2,x\n3,x\n4,x\n5,x\n6,x\n7,x\n8,x\n9,x\n10,x\n11,x\n", "one class"),
+        (b"\x00\x01binary", "looks binary"),
+    ],
+)
+def test_bad_uploads_are_messages(app, data, message):
+    upload(app, "bad.csv", data)
+    if app.selectbox:  # the file reads: pick the one-class column as the target
+        app.selectbox[0].set_value("b")
+        app.run()
+    assert any(message in e.value for e in app.error), [e.value for e in app.error]

@@ -1,0 +1,141 @@
+"""The corpus engine on Ray: Ray Data maps the pending rows over a pool of actors that each load the model once."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Any
+
+import pandas as pd
+
+from ..errors import TextlensError
+from ..models import Classifier
+from .rows import RowSettings, arrow_ready, explain_frame
+
+# Ray started by the command itself stays small: the machine may be shared, and the rows that pass
+# through the object store are a few kB each.
+LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
+# Rows handed to Ray Data at a time: bounds the driver's memory whatever the input's size, while
+# each window is long enough (minutes of work) that starting its actors costs little.
+WINDOW_PARTS = 64
+
+
+class RayUnavailableError(TextlensError):
+    """``--engine ray`` without Ray installed, or a cluster that cannot be reached."""
+
+
+class ExplainActor:
+    """A Ray Data actor: loads the model once, then explains batches of rows into result tables."""
+
+    def __init__(self, model: str, precision: str, fingerprint: str, settings: dict[str, Any], threads: int) -> None:
+        import torch
+
+        from ..models import load_classifier
+
+        torch.set_num_threads(threads)
+        self.classifier = load_classifier(model, precision=precision)
+        if self.classifier.fingerprint != fingerprint:
+            # On a cluster, a model folder must hold the same model on every node.
+            raise RuntimeError(
+                f"The model {model!r} on this Ray node differs from the driver's (fingerprint "
+                f"{self.classifier.fingerprint[:12]} vs {fingerprint[:12]}): give every node the same model."
+            )
+        self.settings = RowSettings(**settings)
+
+    def __call__(self, batch):
+        """Explain one batch (a pyarrow table of input rows with ``row_id``) into result rows."""
+        return explain_frame(self.classifier, batch.to_pandas(), self.settings)
+
+
+def _init_ray(address: str | None, workers: int) -> bool:
+    """Connect to ``address``, or start a small local Ray; returns whether this call started it."""
+    try:
+        import ray
+    except ImportError:
+        raise RayUnavailableError(
+            "The Ray engine needs Ray: pip install -r requirements-ray.txt (or use --engine local)."
+        ) from None
+    if ray.is_initialized():
+        return False
+    options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING}
+    try:
+        if address:
+            ray.init(address=address, **options)
+        else:
+            ray.init(num_cpus=workers, object_store_memory=LOCAL_OBJECT_STORE_BYTES, **options)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise RayUnavailableError(f"Ray could not start or connect ({address or 'local'}): {exc}") from exc
+    return True
+
+
+def _windows(pending: Iterator[pd.DataFrame], part_rows: int) -> Iterator[list[pd.DataFrame]]:
+    """The pending rows as lists of ``WINDOW_PARTS`` blocks of ``part_rows`` rows (one block = one part)."""
+    blocks: list[pd.DataFrame] = []
+    for chunk in pending:
+        for start in range(0, len(chunk), part_rows):
+            blocks.append(chunk.iloc[start : start + part_rows])
+            if len(blocks) >= WINDOW_PARTS:
+                yield blocks
+                blocks = []
+    if blocks:
+        yield blocks
+
+
+def run_ray(
+    classifier: Classifier,
+    pending: Iterator[pd.DataFrame],
+    settings: RowSettings,
+    writer,
+    *,
+    address: str | None,
+    workers: int,
+    part_rows: int,
+    stop_after: int | None = None,
+) -> None:
+    """Explain the pending rows on Ray with ``workers`` actors; ``writer`` writes each finished block as a part.
+
+    Only rows not yet in the result reach Ray (the caller filtered them), each block of ``part_rows``
+    rows comes back as one part as soon as an actor finishes it, and a lost actor's blocks are
+    retried by Ray Data, so a run killed at any point resumes like the local engine.
+    """
+    import pyarrow as pa
+
+    started = _init_ray(address, workers)
+    import ray
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False  # the engine draws its own progress line
+    context.print_on_execution_start = False
+    # Each actor runs one forward pass at a time: the CPUs Ray gives it, as torch threads.
+    threads = max(1, int(os.environ.get("TEXTLENS_RAY_THREADS", "1")))
+    constructor = {
+        "model": classifier.model_id,
+        "precision": classifier.precision,
+        "fingerprint": classifier.fingerprint,
+        "settings": asdict(settings),
+        "threads": threads,
+    }
+    written = 0
+    try:
+        for blocks in _windows(pending, part_rows):
+            tables = [pa.Table.from_pandas(arrow_ready(b.reset_index(drop=True)), preserve_index=False) for b in blocks]
+            results = ray.data.from_arrow(tables).map_batches(
+                ExplainActor,
+                fn_constructor_kwargs=constructor,
+                batch_size=None,
+                batch_format="pyarrow",
+                compute=ray.data.ActorPoolStrategy(size=workers),
+                num_cpus=threads,
+            )
+            for table in results.iter_batches(batch_size=None, batch_format="pyarrow"):
+                writer.write(table)
+                written += table.num_rows
+                if stop_after is not None and written >= stop_after:
+                    from .job import Stop
+
+                    raise Stop()
+    finally:
+        if started:
+            ray.shutdown()
