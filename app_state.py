@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
@@ -46,6 +46,10 @@ class ExplainKeys:
     EXAMPLE = "example_"  # + the example's name
     PROBABILITIES_CHART = "prob_chart"
     WORDS_CHART = "words_chart"
+    LIVE = "explain_live"  # the LiveRun of a long text refining on screen (see app_pages/explain.py)
+    LIVE_SECONDS = "explain_live_seconds"  # time limit of one refinement run
+    LIVE_STOP = "explain_live_stop"
+    LIVE_CONTINUE = "explain_live_continue"
 
 
 class CompareKeys:
@@ -482,6 +486,98 @@ def author() -> str:
     from textlens.store import default_author
 
     return st.session_state.setdefault(ReviewKeys.AUTHOR, default_author())
+
+
+# --- Explain page: long texts refining on screen --------------------------------------------------
+LIVE_SECONDS_DEFAULT = 30
+
+
+@dataclass
+class LiveRun:
+    """A long text's node-complete explanation refining in a worker thread while the page draws it.
+
+    ``latest`` is the newest exact view (every unit's value final); ``state`` the resumable
+    :class:`textlens.explain.Refinement` once a run has ended, so Continue reuses its rows. It lives
+    in the session (:attr:`ExplainKeys.LIVE`), so a rerun (a Stop click) finds the run still going.
+    """
+
+    model_id: str
+    text: str
+    state: Any = None
+    latest: Explanation | None = None
+    steps: int = 0
+    reason: str = ""  # why the last run ended: "resolved", "budget", "time" or "stopped"
+    error: BaseException | None = None
+    stop: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        """True while the worker is refining."""
+        return self.thread is not None and self.thread.is_alive()
+
+    @property
+    def complete(self) -> bool:
+        """True when every word is resolved: nothing left to continue."""
+        return self.state is not None and self.state.complete
+
+    def start(self, classifier: Classifier, max_evals: int, seconds: float) -> None:
+        """Refine for up to ``seconds`` (or ``max_evals`` rows in all) from where the last run ended."""
+        from textlens.explain import refine
+
+        self.stop.clear()
+        self.error = None
+
+        def step(result: Explanation) -> None:
+            self.latest, self.steps = result, self.steps + 1
+
+        def work() -> None:
+            try:
+                state = refine(
+                    classifier,
+                    self.text,
+                    state=self.state,
+                    max_evals=max_evals,
+                    seconds=seconds,
+                    should_stop=self.stop.is_set,
+                    on_step=step,
+                )
+            except BaseException as exc:  # shown by the page
+                self.error = exc
+                return
+            self.state, self.latest = state, state.result
+            if state.complete:
+                self.reason = "resolved"
+            elif self.stop.is_set():
+                self.reason = "stopped"
+            elif state.exhausted:
+                self.reason = "budget"
+            else:
+                self.reason = "time"
+
+        self.thread = threading.Thread(target=work, name="textlens-refine", daemon=True)
+        self.thread.start()
+
+
+def live_run(model_id: str, text: str) -> LiveRun | None:
+    """The session's live run for this model and text; a run for another input is stopped and dropped."""
+    run = st.session_state.get(ExplainKeys.LIVE)
+    if run is None:
+        return None
+    if (run.model_id, run.text) != (model_id, text):
+        run.stop.set()
+        del st.session_state[ExplainKeys.LIVE]
+        return None
+    return run
+
+
+def start_live(model_id: str, text: str, max_evals: int, seconds: float) -> LiveRun:
+    """Start (or, for the same input, continue) refining ``text`` on screen."""
+    run = live_run(model_id, text) or LiveRun(model_id, text)
+    st.session_state[ExplainKeys.LIVE] = run
+    if not run.running:
+        run.start(load_model(model_id), max_evals, seconds)
+    return run
 
 
 # --- Trust: faithfulness, what-if and the instant preview (issue 17) -------------------------------

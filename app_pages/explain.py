@@ -11,7 +11,7 @@ import app_state
 import ui
 from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
 from components.compare import CompareRow, all_explanations, row_header_html, shared_scale
-from components.highlight import highlight_html, legend_html
+from components.highlight import highlight_html, legend_html, settledness
 from components.report import explanation_report, words_csv
 from components.safe_text import md
 from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
@@ -58,7 +58,31 @@ def budget_ui(classifier: Classifier, text: str) -> int | str:
                 f"{rows:,} model calls, about {seconds:,.0f} s here). A smaller budget is faster but leaves "
                 "part of the attribution spread over groups of words; a larger one than needed changes nothing."
             )
+        st.select_slider(
+            "Time limit for refining a long text (seconds)",
+            options=[5, 10, 30, 60, 120, 300],
+            value=app_state.LIVE_SECONDS_DEFAULT,
+            key=KEYS.LIVE_SECONDS,
+            help="With 'auto', a text too long for exact word values is shown as exact phrases first and "
+            "refined on screen until every word is resolved, this time is up, or you press Stop.",
+        )
     return budget
+
+
+def full_rows(classifier: Classifier, text: str) -> int:
+    """Model calls that resolve every word of ``text``."""
+    return planned_evals(classifier, text, 10**12)
+
+
+def is_long(classifier: Classifier, text: str, budget: int | str) -> bool:
+    """True when "auto" cannot resolve every word at once: such texts refine on screen instead."""
+    return budget == "auto" and planned_evals(classifier, text, "auto") < full_rows(classifier, text)
+
+
+def start_live(model_id: str, classifier: Classifier, text: str) -> None:
+    """Start refining ``text`` on screen (a Continue click resumes the same run from its rows)."""
+    seconds = st.session_state.get(KEYS.LIVE_SECONDS, app_state.LIVE_SECONDS_DEFAULT)
+    app_state.start_live(model_id, text, full_rows(classifier, text), seconds)
 
 
 def row_seconds(classifier: Classifier, text: str) -> float:
@@ -92,6 +116,7 @@ def run_explanation(
             return False
     app_state.remember(KEYS.RESULT, (model_id, text), result)
     app_state.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
+    st.session_state.pop(KEYS.LIVE, None)  # this result replaces a long text's live refinement
     return True
 
 
@@ -105,6 +130,16 @@ def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | 
             app_state.remember(KEYS.PREDICTION, (model_id, text), app_state.classify(model_id, (text,))[0])
         except TextlensError as exc:
             ui.show_error(exc)
+    elif explain_clicked and is_long(classifier, text, budget):
+        try:
+            prediction = app_state.classify(model_id, (text,))[0]
+        except TextlensError as exc:
+            ui.show_error(exc)
+            return
+        app_state.remember(KEYS.PREDICTION, (model_id, text), prediction)
+        st.session_state.pop(KEYS.LIVE, None)  # Explain starts afresh (rows already run stay cached)
+        start_live(model_id, classifier, text)
+        st.session_state[KEYS.TARGET] = prediction.label
     elif explain_clicked and run_explanation(model_id, classifier, text, budget, "Explaining", first_look=True):
         # A new explanation starts on its prediction.
         st.session_state[KEYS.TARGET] = app_state.recall(KEYS.RESULT, (model_id, text)).predicted_label
@@ -153,9 +188,74 @@ def refine_ui(model_id: str, classifier: Classifier, text: str, result: Explanat
     return result
 
 
+def live_view(result: Explanation, steps: int) -> str:
+    """One refinement step drawn: where it stands, the legend and the highlighted text."""
+    labels = result.labels
+    target = st.session_state.get(KEYS.TARGET)
+    target = target if target in labels else result.predicted_label
+    status = (
+        f'<div class="tl-live" style="font-weight: 600; margin-bottom: 0.3rem;">Sharpening: step {steps:,}, '
+        f"{result.resolved_words:,} of {len(result.words):,} words resolved, {result.evals:,} model calls, "
+        f"{result.seconds:.1f} s</div>"
+    )
+    return status + legend_html(result, target) + highlight_html(result, target)
+
+
+def live_ui(run: app_state.LiveRun) -> None:
+    """While a long text refines: a Stop button and each step's exact view, drawn as it arrives."""
+    if not run.running:
+        return
+    stop = st.empty()
+    stop.button("Stop", key=KEYS.LIVE_STOP, on_click=run.stop.set, help="Keep the view reached so far.")
+    view = st.empty()
+    shown = None
+    while run.running:
+        run.thread.join(0.15)
+        if run.latest is not None and run.latest is not shown:
+            shown = run.latest
+            view.html(live_view(shown, run.steps))
+    stop.empty()
+    view.empty()
+
+
+ENDED = {
+    "resolved": "Fully resolved: every word has its own exact value.",
+    "time": "Time limit reached.",
+    "budget": "Budget spent.",
+    "stopped": "Stopped.",
+}
+
+
+def continue_ui(model_id: str, classifier: Classifier, text: str, run: app_state.LiveRun) -> None:
+    """How the last refinement ended, and Continue (from the rows already evaluated) unless resolved."""
+    if run.error is not None:
+        if not isinstance(run.error, TextlensError):
+            raise run.error
+        ui.show_error(run.error)
+    result = run.latest
+    if result is None:
+        return
+    st.caption(f"{ENDED.get(run.reason, '')} Values are {settledness(result)}.")
+    if not run.complete:
+        st.button(
+            "Continue refining",
+            key=KEYS.LIVE_CONTINUE,
+            on_click=start_live,
+            args=(model_id, classifier, text),
+            help="Resumes from the model calls already made: nothing is computed twice.",
+        )
+
+
 def unsettled_note(result: Explanation) -> None:
     """A visible warning while most of the attribution is still on groups of words, not single words."""
-    if not result.converged and result.unsettled >= UNSETTLED_WARNING:
+    if not result.converged and result.unsettled >= UNSETTLED_WARNING and result.units:
+        st.warning(
+            f"{result.unsettled:.0%} of the attribution is on phrases not yet split into single words: each "
+            "boxed phrase shows its exact value as a whole; its words are not measured one by one. "
+            "Continue (or Refine) to split them.",
+            icon=":material/blur_on:",
+        )
+    elif not result.converged and result.unsettled >= UNSETTLED_WARNING:
         st.warning(
             f"Rough values: {result.unsettled:.0%} of the attribution is still spread over groups of words, "
             "so single words' colours and bars are even shares of their group, not measured. Refine for more.",
@@ -347,11 +447,20 @@ def render() -> None:
     if prediction is not None:
         prediction_ui(prediction, classifier, text)
         cautions_ui(classifier, text)
+    live = app_state.live_run(model_id, text)
+    if live is not None:
+        live_ui(live)
+        if live.latest is not None:
+            app_state.remember(KEYS.RESULT, (model_id, text), live.latest)
+    result = app_state.recall(KEYS.RESULT, (model_id, text))
     if result is not None:
         st.subheader("Explanation")
         target = target_ui(result)
         st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
-        refine_ui(model_id, classifier, text, result)
+        if live is None:
+            refine_ui(model_id, classifier, text, result)
+        else:
+            continue_ui(model_id, classifier, text, live)
         figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
         ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key="explain_add_to_pack")

@@ -332,7 +332,7 @@ def downloads_ui(model: TabularModel, result, target: str, figure, table_name: s
         )
     add_to_pack = getattr(ui, "add_to_pack_ui", None)
     if add_to_pack is not None:
-        add_to_pack(result, target, source="tabular", classifier=model, context={"table": table_name}, key="tab_pack")
+        add_to_pack(result, target, source="tabular", classifier=model, key="tab_pack")
 
 
 def dataset_view_ui(model: TabularModel) -> None:

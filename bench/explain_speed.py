@@ -147,7 +147,7 @@ def main() -> None:
     for kind, texts in (("short", short), ("long", long_texts)):
         for text in texts:
             clear_caches(classifier)
-            ours = explain(classifier, text, max_evals=args.max_evals, leaves="tokens")
+            ours = explain(classifier, text, max_evals=args.max_evals, leaves="tokens", engine="shap")
             values, _, naive_seconds = naive.explain(text, args.max_evals)
             ours_values = np.array([w.values for w in ours.words])
             per_row = per_row_forward_seconds(classifier, text[: ours.read_until] if ours.truncated else text)

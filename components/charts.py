@@ -7,11 +7,12 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from textlens.summary import signed, top_words
+from textlens.summary import signed
 from textlens.types import Explanation, Record
 from textlens.wordstats import word_values
 
 from .export_info import ExportInfo
+from .highlight import shown_items
 from .palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
 
 FONT = {"size": 13}
@@ -75,29 +76,54 @@ def _word_label(word: str, index: int) -> str:
     return f"{escape(word)} · #{index + 1}"
 
 
-def top_words_figure(explanation: Explanation, target: str | int | None = None, k: int = 10) -> go.Figure:
-    """The ``k`` words pushing most toward ``target`` and the ``k`` most against, as signed bars.
+def shorten(phrase: str, width: int = 36) -> str:
+    """A phrase on one line, at most about ``width`` characters: its start and end with "…" between."""
+    flat = " ".join(phrase.split())
+    if len(flat) <= width:
+        return flat
+    half = (width - 3) // 2
+    head, tail = flat[:half], flat[-half:]
+    # Cut at word boundaries where there is one, so no word is shown half.
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head} … {tail}"
 
-    Repeated words are told apart by their position (``#n``); hovering shows the word in its context.
+
+def top_words_figure(explanation: Explanation, target: str | int | None = None, k: int = 10) -> go.Figure:
+    """The ``k`` items pushing most toward ``target`` and the ``k`` most against, as signed bars.
+
+    Items are what the highlight shows: resolved words, and phrases not split further at this
+    budget (shortened to their start and end, marked with their number of words), each with its
+    exact value. Repeated words are told apart by their position (``#n``); hovering shows the item
+    in its context.
     """
     i = explanation.label_index(target)
-    toward, against = top_words(explanation, i, k)
+    shown = shown_items(explanation, i)
+    toward = sorted((s for s in shown if s[2] > 0), key=lambda s: -s[2])[:k]
+    against = sorted((s for s in shown if s[2] < 0), key=lambda s: s[2])[:k]
     items = toward + list(reversed(against))
     text = explanation.text
-    contexts = []
-    for w in items:
-        left = text[max(0, w.start - 40) : w.start]
-        right = text[w.end : w.end + 40]
-        contexts.append(escape(" ".join(f"…{left}【{w.word}】{right}…".split())))
+    labels, contexts = [], []
+    for start, end, _value, n_words, index in items:
+        piece = text[start:end]
+        if n_words == 1:
+            labels.append(_word_label(piece, index))
+        else:
+            labels.append(f"“{escape(shorten(piece))}” · {n_words} words")
+        left = text[max(0, start - 40) : start]
+        right = text[end : end + 40]
+        middle = piece if n_words == 1 else shorten(piece, 80)
+        contexts.append(escape(" ".join(f"…{left}【{middle}】{right}…".split())))
     fig = go.Figure(
         go.Bar(
-            x=[w.value for w in items],
-            y=[_word_label(w.word, w.index) for w in items],
+            x=[s[2] for s in items],
+            y=labels,
             orientation="h",
-            marker_color=[bar_color(w.value) for w in items],
-            customdata=[[c, signed(w.value, 4)] for c, w in zip(contexts, items)],
+            marker_color=[bar_color(s[2]) for s in items],
+            marker_pattern_shape=["" if s[3] == 1 else "/" for s in items],
+            customdata=[[c, signed(s[2], 4)] for c, s in zip(contexts, items)],
             hovertemplate="%{customdata[1]}<br>%{customdata[0]}<extra></extra>",
-            text=[signed(w.value, 3) for w in items],
+            text=[signed(s[2], 3) for s in items],
             textposition="outside",
             cliponaxis=False,
         )

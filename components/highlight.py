@@ -9,7 +9,7 @@ from textlens.types import Explanation
 
 from . import legend
 from .legend import PER_ROW, scale_note, swatch  # noqa: F401 - the text pages import them from here
-from .palette import background, text_color
+from .palette import background, bar_color, text_color
 
 # Beyond this many unread characters the rest of a huge text is summarised, not rendered.
 UNREAD_PREVIEW_CHARS = 2000
@@ -28,9 +28,38 @@ def attr(text: str) -> str:
     return escape(text, quote=True)
 
 
+PHRASE_STYLE = (
+    "border: 1.5px solid {edge}; border-radius: 0.35rem; padding: 0.1rem 0.2rem; "
+    "-webkit-box-decoration-break: clone; box-decoration-break: clone;"
+)
+
+
+def shown_items(explanation: Explanation, target: str | int | None) -> list[tuple[int, int, float, int, int]]:
+    """What the display shows, in text order: ``(start, end, value, words, index)`` per item.
+
+    A resolved word is an item of one word (``index`` its position among the words); an
+    unresolved unit is one item per run of words it covers, carrying the unit's value as a whole
+    (``index`` the unit's position, ``words`` how many words it holds).
+    """
+    i = explanation.label_index(target)
+    items = [(w.start, w.end, w.values[i], 1, n) for n, w in enumerate(explanation.words) if w.resolved]
+    for n, unit in enumerate(explanation.units):
+        if not unit.resolved:
+            items.extend((a, b, unit.values[i], unit.words, n) for a, b in unit.spans)
+    return sorted(items)
+
+
 def scale_for(explanation: Explanation, target: str | int | None) -> float:
-    """The largest |value| toward ``target``: the colour scale of one explanation on its own."""
-    return max((abs(w.value) for w in explanation.for_label(target)), default=0.0)
+    """The largest |value| shown toward ``target``: the colour scale of one explanation on its own.
+
+    Words of a phrase not yet split are not shown one by one, so the phrase's value counts instead.
+    """
+    return max((abs(item[2]) for item in shown_items(explanation, target)), default=0.0)
+
+
+def phrase_tip(value: float, words: int) -> str:
+    """The tooltip of a phrase not split further."""
+    return f"this phrase as a whole ({words} words): {signed(value, 4)}; not split further at this budget"
 
 
 def highlight_html(explanation: Explanation, target: str | int | None = None, *, scale: float | None = None) -> str:
@@ -41,26 +70,35 @@ def highlight_html(explanation: Explanation, target: str | int | None = None, *,
     """
     i = explanation.label_index(target)
     label = explanation.labels[i]
-    words = explanation.for_label(i)
     if scale is None:
         scale = scale_for(explanation, i)
     text = explanation.text
     end_of_read = explanation.read_until if explanation.truncated else len(text)
     parts = [f'<div class="tl-highlight" style="{CONTAINER_STYLE}">']
     pos = 0
-    for w in words:
-        parts.append(escape(text[pos : w.start]))
-        style = f"background: {background(w.value, scale)}; {WORD_STYLE}"
-        color = text_color(w.value, scale)
+    for start, end, value, n_words, index in shown_items(explanation, i):
+        parts.append(escape(text[pos:start]))
+        style = f"background: {background(value, scale)}; "
+        color = text_color(value, scale)
         if color:
-            style += f" color: {color};"
-        direction = "toward" if w.value >= 0 else "against"
-        tip = f"{w.word}: {signed(w.value, 4)} {direction} {label} (change in probability)"
-        parts.append(
-            f'<span class="tl-word" data-i="{w.index}" data-value="{w.value:.6g}" style="{style}" '
-            f'title="{attr(tip)}">{escape(w.word)}</span>'
-        )
-        pos = w.end
+            style += f"color: {color}; "
+        piece = text[start:end]
+        if n_words == 1:
+            direction = "toward" if value >= 0 else "against"
+            tip = f"{piece}: {signed(value, 4)} {direction} {label} (change in probability)"
+            parts.append(
+                f'<span class="tl-word" data-i="{index}" data-value="{value:.6g}" style="{style}{WORD_STYLE}" '
+                f'title="{attr(tip)}">{escape(piece)}</span>'
+            )
+        else:
+            edge = bar_color(value)
+            parts.append(
+                f'<span class="tl-phrase" data-unit="{index}" data-words="{n_words}" data-value="{value:.6g}" '
+                f'style="{style}{PHRASE_STYLE.format(edge=edge)}" title="{attr(phrase_tip(value, n_words))}">'
+                f'<span class="tl-phrase-value" style="font-size: 0.72rem; font-weight: 700; '
+                f'margin-right: 0.3rem; opacity: 0.9;">{escape(signed(value, 2))}</span>{escape(piece)}</span>'
+            )
+        pos = end
     parts.append(escape(text[pos:end_of_read]))
     if explanation.truncated:
         rest = text[end_of_read:]
@@ -83,6 +121,19 @@ def highlight_html(explanation: Explanation, target: str | int | None = None, *,
 
 def settledness(explanation: Explanation) -> str:
     """How exact the values are, in words: exact Owen values, or the share still unsettled."""
+    if explanation.units:
+        n_words = len(explanation.words)
+        if explanation.converged:
+            return f"exact: every word has its own Owen value ({explanation.evals:,} model calls)"
+        phrases = sum(not u.resolved for u in explanation.units)
+        rest = n_words - explanation.resolved_words
+        return (
+            f"approximate for single words, exact at the granularity shown: "
+            f"{explanation.resolved_words:,} of {n_words:,} words resolved "
+            f"(their own value); the other {rest:,} are in {phrases:,} boxed phrases, each with its exact "
+            f"value as a whole, not split further at this budget ({explanation.evals:,} model calls; "
+            f"{1 - explanation.unsettled:.0%} of the attribution is on resolved words)"
+        )
     if explanation.converged:
         return f"exact (partition tree fully expanded, {explanation.evals:,} model calls)"
     return (
@@ -111,5 +162,6 @@ def legend_html(
         scale=scale_for(explanation, i) if scale is None else scale,
         attributed=sum(w.value for w in explanation.for_label(i)),
         totals=totals,
+        feature="word and phrase" if any(not u.resolved for u in explanation.units) else "word",
         notes=notes,
     )

@@ -1,6 +1,20 @@
-"""Accuracy of a textlens classifier on an SST-2 style TSV (``sentence<TAB>label``, 0 = NEGATIVE, 1 = POSITIVE).
+"""Accuracy, base values and faithfulness of a textlens classifier on an SST-2 style TSV (``sentence<TAB>label``).
 
 Run: python scripts/evaluate_model.py --data ../shared/data/sst2/dev.tsv [--model default]
+     python scripts/evaluate_model.py --data ../shared/data/sst2/dev.tsv --adapter OLD_DIR --adapter NEW_DIR
+
+Prints one JSON line per model with issue 20's figures:
+
+- ``accuracy``: SST-2 accuracy (0 = NEGATIVE, 1 = POSITIVE);
+- ``base_value``: P(POSITIVE) of every text with all its words hidden, exactly as the explainer hides them
+  (its own masker), i.e. the base value every explanation starts from; the share within 0.35-0.65;
+- ``all_masked``: P(POSITIVE) of 1 to 50 mask tokens alone (range and share within 0.4-0.6);
+- ``faithfulness`` (on ``--faithfulness`` sentences, 100 by default): ERASER's comprehensiveness and
+  sufficiency as the trust panel measures them (``textlens.faithfulness``: AOPC over the top 1, 5, 10,
+  20 and 50 % of words by SHAP value toward the predicted label, hidden as the explainer hides them),
+  and the share of the way from 0.5 to the output that
+  the word values carry, ``|sum of word values| / |P(POSITIVE) - 0.5|``, for texts predicted positive and
+  negative. The base value measured here is checked against the explanations' own base values.
 """
 
 from __future__ import annotations
@@ -8,15 +22,67 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from textlens import load_classifier  # noqa: E402
+from textlens import explain, load_classifier  # noqa: E402
+from textlens import models as textlens_models  # noqa: E402
+from textlens.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
+from textlens.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
 from textlens.sst2 import read_sst2  # noqa: E402
+from textlens.words import word_spans  # noqa: E402
+
+
+def base_values(classifier, texts: list[str]) -> np.ndarray:
+    """P(POSITIVE) of each text with every word hidden, by the explainer's masker (the SHAP base value)."""
+    masker = _masker(classifier, "words")
+    masked = [str(masker(np.zeros(len(word_spans(t)), dtype=bool), t)[0][0]) for t in texts]
+    return classifier.predict(masked)[:, classifier.labels.index("POSITIVE")]
+
+
+def all_masked(classifier, longest: int = 50) -> np.ndarray:
+    """P(POSITIVE) of 1..``longest`` mask tokens alone."""
+    rows = [" ".join([classifier.mask_token] * n) for n in range(1, longest + 1)]
+    return classifier.predict(rows)[:, classifier.labels.index("POSITIVE")]
+
+
+def faithfulness(classifier, texts: list[str]) -> dict:
+    """ERASER metrics and the share of attribution carried by word values, over ``texts``."""
+    pos = classifier.labels.index("POSITIVE")
+    comp, suff, share, base_gap = [], [], {"POSITIVE": [], "NEGATIVE": []}, []
+    masked_bases = base_values(classifier, texts)
+    for text, masked_base in zip(texts, masked_bases):
+        exp = explain(classifier, text)
+        scores = textlens_faithfulness(classifier, exp).explanation
+        comp.append(scores.comprehensiveness)
+        suff.append(scores.sufficiency)
+        base_gap.append(abs(exp.base_values[pos] - masked_base))
+        word_sum = sum(w.values[pos] for w in exp.words)
+        away = abs(exp.scores[pos] - 0.5)
+        if away > 0.05:  # near 0.5 the ratio means nothing
+            share[exp.predicted_label].append(abs(word_sum) / away)
+    return {
+        "texts": len(texts),
+        "comprehensiveness": round(float(np.mean(comp)), 4),
+        "sufficiency": round(float(np.mean(suff)), 4),
+        "word_share_median": {k: round(float(np.median(v)), 3) for k, v in share.items() if v},
+        "word_share_texts": {k: len(v) for k, v in share.items()},
+        "base_value_check_max_diff": float(max(base_gap)),
+    }
+
+
+def load(model: str, adapter: str | None, precision: str):
+    """The classifier; with ``adapter``, the bundled model with that adapter folder instead of the shipped one."""
+    if adapter:
+        textlens_models.DEFAULT_ADAPTER_DIR = Path(adapter).resolve()
+    return load_classifier(model, precision=precision)
 
 
 def main() -> None:
@@ -24,29 +90,55 @@ def main() -> None:
     parser.add_argument("--data", required=True)
     parser.add_argument("--model", default="default")
     parser.add_argument(
+        "--adapter",
+        action="append",
+        default=[],
+        help="an adapter folder to use with the bundled encoder instead of the shipped one (repeat to compare)",
+    )
+    parser.add_argument(
         "--raw", action="store_true", help="score the PTB-tokenised text as it is, without undoing the tokenisation"
     )
-    parser.add_argument("--precision", default="auto", help="auto, float32 or bfloat16 (see textlens.models)")
+    parser.add_argument(
+        "--precision", default="float32", help="float32 (default: the reference figures), bfloat16 or auto"
+    )
+    parser.add_argument("--faithfulness", type=int, default=100, help="sentences explained for faithfulness; 0 = skip")
+    parser.add_argument("--seed", type=int, default=0, help="which sentences are explained")
     args = parser.parse_args()
     texts, labels = read_sst2(args.data, detokenize=not args.raw)
-    classifier = load_classifier(args.model, precision=args.precision)
     names = {0: "NEGATIVE", 1: "POSITIVE"}
-    started = time.perf_counter()
-    predictions = classifier.classify(texts)
-    correct = sum(p.label == names[y] for p, y in zip(predictions, labels))
-    print(
-        json.dumps(
-            {
-                "model": args.model,
-                "data": args.data,
-                "detokenized": not args.raw,
-                "precision": classifier.precision,
-                "rows": len(texts),
-                "accuracy": round(correct / len(texts), 4),
-                "seconds": round(time.perf_counter() - started, 1),
+    sample = random.Random(args.seed).sample(texts, min(args.faithfulness, len(texts)))
+    for adapter in args.adapter or [None]:
+        classifier = load(args.model, adapter, args.precision)
+        started = time.perf_counter()
+        predictions = classifier.classify(texts)
+        correct = sum(p.label == names[y] for p, y in zip(predictions, labels))
+        row = {
+            "model": args.model,
+            "adapter": adapter,
+            "data": args.data,
+            "detokenized": not args.raw,
+            "precision": classifier.precision,
+            "rows": len(texts),
+            "accuracy": round(correct / len(texts), 4),
+        }
+        if "POSITIVE" in classifier.labels and classifier.mask_token:
+            base = base_values(classifier, texts)
+            masked = all_masked(classifier)
+            row["base_value"] = {
+                "median": round(float(np.median(base)), 3),
+                "min": round(float(base.min()), 3),
+                "max": round(float(base.max()), 3),
+                "share_in_0.35_0.65": round(float(np.mean((base >= 0.35) & (base <= 0.65))), 4),
             }
-        )
-    )
+            row["all_masked_1_to_50"] = {
+                "min": round(float(masked.min()), 3),
+                "max": round(float(masked.max()), 3),
+                "share_in_0.4_0.6": round(float(np.mean((masked >= 0.4) & (masked <= 0.6))), 4),
+            }
+            if args.faithfulness:
+                row["faithfulness"] = faithfulness(classifier, sample)
+        row["seconds"] = round(time.perf_counter() - started, 1)
+        print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,10 @@
-"""Train the bundled default sentiment model: a LoRA adapter and head on the MiniLM-L6 encoder, on SST-2."""
+"""Train the bundled default sentiment model: a LoRA adapter and head on the MiniLM-L6 encoder, on SST-2.
+
+Masked augmentation (issue 20) makes the explainer's masked inputs in distribution: some examples have a
+random share of their words hidden exactly as textlens's explainer hides them (shap's Text masker over
+``WordSegmenter``: each hidden word becomes one ``[MASK]``), keeping their label; and some examples are
+replaced by all of their words hidden, with the soft target 0.5/0.5, so "no words" means "no sentiment".
+"""
 
 from __future__ import annotations
 
@@ -12,12 +18,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from peft import LoraConfig, get_peft_model
+from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textlens.encoder import DEFAULT_ADAPTER_DIR, base_encoder_dir  # noqa: E402
 from textlens.sst2 import read_sst2  # noqa: E402
+from textlens.words import WordSegmenter  # noqa: E402
 
 LABELS = ("NEGATIVE", "POSITIVE")
 
@@ -33,6 +40,61 @@ def length_bucketed_batches(lengths: list[int], batch_size: int, rng: random.Ran
         batches += [part[i : i + batch_size] for i in range(0, len(part), batch_size)]
     rng.shuffle(batches)
     return batches
+
+
+class WordMasker:
+    """Hide words of a text the way textlens's explainer does (its own masker: shap's Text over WordSegmenter)."""
+
+    def __init__(self, mask_token: str) -> None:
+        import shap
+
+        self.segment = WordSegmenter(mask_token)
+        self.masker = shap.maskers.Text(self.segment)
+        self.mask_token = mask_token
+
+    def n_words(self, text: str) -> int:
+        """How many words (SHAP features) the explainer sees in ``text``."""
+        return len(self.segment(text, return_offsets_mapping=False)["input_ids"])
+
+    def hide(self, text: str, hidden: np.ndarray) -> str:
+        """``text`` with the words where ``hidden`` is True replaced as the explainer replaces them."""
+        return str(self.masker(~hidden, text)[0][0])
+
+    def all_hidden(self, n_words: int) -> str:
+        """A text of ``n_words`` words with every word hidden (what the explainer's base value scores)."""
+        return " ".join([self.mask_token] * n_words)
+
+
+def augment(
+    text: str, label: int, masker: WordMasker, rng: random.Random, args: argparse.Namespace
+) -> tuple[str, float]:
+    """One training view of an example: (text, P(POSITIVE) target), possibly masked."""
+    draw = rng.random()
+    if draw < args.full_mask_share:
+        # No words left: no sentiment. The length is the example's own word count, so every length the
+        # explainer meets (1 to ~50 words in SST-2 and beyond) is seen.
+        return masker.all_hidden(max(1, masker.n_words(text))), 0.5
+    if draw < args.full_mask_share + args.mask_share:
+        n = masker.n_words(text)
+        if n >= 2:
+            # Share of hidden words uniform in (0, mask_rate]; at least one word hidden, at least one kept.
+            k = min(n - 1, max(1, round(rng.uniform(0.0, args.mask_rate) * n)))
+            hidden = np.zeros(n, dtype=bool)
+            hidden[rng.sample(range(n), k)] = True
+            return masker.hide(text, hidden), float(label)
+    return text, float(label)
+
+
+@torch.inference_mode()
+def base_values(model, tokenizer, masker: WordMasker, texts: list[str], batch_size: int = 64) -> list[float]:
+    """P(POSITIVE) of each text with all its words hidden (the explainer's base value)."""
+    model.eval()
+    out = []
+    masked = [masker.all_hidden(max(1, masker.n_words(t))) for t in texts]
+    for i in range(0, len(masked), batch_size):
+        enc = tokenizer(masked[i : i + batch_size], padding=True, truncation=True, return_tensors="pt")
+        out += torch.softmax(model(**enc).logits.float(), -1)[:, 1].tolist()
+    return out
 
 
 @torch.inference_mode()
@@ -61,6 +123,23 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--threads", type=int, default=0, help="torch threads; 0 = torch's default")
     parser.add_argument("--max-steps", type=int, default=0, help="stop early (for timing runs)")
+    parser.add_argument(
+        "--max-minutes", type=float, default=0.0, help="stop after this many minutes of training and save; 0 = no limit"
+    )
+    parser.add_argument("--init-adapter", default="", help="warm start: continue training this adapter folder")
+    parser.add_argument("--warmup", type=float, default=0.06, help="share of steps with linear lr warm-up")
+    parser.add_argument(
+        "--mask-share", type=float, default=0.0, help="share of examples with a random part of their words hidden"
+    )
+    parser.add_argument(
+        "--mask-rate", type=float, default=0.0, help="largest share of words hidden in a masked example (uniform)"
+    )
+    parser.add_argument(
+        "--full-mask-share",
+        type=float,
+        default=0.0,
+        help="share of examples replaced by all words hidden, with the soft target 0.5/0.5",
+    )
     args = parser.parse_args(argv)
 
     if args.threads:
@@ -89,52 +168,77 @@ def main(argv: list[str] | None = None) -> None:
         id2label=dict(enumerate(LABELS)),
         label2id={name: i for i, name in enumerate(LABELS)},
     )
-    lora = LoraConfig(
-        r=args.rank,
-        lora_alpha=args.alpha,
-        lora_dropout=0.1,
-        target_modules=r".*encoder\.layer\.\d+\..*(query|key|value|dense)$",
-        modules_to_save=["classifier", "pooler"],
-        task_type="SEQ_CLS",
-    )
-    model = get_peft_model(model, lora)
+    if args.init_adapter:
+        model = PeftModel.from_pretrained(model, args.init_adapter, is_trainable=True)
+    else:
+        lora = LoraConfig(
+            r=args.rank,
+            lora_alpha=args.alpha,
+            lora_dropout=0.1,
+            target_modules=r".*encoder\.layer\.\d+\..*(query|key|value|dense)$",
+            modules_to_save=["classifier", "pooler"],
+            task_type="SEQ_CLS",
+        )
+        model = get_peft_model(model, lora)
     model.print_trainable_parameters()
+    masker = WordMasker(tokenizer.mask_token)
 
-    encoded = tokenizer(texts, truncation=True, max_length=128)["input_ids"]
-    lengths = [len(ids) for ids in encoded]
+    # Lengths of the unmasked texts order the batches; a masked view is never longer in tokens.
+    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=128)["input_ids"]]
     steps_per_epoch = math.ceil(len(texts) / args.batch_size)
     total_steps = int(steps_per_epoch * args.epochs)
     if args.max_steps:
         total_steps = min(total_steps, args.max_steps)
-    warmup = max(1, int(0.06 * total_steps))
+    warmup = max(1, int(args.warmup * total_steps))
     optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr, weight_decay=0.01)
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup)))
     )
 
+    def evaluate(step: int) -> dict:
+        acc = accuracy(model, tokenizer, dev_texts, dev_labels)
+        base_p = np.array(base_values(model, tokenizer, masker, dev_texts))
+        row = {
+            "step": step,
+            "dev_accuracy": acc,
+            "dev_base_value_median": float(np.median(base_p)),
+            "dev_base_value_in_0.35_0.65": float(np.mean((base_p >= 0.35) & (base_p <= 0.65))),
+        }
+        print(json.dumps(row), flush=True)
+        return row
+
     started = time.time()
     step = 0
     history = []
-    while step < total_steps:
+    out_of_time = False
+    while step < total_steps and not out_of_time:
         model.train()
         for batch in length_bucketed_batches(lengths, args.batch_size, rng):
             if step >= total_steps:
                 break
-            enc = tokenizer.pad({"input_ids": [encoded[i] for i in batch]}, return_tensors="pt")
-            out = model(**enc, labels=torch.tensor([labels[i] for i in batch]))
-            out.loss.backward()
+            views = [augment(texts[i], labels[i], masker, rng, args) for i in batch]
+            enc = tokenizer([v[0] for v in views], padding=True, truncation=True, max_length=128, return_tensors="pt")
+            p_pos = torch.tensor([v[1] for v in views])
+            target = torch.stack([1.0 - p_pos, p_pos], dim=1)
+            logits = model(**enc).logits
+            # Soft-label cross-entropy: equals the usual loss for 0/1 targets, and 0.5/0.5 for hidden texts.
+            loss = -(target * torch.log_softmax(logits, dim=-1)).sum(-1).mean()
+            loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()
             sched.step()
             optim.zero_grad()
             step += 1
-            if step % 200 == 0 or step == total_steps:
-                elapsed = time.time() - started
-                print(f"step {step}/{total_steps} loss {out.loss.item():.4f} {elapsed:.0f}s", flush=True)
-            if step % steps_per_epoch == 0 or step == total_steps:
-                acc = accuracy(model, tokenizer, dev_texts, dev_labels)
-                history.append({"step": step, "dev_accuracy": acc})
-                print(f"dev accuracy at step {step}: {acc:.4f}", flush=True)
+            elapsed = time.time() - started
+            if step % 100 == 0 or step == total_steps:
+                print(f"step {step}/{total_steps} loss {loss.item():.4f} {elapsed:.0f}s", flush=True)
+            out_of_time = bool(args.max_minutes) and elapsed > 60 * args.max_minutes
+            if step % steps_per_epoch == 0 or step == total_steps or out_of_time:
+                history.append(evaluate(step))
+                model.train()
+            if out_of_time:
+                print(f"stopping at step {step}: --max-minutes {args.max_minutes} reached", flush=True)
+                break
     train_seconds = time.time() - started
 
     out_dir = Path(args.out)
@@ -144,9 +248,14 @@ def main(argv: list[str] | None = None) -> None:
     model.base_model.model.config.save_pretrained(out_dir)
     info = {
         "dev_accuracy": history[-1]["dev_accuracy"] if history else None,
+        "dev_base_value_in_0.35_0.65": history[-1]["dev_base_value_in_0.35_0.65"] if history else None,
         "history": history,
         "train_seconds": round(train_seconds),
+        "steps": step,
+        "total_steps_planned": total_steps,
         "train_rows": len(texts),
+        "data": {"train": Path(args.train).name, "dev": Path(args.dev).name, "detokenized": True},
+        "torch": torch.__version__,
         "torch_threads": torch.get_num_threads(),
         "settings": {k: v for k, v in vars(args).items() if k not in {"train", "dev", "out"}},
     }

@@ -1,10 +1,11 @@
-"""The bundled model reads ordinary, untokenised review text from other domains, not only SST-2's style."""
+"""The bundled model reads ordinary review text from other domains, and starts its explanations from neutral."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from textlens.encoder import DEFAULT_ADAPTER_DIR
@@ -59,3 +60,50 @@ def test_dev_accuracy_matches_card(default_classifier, sst2_dev: Path):
     assert accuracy >= 0.88
     training = json.loads((DEFAULT_ADAPTER_DIR / "training.json").read_text())
     assert accuracy == pytest.approx(training["dev_accuracy"], abs=0.002)
+
+
+# Sentences like SST-2 dev's (short film-review sentences of either sign, and a neutral one).
+DEV_LIKE = [
+    "It's a charming and often affecting journey.",
+    "Unflinchingly bleak and desperate.",
+    "The acting was wonderful but the plot was dull.",
+    "A dull, tedious mess.",
+    "The film runs a little over two hours and was shot in Prague.",
+    "It was fine, I guess, though the middle section dragged on for far too long.",
+]
+
+
+def _hidden(classifier, text: str) -> str:
+    """``text`` with all its words hidden by the explainer's own masker."""
+    from textlens.explain import _masker
+    from textlens.words import word_spans
+
+    masker = _masker(classifier, "words")
+    return str(masker(np.zeros(len(word_spans(text)), dtype=bool), text)[0][0])
+
+
+def test_base_value_is_near_neutral(default_classifier):
+    # Masked text is in distribution (issue 20): with every word hidden the model has no sentiment.
+    pos = default_classifier.labels.index("POSITIVE")
+    probs = default_classifier.predict([_hidden(default_classifier, t) for t in DEV_LIKE])[:, pos]
+    assert np.all((probs >= 0.35) & (probs <= 0.65)), probs
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 10, 25, 50])
+def test_fully_masked_input_is_neutral(default_classifier, n):
+    pos = default_classifier.labels.index("POSITIVE")
+    p = default_classifier.predict([" ".join([default_classifier.mask_token] * n)])[0, pos]
+    assert 0.4 <= p <= 0.6
+
+
+def test_rave_review_credit_goes_to_its_words(default_classifier):
+    from textlens import explain
+
+    exp = explain(default_classifier, "I loved this film, it was wonderful.")
+    pos = exp.label_index("POSITIVE")
+    assert exp.predicted_label == "POSITIVE"
+    assert 0.35 <= exp.base_values[pos] <= 0.65
+    values = {w.word: w.value for w in exp.for_label("POSITIVE")}
+    # "loved" and "wonderful" carry most of the way from the neutral start to the output.
+    assert values["loved"] + values["wonderful"] > 0.5 * (exp.scores[pos] - exp.base_values[pos])
+    assert values["loved"] > 0 and values["wonderful"] > 0

@@ -13,13 +13,17 @@ import numpy as np
 from . import shap_kernels
 from .errors import EmptyTextError
 from .models import Classifier
+from .owen import OwenTree
 from .state import owned
-from .types import Explanation, Span
-from .words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans
+from .types import Explanation, Span, Unit
+from .words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans, words_of_features
 
 Progress = Callable[[int, int], None]  # (masked rows evaluated so far, rows expected in all)
 
 LEAVES = ("words", "tokens")
+# "owen": node-complete expansion (textlens/owen.py), every unit shown has its final value;
+# "shap": shap's own Partition explainer and expansion order (to reproduce the guide's values).
+ENGINES = ("owen", "shap")
 # "auto" expands the partition tree fully (exact Owen values) when that fits a budget of about
 # AUTO_TOKEN_BUDGET tokens run through the model (a few seconds on 2 cores): short texts come out
 # exact, long ones get at least AUTO_MIN_EVALS rows and say how much attribution is still unsettled.
@@ -212,14 +216,23 @@ def _prepare(classifier: Classifier, engine: _Engine, text: str, max_evals: int 
     return _Job(text, readable, read_until, needed, budget, started, engine.row_cache(readable), max_evals == "auto")
 
 
-def _run(classifier: Classifier, engine: _Engine, job: _Job, progress: Progress | None, seed: int):
-    """Run shap's Partition explainer on one planned text; returns (shap result, rows evaluated)."""
+@contextlib.contextmanager
+def _evaluating(classifier: Classifier, engine: _Engine, job: _Job, progress: Progress | None, done: int = 0):
+    """The engine's row evaluator set up for ``job`` (its cache, progress from ``done`` rows), then reset."""
     evaluator = engine.evaluator
     evaluator.predict, evaluator.cache = classifier.predict, job.cache
-    evaluator.progress, evaluator.expected, evaluator.done = progress, min(job.budget, job.needed), 0
+    evaluator.progress, evaluator.expected, evaluator.done = progress, min(job.budget, job.needed), done
     if progress is not None:
-        progress(0, evaluator.expected)
+        progress(done, evaluator.expected)
     try:
+        yield evaluator
+    finally:
+        evaluator.predict, evaluator.progress = None, None
+
+
+def _run(classifier: Classifier, engine: _Engine, job: _Job, progress: Progress | None, seed: int):
+    """Run shap's Partition explainer on one planned text; returns (shap result, rows evaluated)."""
+    with _evaluating(classifier, engine, job, progress):
         # shap breaks priority ties with random draws: a seeded generator of this thread's own makes
         # them the same whatever else runs. A tree expanded in full gives the same values in any
         # order, so every queued node goes into one forward batch; a partial expansion depends on
@@ -228,8 +241,6 @@ def _run(classifier: Classifier, engine: _Engine, job: _Job, progress: Progress 
             result = engine.explainer(
                 [job.readable], max_evals=max(job.budget, 4), batch_size=job.nodes_per_batch, silent=True
             )
-    finally:
-        evaluator.predict, evaluator.progress = None, None
     return result, engine.explainer.last_eval_count + 2
 
 
@@ -241,6 +252,7 @@ def explain(
     leaves: str = "words",
     progress: Progress | None = None,
     seed: int = 0,
+    engine: str = "owen",
 ) -> Explanation:
     """Explain ``classifier``'s probabilities for ``text`` for every label.
 
@@ -248,15 +260,22 @@ def explain(
     fully when that fits the length-scaled budget of :func:`auto_budget`. ``leaves="words"`` masks
     whole words (the words the UI shows); ``"tokens"`` masks the model's subword tokens and sums
     them into words. Text the model does not read (beyond its maximum length) is left out and flagged.
+    ``engine="owen"`` expands whole nodes, so every unit of :attr:`Explanation.units` has its final
+    value; ``"shap"`` runs shap's own explainer and order (the guide's values at a partial budget).
     """
     _validate(text)
-    engine = _engine(classifier, leaves)
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    shap_engine = _engine(classifier, leaves)
     with classifier.lock, _tokenizer_lock(classifier, leaves):
-        job = _prepare(classifier, engine, text, max_evals)
+        job = _prepare(classifier, shap_engine, text, max_evals)
         if job.single:
             return _explain_single(classifier, job, leaves, max_evals, seed)
-        result, evals = _run(classifier, engine, job, progress, seed)
-    return _build(classifier, engine, job, result, evals, leaves, max_evals, seed)
+        if engine == "owen":
+            tree = _grow(classifier, shap_engine, job, None, progress)
+            return _build_owen(classifier, shap_engine, job, tree, leaves, max_evals, seed)
+        result, evals = _run(classifier, shap_engine, job, progress, seed)
+    return _build(classifier, shap_engine, job, result, evals, leaves, max_evals, seed)
 
 
 def _build(
@@ -270,21 +289,7 @@ def _build(
     n_features = values.shape[0]
     unsettled = float(hierarchical[n_features:].sum() / max(hierarchical.sum(), 1e-12))
 
-    spans = engine.feature_spans(readable)
-    features = []
-    kept_spans, kept_values = [], []
-    for (start, end), row in zip(spans, values):
-        if end <= start:  # special tokens ([CLS], [SEP]) and shap's empty tokens
-            continue
-        features.append(Span(text[start:end], start, end, tuple(float(v) for v in row)))
-        kept_spans.append((start, end))
-        kept_values.append(row)
-    # Special tokens are never masked, so their values are zero; anything on them would be lost
-    # here, which additivity tests would catch.
-    merged_spans, merged_values = merge_to_words(readable, kept_spans, kept_values)
-    words = tuple(
-        Span(text[a:b], a, b, tuple(float(v) for v in vals)) for (a, b), vals in zip(merged_spans, merged_values)
-    )
+    features, words = _features_and_words(text, readable, engine.feature_spans(readable), values)
     return _record(
         classifier,
         job,
@@ -298,6 +303,29 @@ def _build(
         seed=seed,
         max_evals_setting=max_evals,
     )
+
+
+def _features_and_words(
+    text: str, readable: str, spans: Sequence[tuple[int, int]], values: np.ndarray, resolved: Sequence[bool] = ()
+) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Feature spans with their values, and the words with the values of the features inside them."""
+    features = []
+    kept_spans, kept_values = [], []
+    for (start, end), row in zip(spans, values):
+        if end <= start:  # special tokens ([CLS], [SEP]) and shap's empty tokens
+            continue
+        features.append(Span(text[start:end], start, end, tuple(float(v) for v in row)))
+        kept_spans.append((start, end))
+        kept_values.append(row)
+    # Special tokens are never masked, so their values are zero; anything on them would be lost
+    # here, which additivity tests would catch.
+    merged_spans, merged_values = merge_to_words(readable, kept_spans, kept_values)
+    flags = list(resolved) or [True] * len(merged_spans)
+    words = tuple(
+        Span(text[a:b], a, b, tuple(float(v) for v in vals), ok)
+        for (a, b), vals, ok in zip(merged_spans, merged_values, flags)
+    )
+    return tuple(features), words
 
 
 def _explain_single(classifier: Classifier, job: _Job, leaves: str, max_evals: int | str, seed: int) -> Explanation:
@@ -336,6 +364,8 @@ def _record(
     unsettled: float,
     seed: int,
     max_evals_setting: int | str,
+    units: tuple[Unit, ...] = (),
+    engine: str = "shap",
 ) -> Explanation:
     """The :class:`Explanation` of a planned text, whichever way its values were computed."""
     return Explanation(
@@ -359,7 +389,9 @@ def _record(
             "leaves": leaves,
             "seed": seed,
             "precision": classifier.precision,
+            "engine": engine,
         },
+        units=units,
     )
 
 
@@ -370,6 +402,7 @@ def explain_many(
     max_evals: int | str = "auto",
     leaves: str = "words",
     progress: Callable[[int, int, int, int], None] | None = None,
+    engine: str = "owen",
 ) -> list[Explanation]:
     """Explain several texts under one hold of the classifier, with progress across all of them.
 
@@ -379,10 +412,10 @@ def explain_many(
     """
     for text in texts:
         _validate(text)
-    engine = _engine(classifier, leaves)
+    shap_engine = _engine(classifier, leaves)
     results: list[Explanation] = []
     with classifier.lock, _tokenizer_lock(classifier, leaves):
-        jobs = [_prepare(classifier, engine, text, max_evals) for text in texts]
+        jobs = [_prepare(classifier, shap_engine, text, max_evals) for text in texts]
         expected = [min(job.budget, job.needed) for job in jobs]
         rows_before = 0  # rows of the texts already finished
         # Merging several texts' masked rows into shared batches (threads meeting at one forward
@@ -396,10 +429,179 @@ def explain_many(
 
             if job.single:
                 results.append(_explain_single(classifier, job, leaves, max_evals, 0))
+            elif engine == "owen":
+                tree = _grow(classifier, shap_engine, job, None, report)
+                results.append(_build_owen(classifier, shap_engine, job, tree, leaves, max_evals, 0))
             else:
-                shap_result, evals = _run(classifier, engine, job, report, 0)
-                results.append(_build(classifier, engine, job, shap_result, evals, leaves, max_evals, 0))
+                shap_result, evals = _run(classifier, shap_engine, job, report, 0)
+                results.append(_build(classifier, shap_engine, job, shap_result, evals, leaves, max_evals, 0))
             rows_before += rows
             if progress is not None:
                 progress(len(results), len(texts), rows_before, sum(expected))
     return results
+
+
+def _grow(
+    classifier: Classifier,
+    engine: _Engine,
+    job: _Job,
+    tree: OwenTree | None,
+    progress: Progress | None,
+    *,
+    deadline: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[OwenTree], None] | None = None,
+) -> OwenTree:
+    """Expand ``job``'s tree node-complete (a new one, or ``tree`` resumed) within its budget.
+
+    Every forward pass goes through the engine's row cache, so resumed work and repeated texts
+    cost only rows never evaluated before. A budget that covers the whole tree expands it level by
+    level in the largest batches; a smaller one in steps, most important nodes first.
+    """
+    masker = engine.masker
+    with _evaluating(classifier, engine, job, progress, tree.rows if tree is not None else 0) as evaluator:
+
+        def evaluate(masks: np.ndarray) -> np.ndarray:
+            return evaluator([masker(mask, job.readable)[0][0] for mask in masks])
+
+        if tree is None:
+            m = len(engine.feature_spans(job.readable))
+            f00 = evaluate(np.zeros((1, m), dtype=bool))[0]
+            f11 = evaluate(np.ones((1, m), dtype=bool))[0]
+            tree = OwenTree(masker.clustering(job.readable), f00, f11)
+        else:
+            masker.clustering(job.readable)  # the masker keeps one text's segments: make them this one's
+        tree.run(
+            evaluate,
+            job.budget,
+            deadline=deadline,
+            should_stop=should_stop,
+            on_step=on_step,
+            full_batches=job.full,
+        )
+    return tree
+
+
+def _build_owen(
+    classifier: Classifier, engine: _Engine, job: _Job, tree: OwenTree, leaves: str, max_evals, seed: int
+) -> Explanation:
+    """The frozen record of a node-complete expansion: its frontier as units, words marked resolved."""
+    text, readable = job.text, job.readable
+    spans = engine.feature_spans(readable)
+    words = word_spans(readable)
+    owner = words_of_features(words, spans)
+    units: list[Unit] = []
+    touching: list[list[Unit]] = [[] for _ in words]
+    for node in tree.units():
+        covered = sorted({owner[f] for f in tree.leaves(node) if owner[f] is not None})
+        if not covered:  # special tokens only: never masked, so their value is exactly zero
+            continue
+        runs: list[list[int]] = []
+        for w in covered:
+            if runs and runs[-1][1] == w - 1:
+                runs[-1][1] = w
+            else:
+                runs.append([w, w])
+        unit = Unit(
+            start=words[covered[0]][0],
+            end=words[covered[-1]][1],
+            spans=tuple((words[a][0], words[b][1]) for a, b in runs),
+            values=tuple(float(v) for v in tree.value[node]),
+            depth=tree.depth[node],
+            words=len(covered),
+        )
+        units.append(unit)
+        for w in covered:
+            touching[w].append(unit)
+    resolved = [all(u.resolved for u in us) for us in touching]
+    features, word_records = _features_and_words(text, readable, spans, tree.leaf_values(), resolved)
+    mass = [sum(abs(v) for v in u.values) for u in units]
+    total = sum(mass)
+    unsettled = sum(m for m, u in zip(mass, units) if not u.resolved) / total if total > 0 else 0.0
+    return _record(
+        classifier,
+        job,
+        tree.base + tree.leaf_values().sum(axis=0),
+        tree.base,
+        word_records,
+        features,
+        leaves,
+        evals=tree.rows,
+        unsettled=float(unsettled),
+        seed=seed,
+        max_evals_setting=max_evals,
+        units=tuple(units),
+        engine="owen",
+    )
+
+
+@dataclass
+class Refinement:
+    """A text's node-complete explanation in progress: resumable, with the latest record.
+
+    Pass it back to :func:`refine` as ``state`` to continue from the rows already evaluated.
+    """
+
+    job: _Job
+    tree: OwenTree | None  # None for a text of one word (nothing to refine)
+    leaves: str
+    model_id: str
+    result: Explanation
+    seconds: float = 0.0  # compute time over every call
+
+    @property
+    def complete(self) -> bool:
+        """True when every unit is a single leaf: nothing left to refine."""
+        return self.tree is None or self.tree.complete
+
+    @property
+    def exhausted(self) -> bool:
+        """True when the budget is spent (a larger ``max_evals`` would continue)."""
+        return self.tree is not None and not self.tree.complete and not self.tree.plan(self.job.budget, None)
+
+
+def refine(
+    classifier: Classifier,
+    text: str,
+    *,
+    state: Refinement | None = None,
+    max_evals: int | str = "auto",
+    leaves: str = "words",
+    seconds: float | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    on_step: Callable[[Explanation], None] | None = None,
+    progress: Progress | None = None,
+) -> Refinement:
+    """Explain ``text`` node-complete in steps, each an exact view, until done, out of budget or time.
+
+    ``on_step(explanation)`` receives the record after every refinement step (the first within a
+    few rows: the text split in two); ``should_stop()`` is asked between steps; ``seconds`` bounds
+    this call's time. ``state`` (a previous :class:`Refinement` of the same text, model and leaves)
+    resumes from its tree and rows; ``max_evals`` is then the new total budget.
+    """
+    _validate(text)
+    deadline = None if seconds is None else time.monotonic() + seconds
+    shap_engine = _engine(classifier, leaves)
+    with classifier.lock, _tokenizer_lock(classifier, leaves):
+        fresh = _prepare(classifier, shap_engine, text, max_evals)
+        if fresh.single:
+            result = _explain_single(classifier, fresh, leaves, max_evals, 0)
+            return Refinement(fresh, None, leaves, classifier.model_id, result, result.seconds)
+        tree = None
+        if state is not None and (state.job.text, state.leaves, state.model_id) == (text, leaves, classifier.model_id):
+            tree, spent = state.tree, state.seconds
+            fresh.budget = max(fresh.budget, tree.rows) if tree is not None else fresh.budget
+        else:
+            spent = 0.0
+        # The record's seconds count compute time over every call, not the pauses between them.
+        fresh.started -= spent
+
+        def step(grown: OwenTree) -> None:
+            if on_step is not None:
+                on_step(_build_owen(classifier, shap_engine, fresh, grown, leaves, max_evals, 0))
+
+        tree = _grow(
+            classifier, shap_engine, fresh, tree, progress, deadline=deadline, should_stop=should_stop, on_step=step
+        )
+        result = _build_owen(classifier, shap_engine, fresh, tree, leaves, max_evals, 0)
+    return Refinement(fresh, tree, leaves, classifier.model_id, result, result.seconds)

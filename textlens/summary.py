@@ -28,9 +28,13 @@ def top_words(
     """The ``k`` words pushing most toward ``target`` and the ``k`` pushing most against it.
 
     ``words_only`` leaves out punctuation and symbols (for prose summaries); values below
-    :data:`NEGLIGIBLE_SHARE` of the largest |value| are left out.
+    :data:`NEGLIGIBLE_SHARE` of the largest |value| are left out. Words of a phrase not split further
+    are left out too: their values are even shares of the phrase's, not their own.
     """
-    words = [w for w in explanation.for_label(target) if not words_only or is_wordlike(w.word)]
+    shared = {n for n, w in enumerate(getattr(explanation, "words", ())) if not getattr(w, "resolved", True)}
+    words = [
+        w for w in explanation.for_label(target) if w.index not in shared and (not words_only or is_wordlike(w.word))
+    ]
     floor = NEGLIGIBLE_SHARE * max((abs(w.value) for w in words), default=0.0)
     toward = sorted((w for w in words if w.value > floor), key=lambda w: -w.value)[:k]
     against = sorted((w for w in words if w.value < -floor), key=lambda w: w.value)[:k]
@@ -87,7 +91,9 @@ def summarize(explanation, target: str | int | None = None, k: int = 2, k_agains
             line += f"; against: {_listing(against)}"
     unsettled = getattr(explanation, "unsettled", 0.0)
     if not explanation.converged and unsettled >= UNSETTLED_NOTE_FROM:
+        named = "; the words named are the resolved ones" if getattr(explanation, "units", ()) else ""
         line += (
-            f" (rough: {unsettled:.0%} of the attribution is still on groups of words, not yet split into single words)"
+            f" (rough: {unsettled:.0%} of the attribution is still on groups of words, "
+            f"not yet split into single words{named})"
         )
     return line

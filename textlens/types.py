@@ -162,6 +162,41 @@ class Span:
     start: int
     end: int
     values: tuple[float, ...]
+    # False when the word's value is an even share of a larger unit that was not split further.
+    resolved: bool = True
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Span:
+        """Rebuild a span from :func:`dataclasses.asdict` output (``resolved`` defaults to True)."""
+        return cls(data["word"], data["start"], data["end"], tuple(data["values"]), data.get("resolved", True))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A group of words on the explanation's frontier, with its exact Owen value for every label.
+
+    The value is final: split further, the values of its parts add up to it. ``spans`` are the runs
+    of consecutive words it covers (``text[a:b]`` of the explained text, whitespace between its words
+    included); ``depth`` is its level in the partition tree (0 = the whole text).
+    """
+
+    start: int
+    end: int
+    spans: tuple[tuple[int, int], ...]
+    values: tuple[float, ...]
+    depth: int
+    words: int  # how many words it covers; 1 = a resolved word (or part of one)
+
+    @property
+    def resolved(self) -> bool:
+        """True for a single word (or a part of one, with subword leaves)."""
+        return self.words <= 1
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Unit:
+        """Rebuild a unit from :func:`dataclasses.asdict` output."""
+        spans = tuple((int(a), int(b)) for a, b in data["spans"])
+        return cls(data["start"], data["end"], spans, tuple(data["values"]), data["depth"], data["words"])
 
 
 @dataclass(frozen=True)
@@ -202,11 +237,21 @@ class Explanation(Labelled):
     seconds: float = 0.0
     output_space: str = OUTPUT_SPACE
     settings: dict[str, Any] = field(default_factory=dict)
+    # The frontier of the node-complete expansion, in text order (empty for shap's own engine and
+    # for records stored before units existed).
+    units: tuple[Unit, ...] = ()
 
     @property
     def converged(self) -> bool:
-        """True when the partition tree was fully expanded, so the values are exact Owen values."""
+        """True when every word has its own exact Owen value (every unit is a single word)."""
+        if self.units:
+            return all(u.resolved for u in self.units)
         return self.evals >= self.evals_needed or self.unsettled <= 1e-9
+
+    @property
+    def resolved_words(self) -> int:
+        """How many words carry their own value (the rest share a larger unit's value evenly)."""
+        return sum(w.resolved for w in self.words)
 
     def for_label(self, label: str | int | None = None) -> tuple[WordValue, ...]:
         """The words with their values toward one label (default: the predicted one)."""
@@ -231,7 +276,8 @@ class Explanation(Labelled):
         for key in ("labels", "scores", "base_values"):
             data[key] = tuple(data[key])
         for key in ("words", "features"):
-            data[key] = tuple(Span(s["word"], s["start"], s["end"], tuple(s["values"])) for s in data[key])
+            data[key] = tuple(Span.from_dict(s) for s in data[key])
+        data["units"] = tuple(Unit.from_dict(u) for u in data.get("units", ()))
         return cls(**data)
 
     def target_dict(self, label: str | int | None = None) -> dict[str, Any]:
@@ -244,7 +290,22 @@ class Explanation(Labelled):
             "output_space": self.output_space,
             "base_value": self.base_values[i],
             "scores": dict(zip(self.labels, self.scores)),
-            "words": [{"word": w.word, "start": w.start, "end": w.end, "value": w.value} for w in self.for_label(i)],
+            "words": [
+                {"word": w.word, "start": w.start, "end": w.end, "value": w.value, "resolved": s.resolved}
+                for w, s in zip(self.for_label(i), self.words)
+            ],
+            "units": [
+                {
+                    "text": self.text[u.start : u.end],
+                    "start": u.start,
+                    "end": u.end,
+                    "spans": [list(span) for span in u.spans],
+                    "value": u.values[i],
+                    "depth": u.depth,
+                    "words": u.words,
+                }
+                for u in self.units
+            ],
             "converged": self.converged,
             "unsettled": self.unsettled,
             "evals": self.evals,

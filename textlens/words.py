@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 
 import regex
@@ -52,6 +53,27 @@ class WordSegmenter:
         return out
 
 
+def words_of_features(
+    word_spans_: Sequence[tuple[int, int]], feature_spans: Sequence[tuple[int, int]]
+) -> list[int | None]:
+    """The index of the word each feature belongs to (``None`` for empty features such as [CLS]).
+
+    A feature belongs to the word that contains its first character; a feature that starts in no
+    word (whitespace) goes to the next word, or the last one, so totals are always preserved.
+    """
+    starts = [a for a, _ in word_spans_]
+    out: list[int | None] = []
+    for start, end in feature_spans:
+        if end <= start or not starts:
+            out.append(None)
+            continue
+        w = max(bisect.bisect_right(starts, start) - 1, 0)
+        if start >= word_spans_[w][1] and w + 1 < len(starts):
+            w += 1
+        out.append(w)
+    return out
+
+
 def merge_to_words(
     text: str,
     feature_spans: Sequence[tuple[int, int]],
@@ -59,23 +81,17 @@ def merge_to_words(
 ) -> tuple[list[tuple[int, int]], list[list[float]]]:
     """Sum the values of features (e.g. subword tokens) into the words of ``text`` that hold them.
 
-    A feature belongs to the word that contains its first character; a feature that starts in no
-    word (whitespace) goes to the next word, or the last one, so totals are always preserved.
-    Returns the word spans and their summed values; words that no feature touched get zeros.
+    Features map to words as in :func:`words_of_features`. Returns the word spans and their summed
+    values; words that no feature touched get zeros.
     """
     spans = word_spans(text)
     n_out = len(feature_values[0]) if len(feature_values) else 0
     sums = [[0.0] * n_out for _ in spans]
-    if not spans:
-        return spans, sums
-    starts = [a for a, _ in spans]
-    w = 0
-    for (start, _end), values in sorted(zip(feature_spans, feature_values), key=lambda p: p[0][0]):
-        while w + 1 < len(spans) and starts[w + 1] <= start:
-            w += 1
-        target = w
-        if start >= spans[w][1] and w + 1 < len(spans):
-            target = w + 1
+    # Every feature passed in counts, even an empty one: it goes to the word its position falls in.
+    widened = [(a, max(b, a + 1)) for a, b in feature_spans]
+    for target, values in zip(words_of_features(spans, widened), feature_values):
+        if target is None:
+            continue
         for k, v in enumerate(values):
             sums[target][k] += float(v)
     return spans, sums

@@ -17,18 +17,21 @@ PACK = "E2E <b>review</b>"
 TEXTS = ["The acting was wonderful but the plot was dull.", "A dull, tedious mess."]
 
 
-def add_from_explain(page, text: str, *, new_pack: bool) -> None:
+def add_from_explain(page, text: str, number: int) -> None:
+    """Explain ``text`` and add it to the pack as case ``number`` (the first one creates the pack)."""
     type_text(page, text)
     click(page, "Explain")
-    page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)  # the previous text's highlight is on the page until this run ends
+    word = text.split()[1].strip(",.")
+    page.locator(".tl-highlight .tl-word", has_text=word).first.wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     page.get_by_role("button", name="Add to review pack").click()
-    if new_pack:
+    if number == 1:
         choose(page, "Pack", "➕ New pack…")
         page.get_by_role("textbox", name="New pack's name").fill(PACK)
     page.get_by_role("textbox", name="Note (optional)").fill(f"found: {text[:12]}")
     click(page, "Add case")
-    page.get_by_text("Added to").wait_for(timeout=RESULT_TIMEOUT_MS)
+    page.get_by_text(f"as case {number}.").wait_for(timeout=RESULT_TIMEOUT_MS)
     page.keyboard.press("Escape")  # close the popover
     wait_idle(page)
 
@@ -56,8 +59,8 @@ def offline_only(route) -> None:
 def test_collect_annotate_present_rerun_export(server, new_page, tiny_sentiment_dir, tmp_path):
     page = new_page("light", height=1600)
     open_page(page, server.url)
-    add_from_explain(page, TEXTS[0], new_pack=True)
-    add_from_explain(page, TEXTS[1], new_pack=False)
+    add_from_explain(page, TEXTS[0], 1)
+    add_from_explain(page, TEXTS[1], 2)
 
     page.goto(server.url + "/review")
     page.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
