@@ -43,6 +43,7 @@ def timed_parts():
 
 
 def run_engine(classifier, texts: list[str], folder: Path, **options) -> float:
+    folder.mkdir(parents=True, exist_ok=True)
     source = folder / "in.csv"
     pd.DataFrame({"sentence": texts}).to_csv(source, index=False)
     started = time.perf_counter()
