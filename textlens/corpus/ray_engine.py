@@ -70,6 +70,18 @@ def _init_ray(address: str | None, workers: int) -> bool:
     return True
 
 
+def _spread(blocks: list[pd.DataFrame], workers: int) -> list[pd.DataFrame]:
+    """Split the largest blocks (in order) until there are at least ``workers``: Ray Data feeds one
+    actor per block, so a window of one block would leave every other actor idle.
+    """
+    blocks = list(blocks)
+    while len(blocks) < workers and any(len(b) > 1 for b in blocks):
+        i = max(range(len(blocks)), key=lambda n: len(blocks[n]))
+        half = (len(blocks[i]) + 1) // 2
+        blocks[i : i + 1] = [blocks[i].iloc[:half], blocks[i].iloc[half:]]
+    return blocks
+
+
 def _windows(pending: Iterator[pd.DataFrame], part_rows: int) -> Iterator[list[pd.DataFrame]]:
     """The pending rows as lists of ``WINDOW_PARTS`` blocks of ``part_rows`` rows (one block = one part)."""
     blocks: list[pd.DataFrame] = []
@@ -120,6 +132,7 @@ def run_ray(
     written = 0
     try:
         for blocks in _windows(pending, part_rows):
+            blocks = _spread(blocks, workers)
             tables = [pa.Table.from_pandas(arrow_ready(b.reset_index(drop=True)), preserve_index=False) for b in blocks]
             results = ray.data.from_arrow(tables).map_batches(
                 ExplainActor,
