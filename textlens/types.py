@@ -75,8 +75,9 @@ class Labelled:
         """Index of ``label`` (name or index); ``None`` means the predicted label."""
         return _label_index(self.labels, self.predicted_label if label is None else label)
 
-    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every record defines its own
-        raise NotImplementedError
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict of JSON types with ``"kind"``; the record's ``from_dict`` inverts it."""
+        return {"kind": self.kind, **asdict(self)}
 
     def to_json(self) -> str:
         """JSON text of ``to_dict()``."""
@@ -126,10 +127,6 @@ class Prediction(Labelled):
     def score(self) -> float:
         """The probability of :attr:`label`."""
         return self.scores[argmax(self.scores)]
-
-    def to_dict(self) -> dict[str, Any]:
-        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
-        return {"kind": self.kind, **asdict(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Prediction:
@@ -333,10 +330,6 @@ class ImagePrediction(Labelled):
         """A prediction has no attributions, hence no base values."""
         return ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
-        return {"kind": self.kind, **asdict(self)}
-
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImagePrediction:
         """Inverse of :meth:`to_dict`."""
@@ -446,7 +439,7 @@ class TabularPrediction(Labelled):
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
-        out = {"kind": self.kind, **asdict(self)}
+        out = super().to_dict()
         out["inputs"] = [list(pair) for pair in self.inputs]
         return out
 
@@ -500,10 +493,6 @@ class TabularExplanation(Labelled):
         """The prediction this explanation explains."""
         inputs = tuple((f.name, f.value) for f in self.features)
         return TabularPrediction(self.model_id, self.target, self.labels, self.scores, inputs, self.output_space)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A plain dict of JSON types with ``"kind"``; :meth:`from_dict` inverts it."""
-        return {"kind": self.kind, **asdict(self)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> TabularExplanation:
