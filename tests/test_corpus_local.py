@@ -25,7 +25,8 @@ from textlens.corpus import (
     run_corpus,
 )
 from textlens.corpus.result import part_files
-from textlens.corpus.summary import summarize_result
+from textlens.corpus.summary import summarize_folder, summarize_result
+from textlens.wordstats import word_statistics
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ["good", "bad", "dull", "warm", "plot", "funny", "slow", "great"]
@@ -206,6 +207,18 @@ def test_summary_counts_accuracy_and_words(tmp_path, tiny_classifier):
     assert summary["counts"]["done"] == 12 and sum(summary["predicted"].values()) == 12
     for words in summary["words_driving_each_class"].values():
         assert len(words) <= 3 and all(w["mean"] > 0 for w in words)
+    # The streamed words (each part's words column) equal the statistics over the stored explanations,
+    # and the CLI's light read (no explanation records in memory) gives the same summary.
+    explained = explanations(result)
+    for label in result.labels:
+        rows = [e for e, p in zip(explained, predicted) if p == label]
+        expected = [s for s in word_statistics(rows, label, 1) if s.mean > 0][:3]
+        got = summary["words_driving_each_class"][label]
+        assert [(w["word"], w["inputs"], w["occurrences"]) for w in got] == [
+            (s.word, s.inputs, s.occurrences) for s in expected
+        ]
+        assert [w["mean"] for w in got] == pytest.approx([s.mean for s in expected])
+    assert summarize_folder(tmp_path / "out", top=3, min_inputs=1) == summary
 
 
 def test_cli_errors_are_one_line(tmp_path, tiny_model_dir):

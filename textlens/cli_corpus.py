@@ -52,13 +52,13 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``corpus`` command; returns the exit code (errors: one line on stderr, exit 2)."""
-    from .corpus import CorpusInterrupted, read_result, run_corpus
+    from .corpus import CorpusInterrupted, run_corpus
     from .corpus.job import PART_ROWS
-    from .corpus.summary import summarize_result
+    from .corpus.summary import summarize_folder
 
     try:
         if args.corpus_command == "summary":
-            print(json.dumps(summarize_result(read_result(args.result), top=args.top), ensure_ascii=False, indent=2))
+            print(json.dumps(summarize_folder(args.result, top=args.top), ensure_ascii=False, indent=2))
             return 0
         if args.workers is not None and args.workers < 1:
             raise TextlensError("--workers must be at least 1.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .types import Explanation
@@ -23,12 +23,51 @@ class WordStat:
 
 def word_values(explanation: Explanation, target: str | int | None) -> dict[str, float]:
     """Each case-folded word's summed value toward ``target`` in one text (punctuation left out)."""
+    return _fold((w.word, w.value) for w in explanation.for_label(target))[0]
+
+
+def _fold(pairs: Iterable[tuple[str, float]]) -> tuple[dict[str, float], dict[str, int], dict[str, str]]:
+    """One input's ``(word, value)`` pairs as summed values, occurrences and first spelling per case-folded word."""
     values: dict[str, float] = {}
-    for w in explanation.for_label(target):
-        if is_wordlike(w.word):
-            key = w.word.casefold()
-            values[key] = values.get(key, 0.0) + w.value
-    return values
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for word, value in pairs:
+        if is_wordlike(word):
+            key = word.casefold()
+            values[key] = values.get(key, 0.0) + value
+            counts[key] = counts.get(key, 0) + 1
+            shown.setdefault(key, word)
+    return values, counts, shown
+
+
+class WordTally:
+    """Word statistics built one input at a time: memory grows with the vocabulary, not the inputs."""
+
+    def __init__(self) -> None:
+        self._sums: dict[str, float] = {}
+        self._abs: dict[str, float] = {}
+        self._inputs: dict[str, int] = {}
+        self._occurrences: dict[str, int] = {}
+        self._shown: dict[str, str] = {}
+
+    def add(self, pairs: Iterable[tuple[str, float]]) -> None:
+        """Count one input from its words' ``(word, value)`` pairs toward the target."""
+        values, counts, shown = _fold(pairs)
+        for key, value in values.items():
+            self._sums[key] = self._sums.get(key, 0.0) + value
+            self._abs[key] = self._abs.get(key, 0.0) + abs(value)
+            self._inputs[key] = self._inputs.get(key, 0) + 1
+            self._occurrences[key] = self._occurrences.get(key, 0) + counts[key]
+            self._shown.setdefault(key, shown[key])
+
+    def stats(self, min_count: int = 1) -> list[WordStat]:
+        """Words in at least ``min_count`` inputs, strongest mean first."""
+        out = [
+            WordStat(self._shown[k], total / n, total, n, self._occurrences[k], self._abs[k] / n)
+            for k, total in self._sums.items()
+            if (n := self._inputs[k]) >= min_count
+        ]
+        return sorted(out, key=lambda s: -abs(s.mean))
 
 
 def word_statistics(
@@ -40,27 +79,10 @@ def word_statistics(
     ``target=None`` takes each input's own predicted label (what drove each decision); words in
     fewer than ``min_count`` inputs are left out.
     """
-    sums: dict[str, float] = {}
-    abs_sums: dict[str, float] = {}
-    inputs: dict[str, int] = {}
-    occurrences: dict[str, int] = {}
-    shown: dict[str, str] = {}
+    tally = WordTally()
     for e in explanations:
-        for w in e.for_label(target):
-            key = w.word.casefold()
-            if is_wordlike(w.word):
-                shown.setdefault(key, w.word)
-                occurrences[key] = occurrences.get(key, 0) + 1
-        for key, value in word_values(e, target).items():
-            sums[key] = sums.get(key, 0.0) + value
-            abs_sums[key] = abs_sums.get(key, 0.0) + abs(value)
-            inputs[key] = inputs.get(key, 0) + 1
-    stats = [
-        WordStat(shown[k], sums[k] / inputs[k], sums[k], inputs[k], occurrences[k], abs_sums[k] / inputs[k])
-        for k in sums
-        if inputs[k] >= min_count
-    ]
-    return sorted(stats, key=lambda s: -abs(s.mean))
+        tally.add((w.word, w.value) for w in e.for_label(target))
+    return tally.stats(min_count)
 
 
 @dataclass(frozen=True)

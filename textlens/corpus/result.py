@@ -107,6 +107,8 @@ def write_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> None:
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
     """The folder's manifest; :class:`CorpusResultError` when it is missing or not a corpus result."""
+    if not Path(folder).is_dir():
+        raise CorpusResultError(f"{folder} is not a folder (a corpus result is a folder of Parquet parts).")
     path = Path(folder) / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -194,8 +196,6 @@ def read_result(path: str | Path, *, columns: list[str] | None = None) -> Corpus
     import pyarrow.parquet as pq
 
     folder = Path(path)
-    if not folder.is_dir():
-        raise CorpusResultError(f"{folder} is not a folder (a corpus result is a folder of Parquet parts).")
     manifest = read_manifest(folder)
     wanted = None if columns is None else list(dict.fromkeys([ROW_ID, *columns, "error"]))
     # Integer and boolean columns keep their type where bad rows leave gaps (not floats and objects).

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..dataset.labels import NO_LABEL, match_labels
-from ..wordstats import word_statistics
-from .result import CorpusResult, explanations
+from ..wordstats import WordTally
+from .reader import ROW_ID
+from .result import CorpusResult, part_files, read_manifest, read_result
 
 TOP_WORDS = 15
 
@@ -42,13 +44,42 @@ def summarize_result(result: CorpusResult, *, top: int = TOP_WORDS, min_inputs: 
         out["accuracy"] = correct / int(known.sum()) if known.any() else None
         out["labelled_rows"] = int(known.sum())
         out["label_match"] = match.message()
-    explained = explanations(frame)
-    words: dict[str, list[dict[str, Any]]] = {}
-    for label in labels:
-        rows = [e for e, p in zip(explained, predicted) if p == label]
-        stats = [s for s in word_statistics(rows, label, min_inputs) if s.mean > 0][:top]
-        words[label] = [
-            {"word": s.word, "mean": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats
-        ]
-    out["words_driving_each_class"] = words
+    out["words_driving_each_class"] = class_words(result.path, labels, top=top, min_inputs=min_inputs)
     return out
+
+
+def summarize_folder(path: str | Path, *, top: int = TOP_WORDS, min_inputs: int = 2) -> dict[str, Any]:
+    """:func:`summarize_result` of a result folder, reading only the columns it needs: memory stays
+    bounded by the vocabulary and the row count, not by the stored explanations.
+    """
+    manifest = read_manifest(path)
+    columns = ["predicted_label", "converged", *([manifest["label_column"]] if manifest.get("label_column") else [])]
+    return summarize_result(read_result(path, columns=columns), top=top, min_inputs=min_inputs)
+
+
+def class_words(path: str | Path, labels: list[str], *, top: int, min_inputs: int) -> dict[str, list[dict[str, Any]]]:
+    """Per class, the words with the largest mean value toward it over the rows predicted as it.
+
+    Streams the result's parts one at a time and reads only each row's words (not its full
+    explanation record), so a million-row result is summarised in bounded memory.
+    """
+    import pyarrow.parquet as pq
+
+    tallies = {label: WordTally() for label in labels}
+    seen: set[int] = set()  # a retried block may have been written twice; each row counts once
+    for part in part_files(path):
+        rows = pq.read_table(part, columns=[ROW_ID, "predicted_label", "words", "error"]).to_pylist()
+        for row in rows:
+            if row["error"] is not None or row["words"] is None or row[ROW_ID] in seen:
+                continue
+            seen.add(row[ROW_ID])
+            label = str(row["predicted_label"])
+            index = labels.index(label)
+            tallies[label].add((w["word"], w["values"][index]) for w in row["words"])
+    return {
+        label: [
+            {"word": s.word, "mean": s.mean, "inputs": s.inputs, "occurrences": s.occurrences}
+            for s in [s for s in tally.stats(min_inputs) if s.mean > 0][:top]
+        ]
+        for label, tally in tallies.items()
+    }
