@@ -26,6 +26,7 @@ from textlens.corpus import (
 )
 from textlens.corpus.result import part_files
 from textlens.corpus.summary import summarize_folder, summarize_result
+from textlens.errors import InputFileError
 from textlens.wordstats import word_statistics
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +147,22 @@ def test_chunked_reading_of_a_file_larger_than_a_chunk(tmp_path):
         chunks = list(read_chunks(tmp_path / name, chunk_rows=40))
         assert [len(c) for c in chunks] == [40] * 7 + [20]
         assert pd.concat(chunks)["text"].tolist() == rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_csv_in_the_encodings_the_dataset_page_reads(tmp_path, encoding):
+    # Excel's CSVs: UTF-8 with a BOM, or Windows-1252 with curly quotes and accents across chunk edges.
+    rows = [f"Caf\u00e9 \u201cna\u00efve\u201d \u2013 row {i} \u20ac" for i in range(200)]
+    (tmp_path / "in.csv").write_bytes(pd.DataFrame({"text": rows}).to_csv(index=False).encode(encoding))
+    chunks = list(read_chunks(tmp_path / "in.csv", chunk_bytes=1024))
+    assert len(chunks) > 1 and list(chunks[0].columns) == ["row_id", "text"]
+    assert pd.concat(chunks)["text"].tolist() == rows
+
+
+def test_a_binary_file_is_refused_with_a_message(tmp_path):
+    (tmp_path / "model.csv").write_bytes(b"text\n" + bytes(range(256)) * 8)
+    with pytest.raises(InputFileError, match="looks binary"):
+        list(read_chunks(tmp_path / "model.csv"))
 
 
 def test_bad_rows_are_recorded_and_counted(tmp_path, tiny_classifier):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from .errors import InputFileError
 
@@ -27,6 +29,23 @@ class Table:
         except ValueError as exc:
             raise InputFileError(f"No column named {name!r}; the file has: {', '.join(self.columns)}.") from exc
         return [row[i] for row in self.rows]
+
+
+def file_encoding(opener: Callable[[], BinaryIO], scan_bytes: int = 1 << 20) -> str:
+    """A file's encoding, read in ``scan_bytes`` pieces from ``opener()``: UTF-8 (BOM or not,
+    ``utf-8-sig``) when every byte decodes as such, else Windows-1252, else Latin-1 (which always works).
+    """
+    for encoding in ("utf-8-sig", "cp1252"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            with opener() as handle:
+                while chunk := handle.read(scan_bytes):
+                    decoder.decode(chunk)
+                decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+    return "latin-1"
 
 
 def decode(data: bytes) -> tuple[str, str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
+from ..inputs import file_encoding
 
 # Rows per chunk for Parquet and JSON lines, bytes per chunk for CSV/TSV (pyarrow parses blocks):
 # both keep memory at a few MB of input whatever the file's size.
@@ -109,14 +110,25 @@ def _csv_frames(path: Path, delimiter: str, chunk_bytes: int) -> Iterator[pd.Dat
     import pyarrow.csv as pacsv
 
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
+    with open(path, "rb") as handle:
+        if b"\x00" in handle.read(8192):
+            raise InputFileError(f"{path.name} looks binary (it has NUL bytes), not a CSV or TSV file.")
+    # As the Dataset page reads them: UTF-8 (pyarrow drops a BOM itself), else Windows-1252, else Latin-1.
+    encoding = file_encoding(lambda: open(path, "rb"))
+    encoding = "utf8" if encoding == "utf-8-sig" else encoding
     # A first look names the columns, so that every one of them is then read as text, never guessed.
-    with pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 16), parse_options=parse) as probe:
+    with pacsv.open_csv(
+        path, read_options=pacsv.ReadOptions(block_size=1 << 16, encoding=encoding), parse_options=parse
+    ) as probe:
         names = probe.schema.names
     if len(set(names)) != len(names) or any(not n.strip() for n in names):
         raise InputFileError(f"{path.name}: every column needs a unique, non-blank name in the first row.")
     convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False)
     with pacsv.open_csv(
-        path, read_options=pacsv.ReadOptions(block_size=chunk_bytes), parse_options=parse, convert_options=convert
+        path,
+        read_options=pacsv.ReadOptions(block_size=chunk_bytes, encoding=encoding),
+        parse_options=parse,
+        convert_options=convert,
     ) as reader:
         for batch in reader:
             yield batch.to_pandas()

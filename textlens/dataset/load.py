@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -16,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
-from ..inputs import label_column_guess, text_column_guess
+from ..inputs import file_encoding, label_column_guess, text_column_guess
 
 # More rows than this are read as a uniform random sample of this many (seeded), so memory stays
 # bounded and predicting them all takes minutes, not hours, on a 2-core machine.
@@ -129,7 +128,7 @@ def read_labelled(
     else:
         if b"\x00" in head:
             raise InputFileError(f"{name} looks binary (it has NUL bytes), not a CSV, TSV, Parquet or JSON-lines file.")
-        encoding = _encoding(opener)
+        encoding = file_encoding(opener)
         if fmt == "jsonl":
             chunks = _jsonl_chunks(opener, name, encoding)
         else:
@@ -148,21 +147,6 @@ def read_labelled(
             "engine processes every row."
         )
     return LabelledFile(name, frame, fmt, encoding, total, tuple(notices))
-
-
-def _encoding(opener) -> str:
-    """UTF-8 (BOM or not) when every byte decodes as such, else Windows-1252, else Latin-1 (which always works)."""
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with opener() as handle:
-                while chunk := handle.read(SCAN_BYTES):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
 
 
 def _text_stream(opener, encoding: str) -> io.TextIOWrapper:
