@@ -53,7 +53,7 @@ def run_engine(classifier, texts: list[str], folder: Path, **options) -> float:
 
 def main() -> None:
     parser = bench_parser(__doc__)
-    parser.add_argument("--n", type=int, default=1000, help="sentences for section 1")
+    parser.add_argument("--n", type=int, default=1000, help="sentences for section 1 (0: skip it)")
     parser.add_argument("--n-ray", type=int, default=200, help="sentences for section 2 (0: skip Ray)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
@@ -64,31 +64,32 @@ def main() -> None:
     out: dict = {"machine": machine(), "n": len(texts), "n_ray": args.n_ray, "workers": args.workers}
     work = Path(tempfile.mkdtemp(prefix="corpus-bench-"))
 
-    # 1. Local engine against explain_many, default settings.
-    classifier = load_classifier(args.model)
-    explain_many(classifier, texts[:3])  # warm-up: imports and first forward passes
-    spent = timed_parts()
-    many = engine = 0.0
-    for b in range(0, len(texts), BLOCK):
-        block = texts[b : b + BLOCK]
-        classifier.clear_caches()
-        started = time.perf_counter()
-        explain_many(classifier, block)
-        many += time.perf_counter() - started
-        classifier.clear_caches()
-        engine += run_engine(classifier, block, work / f"local-{b}")
-        print(f"  {b + len(block)}/{len(texts)}: explain_many {many:.1f} s, engine {engine:.1f} s", flush=True)
-    out["local"] = {
-        "precision": classifier.precision,
-        "explain_many_seconds": many,
-        "engine_seconds": engine,
-        "overhead": engine / many,
-        "texts_per_second": len(texts) / engine,
-        "part_write_seconds": spent[0],
-        "checkpoint_share": spent[0] / engine,
-    }
-    print(verdict("engine / explain_many", engine / many, 1.05, higher_is_better=False, unit="x"))
-    print(verdict("checkpointing share of engine time", 100 * spent[0] / engine, 5, False, "%"))
+    # 1. Local engine against explain_many, default settings (--n 0: skip).
+    if args.n:
+        classifier = load_classifier(args.model)
+        explain_many(classifier, texts[:3])  # warm-up: imports and first forward passes
+        spent = timed_parts()
+        many = engine = 0.0
+        for b in range(0, len(texts), BLOCK):
+            block = texts[b : b + BLOCK]
+            classifier.clear_caches()
+            started = time.perf_counter()
+            explain_many(classifier, block)
+            many += time.perf_counter() - started
+            classifier.clear_caches()
+            engine += run_engine(classifier, block, work / f"local-{b}")
+            print(f"  {b + len(block)}/{len(texts)}: explain_many {many:.1f} s, engine {engine:.1f} s", flush=True)
+        out["local"] = {
+            "precision": classifier.precision,
+            "explain_many_seconds": many,
+            "engine_seconds": engine,
+            "overhead": engine / many,
+            "texts_per_second": len(texts) / engine,
+            "part_write_seconds": spent[0],
+            "checkpoint_share": spent[0] / engine,
+        }
+        print(verdict("engine / explain_many", engine / many, 1.05, higher_is_better=False, unit="x"))
+        print(verdict("checkpointing share of engine time", 100 * spent[0] / engine, 5, False, "%"))
 
     # 2. Ray (2 actors, 1 thread each) against the local engine (2 threads), float32, same texts.
     if args.n_ray:

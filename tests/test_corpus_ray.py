@@ -74,7 +74,8 @@ def test_ray_engine_gives_the_local_engine_rows(tmp_path, ray_cluster, tiny_floa
         part_rows=4,
     )
     assert (summary.done_now, summary.bad_now, summary.left) == (15, 1, 0)
-    assert len(part_files(tmp_path / "ray")) == 4
+    # Blocks of at most 4 rows and at least 8 per worker: 15 rows make 15 one-row blocks, one part each.
+    assert len(part_files(tmp_path / "ray")) == 15
     local, on_ray = read_result(tmp_path / "local"), read_result(tmp_path / "ray")
     assert_same_rows(local, on_ray)
     assert on_ray.manifest["runs"][0]["engine"] == "ray"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 from collections.abc import Iterator
 from dataclasses import asdict
@@ -20,6 +21,9 @@ LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 # Rows handed to Ray Data at a time: bounds the driver's memory whatever the input's size, while
 # each window is long enough (minutes of work) that starting its actors costs little.
 WINDOW_PARTS = 64
+# Blocks per worker and window, at least: with one block in flight per actor, the last blocks of a
+# window leave the other actors idle for at most about an eighth of one actor's share.
+BLOCKS_PER_WORKER = 8
 
 
 class RayUnavailableError(TextlensError):
@@ -70,29 +74,33 @@ def _init_ray(address: str | None, workers: int) -> bool:
     return True
 
 
-def _spread(blocks: list[pd.DataFrame], workers: int) -> list[pd.DataFrame]:
-    """Split the largest blocks (in order) until there are at least ``workers``: Ray Data feeds one
-    actor per block, so a window of one block would leave every other actor idle.
+def _blocks(window: pd.DataFrame, workers: int, part_rows: int) -> list[pd.DataFrame]:
+    """Split a window into near-equal blocks (one block = one task = one part) of at most ``part_rows`` rows,
+    at least ``BLOCKS_PER_WORKER`` per worker where the window has the rows: Ray Data gives an actor a
+    whole block, so few large blocks would leave actors idle while the last ones finish.
     """
-    blocks = list(blocks)
-    while len(blocks) < workers and any(len(b) > 1 for b in blocks):
-        i = max(range(len(blocks)), key=lambda n: len(blocks[n]))
-        half = (len(blocks[i]) + 1) // 2
-        blocks[i : i + 1] = [blocks[i].iloc[:half], blocks[i].iloc[half:]]
-    return blocks
+    n = len(window)
+    count = max(math.ceil(n / part_rows), min(n, workers * BLOCKS_PER_WORKER))
+    bounds = [round(i * n / count) for i in range(count + 1)]
+    return [window.iloc[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
-def _windows(pending: Iterator[pd.DataFrame], part_rows: int) -> Iterator[list[pd.DataFrame]]:
-    """The pending rows as lists of ``WINDOW_PARTS`` blocks of ``part_rows`` rows (one block = one part)."""
-    blocks: list[pd.DataFrame] = []
+def _windows(pending: Iterator[pd.DataFrame], rows: int) -> Iterator[pd.DataFrame]:
+    """The pending rows in windows of at most ``rows`` rows: the driver holds one window at a time."""
+    held: list[pd.DataFrame] = []
+    count = 0
     for chunk in pending:
-        for start in range(0, len(chunk), part_rows):
-            blocks.append(chunk.iloc[start : start + part_rows])
-            if len(blocks) >= WINDOW_PARTS:
-                yield blocks
-                blocks = []
-    if blocks:
-        yield blocks
+        start = 0
+        while start < len(chunk):
+            piece = chunk.iloc[start : start + rows - count]
+            held.append(piece)
+            count += len(piece)
+            start += len(piece)
+            if count >= rows:
+                yield pd.concat(held)
+                held, count = [], 0
+    if held:
+        yield pd.concat(held)
 
 
 def run_ray(
@@ -108,8 +116,8 @@ def run_ray(
 ) -> None:
     """Explain the pending rows on Ray with ``workers`` actors; ``writer`` writes each finished block as a part.
 
-    Only rows not yet in the result reach Ray (the caller filtered them), each block of ``part_rows``
-    rows comes back as one part as soon as an actor finishes it, and a lost actor's blocks are
+    Only rows not yet in the result reach Ray (the caller filtered them), each block (at most
+    ``part_rows`` rows) comes back as one part as soon as an actor finishes it, and a lost actor's blocks are
     retried by Ray Data, so a run killed at any point resumes like the local engine.
     """
     import pyarrow as pa
@@ -131,15 +139,19 @@ def run_ray(
     }
     written = 0
     try:
-        for blocks in _windows(pending, part_rows):
-            blocks = _spread(blocks, workers)
+        # A large cluster gets windows long enough for several blocks of a few rows per worker.
+        window_rows = max(WINDOW_PARTS * part_rows, workers * BLOCKS_PER_WORKER * 4)
+        for window in _windows(pending, window_rows):
+            blocks = _blocks(window, workers, part_rows)
             tables = [pa.Table.from_pandas(arrow_ready(b.reset_index(drop=True)), preserve_index=False) for b in blocks]
             results = ray.data.from_arrow(tables).map_batches(
                 ExplainActor,
                 fn_constructor_kwargs=constructor,
                 batch_size=None,
                 batch_format="pyarrow",
-                compute=ray.data.ActorPoolStrategy(size=workers),
+                # One block in flight per actor: blocks go to whichever actor is free, not queued ahead
+                # on one that may still be busy with a long text.
+                compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
                 num_cpus=threads,
             )
             for table in results.iter_batches(batch_size=None, batch_format="pyarrow"):
