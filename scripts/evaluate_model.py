@@ -35,6 +35,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from textlens import explain, load_classifier  # noqa: E402
 from textlens import models as textlens_models  # noqa: E402
 from textlens.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
+from textlens.faithfulness import REMOVALS  # noqa: E402
 from textlens.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
 from textlens.sst2 import read_sst2  # noqa: E402
 from textlens.words import word_spans  # noqa: E402
@@ -54,24 +55,51 @@ def all_masked(classifier, longest: int = 50) -> np.ndarray:
 
 
 def faithfulness(classifier, texts: list[str]) -> dict:
-    """ERASER metrics and the share of attribution carried by word values, over ``texts``."""
+    """ERASER metrics and the share of attribution carried by word values, over ``texts``.
+
+    The metrics are measured twice: with removed words masked as the explainer masks them (the
+    Trust tab's numbers), and with removed words deleted (ERASER's own reading), which no model's
+    reading of the mask token can bias. Each is given per predicted class beside a random word
+    order's, so that what a model gives every order for free (e.g. masked text read as positive) shows.
+    """
     pos = classifier.labels.index("POSITIVE")
-    comp, suff, share, base_gap = [], [], {"POSITIVE": [], "NEGATIVE": []}, []
+    share, base_gap = {"POSITIVE": [], "NEGATIVE": []}, []
+    names = ("comp", "suff", "random_comp", "random_suff")
+    metrics = {r: {c: {m: [] for m in names} for c in share} for r in REMOVALS}
     masked_bases = base_values(classifier, texts)
     for text, masked_base in zip(texts, masked_bases):
         exp = explain(classifier, text)
-        scores = textlens_faithfulness(classifier, exp).explanation
-        comp.append(scores.comprehensiveness)
-        suff.append(scores.sufficiency)
+        for removal in REMOVALS:
+            trust = textlens_faithfulness(classifier, exp, removal=removal)
+            e, r = trust.explanation, trust.random
+            values = (e.comprehensiveness, e.sufficiency, r.comprehensiveness, r.sufficiency)
+            for name, value in zip(names, values):
+                metrics[removal][exp.predicted_label][name].append(value)
         base_gap.append(abs(exp.base_values[pos] - masked_base))
         word_sum = sum(w.values[pos] for w in exp.words)
         away = abs(exp.scores[pos] - 0.5)
         if away > 0.05:  # near 0.5 the ratio means nothing
             share[exp.predicted_label].append(abs(word_sum) / away)
+
+    def summary(by_class: dict) -> dict:
+        def mean(name: str, classes=tuple(by_class)) -> float:
+            return round(float(np.mean([v for c in classes for v in by_class[c][name]])), 4)
+
+        return {
+            "comprehensiveness": mean("comp"),
+            "sufficiency": mean("suff"),
+            "random_comprehensiveness": mean("random_comp"),
+            "random_sufficiency": mean("random_suff"),
+            "by_predicted_class": {
+                c: {"texts": len(m["comp"]), **{name: mean(name, (c,)) for name in m}}
+                for c, m in by_class.items()
+                if m["comp"]
+            },
+        }
+
     return {
         "texts": len(texts),
-        "comprehensiveness": round(float(np.mean(comp)), 4),
-        "sufficiency": round(float(np.mean(suff)), 4),
+        **{f"removal_{removal}": summary(metrics[removal]) for removal in REMOVALS},
         "word_share_median": {k: round(float(np.median(v)), 3) for k, v in share.items() if v},
         "word_share_texts": {k: len(v) for k, v in share.items()},
         "base_value_check_max_diff": float(max(base_gap)),

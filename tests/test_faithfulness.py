@@ -103,6 +103,22 @@ def test_metric_definitions_on_a_known_model():
     assert len(model.seen) == 2  # two batched calls: leave-one-out rows, then every curve
 
 
+def test_removal_by_deletion_leaves_no_mask_and_is_recorded():
+    model = WordModel()
+    explanation = explanation_of(TEXT, [0.4, 0.2, 0.1, 0.0])
+    result = faithfulness(model, explanation, "POS", removal="delete")
+    rows = {r for batch in model.seen for r in batch}
+    assert not any("[MASK]" in r for r in rows)
+    assert {"good film ok", "film ok", "great", "great good", ""} <= rows
+    # this model gives a mask no weight, so deleting and masking agree on every number
+    masked = faithfulness(WordModel(), explanation, "POS")
+    assert result.explanation == masked.explanation and result.random == masked.random
+    assert result.settings["removal"] == "delete" and masked.settings["removal"] == "mask"
+    assert result.mask_token == "" and Faithfulness.from_json(result.to_json()) == result
+    with pytest.raises(ValueError, match="removal"):
+        faithfulness(model, explanation, "POS", removal="blank")
+
+
 def test_random_baseline_is_the_mean_of_seeded_orders():
     model = WordModel()
     expl = explanation_of(TEXT, [0.4, 0.2, 0.1, 0.0])

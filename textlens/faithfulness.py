@@ -20,6 +20,9 @@ N_RANDOM = 5  # random orders averaged for the random baseline
 CURVE_STEPS = 50  # texts longer than this many words get deletion/insertion curves on a grid of about 50 points
 SUMMARY_K = 3  # "Removing the top 3 words ..."
 DEFAULT_MASK = "..."  # what shap's Text masker writes when the tokenizer has no mask token
+REMOVALS = ("mask", "delete")
+"""How a removed word is removed: as the explainer's masker hid it (the default), or deleted (ERASER's own
+reading, which no mask token can bias: useful to compare models whose masked inputs differ)."""
 _WHITESPACE = re.compile(r"[\s]+")  # shap's own pattern for tidying a masked row
 
 
@@ -65,18 +68,27 @@ def masked_text(text: str, spans: Sequence[tuple[int, int]], keep: Sequence[bool
 class _Rows:
     """Builds masked rows of an explanation's readable text the way its explainer did (word or token leaves)."""
 
-    def __init__(self, classifier: ScoringModel, text: str, spans: Sequence[tuple[int, int]], leaves: str) -> None:
-        self.text, self.spans, self.leaves = text, list(spans), leaves
+    def __init__(
+        self,
+        classifier: ScoringModel,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        leaves: str,
+        removal: str = "mask",
+    ) -> None:
+        if removal not in REMOVALS:
+            raise ValueError(f"removal must be one of {', '.join(REMOVALS)}, not {removal!r}")
+        self.text, self.spans, self.leaves, self.removal = text, list(spans), leaves, removal
         self.mask_token = classifier.mask_token
-        if leaves == "tokens":
+        if leaves == "tokens" and removal == "mask":
             self._token_masker(classifier)
 
     @classmethod
-    def of(cls, classifier: ScoringModel, explanation: Explanation) -> _Rows:
+    def of(cls, classifier: ScoringModel, explanation: Explanation, removal: str = "mask") -> _Rows:
         """The rows of what ``explanation``'s explainer read (the text up to ``read_until``)."""
         cut = explanation.read_until
         text = explanation.text if cut is None else explanation.text[:cut]
-        return cls(classifier, text, [(w.start, w.end) for w in explanation.words], explanation.leaves)
+        return cls(classifier, text, [(w.start, w.end) for w in explanation.words], explanation.leaves, removal)
 
     def _token_masker(self, classifier) -> None:
         from .explain import _masker  # shap's masker with the model's tokenizer, as the explainer built it
@@ -96,6 +108,8 @@ class _Rows:
 
     def row(self, keep: Sequence[bool]) -> str:
         """The masked row with the words flagged in ``keep`` kept and the others removed."""
+        if self.removal == "delete":  # an empty mask: removed words leave nothing but one space
+            return masked_text(self.text, self.spans, keep, "")
         if self.leaves != "tokens":
             return masked_text(self.text, self.spans, keep, self.mask_token)
         mask = np.array([True if w is None else bool(keep[w]) for w in self.token_word])
@@ -353,15 +367,17 @@ def faithfulness(
     n_random: int = N_RANDOM,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    removal: str = "mask",
 ) -> Faithfulness:
     """Comprehensiveness, sufficiency and deletion/insertion curves of ``explanation`` (see :class:`Faithfulness`).
 
     Two batched model calls: the full, empty and leave-one-out rows, then every curve's rows
     (explanation, ``n_random`` random orders from ``seed``, leave-one-out order) at once.
+    ``removal="delete"`` deletes removed words instead of masking them (see :data:`REMOVALS`).
     """
     started = time.perf_counter()
     j = explanation.label_index(target)
-    scorer = _Scorer(classifier, _Rows.of(classifier, explanation), j)
+    scorer = _Scorer(classifier, _Rows.of(classifier, explanation, removal), j)
     n = scorer.n
     empty_row = scorer.keep_row(set())
     full_row, loo_rows = scorer.leave_one_out([empty_row])
@@ -421,8 +437,18 @@ def faithfulness(
         loo=measured["loo"],
         loo_values=loo,
         seeds=seeds,
-        mask_token=DEFAULT_MASK if classifier.mask_token is None else classifier.mask_token,
+        mask_token=""
+        if removal == "delete"
+        else DEFAULT_MASK
+        if classifier.mask_token is None
+        else classifier.mask_token,
         rows=len(scorer.probs),
         seconds=time.perf_counter() - started,
-        settings={**explanation.settings, "leaves": explanation.leaves, "n_random": n_random, "seed": seed},
+        settings={
+            **explanation.settings,
+            "leaves": explanation.leaves,
+            "n_random": n_random,
+            "seed": seed,
+            "removal": removal,
+        },
     )
