@@ -16,6 +16,14 @@ def test_prints_the_numbers_as_json(tiny_model_dir, capsys):
     assert out["target"] == "joy" and out["words"] == 6  # A fine , unremarkable film .
     assert all(isinstance(out[key], float) for key in KEYS)
     assert out["sentence"].startswith("Removing the top 3 words")
+    assert out["removal"] == "mask" and out["mask_token"] == "[MASK]"
+
+
+def test_deleting_instead_of_masking(tiny_model_dir, capsys):
+    code = main(["faithfulness", "A fine, unremarkable film.", "--model", str(tiny_model_dir), "--removal", "delete"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["removal"] == "delete" and out["mask_token"] == ""
+    assert all(isinstance(out[key], float) for key in KEYS)
 
 
 def test_errors_are_one_line(tiny_model_dir, capsys):

@@ -8,6 +8,7 @@ import sys
 
 from .encoder import DEFAULT_MODEL_ID
 from .errors import TextlensError
+from .faithfulness import REMOVALS
 from .models import PRECISIONS
 
 
@@ -27,6 +28,12 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--random-orders", type=int, default=5, help="random orders averaged for the baseline")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first random order")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
+    parser.add_argument(
+        "--removal",
+        choices=REMOVALS,
+        default="mask",
+        help="how removed words are removed: masked as the explainer masks them (default) or deleted",
+    )
     return parser
 
 
@@ -45,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
                 f"Unknown target {args.target!r}; this model's labels are: {', '.join(classifier.labels)}."
             )
         explanation = explain(classifier, args.text, max_evals=args.max_evals or "auto")
-        result = faithfulness(classifier, explanation, args.target, n_random=args.random_orders, seed=args.seed)
+        result = faithfulness(
+            classifier, explanation, args.target, n_random=args.random_orders, seed=args.seed, removal=args.removal
+        )
     except TextlensError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

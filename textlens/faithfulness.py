@@ -225,6 +225,7 @@ class Faithfulness:
             "ks": list(self.ks),
             "random_orders": len(self.seeds),
             "mask_token": self.mask_token,
+            "removal": self.settings.get("removal", "mask"),
             "sentence": self.sentence(),
         }
 
