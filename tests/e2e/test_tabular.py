@@ -25,7 +25,11 @@ def open_tabular(page, url: str) -> None:
 
 
 def pick_row(page, row: int) -> None:
-    """Select a row of "Start from a real row" by clicking its selection box in the data grid."""
+    """Select a row of "Start from a real row" by clicking its selection box in the data grid.
+
+    Its toast is awaited from the click on, before the run ends: a toast lasts a few seconds, and on a
+    slow machine the rest of the run can outlast it.
+    """
     page.get_by_text("Start from a real row").click()
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.wait_for()
@@ -33,6 +37,7 @@ def pick_row(page, row: int) -> None:
     box = grid.bounding_box()
     header = 35  # the grid's header row height; rows are 35 px high too
     page.mouse.click(box["x"] + 18, box["y"] + header + 35 * row + 17)
+    page.get_by_text(f"Row {row} copied into the form").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
 
 
@@ -45,8 +50,7 @@ def waterfall(page):
 def test_pick_a_penguin_explain_and_move_a_slider(server, new_page, theme):
     page = new_page(theme, height=2600)
     open_tabular(page, server.url)
-    pick_row(page, 2)  # Adelie, female, Torgersen, flipper 195 mm
-    page.get_by_text("Row 2 copied into the form").wait_for(timeout=30_000)
+    pick_row(page, 2)  # Adelie, female, Torgersen, flipper 195 mm: its toast says "Row 2 copied into the form"
     click(page, "Explain")
     page.wait_for_selector(".tl-legend", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
