@@ -106,6 +106,13 @@ class _Rows:
             for a, b in (tuple(o) for o in offsets)
         ]
 
+    @property
+    def removed_as(self) -> str:
+        """What a removed word becomes: the mask (``...`` without a mask token), or nothing when deleting."""
+        if self.removal == "delete":
+            return ""
+        return DEFAULT_MASK if self.mask_token is None else self.mask_token
+
     def row(self, keep: Sequence[bool]) -> str:
         """The masked row with the words flagged in ``keep`` kept and the others removed."""
         if self.removal == "delete":  # an empty mask: removed words leave nothing but one space
@@ -438,11 +445,7 @@ def faithfulness(
         loo=measured["loo"],
         loo_values=loo,
         seeds=seeds,
-        mask_token=""
-        if removal == "delete"
-        else DEFAULT_MASK
-        if classifier.mask_token is None
-        else classifier.mask_token,
+        mask_token=scorer.rows.removed_as,
         rows=len(scorer.probs),
         seconds=time.perf_counter() - started,
         settings={

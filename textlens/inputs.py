@@ -31,6 +31,17 @@ class Table:
         return [row[i] for row in self.rows]
 
 
+BINARY_PROBE_BYTES = 8192  # a text file has no NUL byte in its first 8 kB; nearly every binary format has one
+
+
+def refuse_binary(head: bytes, subject: str, expected: str) -> None:
+    """Raise :class:`InputFileError` ("``subject`` looks binary ..., not ``expected``") when the
+    first :data:`BINARY_PROBE_BYTES` of a file hold a NUL byte.
+    """
+    if b"\x00" in head[:BINARY_PROBE_BYTES]:
+        raise InputFileError(f"{subject} looks binary (it has NUL bytes), not {expected}.")
+
+
 def file_encoding(opener: Callable[[], BinaryIO], scan_bytes: int = 1 << 20) -> str:
     """A file's encoding, read in ``scan_bytes`` pieces from ``opener()``: UTF-8 (BOM or not,
     ``utf-8-sig``) when every byte decodes as such, else Windows-1252, else Latin-1 (which always works).
@@ -50,8 +61,7 @@ def file_encoding(opener: Callable[[], BinaryIO], scan_bytes: int = 1 << 20) -> 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Text of ``data`` and the encoding used: UTF-8 (with or without BOM), else Windows-1252/Latin-1."""
-    if b"\x00" in data[:8192]:
-        raise InputFileError("This file looks binary (it has NUL bytes), not a CSV, TSV or text file.")
+    refuse_binary(data, "This file", "a CSV, TSV or text file")
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
             return data.decode(encoding), encoding

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputFileError
-from ..inputs import file_encoding
+from ..inputs import BINARY_PROBE_BYTES, file_encoding, refuse_binary
 
 # Rows per chunk for Parquet and JSON lines, bytes per chunk for CSV/TSV (pyarrow parses blocks):
 # both keep memory at a few MB of input whatever the file's size.
@@ -111,8 +111,7 @@ def _csv_frames(path: Path, delimiter: str, chunk_bytes: int) -> Iterator[pd.Dat
 
     parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     with open(path, "rb") as handle:
-        if b"\x00" in handle.read(8192):
-            raise InputFileError(f"{path.name} looks binary (it has NUL bytes), not a CSV or TSV file.")
+        refuse_binary(handle.read(BINARY_PROBE_BYTES), path.name, "a CSV or TSV file")
     # As the Dataset page reads them: UTF-8 (pyarrow drops a BOM itself), else Windows-1252, else Latin-1.
     encoding = file_encoding(lambda: open(path, "rb"))
     encoding = "utf8" if encoding == "utf-8-sig" else encoding

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
-from ..inputs import file_encoding, label_column_guess, text_column_guess
+from ..inputs import BINARY_PROBE_BYTES, file_encoding, label_column_guess, refuse_binary, text_column_guess
 
 # More rows than this are read as a uniform random sample of this many (seeded), so memory stays
 # bounded and predicting them all takes minutes, not hours, on a 2-core machine.
@@ -116,7 +116,7 @@ def read_labelled(
         opener = lambda: open(path, "rb")  # noqa: E731
     try:
         with opener() as handle:
-            head = handle.read(8192)
+            head = handle.read(BINARY_PROBE_BYTES)
     except OSError as exc:
         raise InputFileError(f"{name} cannot be read: {exc.strerror or exc}.") from exc
     if not head.strip():
@@ -126,8 +126,7 @@ def read_labelled(
     if fmt == "parquet":
         chunks = _parquet_chunks(opener, name)
     else:
-        if b"\x00" in head:
-            raise InputFileError(f"{name} looks binary (it has NUL bytes), not a CSV, TSV, Parquet or JSON-lines file.")
+        refuse_binary(head, name, "a CSV, TSV, Parquet or JSON-lines file")
         encoding = file_encoding(opener)
         if fmt == "jsonl":
             chunks = _jsonl_chunks(opener, name, encoding)
