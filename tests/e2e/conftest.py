@@ -110,6 +110,35 @@ def browser():
         b.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed end-to-end test reports what its pages showed and the server's last log lines.
+
+    CI keeps only the printed output, so a failure on a slower machine must explain itself there.
+    """
+    report = yield
+    if report.when == "call" and report.failed:
+        make = item.funcargs.get("new_page")
+        for i, context in enumerate(getattr(make, "contexts", [])):
+            for j, page in enumerate(context.pages):
+                report.sections.append((f"page {i}.{j} ({page.url})", page_diagnostics(page, item.name)))
+        srv = item.funcargs.get("server")
+        if srv is not None:
+            report.sections.append(("streamlit log (last 60 lines)", "\n".join(srv.log().splitlines()[-60:])))
+    return report
+
+
+def page_diagnostics(page, test_name: str) -> str:
+    """The page's visible text (abridged) and a screenshot's path, never raising."""
+    try:
+        name = "failed-" + "".join(c if c.isalnum() else "-" for c in test_name)
+        shot = screenshot(page, name)
+        text = page.locator("[data-testid='stMain']").inner_text(timeout=5_000)
+        return f"screenshot: {shot}\n{text[:4000]}"
+    except Exception as exc:  # a closed or hung page must not hide the test's own failure
+        return f"(no diagnostics: {exc})"
+
+
 @pytest.fixture
 def new_page(browser):
     """Open pages in fresh contexts (separate Streamlit sessions); closes them after the test."""
@@ -123,6 +152,7 @@ def new_page(browser):
         page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
         return page
 
+    make.contexts = contexts  # for the failure report
     yield make
     for c in contexts:
         c.close()

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import time
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 RESULT_TIMEOUT_MS = 180_000
+GRID_ROW_PX = 35  # Streamlit's data grid: header and rows are 35 px high
 
 
 def open_page(page, url: str, path: str = "") -> None:
@@ -52,3 +56,25 @@ def wait_idle(page) -> None:
     """Wait until Streamlit has finished its script run: no running status, no stale elements, for a moment."""
     page.evaluate("() => { window.__tlIdleSince = 0; }")
     page.wait_for_function(IDLE_JS, timeout=RESULT_TIMEOUT_MS, polling=100)
+
+
+def select_grid_row(page, grid, row: int, timeout_ms: int = RESULT_TIMEOUT_MS) -> None:
+    """Select data row ``row`` (0-based) of a Streamlit data grid by clicking its selection box, as a user does.
+
+    The grid draws on a canvas and keeps an accessible table beside it: the click waits until that table
+    holds the row (the canvas is ready), and is repeated while the row is not marked selected (a click that
+    lands before the grid listens is lost on a slow machine; a row not selected cannot be toggled off).
+    """
+    row_element = f"tr[aria-rowindex='{row + 2}']"  # 1 is the header row
+    grid.locator(row_element).wait_for(state="attached", timeout=timeout_ms)
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 18, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2)
+        try:
+            grid.locator(row_element + "[aria-selected='true']").wait_for(state="attached", timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise

@@ -6,9 +6,10 @@ import csv
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import screenshot
-from .helpers import RESULT_TIMEOUT_MS, click, wait_idle
+from .helpers import RESULT_TIMEOUT_MS, click, select_grid_row, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -43,8 +44,9 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     click(page, "Predict all 60 rows")
     page.get_by_text("Confusion matrix", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
-    assert page.get_by_text("Accuracy", exact=True).count() == 1
-    assert page.get_by_text(re.compile(r"^\d+ of 60 rows")).count() == 1
+    # Auto-waiting: a slow machine may still be drawing the rest of the run's elements.
+    expect(page.get_by_text("Accuracy", exact=True)).to_have_count(1, timeout=RESULT_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"^\d+ of 60 rows"))).to_have_count(1, timeout=RESULT_TIMEOUT_MS)
     chart = page.locator(".js-plotly-plot").first
     chart.wait_for(timeout=60_000)
     # The cell true NEGATIVE, predicted POSITIVE: its count is the second annotation.
@@ -65,9 +67,7 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert page.get_by_text(f"{off_diagonal} of 60 rows", exact=False).count() == 1
     screenshot(page, f"dataset-filtered-{theme}")
     # Select the first row of the filtered table (its checkbox at the grid's left edge): it is explained in place.
-    grid = page.locator("[data-testid='stDataFrame']").nth(2)
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)
+    select_grid_row(page, page.locator("[data-testid='stDataFrame']").nth(2), 0)
     page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert page.get_by_role("button", name="Open in Explain").count() == 1

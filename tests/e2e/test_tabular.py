@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import screenshot
-from .helpers import RESULT_TIMEOUT_MS, click, wait_idle
+from .helpers import RESULT_TIMEOUT_MS, click, select_grid_row, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -31,12 +31,7 @@ def pick_row(page, row: int) -> None:
     slow machine the rest of the run can outlast it.
     """
     page.get_by_text("Start from a real row").click()
-    grid = page.locator("[data-testid='stDataFrame']").first
-    grid.wait_for()
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    header = 35  # the grid's header row height; rows are 35 px high too
-    page.mouse.click(box["x"] + 18, box["y"] + header + 35 * row + 17)
+    select_grid_row(page, page.locator("[data-testid='stDataFrame']").first, row)
     page.get_by_text(f"Row {row} copied into the form").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
 
