@@ -66,7 +66,10 @@ def words_csv(
     inputs: Sequence[Mapping[str, object]] | None = None,
     info: ExportInfo | None = None,
 ) -> str:
-    """CSV with one row per input and word: position, span, and the value toward every label.
+    """CSV with one row per input and word: position, span, the value toward every label, and ``resolved``.
+
+    ``resolved`` is false where a word's values are an even share of a phrase the explanation did not
+    split further (a long text at its budget): such a value is the phrase's, not the word's own.
 
     ``inputs`` are the input rows' own columns (e.g. an uploaded file's id, text and label), kept in
     front of every word row; ``info`` adds what the export is (model, precision, date, version).
@@ -77,12 +80,13 @@ def words_csv(
     input_columns = list(dict.fromkeys(k for row in inputs or () for k in row))
     extra = info.columns() if info is not None else {}
     head = ["input", *input_columns, "model", "word_index", "word", "start", "end"]
-    writer.writerow([*head, *[f"value_{lab}" for lab in labels], *[k for k in extra if k != "model"]])
+    values_head = [*[f"value_{lab}" for lab in labels], "resolved"]
+    writer.writerow([*head, *values_head, *[k for k in extra if k != "model"]])
     for n, e in enumerate(explanations):
         name = names[n] if names else str(n + 1)
         own = [(inputs[n].get(c, "") if inputs else "") for c in input_columns]
         tail = [v for k, v in extra.items() if k != "model"]
         for i, w in enumerate(e.words):
-            values = [f"{v:.8g}" for v in w.values]
+            values = [*(f"{v:.8g}" for v in w.values), "true" if w.resolved else "false"]
             writer.writerow([name, *own, e.model_id, i, w.word, w.start, w.end, *values, *tail])
     return out.getvalue()

@@ -119,7 +119,18 @@ def test_reports_are_self_contained_and_escaped():
         assert "<script" not in doc and "http" not in doc.replace("http-equiv", "")
         assert "pushes toward" in doc
     csv_text = words_csv([e])
-    assert csv_text.splitlines()[0] == "input,model,word_index,word,start,end,value_NEGATIVE,value_POSITIVE"
+    assert csv_text.splitlines()[0] == "input,model,word_index,word,start,end,value_NEGATIVE,value_POSITIVE,resolved"
+
+
+def test_words_csv_says_which_values_are_a_phrase_share():
+    import csv as csvlib
+    import dataclasses
+    import io
+
+    e = make("great but slow", [0.4, -0.1, -0.2])
+    shared = dataclasses.replace(e, words=(e.words[0], *(dataclasses.replace(w, resolved=False) for w in e.words[1:])))
+    rows = list(csvlib.DictReader(io.StringIO(words_csv([shared]))))
+    assert [r["resolved"] for r in rows] == ["true", "false", "false"]
 
 
 def test_legend_for_many_rows_leaves_out_one_texts_totals():
