@@ -7,7 +7,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from textlens.summary import signed
+from textlens.summary import shorten, signed
 from textlens.types import Explanation, Record
 from textlens.wordstats import word_values
 
@@ -74,19 +74,6 @@ def probability_figure(prediction: Record) -> go.Figure:
 def _word_label(word: str, index: int) -> str:
     # Plotly renders a subset of HTML in labels; escaped, a word shows exactly as typed.
     return f"{escape(word)} · #{index + 1}"
-
-
-def shorten(phrase: str, width: int = 36) -> str:
-    """A phrase on one line, at most about ``width`` characters: its start and end with "…" between."""
-    flat = " ".join(phrase.split())
-    if len(flat) <= width:
-        return flat
-    half = (width - 3) // 2
-    head, tail = flat[:half], flat[-half:]
-    # Cut at word boundaries where there is one, so no word is shown half.
-    head = head.rsplit(" ", 1)[0] if " " in head else head
-    tail = tail.split(" ", 1)[1] if " " in tail else tail
-    return f"{head} … {tail}"
 
 
 def top_words_figure(explanation: Explanation, target: str | int | None = None, k: int = 10) -> go.Figure:

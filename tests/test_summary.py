@@ -52,3 +52,22 @@ def test_top_words_for_and_against_strongest_first():
     assert [w.word for w in toward] == ["c", "a"]  # punctuation left out of prose
     toward, against = top_words(e, "NEGATIVE", 1)
     assert [w.word for w in toward] == ["b"] and [w.word for w in against] == [","]
+
+
+def test_summary_names_phrases_not_split_further_as_phrases():
+    """On a long text most words share a phrase's value: the summary names the phrase, never a word's even share."""
+    from dataclasses import replace
+
+    from textlens.types import Unit
+
+    text = "I went in expecting a quiet drama and left moved. Dull"
+    e = make(text, [0.05 / 11] * 11 + [-0.30])  # 11 words and the full stop share +0.05; "Dull" is resolved
+    shared = tuple(replace(w, resolved=False) for w in e.words[:11]) + e.words[11:]
+    first, last, dull = e.words[0], e.words[10], e.words[11]
+    phrase = Unit(first.start, last.end, ((first.start, last.end),), (-0.05, 0.05), 1, 11)
+    dull = Unit(dull.start, dull.end, ((dull.start, dull.end),), (0.30, -0.30), 1, 1)
+    e = replace(e, words=shared, units=(phrase, dull), evals=4, evals_needed=400, unsettled=0.4)
+    line = summarize(e, "POSITIVE")
+    assert '"Dull" (-0.30)' in line and '"I went in … and left moved." (+0.05)' in line
+    assert '"I" (' not in line and '"went" (' not in line
+    assert "named by their start and end" in line

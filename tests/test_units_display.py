@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from components.charts import shorten, top_words_figure
+from components.charts import top_words_figure
 from components.highlight import highlight_html, legend_html, scale_for
-from textlens.summary import summarize
+from textlens.summary import shorten, summarize
 from textlens.types import Explanation, Span, Unit
 
 TEXT = "Great <b>acting</b> & music.\nBut the long middle part drags on and on forever."
@@ -86,8 +86,8 @@ def test_shorten_keeps_start_and_end():
     assert out.startswith("The first") and out.endswith("last words.") and "…" in out and "\n" not in out
 
 
-def test_summary_names_only_resolved_words():
+def test_summary_names_resolved_words_and_whole_phrases():
     result = partial()
     line = summarize(result, "POSITIVE")
-    assert '"Great"' in line
-    assert '"forever"' not in line and "resolved ones" in line
+    assert '"Great"' in line and '"But the long … and on forever."' in line  # the phrase as the chart names it
+    assert '"forever"' not in line and "named by their start and end" in line

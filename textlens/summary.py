@@ -53,8 +53,30 @@ def _parts(record, i: int) -> tuple[list[tuple[str, float]], str, str]:
     if record.kind == "tabular":
         items = [(f.display, f.attribution) for f in record.for_label(i)]
         return items, "input", "with every input at the background's values"
-    items = [(f'"{w.word}"', w.value) for w in record.for_label(i) if is_wordlike(w.word)]
+    words = zip(record.for_label(i), record.words)
+    items = [(f'"{w.word}"', w.value) for w, span in words if span.resolved and is_wordlike(w.word)]
+    # A phrase not split further is named as a phrase with its own value: its words' even shares are not theirs.
+    items += [(phrase_name(record.text, u), u.values[i]) for u in record.units if not u.resolved]
     return items, "word", "with every word hidden"
+
+
+def shorten(phrase: str, width: int = 36) -> str:
+    """A phrase on one line, at most about ``width`` characters: its start and end with "…" between."""
+    flat = " ".join(phrase.split())
+    if len(flat) <= width:
+        return flat
+    half = (width - 3) // 2
+    head, tail = flat[:half], flat[-half:]
+    # Cut at word boundaries where there is one, so no word is shown half.
+    head = head.rsplit(" ", 1)[0] if " " in head else head
+    tail = tail.split(" ", 1)[1] if " " in tail else tail
+    return f"{head} … {tail}"
+
+
+def phrase_name(text: str, unit) -> str:
+    """A phrase (a unit of several words) as the summary names it: shortened as the chart shows it, quoted."""
+    start, end = unit.spans[0]
+    return f'"{shorten(text[start:end])}{" …" if len(unit.spans) > 1 else ""}"'
 
 
 def _listing(items: list[tuple[str, float]]) -> str:
@@ -91,7 +113,8 @@ def summarize(explanation, target: str | int | None = None, k: int = 2, k_agains
             line += f"; against: {_listing(against)}"
     unsettled = getattr(explanation, "unsettled", 0.0)
     if not explanation.converged and unsettled >= UNSETTLED_NOTE_FROM:
-        named = "; the words named are the resolved ones" if getattr(explanation, "units", ()) else ""
+        has_units = bool(getattr(explanation, "units", ()))
+        named = "; phrases not split further are named by their start and end" if has_units else ""
         line += (
             f" (rough: {unsettled:.0%} of the attribution is still on groups of words, "
             f"not yet split into single words{named})"
