@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from textlens.sst2 import read_sst2  # noqa: E402
+from textlens.sst2 import long_reviews, read_sst2  # noqa: E402
 from textlens.words import merge_to_words  # noqa: E402
 
 
@@ -27,18 +27,8 @@ def load_texts(path: str, n_short: int, n_long: int, seed: int = 0) -> tuple[lis
     sentences, _ = read_sst2(path)
     rng = random.Random(seed)
     short = rng.sample(sentences, n_short)
-    pool = [s for s in sentences if s not in set(short)]
-    rng.shuffle(pool)
-    long_texts, current = [], []
-    for sentence in pool:
-        current.append(sentence[:1].upper() + sentence[1:])
-        words = sum(len(s.split()) for s in current)
-        if words >= 150 and (words >= rng.randint(150, 400) or words > 380):
-            long_texts.append(" ".join(current))
-            current = []
-            if len(long_texts) == n_long:
-                break
-    return short, long_texts
+    chosen = set(short)
+    return short, long_reviews([s for s in sentences if s not in chosen], n_long, rng)
 
 
 def words_of(text: str, n: int, source: list[str]) -> str:

@@ -8,7 +8,9 @@ Prints one JSON line per model with issue 20's figures:
 - ``accuracy``: SST-2 accuracy (0 = NEGATIVE, 1 = POSITIVE);
 - ``base_value``: P(POSITIVE) of every text with all its words hidden, exactly as the explainer hides them
   (its own masker), i.e. the base value every explanation starts from; the share within 0.35-0.65;
-- ``all_masked``: P(POSITIVE) of 1 to 50 mask tokens alone (range and share within 0.4-0.6);
+- ``all_masked``: P(POSITIVE) of 1 to 50 mask tokens alone (range and share within 0.4-0.6), and of
+  60 to 500 (review length, every 20);
+- ``long_base_value``: the base value of 50 review-length texts (150-400 words, dev sentences joined);
 - ``faithfulness`` (on ``--faithfulness`` sentences, 100 by default): ERASER's comprehensiveness and
   sufficiency as the trust panel measures them (``textlens.faithfulness``: AOPC over the top 1, 5, 10,
   20 and 50 % of words by SHAP value toward the predicted label, hidden as the explainer hides them),
@@ -37,7 +39,7 @@ from textlens import models as textlens_models  # noqa: E402
 from textlens.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
 from textlens.faithfulness import REMOVALS  # noqa: E402
 from textlens.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
-from textlens.sst2 import read_sst2  # noqa: E402
+from textlens.sst2 import long_reviews, read_sst2  # noqa: E402
 from textlens.words import word_spans  # noqa: E402
 
 
@@ -48,10 +50,20 @@ def base_values(classifier, texts: list[str]) -> np.ndarray:
     return classifier.predict(masked)[:, classifier.labels.index("POSITIVE")]
 
 
-def all_masked(classifier, longest: int = 50) -> np.ndarray:
-    """P(POSITIVE) of 1..``longest`` mask tokens alone."""
-    rows = [" ".join([classifier.mask_token] * n) for n in range(1, longest + 1)]
+def all_masked(classifier, lengths: range) -> np.ndarray:
+    """P(POSITIVE) of ``n`` mask tokens alone, for each ``n`` of ``lengths``."""
+    rows = [" ".join([classifier.mask_token] * n) for n in lengths]
     return classifier.predict(rows)[:, classifier.labels.index("POSITIVE")]
+
+
+def spread(values: np.ndarray, low: float, high: float) -> dict:
+    """Median, range and the share of ``values`` within [low, high]."""
+    return {
+        "median": round(float(np.median(values)), 3),
+        "min": round(float(values.min()), 3),
+        "max": round(float(values.max()), 3),
+        f"share_in_{low}_{high}": round(float(np.mean((values >= low) & (values <= high))), 4),
+    }
 
 
 def faithfulness(classifier, texts: list[str]) -> dict:
@@ -135,6 +147,7 @@ def main() -> None:
     texts, labels = read_sst2(args.data, detokenize=not args.raw)
     names = {0: "NEGATIVE", 1: "POSITIVE"}
     sample = random.Random(args.seed).sample(texts, min(args.faithfulness, len(texts)))
+    long_texts = long_reviews(texts, 50, random.Random(args.seed))
     for adapter in args.adapter or [None]:
         classifier = load(args.model, adapter, args.precision)
         started = time.perf_counter()
@@ -150,19 +163,10 @@ def main() -> None:
             "accuracy": round(correct / len(texts), 4),
         }
         if "POSITIVE" in classifier.labels and classifier.mask_token:
-            base = base_values(classifier, texts)
-            masked = all_masked(classifier)
-            row["base_value"] = {
-                "median": round(float(np.median(base)), 3),
-                "min": round(float(base.min()), 3),
-                "max": round(float(base.max()), 3),
-                "share_in_0.35_0.65": round(float(np.mean((base >= 0.35) & (base <= 0.65))), 4),
-            }
-            row["all_masked_1_to_50"] = {
-                "min": round(float(masked.min()), 3),
-                "max": round(float(masked.max()), 3),
-                "share_in_0.4_0.6": round(float(np.mean((masked >= 0.4) & (masked <= 0.6))), 4),
-            }
+            row["base_value"] = spread(base_values(classifier, texts), 0.35, 0.65)
+            row["all_masked_1_to_50"] = spread(all_masked(classifier, range(1, 51)), 0.4, 0.6)
+            row["all_masked_60_to_500"] = spread(all_masked(classifier, range(60, 501, 20)), 0.4, 0.6)
+            row["long_base_value"] = spread(base_values(classifier, long_texts), 0.35, 0.65)
             if args.faithfulness:
                 row["faithfulness"] = faithfulness(classifier, sample)
         row["seconds"] = round(time.perf_counter() - started, 1)

@@ -4,6 +4,11 @@ Masked augmentation (issue 20) makes the explainer's masked inputs in distributi
 random share of their words hidden exactly as textlens's explainer hides them (shap's Text masker over
 ``WordSegmenter``: each hidden word becomes one ``[MASK]``), keeping their label; and some examples are
 replaced by all of their words hidden, with the soft target 0.5/0.5, so "no words" means "no sentiment".
+
+SST-2 sentences are short (at most ~60 words), so on their own they teach neutrality only up to that
+length: with ``--long-every K``, every K-th step also trains a small batch of review-length views (up to
+the model's 512 tokens): a run of same-label training sentences joined into one text, whole or with a
+random share of its words hidden, or a long text with every word hidden (target 0.5/0.5).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from textlens.encoder import DEFAULT_ADAPTER_DIR, base_encoder_dir  # noqa: E402
-from textlens.sst2 import read_sst2  # noqa: E402
+from textlens.sst2 import as_review, read_sst2  # noqa: E402
 from textlens.words import WordSegmenter  # noqa: E402
 
 LABELS = ("NEGATIVE", "POSITIVE")
@@ -85,6 +90,50 @@ def augment(
     return text, float(label)
 
 
+def long_view(
+    texts: list[str], by_label: dict[int, list[int]], masker: WordMasker, rng: random.Random, args: argparse.Namespace
+) -> tuple[str, float]:
+    """One review-length training view: (text, P(POSITIVE) target).
+
+    A third are every word hidden (50 to ``--long-words`` words, target 0.5); the rest join training
+    sentences of one label until a length drawn uniformly up to ``--long-words`` words, and hide a random
+    share of the words (uniform in (0, 1), at least one kept) half of the time.
+    """
+    if rng.random() < 1 / 3:
+        return masker.all_hidden(rng.randint(50, args.long_words)), 0.5
+    label = rng.randint(0, 1)
+    goal = rng.randint(60, args.long_words)
+    parts: list[str] = []
+    while sum(len(p.split()) for p in parts) < goal:
+        parts.append(texts[rng.choice(by_label[label])])
+    text = as_review(parts)
+    if rng.random() < 0.5:
+        n = masker.n_words(text)
+        k = min(n - 1, max(1, round(rng.uniform(0.0, 1.0) * n)))
+        hidden = np.zeros(n, dtype=bool)
+        hidden[rng.sample(range(n), k)] = True
+        text = masker.hide(text, hidden)
+    return text, float(label)
+
+
+def soft_loss(model, tokenizer, views: list[tuple[str, float]], max_length: int) -> torch.Tensor:
+    """Soft-label cross-entropy of a batch of views: the usual loss for 0/1 targets, and 0.5/0.5 for hidden texts."""
+    enc = tokenizer([v[0] for v in views], padding=True, truncation=True, max_length=max_length, return_tensors="pt")
+    p_pos = torch.tensor([v[1] for v in views])
+    target = torch.stack([1.0 - p_pos, p_pos], dim=1)
+    logits = model(**enc).logits
+    return -(target * torch.log_softmax(logits, dim=-1)).sum(-1).mean()
+
+
+@torch.inference_mode()
+def long_masks(model, tokenizer, masker: WordMasker, lengths=(64, 128, 256, 384, 500)) -> dict[str, float]:
+    """P(POSITIVE) of long texts with every word hidden, by length in words."""
+    model.eval()
+    enc = tokenizer([masker.all_hidden(n) for n in lengths], padding=True, truncation=True, return_tensors="pt")
+    probs = torch.softmax(model(**enc).logits.float(), -1)[:, 1].tolist()
+    return {str(n): round(p, 3) for n, p in zip(lengths, probs)}
+
+
 @torch.inference_mode()
 def base_values(model, tokenizer, masker: WordMasker, texts: list[str], batch_size: int = 64) -> list[float]:
     """P(POSITIVE) of each text with all its words hidden (the explainer's base value)."""
@@ -140,6 +189,11 @@ def main(argv: list[str] | None = None) -> None:
         default=0.0,
         help="share of examples replaced by all words hidden, with the soft target 0.5/0.5",
     )
+    parser.add_argument(
+        "--long-every", type=int, default=0, help="every K-th step adds a batch of review-length views; 0 = never"
+    )
+    parser.add_argument("--long-batch-size", type=int, default=8, help="rows in a review-length batch")
+    parser.add_argument("--long-words", type=int, default=450, help="longest review-length view, in words")
     args = parser.parse_args(argv)
 
     if args.threads:
@@ -159,6 +213,7 @@ def main(argv: list[str] | None = None) -> None:
         idx = rng.sample(range(len(texts)), args.max_rows)
         texts, labels = [texts[i] for i in idx], [labels[i] for i in idx]
     dev_texts, dev_labels = read_sst2(args.dev)
+    by_label = {y: [i for i, label in enumerate(labels) if label == y] for y in (0, 1)}
 
     base = base_encoder_dir()
     tokenizer = AutoTokenizer.from_pretrained(base)
@@ -203,6 +258,7 @@ def main(argv: list[str] | None = None) -> None:
             "dev_accuracy": acc,
             "dev_base_value_median": float(np.median(base_p)),
             "dev_base_value_in_0.35_0.65": float(np.mean((base_p >= 0.35) & (base_p <= 0.65))),
+            "long_all_masked": long_masks(model, tokenizer, masker),
         }
         print(json.dumps(row), flush=True)
         return row
@@ -217,12 +273,10 @@ def main(argv: list[str] | None = None) -> None:
             if step >= total_steps:
                 break
             views = [augment(texts[i], labels[i], masker, rng, args) for i in batch]
-            enc = tokenizer([v[0] for v in views], padding=True, truncation=True, max_length=128, return_tensors="pt")
-            p_pos = torch.tensor([v[1] for v in views])
-            target = torch.stack([1.0 - p_pos, p_pos], dim=1)
-            logits = model(**enc).logits
-            # Soft-label cross-entropy: equals the usual loss for 0/1 targets, and 0.5/0.5 for hidden texts.
-            loss = -(target * torch.log_softmax(logits, dim=-1)).sum(-1).mean()
+            loss = soft_loss(model, tokenizer, views, 128)
+            if args.long_every and step % args.long_every == 0:
+                long_views = [long_view(texts, by_label, masker, rng, args) for _ in range(args.long_batch_size)]
+                loss = loss + soft_loss(model, tokenizer, long_views, 512)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optim.step()

@@ -89,7 +89,17 @@ def test_base_value_is_near_neutral(default_classifier):
     assert np.all((probs >= 0.35) & (probs <= 0.65)), probs
 
 
-@pytest.mark.parametrize("n", [1, 2, 4, 10, 25, 50])
+def test_long_review_base_value_is_near_neutral(default_classifier):
+    # A review of a few hundred words hidden word by word is neutral too, not only SST-2's short sentences.
+    from textlens.sst2 import as_review
+
+    pos = default_classifier.labels.index("POSITIVE")
+    reviews = [as_review(DEV_LIKE * k) for k in (2, 4, 7)]  # 104, 208 and 364 words
+    probs = default_classifier.predict([_hidden(default_classifier, t) for t in reviews])[:, pos]
+    assert np.all((probs >= 0.35) & (probs <= 0.65)), probs
+
+
+@pytest.mark.parametrize("n", [1, 2, 4, 10, 25, 50, 100, 200, 300, 400])
 def test_fully_masked_input_is_neutral(default_classifier, n):
     pos = default_classifier.labels.index("POSITIVE")
     p = default_classifier.predict([" ".join([default_classifier.mask_token] * n)])[0, pos]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 # PTB tokenisation splits clitics and punctuation off words and writes quotes as `` and ''.
@@ -52,3 +54,28 @@ def read_sst2(path: str | Path, *, detokenize: bool = True) -> tuple[list[str], 
             texts.append(detokenize_ptb(sentence) if detokenize else sentence.strip())
             labels.append(int(label))
     return texts, labels
+
+
+def as_review(sentences: Sequence[str]) -> str:
+    """Sentences joined into one review-like text, each starting with a capital letter."""
+    return " ".join(s[:1].upper() + s[1:] for s in sentences)
+
+
+def long_reviews(sentences: Sequence[str], n: int, rng: random.Random) -> list[str]:
+    """``n`` review-length texts (150 to ~400 words) made by joining ``sentences`` in a shuffled order.
+
+    SST-2 has no long texts; these stand in for the reviews analysts paste, each sentence used once.
+    """
+    pool = list(sentences)
+    rng.shuffle(pool)
+    reviews: list[str] = []
+    current: list[str] = []
+    for sentence in pool:
+        if len(reviews) == n:
+            break
+        current.append(sentence)
+        words = sum(len(s.split()) for s in current)
+        if words >= 150 and (words >= rng.randint(150, 400) or words > 380):
+            reviews.append(as_review(current))
+            current = []
+    return reviews
