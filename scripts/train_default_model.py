@@ -65,6 +65,18 @@ class WordMasker:
         """``text`` with the words where ``hidden`` is True replaced as the explainer replaces them."""
         return str(self.masker(~hidden, text)[0][0])
 
+    def hide_share(self, text: str, rng: random.Random, rate: float) -> str | None:
+        """``text`` with a random share of its words hidden, uniform in (0, ``rate``]: at least one word
+        hidden and at least one kept (None for a text of fewer than two words).
+        """
+        n = self.n_words(text)
+        if n < 2:
+            return None
+        k = min(n - 1, max(1, round(rng.uniform(0.0, rate) * n)))
+        hidden = np.zeros(n, dtype=bool)
+        hidden[rng.sample(range(n), k)] = True
+        return self.hide(text, hidden)
+
     def all_hidden(self, n_words: int) -> str:
         """A text of ``n_words`` words with every word hidden (what the explainer's base value scores)."""
         return " ".join([self.mask_token] * n_words)
@@ -80,13 +92,9 @@ def augment(
         # explainer meets (1 to ~50 words in SST-2 and beyond) is seen.
         return masker.all_hidden(max(1, masker.n_words(text))), 0.5
     if draw < args.full_mask_share + args.mask_share:
-        n = masker.n_words(text)
-        if n >= 2:
-            # Share of hidden words uniform in (0, mask_rate]; at least one word hidden, at least one kept.
-            k = min(n - 1, max(1, round(rng.uniform(0.0, args.mask_rate) * n)))
-            hidden = np.zeros(n, dtype=bool)
-            hidden[rng.sample(range(n), k)] = True
-            return masker.hide(text, hidden), float(label)
+        masked = masker.hide_share(text, rng, args.mask_rate)
+        if masked is not None:
+            return masked, float(label)
     return text, float(label)
 
 
@@ -108,11 +116,7 @@ def long_view(
         parts.append(texts[rng.choice(by_label[label])])
     text = as_review(parts)
     if rng.random() < 0.5:
-        n = masker.n_words(text)
-        k = min(n - 1, max(1, round(rng.uniform(0.0, 1.0) * n)))
-        hidden = np.zeros(n, dtype=bool)
-        hidden[rng.sample(range(n), k)] = True
-        text = masker.hide(text, hidden)
+        text = masker.hide_share(text, rng, 1.0) or text
     return text, float(label)
 
 
@@ -126,24 +130,25 @@ def soft_loss(model, tokenizer, views: list[tuple[str, float]], max_length: int)
 
 
 @torch.inference_mode()
+def p_positive(model, tokenizer, texts: list[str], batch_size: int = 64) -> list[float]:
+    """P(POSITIVE) of each text, in batches (read to the model's 512 tokens)."""
+    model.eval()
+    out = []
+    for i in range(0, len(texts), batch_size):
+        enc = tokenizer(texts[i : i + batch_size], padding=True, truncation=True, return_tensors="pt")
+        out += torch.softmax(model(**enc).logits.float(), -1)[:, 1].tolist()
+    return out
+
+
 def long_masks(model, tokenizer, masker: WordMasker, lengths=(64, 128, 256, 384, 500)) -> dict[str, float]:
     """P(POSITIVE) of long texts with every word hidden, by length in words."""
-    model.eval()
-    enc = tokenizer([masker.all_hidden(n) for n in lengths], padding=True, truncation=True, return_tensors="pt")
-    probs = torch.softmax(model(**enc).logits.float(), -1)[:, 1].tolist()
+    probs = p_positive(model, tokenizer, [masker.all_hidden(n) for n in lengths])
     return {str(n): round(p, 3) for n, p in zip(lengths, probs)}
 
 
-@torch.inference_mode()
-def base_values(model, tokenizer, masker: WordMasker, texts: list[str], batch_size: int = 64) -> list[float]:
+def base_values(model, tokenizer, masker: WordMasker, texts: list[str]) -> list[float]:
     """P(POSITIVE) of each text with all its words hidden (the explainer's base value)."""
-    model.eval()
-    out = []
-    masked = [masker.all_hidden(max(1, masker.n_words(t))) for t in texts]
-    for i in range(0, len(masked), batch_size):
-        enc = tokenizer(masked[i : i + batch_size], padding=True, truncation=True, return_tensors="pt")
-        out += torch.softmax(model(**enc).logits.float(), -1)[:, 1].tolist()
-    return out
+    return p_positive(model, tokenizer, [masker.all_hidden(max(1, masker.n_words(t))) for t in texts])
 
 
 @torch.inference_mode()
