@@ -5,10 +5,22 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import app_state
-import ui
+from components import widgets as ui
 from components.charts import heatmap_figure, top_words_figure
-from components.compare import (
+from components.safe_text import md
+from components.state import compare as compare_state
+from components.state import core as session
+from components.state import models
+from textlens import DEFAULT_MODEL_ID, Explanation, ModelLoadError, TextlensError
+from textlens.dataset.files import (
+    MAX_INPUTS,
+    label_column_guess,
+    limit_inputs,
+    read_table,
+    split_lines,
+    text_column_guess,
+)
+from textlens.report.compare import (
     CompareRow,
     all_explanations,
     changes_html,
@@ -18,21 +30,11 @@ from components.compare import (
     row_header_html,
     shared_scale,
 )
-from components.export_info import ExportInfo
-from components.highlight import PER_ROW, highlight_html, legend_html
-from components.report import words_csv
-from components.safe_text import md
-from textlens import DEFAULT_MODEL_ID, Explanation, ModelLoadError, TextlensError
-from textlens.inputs import (
-    MAX_INPUTS,
-    label_column_guess,
-    limit_inputs,
-    read_table,
-    split_lines,
-    text_column_guess,
-)
-from textlens.summary import signed
-from textlens.wordstats import default_target, shared_labels, word_changes, word_statistics
+from textlens.report.document import words_csv
+from textlens.report.export_info import ExportInfo
+from textlens.report.highlight import PER_ROW, highlight_html, legend_html
+from textlens.text.summary import signed
+from textlens.text.wordstats import default_target, shared_labels, word_changes, word_statistics
 
 MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
 SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"
@@ -44,7 +46,7 @@ EXAMPLE_TEXTS = "\n".join(
         "Two hours of my life I will never get back.",
     ]
 )
-KEYS = app_state.CompareKeys
+KEYS = compare_state.CompareKeys
 SCALE_STRONGEST = "strongest row"
 SCALES = (SCALE_STRONGEST, 0.05, 0.1, 0.25, 0.5, 1.0)
 ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE = "row order", "most confident first", "least confident first"
@@ -106,7 +108,7 @@ def model_b_ui() -> str | None:
         return None
     try:
         with st.spinner(f"Loading {md(wanted)}…"):
-            classifier = app_state.load_model(wanted)
+            classifier = models.load_model(wanted)
     except ModelLoadError as exc:
         ui.show_error(exc)
         return None
@@ -146,8 +148,8 @@ def texts_ui(labels: list[str]) -> tuple[list[str], list[str | None], list[dict[
 def labels_ui(model_a: str, model_b: str | None) -> list[str]:
     """The labels both models share (a note when they differ); all of model A's labels with one model."""
     if not model_b:
-        return list(app_state.load_model(model_a).labels)
-    common_labels, message = shared_labels(app_state.load_model(model_a).labels, app_state.load_model(model_b).labels)
+        return list(models.load_model(model_a).labels)
+    common_labels, message = shared_labels(models.load_model(model_a).labels, models.load_model(model_b).labels)
     if message:
         (st.warning if common_labels else st.error)(md(message))
     return common_labels
@@ -155,7 +157,7 @@ def labels_ui(model_a: str, model_b: str | None) -> list[str]:
 
 def row_seconds(model_id: str, texts: list[str]) -> float:
     """Seconds per masked row at these texts' mean length (long rows cost more than short ones)."""
-    classifier = app_state.load_model(model_id)
+    classifier = models.load_model(model_id)
     counts = classifier.token_counts(texts) if texts else [16]
     return classifier.estimate_seconds(1, round(sum(counts) / len(counts)))
 
@@ -169,7 +171,7 @@ def run_comparison(
         for model_id in model_ids:
             suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
             draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
-            per_model.append(app_state.explanations(model_id, texts, max_evals=budget, on_progress=draw))
+            per_model.append(models.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
     return [
         CompareRow(f"#{i + 1}", a, b, truth, cells)
@@ -231,7 +233,7 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
     """Every input highlighted (with both models' versions and what changed in two-model mode)."""
     for n, row in enumerate(rows):
         with st.container(border=True):
-            pack = {"source": "compare", "classifier": app_state.load_model(model_a), "key": f"compare_add_{n}"}
+            pack = {"source": "compare", "classifier": models.load_model(model_a), "key": f"compare_add_{n}"}
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
                 st.html(highlight_html(row.a, target, scale=scale))
@@ -351,7 +353,7 @@ def render() -> None:
         "across rows."
     )
     mode, model_b = mode_ui(model_a)
-    texts, truths, columns, given = texts_ui(list(app_state.load_model(model_a).labels))
+    texts, truths, columns, given = texts_ui(list(models.load_model(model_a).labels))
     with st.expander("Advanced"):
         budget = ui.budget_ui(
             KEYS.BUDGET,
@@ -365,13 +367,13 @@ def render() -> None:
     input_key = (tuple(model_ids), tuple(texts), tuple(truths), str(budget))
     if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
         try:
-            app_state.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, columns, budget))
+            session.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, columns, budget))
             st.session_state[KEYS.TARGET] = default_target(common_labels)
         except TextlensError as exc:
             ui.show_error(exc)
 
-    rows: list[CompareRow] = app_state.recall(KEYS.RESULT, input_key) or []
-    if app_state.has_result(KEYS.RESULT) and not rows and texts:
+    rows: list[CompareRow] = session.recall(KEYS.RESULT, input_key) or []
+    if session.has_result(KEYS.RESULT) and not rows and texts:
         st.info("The inputs or models changed since the last run: click **Compare** to update the rows.")
     if rows:
         results_ui(rows, common_labels, model_a, model_b)

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-import app_state
-import ui
+from components import widgets as ui
 from components.dataset import (
     ExplainedRow,
     confusion_figure,
@@ -25,8 +24,11 @@ from components.dataset import (
     word_aggregate_figure,
     words_frame,
 )
-from components.export_info import ExportInfo
 from components.safe_text import md
+from components.state import core as session
+from components.state import dataset as dataset_state
+from components.state import explain as explain_state
+from components.state import models
 from textlens import DEFAULT_MODEL_ID, Explanation, TextlensError
 from textlens.dataset import (
     LabelledFile,
@@ -51,7 +53,8 @@ from textlens.dataset import (
     slice_metrics,
     truth_index,
 )
-from textlens.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
+from textlens.report.export_info import ExportInfo
+from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
 UPLOAD, DATA_FOLDER = "Upload a file", "From the data folder"
 NO_LABEL = "(no label column)"
@@ -65,7 +68,7 @@ META_MAX_VALUES = 20
 PERCENT = st.column_config.NumberColumn(format="percent")
 FLOAT3 = st.column_config.NumberColumn(format="%.3f")
 SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
-KEYS = app_state.DatasetKeys
+KEYS = dataset_state.DatasetKeys
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def model_display(model_id: str) -> str:
 
 def load_ui() -> Loaded | None:
     """The rows to look at: an upload, a file from the server's data folder, or a corpus result folder there."""
-    data_dir = os.environ.get(app_state.DATA_DIR_ENV, "").strip()
+    data_dir = os.environ.get(dataset_state.DATA_DIR_ENV, "").strip()
     source = UPLOAD
     if data_dir:
         source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key=KEYS.SOURCE)
@@ -117,7 +120,9 @@ def load_ui() -> Loaded | None:
             "(source, language, date…) can slice the results.",
         )
         if upload is None:
-            note = "" if data_dir else f" Larger files: ask whoever runs the server to set {app_state.DATA_DIR_ENV}."
+            note = (
+                "" if data_dir else f" Larger files: ask whoever runs the server to set {dataset_state.DATA_DIR_ENV}."
+            )
             st.caption(f"Upload a file to start.{note}")
             return None
         data = upload.getvalue()
@@ -133,18 +138,18 @@ def load_ui() -> Loaded | None:
             if entry.kind == "result":
                 key = result_hash(path)
                 with st.spinner(f"Opening {md(entry.path)}…"):
-                    stored = app_state.stored_run(key, str(path))
+                    stored = dataset_state.stored_run(key, str(path))
                 st.info(md(stored.note()))
                 return Loaded(stored.labelled, key, stored)
             stat = path.stat()
-            file_hash = app_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
+            file_hash = dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
         except (TextlensError, OSError) as exc:
             ui.show_error(exc)
             return None
         name, where = entry.path, path
     try:
         with st.spinner(f"Reading {md(name)}…"):
-            labelled = app_state.labelled_file(file_hash, name, where)
+            labelled = dataset_state.labelled_file(file_hash, name, where)
     except TextlensError as exc:
         ui.show_error(exc)
         return None
@@ -194,10 +199,10 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
         return loaded.stored.run
     labelled, file_hash = loaded.labelled, loaded.file_hash
     run_key = (model_id, file_hash, columns.text)
-    done = app_state.recall(KEYS.RUN, run_key)
+    done = session.recall(KEYS.RUN, run_key)
     if done is not None:
         return done
-    classifier = app_state.load_model(model_id)
+    classifier = models.load_model(model_id)
     rows = len(labelled.frame)
     estimate = rows * classifier.seconds_per_row
     took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
@@ -212,16 +217,16 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
     try:
         with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
 
-            def draw(state: app_state.Progress) -> None:
+            def draw(state: session.Progress) -> None:
                 eta = state.eta_seconds(classifier.seconds_per_row)
                 text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
                 drawer.bar.progress(state.fraction(), text=text)
 
-            run = app_state.row_predictions(model_id, file_hash, columns.text, texts, draw)
+            run = dataset_state.row_predictions(model_id, file_hash, columns.text, texts, draw)
     except TextlensError as exc:
         ui.show_error(exc)
         return None
-    app_state.remember(KEYS.RUN, run_key, run)
+    session.remember(KEYS.RUN, run_key, run)
     return run
 
 
@@ -435,14 +440,14 @@ def explained_ui(
             st.html(explained_row_html(row, e.predicted_label))
             actions = st.container(horizontal=True)
             if actions.button("Open in Explain", key=f"{KEYS.OPEN}{row_id}"):
-                st.session_state[app_state.ExplainKeys.TEXT] = e.text
+                st.session_state[explain_state.ExplainKeys.TEXT] = e.text
                 st.switch_page("app_pages/explain.py")
             with actions:
                 ui.add_to_pack_ui(
                     e,
                     e.predicted_label,
                     source="dataset",
-                    classifier=None if stored else app_state.load_model(model_id),
+                    classifier=None if stored else models.load_model(model_id),
                     row=row_id,
                     truth=row.truth,
                     key=f"{KEYS.PACK}{row_id}",
@@ -460,11 +465,11 @@ def explain_rows(
     """Explanations of rows: a corpus result's stored ones, else computed (cached) with progress; None on error."""
     if stored:
         with st.spinner(f"Reading the stored explanations of {md(label)}…"):
-            return app_state.stored_explanations(stored, tuple(positions))
-    classifier = app_state.load_model(model_id)
+            return dataset_state.stored_explanations(stored, tuple(positions))
+    classifier = models.load_model(model_id)
     try:
         with ui.progress(f"Explaining {label}", classifier.seconds_per_row) as draw:
-            return list(app_state.explanations(model_id, texts, on_progress=draw))
+            return list(models.explanations(model_id, texts, on_progress=draw))
     except TextlensError as exc:
         ui.show_error(exc)
         return None
@@ -505,7 +510,9 @@ def words_ui(
     else:
         with st.spinner("Measuring how long an explanation takes here…"):
             ok_texts = [texts[i] for i in np.flatnonzero(ok)[:50]]
-            default = min(available, app_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts))
+            default = min(
+                available, dataset_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts)
+            )
     left, middle, right = st.columns([1, 1, 2])
     n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N))
     min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT))
@@ -521,8 +528,8 @@ def words_ui(
         if found is None:
             return None
         kept = [(p, e) for p, e in zip(positions, found) if e is not None]
-        app_state.remember(KEYS.WORDS, sample_key, ([p for p, _ in kept], [e for _, e in kept]))
-    sample = app_state.recall(KEYS.WORDS, sample_key)
+        session.remember(KEYS.WORDS, sample_key, ([p for p, _ in kept], [e for _, e in kept]))
+    sample = session.recall(KEYS.WORDS, sample_key)
     if sample is None:
         return None
     positions, explanations = sample
@@ -576,7 +583,7 @@ def downloads_ui(
 ) -> None:
     """Predictions (CSV, Parquet), metrics and slices (CSV), and the page as one HTML report."""
     st.subheader("Downloads")
-    classifier = app_state.load_model(model_id)
+    classifier = models.load_model(model_id)
     info = ExportInfo(labelled.name, model_id, classifier.precision, "each row's predicted label")
     stem = os.path.splitext(os.path.basename(labelled.name))[0] or "dataset"
     notes = list(labelled.notices)
@@ -647,7 +654,7 @@ def render() -> None:
     if loaded.stored:  # a corpus result speaks for the model that made it
         model_id, labels = loaded.stored.model_id, loaded.stored.run.labels
     else:
-        labels = app_state.load_model(model_id).labels
+        labels = models.load_model(model_id).labels
     columns = columns_ui(loaded, labels)
     run = predict_ui(model_id, loaded, columns)
     if run is None:

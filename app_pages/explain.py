@@ -7,19 +7,21 @@ from html import escape
 
 import streamlit as st
 
-import app_state
-import ui
+from components import widgets as ui
 from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
-from components.compare import CompareRow, all_explanations, row_header_html, shared_scale
-from components.highlight import highlight_html, legend_html, settledness
-from components.report import explanation_report, words_csv
 from components.safe_text import md
+from components.state import core as session
+from components.state import explain as explain_state
+from components.state import models
 from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
 from textlens import Classifier, Explanation, Prediction, TextlensError
-from textlens.caution import cautions
-from textlens.explain import planned_evals
-from textlens.summary import signed, summarize
-from textlens.words import is_wordlike
+from textlens.report.compare import CompareRow, all_explanations, row_header_html, shared_scale
+from textlens.report.document import explanation_report, words_csv
+from textlens.report.highlight import highlight_html, legend_html, settledness
+from textlens.text.caution import cautions
+from textlens.text.explain import planned_evals
+from textlens.text.summary import signed, summarize
+from textlens.text.words import is_wordlike
 
 EXAMPLES = {
     "Mixed review": "The acting was wonderful but the plot was dull.",
@@ -27,8 +29,8 @@ EXAMPLES = {
     "Pan": "A dull, tedious mess. Two hours I will never get back, and the ending makes no sense.",
     "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
 }
-KEYS = app_state.ExplainKeys
-TRUST = app_state.TrustKeys
+KEYS = explain_state.ExplainKeys
+TRUST = explain_state.TrustKeys
 TARGET_WIDTH = 280  # pixels: a class name fits; the box need not span the page for two options
 UNSETTLED_WARNING = 0.2  # above this share of unsettled attribution both tabs say the values are rough
 
@@ -61,7 +63,7 @@ def budget_ui(classifier: Classifier, text: str) -> int | str:
         st.select_slider(
             "Time limit for refining a long text (seconds)",
             options=[5, 10, 30, 60, 120, 300],
-            value=app_state.LIVE_SECONDS_DEFAULT,
+            value=explain_state.LIVE_SECONDS_DEFAULT,
             key=KEYS.LIVE_SECONDS,
             help="With 'auto', a text too long for exact word values is shown as exact phrases first and "
             "refined on screen until every word is resolved, this time is up, or you press Stop.",
@@ -81,8 +83,8 @@ def is_long(classifier: Classifier, text: str, budget: int | str) -> bool:
 
 def start_live(model_id: str, classifier: Classifier, text: str) -> None:
     """Start refining ``text`` on screen (a Continue click resumes the same run from its rows)."""
-    seconds = st.session_state.get(KEYS.LIVE_SECONDS, app_state.LIVE_SECONDS_DEFAULT)
-    app_state.start_live(model_id, text, full_rows(classifier, text), seconds)
+    seconds = st.session_state.get(KEYS.LIVE_SECONDS, explain_state.LIVE_SECONDS_DEFAULT)
+    explain_state.start_live(model_id, text, full_rows(classifier, text), seconds)
 
 
 def row_seconds(classifier: Classifier, text: str) -> float:
@@ -110,12 +112,12 @@ def run_explanation(
         ui.progress(label, row_seconds(classifier, text)) as draw,
     ):
         try:
-            result = app_state.explanation(model_id, text, max_evals=budget, on_progress=draw)
+            result = models.explanation(model_id, text, max_evals=budget, on_progress=draw)
         except TextlensError as exc:
             ui.show_error(exc)
             return False
-    app_state.remember(KEYS.RESULT, (model_id, text), result)
-    app_state.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
+    session.remember(KEYS.RESULT, (model_id, text), result)
+    session.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
     st.session_state.pop(KEYS.LIVE, None)  # this result replaces a long text's live refinement
     return True
 
@@ -127,22 +129,22 @@ def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | 
         st.warning("The text is empty: type or paste something to analyse, or pick an example above.")
     elif classify_clicked:
         try:
-            app_state.remember(KEYS.PREDICTION, (model_id, text), app_state.classify(model_id, (text,))[0])
+            session.remember(KEYS.PREDICTION, (model_id, text), models.classify(model_id, (text,))[0])
         except TextlensError as exc:
             ui.show_error(exc)
     elif explain_clicked and is_long(classifier, text, budget):
         try:
-            prediction = app_state.classify(model_id, (text,))[0]
+            prediction = models.classify(model_id, (text,))[0]
         except TextlensError as exc:
             ui.show_error(exc)
             return
-        app_state.remember(KEYS.PREDICTION, (model_id, text), prediction)
+        session.remember(KEYS.PREDICTION, (model_id, text), prediction)
         st.session_state.pop(KEYS.LIVE, None)  # Explain starts afresh (rows already run stay cached)
         start_live(model_id, classifier, text)
         st.session_state[KEYS.TARGET] = prediction.label
     elif explain_clicked and run_explanation(model_id, classifier, text, budget, "Explaining", first_look=True):
         # A new explanation starts on its prediction.
-        st.session_state[KEYS.TARGET] = app_state.recall(KEYS.RESULT, (model_id, text)).predicted_label
+        st.session_state[KEYS.TARGET] = session.recall(KEYS.RESULT, (model_id, text)).predicted_label
 
 
 def prediction_ui(prediction: Prediction, classifier: Classifier, text: str) -> None:
@@ -201,7 +203,7 @@ def live_view(result: Explanation, steps: int) -> str:
     return status + legend_html(result, target) + highlight_html(result, target)
 
 
-def live_ui(run: app_state.LiveRun) -> None:
+def live_ui(run: explain_state.LiveRun) -> None:
     """While a long text refines: a Stop button and each step's exact view, drawn as it arrives."""
     if not run.running:
         return
@@ -226,7 +228,7 @@ ENDED = {
 }
 
 
-def continue_ui(model_id: str, classifier: Classifier, text: str, run: app_state.LiveRun) -> None:
+def continue_ui(model_id: str, classifier: Classifier, text: str, run: explain_state.LiveRun) -> None:
     """How the last refinement ended, and Continue (from the rows already evaluated) unless resolved."""
     if run.error is not None:
         if not isinstance(run.error, TextlensError):
@@ -299,9 +301,9 @@ def preview_ui(model_id: str, text: str, budget: int | str):
     """
     slot = st.empty()
     try:
-        if not app_state.is_explained(model_id, text, budget):
+        if not models.is_explained(model_id, text, budget):
             try:
-                first_look = app_state.preview(model_id, text)
+                first_look = explain_state.preview(model_id, text)
             except TextlensError:
                 first_look = None  # the explanation reports the same problem
             if first_look is not None:
@@ -319,7 +321,7 @@ def trust_ui(model_id: str, result, target: str, is_open: bool) -> None:
         return
     try:
         with st.spinner("Removing the top words, random words and each word alone…"):
-            measured = app_state.faithfulness_of(model_id, result, target)
+            measured = explain_state.faithfulness_of(model_id, result, target)
     except TextlensError as exc:
         ui.show_error(exc)
         return
@@ -370,21 +372,21 @@ def what_if_ui(model_id: str, classifier, result, target: str, budget) -> None:
         st.info("Type the replacement word, or switch to **Remove**.")
         return
     try:
-        change = app_state.what_if_of(model_id, result, tuple(chosen), target, replacement)
+        change = explain_state.what_if_of(model_id, result, tuple(chosen), target, replacement)
     except TextlensError as exc:
         ui.show_error(exc)
         return
     st.html(what_if_html(change))
     st.caption("Edited text:")
     st.html(f'<div class="tl-edited" style="white-space: pre-wrap;">{escape(change.edited_text)}</div>')
-    edited = app_state.recall(TRUST.EDITED, (model_id, change.edited_text))
+    edited = session.recall(TRUST.EDITED, (model_id, change.edited_text))
     if edited is None and st.button("Explain the edited text", key=TRUST.EXPLAIN_EDITED):
         with ui.progress("Explaining the edited text", row_seconds(classifier, change.edited_text)) as draw:
             try:
-                edited = app_state.explanation(model_id, change.edited_text, max_evals=budget, on_progress=draw)
+                edited = models.explanation(model_id, change.edited_text, max_evals=budget, on_progress=draw)
             except TextlensError as exc:
                 ui.show_error(exc)
-        app_state.remember(TRUST.EDITED, (model_id, change.edited_text), edited)
+        session.remember(TRUST.EDITED, (model_id, change.edited_text), edited)
     if edited is not None:
         side_by_side_ui(result, edited, target)
 
@@ -429,7 +431,7 @@ def downloads_ui(result: Explanation, target: str, figure) -> None:
 def render() -> None:
     """The Explain page."""
     model_id = ui.model_picker()
-    classifier = app_state.load_model(model_id)
+    classifier = models.load_model(model_id)
     st.title("Why did the model decide that?")
     st.caption("Type or paste a text, classify it, then explain which words pushed the prediction and how much.")
 
@@ -437,22 +439,22 @@ def render() -> None:
     budget = budget_ui(classifier, text)
     run_actions(model_id, classifier, text, budget, actions_ui())
 
-    result = app_state.recall(KEYS.RESULT, (model_id, text))
+    result = session.recall(KEYS.RESULT, (model_id, text))
     if result is None and text.strip():
-        result = app_state.finished_explanation(model_id, text, budget)  # finished after the user left the page
+        result = models.finished_explanation(model_id, text, budget)  # finished after the user left the page
         if result is not None:
-            app_state.remember(KEYS.RESULT, (model_id, text), result)
-            app_state.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
-    prediction = app_state.recall(KEYS.PREDICTION, (model_id, text))
+            session.remember(KEYS.RESULT, (model_id, text), result)
+            session.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
+    prediction = session.recall(KEYS.PREDICTION, (model_id, text))
     if prediction is not None:
         prediction_ui(prediction, classifier, text)
         cautions_ui(classifier, text)
-    live = app_state.live_run(model_id, text)
+    live = explain_state.live_run(model_id, text)
     if live is not None:
         live_ui(live)
         if live.latest is not None:
-            app_state.remember(KEYS.RESULT, (model_id, text), live.latest)
-    result = app_state.recall(KEYS.RESULT, (model_id, text))
+            session.remember(KEYS.RESULT, (model_id, text), live.latest)
+    result = session.recall(KEYS.RESULT, (model_id, text))
     if result is not None:
         st.subheader("Explanation")
         target = target_ui(result)

@@ -7,18 +7,19 @@ import hashlib
 import numpy as np
 import streamlit as st
 
-import app_state
-import ui
+from components import widgets as ui
 from components.charts import probability_figure
-from components.image_overlay import image_legend_html, npy, overlay, png
 from components.safe_text import md
+from components.state import core as session
+from components.state import image as image_state
 from textlens import ImageExplanation, ImagePrediction, TextlensError
 from textlens.image import DEFAULT_IMAGE_EVALS, IMAGE_MODEL_ID, load_image, to_model_input
+from textlens.report.image_overlay import image_legend_html, npy, overlay, png
 
 SAMPLES = {"Cat": "chelsea", "Coffee": "coffee", "Astronaut": "astronaut", "Rocket": "rocket"}
 SECONDS_PER_IMAGE = 0.03  # EfficientNet-Lite0 forward per masked image on 2 cores, measured
 TOP_K = 5
-KEYS = app_state.ImageKeys
+KEYS = image_state.ImageKeys
 IMAGE_TYPES = ["png", "jpg", "jpeg", "webp", "gif", "bmp", "tif", "tiff"]
 
 
@@ -35,7 +36,7 @@ def image_ui() -> np.ndarray | None:
     """A sample or an upload, decoded to RGB; None while there is none (or it cannot be read, with why)."""
     source = st.radio("Image", [*SAMPLES, "Upload"], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if source != "Upload":
-        return app_state.sample_image(SAMPLES[source])
+        return image_state.sample_image(SAMPLES[source])
     upload = ui.upload_ui("PNG, JPEG or WebP", IMAGE_TYPES, KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
@@ -103,24 +104,24 @@ def render() -> None:
     if image is None:
         return
     model_input = to_model_input(image)
-    prediction = app_state.image_prediction(model_input, TOP_K)
+    prediction = image_state.image_prediction(model_input, TOP_K)
     prediction_ui(image, prediction)
 
     input_key = (hashlib.sha256(model_input.tobytes()).hexdigest(), prediction.classes, max_evals)
     if st.button("Explain", type="primary"):
         with ui.progress("Explaining the image", SECONDS_PER_IMAGE) as draw:
             try:
-                result = app_state.image_explanation(model_input, list(prediction.classes), max_evals, draw)
-                app_state.remember(KEYS.RESULT, input_key, result)
+                result = image_state.image_explanation(model_input, list(prediction.classes), max_evals, draw)
+                session.remember(KEYS.RESULT, input_key, result)
             except TextlensError as exc:
                 ui.show_error(exc)
-    result = app_state.recall(KEYS.RESULT, input_key)
+    result = session.recall(KEYS.RESULT, input_key)
     if result is None:
         st.info("Click **Explain** to see which regions pushed each of the top classes.")
         return
     k, opacity = class_ui(prediction)
     explanation_ui(model_input, result, k, opacity)
-    classifier = app_state.load_image_model()
+    classifier = image_state.load_image_model()
     ui.add_to_pack_ui(result, result.labels[k], source="image", classifier=classifier, image=png(model_input))
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-import app_state
-import ui
-from components.pack_report import (
+from components import widgets as ui
+from components.safe_text import md
+from components.state import models
+from components.state import review as review_state
+from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens.report.pack import (
     case_card,
     pack_report,
     present_html,
@@ -14,21 +17,19 @@ from components.pack_report import (
     short_time,
     verdict_summary,
 )
-from components.safe_text import md
-from textlens import DEFAULT_MODEL_ID, TextlensError
 from textlens.store import VERDICTS, BundleError, Case, ConflictError, Pack, Store, StoreError, provenance_of
 from textlens.store.bundle import MAX_BUNDLE_BYTES, bundle_json, import_bundle
 from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
 
 ALL = "All"
-KEYS = app_state.ReviewKeys
+KEYS = review_state.ReviewKeys
 MODES = ["Cases", "Present", "Re-run on another model"]
 
 
 def author_ui() -> str:
     """Sidebar: the name this session signs its cases and packs with."""
     st.sidebar.header("Review")
-    app_state.author()
+    review_state.author()
     return st.sidebar.text_input("Your name", key=KEYS.AUTHOR, help="Stored with every case you add or edit.")
 
 
@@ -79,7 +80,7 @@ def new_pack_ui(store: Store) -> None:
         description = st.text_area("Description", key="review_new_description", height=80)
         if st.form_submit_button("Create pack"):
             try:
-                pack = store.create_pack(name, description, owner=app_state.author())
+                pack = store.create_pack(name, description, owner=review_state.author())
             except StoreError as exc:
                 st.error(md(exc))
             else:
@@ -337,11 +338,9 @@ def rerun_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     key = (pack.id, model_id, tuple((c.id, c.version) for c in cases))
     if st.button(f"Re-run {texts} text cases", type="primary", disabled=model_id is None or texts == 0):
         try:
-            classifier = app_state.load_model(model_id)
+            classifier = models.load_model(model_id)
             bar, draw = ui.progress_drawer("Re-running the pack", classifier.seconds_per_row)
-            rows = rerun_cases(
-                cases, classifier.labels, lambda t: app_state.explanations(model_id, t, on_progress=draw)
-            )
+            rows = rerun_cases(cases, classifier.labels, lambda t: models.explanations(model_id, t, on_progress=draw))
             bar.empty()
         except TextlensError as exc:
             st.error(md(exc))
@@ -378,7 +377,7 @@ def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str,
         if st.form_submit_button("Save re-run as a new pack", icon=":material/save:"):
             try:
                 child = save_rerun(
-                    store, pack, rows, name, model_id=model_id, provenance=provenance, author=app_state.author()
+                    store, pack, rows, name, model_id=model_id, provenance=provenance, author=review_state.author()
                 )
             except StoreError as exc:
                 st.error(md(exc))
@@ -390,7 +389,7 @@ def render() -> None:
     """The Review page."""
     st.title("Review packs")
     try:
-        store = app_state.pack_store()
+        store = review_state.pack_store()
     except StoreError as exc:
         st.error(md(exc))
         st.stop()

@@ -8,10 +8,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-import app_state
-import ui
+from components import widgets as ui
 from components.charts import export_figure, figure_html, figure_png, png_export_available, probability_figure
 from components.safe_text import md
+from components.state import tabular as tabular_state
 from components.tabular import (
     beeswarm_figure,
     change_html,
@@ -23,10 +23,10 @@ from components.tabular import (
 )
 from textlens import TextlensError
 from textlens.dataset.load import content_hash
-from textlens.summary import summarize
 from textlens.tabular import PENGUINS, TabularModel
 from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
 from textlens.tabular.explain import VIEW_ROWS
+from textlens.text.summary import summarize
 from textlens.types import value_text
 
 PENGUINS_LABEL = "Palmer Penguins (bundled)"
@@ -39,7 +39,7 @@ VIEW_SECONDS_PER_MODEL_ROW = VIEW_SECONDS_PER_ROW / 3200
 
 def source_ui() -> tuple[str, Any, str] | None:
     """Bundled penguins or an upload: returns (content key, source, name), or None while nothing is uploaded."""
-    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=app_state.TABULAR_SOURCE_KEY)
+    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=tabular_state.TabularKeys.SOURCE)
     if choice == PENGUINS_LABEL:
         st.caption(
             "344 penguins of three species measured on three islands of the Palmer Archipelago, Antarctica "
@@ -63,7 +63,7 @@ def load_ui(source: tuple[str, Any, str]):
     """The table read from the source; a message and None when it cannot be read."""
     key, data, name = source
     try:
-        table = app_state.tabular_table(key, data, name)
+        table = tabular_state.tabular_table(key, data, name)
     except TextlensError as exc:
         ui.show_error(exc)
         return None
@@ -97,7 +97,7 @@ def model_ui(table, key: str, target: str) -> TabularModel | None:
     """Train (once per table and target) and show the model's accuracy and the columns left out."""
     try:
         with st.spinner("Training the classifier and cross-validating it (a few seconds, once per table)…"):
-            model = app_state.tabular_model(key, target, table)
+            model = tabular_state.tabular_model(key, target, table)
     except TextlensError as exc:
         ui.show_error(exc)
         return None
@@ -157,9 +157,9 @@ def row_picker_ui(model: TabularModel) -> None:
             height=260,
         )
     rows = selection.selection.rows if selection is not None else []
-    applied = st.session_state.get(app_state.TABULAR_ROW_KEY)
+    applied = st.session_state.get(tabular_state.TabularKeys.ROW)
     if rows and applied != (model.fingerprint, rows[0]):
-        st.session_state[app_state.TABULAR_ROW_KEY] = (model.fingerprint, rows[0])
+        st.session_state[tabular_state.TabularKeys.ROW] = (model.fingerprint, rows[0])
         _fill(model, model.row_values(rows[0]))
         row_target = model.frame[model.target].iloc[rows[0]]
         st.toast(f"Row {rows[0]} copied into the form ({md(model.target)} = {md(value_text(_plain(row_target)))}).")
@@ -256,12 +256,12 @@ def actions_ui() -> str | None:
     """Classify / Explain buttons; returns the page's mode (kept while the inputs change: that is the what-if)."""
     left, right, _ = st.columns([1, 1, 5])
     if left.button("Classify", width="stretch"):
-        st.session_state[app_state.TABULAR_MODE_KEY] = "classify"
+        st.session_state[tabular_state.TabularKeys.MODE] = "classify"
     if right.button("Explain", type="primary", width="stretch"):
-        st.session_state[app_state.TABULAR_MODE_KEY] = "explain"
-        st.session_state.pop(app_state.TABULAR_CLASS_KEY, None)  # a new explanation starts on its prediction
-        st.session_state.pop(app_state.TABULAR_PREVIOUS_KEY, None)
-    return st.session_state.get(app_state.TABULAR_MODE_KEY)
+        st.session_state[tabular_state.TabularKeys.MODE] = "explain"
+        st.session_state.pop(tabular_state.TabularKeys.CLASS, None)  # a new explanation starts on its prediction
+        st.session_state.pop(tabular_state.TabularKeys.PREVIOUS, None)
+    return st.session_state.get(tabular_state.TabularKeys.MODE)
 
 
 def prediction_ui(prediction) -> None:
@@ -279,25 +279,25 @@ def prediction_ui(prediction) -> None:
 
 def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str):
     """Explain the current inputs (re-explained on every change), with the previous explanation faintly behind."""
-    result = app_state.tabular_explanation(model.fingerprint, tuple(values.items()), model)
-    shown = st.session_state.get(app_state.TABULAR_SHOWN_KEY)
+    result = tabular_state.tabular_explanation(model.fingerprint, tuple(values.items()), model)
+    shown = st.session_state.get(tabular_state.TabularKeys.SHOWN)
     if shown is not None and shown.model_id == result.model_id and shown.labels == result.labels:
         if shown.inputs() != result.inputs():
-            st.session_state[app_state.TABULAR_PREVIOUS_KEY] = shown
+            st.session_state[tabular_state.TabularKeys.PREVIOUS] = shown
     else:
-        st.session_state.pop(app_state.TABULAR_PREVIOUS_KEY, None)
-    st.session_state[app_state.TABULAR_SHOWN_KEY] = result
-    previous = st.session_state.get(app_state.TABULAR_PREVIOUS_KEY)
+        st.session_state.pop(tabular_state.TabularKeys.PREVIOUS, None)
+    st.session_state[tabular_state.TabularKeys.SHOWN] = result
+    previous = st.session_state.get(tabular_state.TabularKeys.PREVIOUS)
     prediction_ui(result.prediction())
 
     st.subheader("Explanation")
     labels = list(result.labels)
-    if st.session_state.get(app_state.TABULAR_CLASS_KEY) not in labels:
-        st.session_state[app_state.TABULAR_CLASS_KEY] = result.predicted_label
+    if st.session_state.get(tabular_state.TabularKeys.CLASS) not in labels:
+        st.session_state[tabular_state.TabularKeys.CLASS] = result.predicted_label
     target = st.selectbox(
         "Class to explain",
         labels,
-        key=app_state.TABULAR_CLASS_KEY,
+        key=tabular_state.TabularKeys.CLASS,
         help="Red bars push the probability of this class up, blue bars push it down.",
     )
     st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
@@ -338,7 +338,7 @@ def downloads_ui(model: TabularModel, result, target: str, figure, table_name: s
 def dataset_view_ui(model: TabularModel) -> None:
     """Mean |value| per input and class, and a beeswarm of every row: computed once per model, on request."""
     st.subheader("Whole dataset")
-    asked = st.session_state.setdefault(app_state.TABULAR_VIEW_KEY, set())
+    asked = st.session_state.setdefault(tabular_state.TabularKeys.VIEW, set())
     if model.fingerprint not in asked:
         offer = st.empty()  # the offer disappears once accepted
         with offer.container():
@@ -353,7 +353,7 @@ def dataset_view_ui(model: TabularModel) -> None:
         offer.empty()
         asked.add(model.fingerprint)
     with ui.progress("Explaining the table's rows", VIEW_SECONDS_PER_MODEL_ROW) as draw:
-        view = app_state.tabular_view(model, draw)
+        view = tabular_state.tabular_view(model, draw)
     st.caption(
         f"{len(view.rows):,} rows"
         + (f" (a random sample of {len(model.frame):,}, seed 0)" if len(view.rows) < len(model.frame) else "")
@@ -406,7 +406,7 @@ def render() -> None:
         if mode == "explain":
             explanation_ui(model, values, source[2])
         elif mode == "classify":
-            prediction_ui(app_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
+            prediction_ui(tabular_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
             st.info("Click **Explain** to see which inputs drove this prediction.")
     except TextlensError as exc:
         ui.show_error(exc)

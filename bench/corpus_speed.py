@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--n-ray", type=int, default=200, help="sentences for section 2 (0: skip Ray)")
     parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
-    from textlens.sst2 import read_sst2
+    from textlens.text.sst2 import read_sst2
 
     dev, _ = read_sst2(args.texts)
     texts = (dev * (args.n // len(dev) + 1))[: args.n] if args.n > len(dev) else dev[: args.n]

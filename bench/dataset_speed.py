@@ -29,7 +29,7 @@ from textlens.dataset import (
     slice_metrics,
     truth_index,
 )
-from textlens.sst2 import read_sst2
+from textlens.text.sst2 import read_sst2
 
 BATCH_SIZES = (16, 32, 64, 128, 256)
 ROWS = 10_000

@@ -10,8 +10,8 @@ import time
 from common import bench_parser, load_texts, machine, median, write_json
 
 from textlens import explain, load_classifier
-from textlens.explain import planned_evals, refine
-from textlens.state import state_of
+from textlens.caches import state_of
+from textlens.text.explain import planned_evals, refine
 
 MARKS = (5.0, 15.0, 30.0)
 

@@ -29,7 +29,7 @@ from common import (
 )
 
 from textlens import clear_caches, explain, explain_many, load_classifier
-from textlens.models import native_bfloat16
+from textlens.text.models import native_bfloat16
 
 COLD_SCRIPT = """
 import os, sys, time, json

@@ -15,8 +15,8 @@ import time
 from common import bench_parser, load_texts, machine, median, verdict, write_json
 
 from textlens import explain, load_classifier
-from textlens.faithfulness import faithfulness
-from textlens.preview import preview
+from textlens.text.faithfulness import faithfulness
+from textlens.text.preview import preview
 
 METHODS = ("explanation", "random", "loo")
 

@@ -7,13 +7,12 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from textlens.summary import shorten, signed
+from textlens.report.export_info import ExportInfo
+from textlens.report.highlight import shown_items
+from textlens.report.palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
+from textlens.text.summary import shorten, signed
+from textlens.text.wordstats import word_values
 from textlens.types import Explanation, Record
-from textlens.wordstats import word_values
-
-from .export_info import ExportInfo
-from .highlight import shown_items
-from .palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
 
 FONT = {"size": 13}
 
@@ -126,7 +125,7 @@ def words_by_texts(
     """Rows (the words with the largest total |value| across texts) by columns (texts), for a heatmap.
 
     A cell is the word's summed value in that text (repeats added, case folded), or None where it
-    does not occur. Punctuation is left out, as in :func:`textlens.wordstats.word_statistics`.
+    does not occur. Punctuation is left out, as in :func:`textlens.text.wordstats.word_statistics`.
     """
     per_text = [word_values(e, target) for e in explanations]
     totals: dict[str, float] = {}

@@ -10,17 +10,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.charts import _layout
 from textlens.dataset import Metrics, SliceMetrics
-from textlens.summary import signed
+from textlens.report.compare import CompareRow, row_header_html
+from textlens.report.document import html_document
+from textlens.report.export_info import ExportInfo
+from textlens.report.highlight import highlight_html, legend_html
+from textlens.report.palette import AGAINST, NEUTRAL_GREY, PREDICTED, TOWARD, bar_color
+from textlens.text.summary import signed
+from textlens.text.wordstats import WordContrast, WordStat
 from textlens.types import Explanation
-from textlens.wordstats import WordContrast, WordStat
-
-from .charts import _layout
-from .compare import CompareRow, row_header_html
-from .export_info import ExportInfo
-from .highlight import highlight_html, legend_html
-from .palette import AGAINST, NEUTRAL_GREY, PREDICTED, TOWARD, bar_color
-from .report import html_document
 
 # The confusion matrix's cells: the predicted-class colour (not red/blue, which mean toward/against).
 CELL_RGB = (109, 75, 209)

@@ -9,13 +9,12 @@ from html import escape
 import numpy as np
 import plotly.graph_objects as go
 
-from textlens.summary import signed
+from components.charts import _layout
+from textlens.report.export_info import ExportInfo
+from textlens.report.legend import legend_html
+from textlens.report.palette import AGAINST, NEUTRAL_GREY, PREDICTED, TOWARD
+from textlens.text.summary import signed
 from textlens.types import TabularExplanation, value_text
-
-from .charts import _layout
-from .export_info import ExportInfo
-from .legend import legend_html
-from .palette import AGAINST, NEUTRAL_GREY, PREDICTED, TOWARD
 
 BASE_ROW, OUTPUT_ROW = "base value", "model output"
 # The previous explanation behind the new one: visible, but clearly not the current one.

@@ -7,14 +7,13 @@ from html import escape
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from textlens.faithfulness import Faithfulness, OrderScores
-from textlens.preview import WhatIf
-from textlens.summary import signed
+from components.charts import FONT
+from textlens.report.highlight import highlight_html
+from textlens.report.palette import NEUTRAL_GREY, PREDICTED
+from textlens.text.faithfulness import Faithfulness, OrderScores
+from textlens.text.preview import WhatIf
+from textlens.text.summary import signed
 from textlens.types import Explanation
-
-from .charts import FONT
-from .highlight import highlight_html
-from .palette import NEUTRAL_GREY, PREDICTED
 
 EXPLANATION_COLOR = PREDICTED  # neither red nor blue: those mean toward and against
 LOO_COLOR = "#d08c1a"

@@ -12,7 +12,7 @@ Prints one JSON line per model with issue 20's figures:
   60 to 500 (review length, every 20);
 - ``long_base_value``: the base value of 50 review-length texts (150-400 words, dev sentences joined);
 - ``faithfulness`` (on ``--faithfulness`` sentences, 100 by default): ERASER's comprehensiveness and
-  sufficiency as the trust panel measures them (``textlens.faithfulness``: AOPC over the top 1, 5, 10,
+  sufficiency as the trust panel measures them (``textlens.text.faithfulness``: AOPC over the top 1, 5, 10,
   20 and 50 % of words by SHAP value toward the predicted label, hidden as the explainer hides them),
   and the share of the way from 0.5 to the output that
   the word values carry, ``|sum of word values| / |P(POSITIVE) - 0.5|``, for texts predicted positive and
@@ -36,11 +36,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from textlens import explain, load_classifier  # noqa: E402
 from textlens import models as textlens_models  # noqa: E402
-from textlens.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
-from textlens.faithfulness import REMOVALS  # noqa: E402
-from textlens.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
-from textlens.sst2 import long_reviews, read_sst2  # noqa: E402
-from textlens.words import word_spans  # noqa: E402
+from textlens.text.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
+from textlens.text.faithfulness import REMOVALS  # noqa: E402
+from textlens.text.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
+from textlens.text.sst2 import long_reviews, read_sst2  # noqa: E402
+from textlens.text.words import word_spans  # noqa: E402
 
 
 def base_values(classifier, texts: list[str]) -> np.ndarray:

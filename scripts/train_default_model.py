@@ -27,9 +27,9 @@ from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from textlens.encoder import DEFAULT_ADAPTER_DIR, base_encoder_dir  # noqa: E402
-from textlens.sst2 import as_review, read_sst2  # noqa: E402
-from textlens.words import WordSegmenter  # noqa: E402
+from textlens.text.encoder import DEFAULT_ADAPTER_DIR, base_encoder_dir  # noqa: E402
+from textlens.text.sst2 import as_review, read_sst2  # noqa: E402
+from textlens.text.words import WordSegmenter  # noqa: E402
 
 LABELS = ("NEGATIVE", "POSITIVE")
 

@@ -20,7 +20,7 @@ def make_tiny_model(folder: Path, labels: tuple[str, ...] = ("anger", "joy", "fe
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
-    from textlens.encoder import base_encoder_dir
+    from textlens.text.encoder import base_encoder_dir
 
     torch.manual_seed(seed)
     tokenizer = AutoTokenizer.from_pretrained(base_encoder_dir())

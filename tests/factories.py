@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from textlens.text.words import word_spans
 from textlens.types import Explanation, Span
-from textlens.words import word_spans
 
 
 def make_explanation(

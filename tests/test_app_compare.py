@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .apptest_helpers import button, html_blocks, start_app
-from .conftest import ROOT
+from tests.apptest_helpers import button, html_blocks, start_app
+from tests.conftest import ROOT
 
 PAGE = "app_pages/compare.py"
 

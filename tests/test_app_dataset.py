@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from .apptest_helpers import button, start_app
-from .conftest import ROOT
+from tests.apptest_helpers import button, start_app
+from tests.conftest import ROOT
 
 PAGE = "app_pages/dataset.py"
 HOSTILE = "<b>src</b>"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .apptest_helpers import button, html_blocks, start_app
-from .conftest import ROOT
+from tests.apptest_helpers import button, html_blocks, start_app
+from tests.conftest import ROOT
 
 
 @pytest.fixture
@@ -108,17 +108,17 @@ def test_refine_spends_more_budget_on_a_partial_explanation(app):
 
 @pytest.mark.parametrize("page", [None, "app_pages/compare.py"])
 def test_a_model_that_cannot_load_gives_a_message_not_a_traceback(monkeypatch, page):
-    import app_state
+    from components.state import models
 
     monkeypatch.setenv("TEXTLENS_PRECISION", "fp16")  # an operator's typo: no model can load
-    app_state.load_model.clear()
+    models.load_model.clear()
     try:
         at = start_app(ROOT / "dashboard.py", page)  # no exception on the way
         assert any("cannot be loaded" in e.value and "TEXTLENS" in e.value for e in at.error)
         assert at.sidebar.radio(key="model_choice") is not None  # the picker stays usable
     finally:
         monkeypatch.delenv("TEXTLENS_PRECISION")
-        app_state.load_model.clear()
+        models.load_model.clear()
 
 
 def test_text_and_result_survive_a_visit_to_another_page(app):

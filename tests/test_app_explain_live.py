@@ -7,9 +7,9 @@ import threading
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from .apptest_helpers import button, html_blocks, start_app
-from .conftest import ROOT
-from .test_owen import assert_refines
+from tests.apptest_helpers import button, html_blocks, start_app
+from tests.conftest import ROOT
+from tests.test_owen import assert_refines
 
 REVIEW = (
     "I went in expecting a quiet drama and came out with mixed feelings. The first half is wonderful: "

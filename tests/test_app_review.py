@@ -7,11 +7,10 @@ import json
 import pytest
 
 from components.safe_text import md
+from tests.apptest_helpers import button, html_blocks, start_app
+from tests.conftest import ROOT
+from tests.test_store import HOSTILE, add_every_kind, text_record
 from textlens.store import bundle_json, open_store
-
-from .apptest_helpers import button, html_blocks, start_app
-from .conftest import ROOT
-from .test_store import HOSTILE, add_every_kind, text_record
 
 PAGE = "app_pages/review.py"
 EVIL = HOSTILE[0]

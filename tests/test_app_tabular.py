@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from .apptest_helpers import button, html_blocks, start_app
-from .conftest import ROOT
+from tests.apptest_helpers import button, html_blocks, start_app
+from tests.conftest import ROOT
 
 PAGE = "app_pages/tabular.py"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import app_state
-from textlens.preview import is_preview
-
-from .apptest_helpers import button, html_blocks, start_app
-from .conftest import ROOT
+from components.state import explain as explain_state
+from components.state import models
+from tests.apptest_helpers import button, html_blocks, start_app
+from tests.conftest import ROOT
+from textlens.text.preview import is_preview
 
 TEXT = "The acting was wonderful but the plot was dull."
 
@@ -18,13 +18,13 @@ TEXT = "The acting was wonderful but the plot was dull."
 def explained(monkeypatch) -> tuple[AppTest, list]:
     """The Explain page after explaining TEXT, with the previews drawn on the way recorded."""
     previews = []
-    real = app_state.preview
+    real = explain_state.preview
 
     def recording(model_id, text):
         previews.append(real(model_id, text))
         return previews[-1]
 
-    monkeypatch.setattr(app_state, "preview", recording)
+    monkeypatch.setattr(explain_state, "preview", recording)
     at = start_app(ROOT / "dashboard.py")
     at.text_area(key="explain_text").set_value(TEXT)
     button(at, "Explain").click()
@@ -34,7 +34,7 @@ def explained(monkeypatch) -> tuple[AppTest, list]:
 
 
 def open_tab(at: AppTest, name: str) -> None:
-    at.session_state[app_state.TrustKeys.TAB] = name
+    at.session_state[explain_state.TrustKeys.TAB] = name
     at.run()
     assert not at.exception, at.exception
 
@@ -68,13 +68,13 @@ def test_what_if_removes_a_word_and_shows_real_and_predicted(explained):
     at, _ = explained
     open_tab(at, "What if")
     target = at.selectbox(key="explain_target").value
-    at.multiselect(key=app_state.TrustKeys.WORDS).set_value([3])  # "wonderful"
+    at.multiselect(key=explain_state.TrustKeys.WORDS).set_value([3])  # "wonderful"
     at.run()
     assert not at.exception, at.exception
     card = next(b for b in html_blocks(at) if "tl-what-if" in b)
     edited = "The acting was but the plot was dull."
     assert "“wonderful” removed" in card
-    classifier = app_state.load_model(app_state.active_model_id())
+    classifier = models.load_model(models.active_model_id())
     real = classifier.classify([edited])[0]
     assert f"{real.scores[real.labels.index(target)]:.3f}" in card
     assert any(edited in b for b in html_blocks(at) if "tl-edited" in b)
@@ -84,11 +84,11 @@ def test_what_if_removes_a_word_and_shows_real_and_predicted(explained):
     assert not at.exception, at.exception
     heads = [b for b in html_blocks(at) if "tl-row-head" in b]
     assert any("<b>Original</b>" in b for b in heads) and any("<b>Edited</b>" in b for b in heads)
-    assert at.session_state[app_state.TrustKeys.EDITED][1].text == edited
+    assert at.session_state[explain_state.TrustKeys.EDITED][1].text == edited
 
-    at.radio(key=app_state.TrustKeys.MODE).set_value("Replace with")
+    at.radio(key=explain_state.TrustKeys.MODE).set_value("Replace with")
     at.run()
-    at.text_input(key=app_state.TrustKeys.REPLACEMENT).set_value("awful")
+    at.text_input(key=explain_state.TrustKeys.REPLACEMENT).set_value("awful")
     at.run()
     assert not at.exception, at.exception
     card = next(b for b in html_blocks(at) if "tl-what-if" in b)

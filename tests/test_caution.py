@@ -1,4 +1,4 @@
-from textlens.caution import cautions, language_shares, markup_share
+from textlens.text.caution import cautions, language_shares, markup_share
 
 
 def kinds(text, language="en"):

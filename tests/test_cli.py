@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 
 def run_cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:

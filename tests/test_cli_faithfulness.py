@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from textlens.cli import main
-
-from .test_faithfulness import ISSUE_KEYS as KEYS
+from tests.test_faithfulness import ISSUE_KEYS as KEYS
+from textlens.cli.main import main
 
 
 def test_prints_the_numbers_as_json(tiny_model_dir, capsys):

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from textlens.cli import main
+from tests.test_cli import run_cli
+from textlens.cli.main import main
 from textlens.store import open_store
-
-from .test_cli import run_cli
 
 EVIL = "<script>alert(1)</script> '; DROP TABLE packs; --"
 

@@ -7,14 +7,13 @@ import re
 import pytest
 
 from components.charts import heatmap_figure, probability_figure, top_words_figure, words_by_texts
-from components.compare import CompareRow, changes_html, comparison_report, shared_scale
-from components.highlight import highlight_html, legend_html
-from components.palette import AGAINST_RGB, TOWARD_RGB
-from components.report import explanation_report, words_csv
+from tests.factories import make_explanation as make
+from textlens.report.compare import CompareRow, changes_html, comparison_report, shared_scale
+from textlens.report.document import explanation_report, words_csv
+from textlens.report.highlight import highlight_html, legend_html
+from textlens.report.palette import AGAINST_RGB, TOWARD_RGB
+from textlens.text.wordstats import word_changes
 from textlens.types import Explanation
-from textlens.wordstats import word_changes
-
-from .factories import make_explanation as make
 
 
 def word_styles(html: str) -> list[tuple[str, str, str]]:
@@ -36,7 +35,7 @@ def test_highlight_colours_sign_and_intensity():
 
 def test_highlight_escapes_and_keeps_whitespace():
     text = "<script>alert(1)</script>\n\n  ok\t&amp;"
-    import textlens.words as tw
+    import textlens.text.words as tw
 
     e = make(text, [0.01] * len(tw.word_spans(text)))
     html = highlight_html(e, "POSITIVE")
@@ -140,14 +139,14 @@ def test_legend_for_many_rows_leaves_out_one_texts_totals():
 
 
 def test_per_row_legend_says_so():
-    from components.highlight import PER_ROW
+    from textlens.report.highlight import PER_ROW
 
     legend = legend_html(make("fine", [0.1]), "POSITIVE", scale=PER_ROW, totals=False)
     assert "each row's own" in legend and "±" not in legend
 
 
 def test_faint_values_keep_a_visible_tint_and_negligible_ones_none():
-    from components.palette import MIN_ALPHA, alpha
+    from textlens.report.palette import MIN_ALPHA, alpha
 
     assert alpha(0.12, 0.80) >= MIN_ALPHA  # "wonderful" beside a strong "dull" stays visible
     assert alpha(0.80, 0.80) == 0.85
@@ -161,7 +160,7 @@ def test_every_export_says_what_it_is():
     import csv as csvlib
     import io
 
-    from components.export_info import ExportInfo
+    from textlens.report.export_info import ExportInfo
 
     e = make("<b>great</b> but slow", [0.0, 0.0, 0.0, 0.4, 0.0, 0.0, 0.0, 0.0, -0.1, -0.2])
     report = explanation_report(e, "POSITIVE")
@@ -181,8 +180,8 @@ def test_every_export_says_what_it_is():
 
 
 def test_changes_below_the_noise_floor_are_not_sign_flips():
-    from textlens.summary import signed
-    from textlens.wordstats import WordChange
+    from textlens.text.summary import signed
+    from textlens.text.wordstats import WordChange
 
     noise_flip = WordChange("dull", 0, 4, 0, -0.797, 2.3e-06)
     assert not noise_flip.sign_flip and not noise_flip.noise  # a big move, not a change of sign
@@ -194,7 +193,7 @@ def test_changes_below_the_noise_floor_are_not_sign_flips():
 
 
 def test_negligible_ties_are_not_listed_as_for_or_against():
-    from textlens.summary import top_words
+    from textlens.text.summary import top_words
 
     e = make("good " + " ".join(["x"] * 10), [0.5] + [-0.001] * 10)
     toward, against = top_words(e, "POSITIVE", 10)

@@ -15,10 +15,10 @@ from components.dataset import (
     word_aggregate_figure,
     words_frame,
 )
-from components.export_info import ExportInfo
 from textlens.dataset import compute_metrics, metadata_slices, slice_metrics
+from textlens.report.export_info import ExportInfo
+from textlens.text.wordstats import WordContrast, WordStat
 from textlens.types import Explanation, Span
-from textlens.wordstats import WordContrast, WordStat
 
 EVIL = "<script>alert(1)</script>"
 LABELS = (f"{EVIL}neg", "POS<b>")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
-from textlens.faithfulness import faithfulness
-from textlens.preview import preview, what_if
-from textlens.words import word_spans
-
-from .test_faithfulness import WEIGHTS, WordModel, explanation_of
+from tests.test_faithfulness import WEIGHTS, WordModel, explanation_of
+from textlens.text.faithfulness import faithfulness
+from textlens.text.preview import preview, what_if
+from textlens.text.words import word_spans
 
 HOSTILE = "<b>great</b> good film ok"
 

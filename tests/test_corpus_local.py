@@ -27,7 +27,7 @@ from textlens.corpus import (
 from textlens.corpus.result import part_files
 from textlens.corpus.summary import summarize_folder, summarize_result
 from textlens.errors import InputFileError
-from textlens.wordstats import word_statistics
+from textlens.text.wordstats import word_statistics
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = ["good", "bad", "dull", "warm", "plot", "funny", "slow", "great"]

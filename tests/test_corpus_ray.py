@@ -6,11 +6,10 @@ import dataclasses
 
 import pytest
 
+from tests.test_corpus_local import texts, write_csv
 from textlens import load_classifier
 from textlens.corpus import CorpusInterrupted, explanations, read_result, run_corpus
 from textlens.corpus.result import part_files
-
-from .test_corpus_local import texts, write_csv
 
 ray = pytest.importorskip("ray", reason="Ray is not installed (pip install -r requirements-ray.txt; CI installs it)")
 

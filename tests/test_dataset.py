@@ -28,8 +28,8 @@ from textlens.dataset import (
 from textlens.dataset import slices as slices_module
 from textlens.dataset.metrics import Metrics
 from textlens.dataset.slices import SliceMetrics
-from textlens.models import Classifier
-from textlens.wordstats import word_contrast, word_statistics
+from textlens.text.models import Classifier
+from textlens.text.wordstats import word_contrast, word_statistics
 
 CSV = "id,review,sentiment\n1,A warm and funny film,positive\n2,Dull and far too long,negative\n"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from textlens.encoder import DEFAULT_ADAPTER_DIR
+from textlens.text.encoder import DEFAULT_ADAPTER_DIR
 
 # Hand-written reviews outside film (products, restaurants, hotels, apps, books), with capitals,
 # contractions and punctuation as people type them: SST-2 has none of these conventions.
@@ -52,7 +52,7 @@ def test_adapter_is_small():
 
 
 def test_dev_accuracy_matches_card(default_classifier, sst2_dev: Path):
-    from textlens.sst2 import read_sst2
+    from textlens.text.sst2 import read_sst2
 
     texts, labels = read_sst2(sst2_dev)
     predictions = default_classifier.classify(texts)
@@ -75,8 +75,8 @@ DEV_LIKE = [
 
 def _hidden(classifier, text: str) -> str:
     """``text`` with all its words hidden by the explainer's own masker."""
-    from textlens.explain import _masker
-    from textlens.words import word_spans
+    from textlens.text.explain import _masker
+    from textlens.text.words import word_spans
 
     masker = _masker(classifier, "words")
     return str(masker(np.zeros(len(word_spans(text)), dtype=bool), text)[0][0])
@@ -91,7 +91,7 @@ def test_base_value_is_near_neutral(default_classifier):
 
 def test_long_review_base_value_is_near_neutral(default_classifier):
     # A review of a few hundred words hidden word by word is neutral too, not only SST-2's short sentences.
-    from textlens.sst2 import as_review
+    from textlens.text.sst2 import as_review
 
     pos = default_classifier.labels.index("POSITIVE")
     reviews = [as_review(DEV_LIKE * k) for k in (2, 4, 7)]  # 104, 208 and 364 words

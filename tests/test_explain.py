@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from textlens import ADDITIVITY_TOLERANCE, EmptyTextError, Explanation, explain
-from textlens.explain import tree_evals_needed
+from textlens.text.explain import tree_evals_needed
 
 TEXT = "The acting was wonderful but the plot was dull."
 

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from textlens.faithfulness import (
+from textlens.text.faithfulness import (
     Faithfulness,
     area,
     curve_points,
@@ -17,8 +17,8 @@ from textlens.faithfulness import (
     random_orders,
     rationale_sizes,
 )
+from textlens.text.words import WordSegmenter, word_spans
 from textlens.types import Explanation, Span
-from textlens.words import WordSegmenter, word_spans
 
 WEIGHTS = {"great": 0.4, "good": 0.2, "film": 0.1}
 

@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
+from textlens.caches import state_of
 from textlens.image import ImageExplanation, explain_image, load_image_classifier, to_model_input, top_classes
-from textlens.state import state_of
 
 # Partition values on images are exact for the masked game: only float32 model noise remains.
 ADDITIVITY_TOLERANCE = 1e-4

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from textlens.dataset.files import MAX_INPUTS, limit_inputs, read_table, split_lines
 from textlens.errors import InputFileError
-from textlens.inputs import MAX_INPUTS, limit_inputs, read_table, split_lines
 
 
 def test_csv_with_label_column():
@@ -67,7 +67,7 @@ def test_split_lines():
 
 
 def test_review_file_defaults_to_the_free_text_and_the_label_like_column():
-    from textlens.inputs import label_column_guess, read_table, text_column_guess
+    from textlens.dataset.files import label_column_guess, read_table, text_column_guess
 
     data = (
         b"review_id,review_text,sentiment\n"
@@ -83,7 +83,7 @@ def test_review_file_defaults_to_the_free_text_and_the_label_like_column():
 
 
 def test_label_guess_takes_ids_and_refuses_unrelated_columns():
-    from textlens.inputs import label_column_guess
+    from textlens.dataset.files import label_column_guess
 
     cols = {"text": ["a b", "c d", "e f", "g h"], "y": ["0", "1", "1", "0"], "city": ["Oslo", "Rome", "Oslo", "Rome"]}
     assert label_column_guess(list(cols), cols.__getitem__, ("NEGATIVE", "POSITIVE"), exclude="text") == "y"

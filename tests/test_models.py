@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from textlens import EmptyTextError, ModelLoadError
-from textlens.models import MAX_LENGTH_CAP, LockedTokenizer, _labels_of, _max_length
+from textlens.text.models import MAX_LENGTH_CAP, LockedTokenizer, _labels_of, _max_length
 
 
 def test_predict_gives_probabilities_in_input_order(tiny_classifier):
@@ -83,7 +83,7 @@ def test_locked_tokenizer_serialises_calls(tiny_classifier):
 
 
 def test_bundled_model_loads_from_package_data(default_classifier):
-    from textlens.encoder import DEFAULT_ADAPTER_DIR
+    from textlens.text.encoder import DEFAULT_ADAPTER_DIR
 
     assert DEFAULT_ADAPTER_DIR.parts[-3:] == ("textlens", "bundled", "default")
     assert (DEFAULT_ADAPTER_DIR / "adapter_config.json").is_file()
@@ -91,7 +91,7 @@ def test_bundled_model_loads_from_package_data(default_classifier):
 
 
 def test_precision_is_resolved_from_argument_environment_and_hardware(monkeypatch):
-    from textlens.models import PRECISION_ENV, native_bfloat16, resolve_precision
+    from textlens.text.models import PRECISION_ENV, native_bfloat16, resolve_precision
 
     monkeypatch.delenv(PRECISION_ENV, raising=False)
     assert resolve_precision("float32") == "float32"
@@ -108,7 +108,7 @@ def test_precision_is_resolved_from_argument_environment_and_hardware(monkeypatc
 
 
 def test_time_estimates_come_from_rows_of_the_texts_own_length(tiny_classifier, monkeypatch):
-    from textlens.models import ROW_LENGTH_BUCKETS
+    from textlens.text.models import ROW_LENGTH_BUCKETS
 
     c = tiny_classifier
     c.token_seconds.clear()

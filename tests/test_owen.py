@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from textlens import ADDITIVITY_TOLERANCE, Explanation, explain
-from textlens.explain import refine
-from textlens.owen import OwenTree
-from textlens.state import state_of
+from textlens.caches import state_of
+from textlens.text.explain import refine
+from textlens.text.owen import OwenTree
 
 SOURCE = (
     "The acting was wonderful but the plot was dull, and the ending made no sense at all. "
@@ -85,7 +85,7 @@ def test_full_tree_equals_shap(request, model, leaves, n):
 
 
 def test_an_interrupted_step_changes_nothing(monkeypatch):
-    import textlens.owen as owen
+    import textlens.text.owen as owen
 
     monkeypatch.setattr(owen, "CHUNK_ROWS", 1)
     z = np.array([[0, 1, 1, 2], [2, 3, 1, 2], [4, 5, 2, 4]], dtype=float)
@@ -226,7 +226,7 @@ def test_old_json_without_units_still_loads(tiny32):
 
 
 def test_cli_budget_b_and_4b_refine():
-    from textlens.cli import main
+    from textlens.cli.main import main
 
     text = words(40)
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import re
 
-from components.pack_report import case_card, pack_report, present_html, verdict_badge
+from tests.test_store import HOSTILE, add_every_kind, text_record
+from textlens.report.pack import case_card, pack_report, present_html, verdict_badge
 from textlens.store import open_store
-
-from .test_store import HOSTILE, add_every_kind, text_record
 
 
 def test_report_is_self_contained_and_escapes_everything(tmp_path):

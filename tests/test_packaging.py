@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
-ENTRY = "textlens.cli:main"
+ENTRY = "textlens.cli.main:main"
 
 
 def test_pyproject_declares_the_console_script_and_ranges():
@@ -36,7 +36,7 @@ def wheel(tmp_path_factory) -> zipfile.ZipFile:
     shutil.copytree(ROOT / "textlens", src / "textlens", ignore=shutil.ignore_patterns("__pycache__"))
     for folder in ("app_pages", "components", "tests"):  # present in a checkout, must stay out of the wheel
         shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("dashboard.py", "app_state.py", "ui.py"):
+    for name in ("dashboard.py",):
         shutil.copy(ROOT / name, src / name)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(

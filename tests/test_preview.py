@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_faithfulness import TEXT, WordModel, explanation_of
 from textlens import EmptyTextError, TextlensError, explain
-from textlens.preview import edit_text, is_preview, preview, what_if
-from textlens.words import word_spans
-
-from .test_faithfulness import TEXT, WordModel, explanation_of
+from textlens.text.preview import edit_text, is_preview, preview, what_if
+from textlens.text.words import word_spans
 
 
 def test_preview_is_leave_one_out_and_marked():

@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from components.highlight import highlight_html, legend_html
-from components.report import explanation_report
 from components.safe_text import md
 from textlens import EmptyTextError, ModelLoadError, explain, load_classifier
+from textlens.report.document import explanation_report
+from textlens.report.highlight import highlight_html, legend_html
 
 HOSTILE = [
     "<img src=x onerror=alert(1)>",
@@ -38,7 +38,7 @@ def test_markdown_escape_neutralises_directives():
 
 
 def test_hostile_label_names_are_escaped(tmp_path):
-    from .conftest import make_tiny_model
+    from tests.conftest import make_tiny_model
 
     labels = ("<img src=x onerror=alert(1)>", "**bold** </span>")
     folder = make_tiny_model(tmp_path / "evil", labels=labels)
@@ -134,7 +134,7 @@ def test_concurrent_explanations_do_not_cross(tiny_classifier):
 def test_hub_id_without_network_fails_fast_with_one_clear_line(monkeypatch):
     import transformers
 
-    import textlens.models as models
+    import textlens.text.models as models
     from textlens import ModelLoadError, load_classifier
 
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
@@ -151,7 +151,7 @@ def test_hub_id_without_network_fails_fast_with_one_clear_line(monkeypatch):
 def test_hub_probe_answers_false_for_a_closed_port(monkeypatch):
     import socket
 
-    from textlens.models import hub_reachable
+    from textlens.text.models import hub_reachable
 
     with socket.socket() as s:  # a port nobody listens on: bind, then close
         s.bind(("127.0.0.1", 0))

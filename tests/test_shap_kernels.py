@@ -7,7 +7,7 @@ import pytest
 import shap
 
 from textlens import shap_kernels
-from textlens.words import WordSegmenter
+from textlens.text.words import WordSegmenter
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import re
 
-from textlens.sst2 import as_review, detokenize_ptb, long_reviews
+from textlens.text.sst2 import as_review, detokenize_ptb, long_reviews
 
 
 def test_detokenize_undoes_ptb_spacing():

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from textlens import clear_caches, explain, load_classifier
-from textlens.state import owned, state_of
+from textlens.caches import owned, state_of
 
 TEXTS = [
     "quiet joy and loud anger in one long sentence about nothing at all",

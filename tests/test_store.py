@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from tests.test_types import image_explanation
 from textlens.store import (
     VERDICTS,
     BundleError,
@@ -30,8 +31,6 @@ from textlens.store import (
 )
 from textlens.store import bundle as bundle_module
 from textlens.types import Explanation, ImageExplanation, Span
-
-from .test_types import image_explanation
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = [

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from textlens.summary import signed, summarize, top_words
-
-from .factories import make_explanation as make
+from tests.factories import make_explanation as make
+from textlens.text.summary import signed, summarize, top_words
 
 
 def test_summary_line_says_where_the_model_starts_and_ends():

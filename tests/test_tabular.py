@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from textlens import InputFileError, TextlensError
-from textlens.cli import main
+from textlens.cli.main import main
 from textlens.tabular import TabularDataError, explain_row, explain_values, load_table, predict_values, screen, train
 from textlens.tabular.data import Table
 from textlens.tabular.explain import dataset_view

@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from tests.factories import make_explanation
 from textlens.errors import UnknownLabelError
 from textlens.types import (
     RECORD_CLASSES,
@@ -20,8 +21,6 @@ from textlens.types import (
     record_from_dict,
     record_from_json,
 )
-
-from .factories import make_explanation
 
 
 def explanation() -> Explanation:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from components.charts import top_words_figure
-from components.highlight import highlight_html, legend_html, scale_for
-from textlens.summary import shorten, summarize
+from textlens.report.highlight import highlight_html, legend_html, scale_for
+from textlens.text.summary import shorten, summarize
 from textlens.types import Explanation, Span, Unit
 
 TEXT = "Great <b>acting</b> & music.\nBut the long middle part drags on and on forever."
@@ -12,7 +12,7 @@ TEXT = "Great <b>acting</b> & music.\nBut the long middle part drags on and on f
 
 def partial() -> Explanation:
     """Two resolved words, one phrase of 9 words not split further (spans exact into TEXT)."""
-    from textlens.words import word_spans
+    from textlens.text.words import word_spans
 
     spans = word_spans(TEXT)
     words_ = [TEXT[a:b] for a, b in spans]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from textlens.words import merge_to_words, word_spans
+from textlens.text.words import merge_to_words, word_spans
 
 CASES = [
     ("I loved this film, it was wonderful.", ["I", "loved", "this", "film", ",", "it", "was", "wonderful", "."]),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from textlens.wordstats import (
+from tests.factories import make_explanation as make
+from textlens.text.wordstats import (
     default_target,
     shared_labels,
     word_changes,
@@ -12,8 +13,6 @@ from textlens.wordstats import (
     word_statistics,
     word_values,
 )
-
-from .factories import make_explanation as make
 
 
 def test_word_statistics_mean_and_counts():

@@ -2,12 +2,12 @@
 
 __version__ = "0.1.0"
 
-from .encoder import DEFAULT_MODEL_ID
-from .errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
-from .explain import explain, explain_many, warm_up
-from .models import Classifier, load_classifier
-from .state import clear_caches
-from .types import (
+from textlens.caches import clear_caches
+from textlens.errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
+from textlens.text.encoder import DEFAULT_MODEL_ID
+from textlens.text.explain import explain, explain_many, warm_up
+from textlens.text.models import Classifier, load_classifier
+from textlens.types import (
     ADDITIVITY_TOLERANCE,
     OUTPUT_SPACE,
     Explanation,

@@ -9,7 +9,7 @@ from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 
-from .errors import UnknownLabelError
+from textlens.errors import UnknownLabelError
 
 OUTPUT_SPACE = "probability"
 

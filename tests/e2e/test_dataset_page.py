@@ -8,8 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import screenshot
-from .helpers import RESULT_TIMEOUT_MS, click, select_grid_row, wait_idle
+from tests.e2e.conftest import screenshot
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, select_grid_row, wait_idle
 
 pytestmark = pytest.mark.e2e
 

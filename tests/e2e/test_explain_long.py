@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import screenshot
-from .helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
+from tests.e2e.conftest import screenshot
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
 
 pytestmark = pytest.mark.e2e
 

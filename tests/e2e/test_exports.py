@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.charts import export_figure, figure_html, heatmap_figure, probability_figure, top_words_figure
-from components.export_info import ExportInfo
+from tests.e2e.conftest import SHOTS
+from textlens.report.export_info import ExportInfo
 from textlens.types import Explanation, Span
-
-from .conftest import SHOTS
 
 TEXT = (
     "Not bad at all, though the second half drags and the jokes are hit and miss; "
@@ -17,7 +16,7 @@ TEXT = (
 
 
 def lukewarm() -> Explanation:
-    import textlens.words as tw
+    import textlens.text.words as tw
 
     spans = tw.word_spans(TEXT)
     values = [((-1) ** i) * (0.02 + 0.5 / (i + 1)) for i in range(len(spans))]

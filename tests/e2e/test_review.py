@@ -6,10 +6,9 @@ import time
 
 import pytest
 
+from tests.e2e.conftest import screenshot
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle
 from textlens.store import open_store
-
-from .conftest import screenshot
-from .helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle
 
 pytestmark = pytest.mark.e2e
 

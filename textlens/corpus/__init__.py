@@ -1,8 +1,8 @@
 """The corpus engine: explain every row of a large file into a resumable Parquet result folder (local or on Ray)."""
 
-from .job import ENGINES, CorpusInterrupted, CorpusSummary, run_corpus
-from .reader import ROW_ID, count_rows, input_format, read_chunks
-from .result import (
+from textlens.corpus.job import ENGINES, CorpusInterrupted, CorpusSummary, run_corpus
+from textlens.corpus.reader import ROW_ID, count_rows, input_format, read_chunks
+from textlens.corpus.result import (
     MANIFEST,
     CorpusResult,
     CorpusResultError,
@@ -11,7 +11,7 @@ from .result import (
     read_manifest,
     read_result,
 )
-from .rows import RowSettings
+from textlens.corpus.rows import RowSettings
 
 __all__ = [
     "ENGINES",

@@ -14,13 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..dataset.load import content_hash
-from ..errors import InputFileError
-from ..models import Classifier, load_classifier
-from ..provenance import provenance
-from .progress import ProgressLine
-from .reader import CHUNK_BYTES, CHUNK_ROWS, ROW_ID, columns_of, count_rows, input_format, read_chunks
-from .result import (
+from textlens.corpus.progress import ProgressLine
+from textlens.corpus.reader import CHUNK_BYTES, CHUNK_ROWS, ROW_ID, columns_of, count_rows, input_format, read_chunks
+from textlens.corpus.result import (
     FORMAT,
     FORMAT_VERSION,
     MANIFEST,
@@ -30,7 +26,11 @@ from .result import (
     write_manifest,
     write_part,
 )
-from .rows import RowSettings, explain_row, result_table, stored_columns
+from textlens.corpus.rows import RowSettings, explain_row, result_table, stored_columns
+from textlens.dataset.load import content_hash
+from textlens.errors import InputFileError
+from textlens.provenance import provenance
+from textlens.text.models import Classifier, load_classifier
 
 ENGINES = ("local", "ray")
 # A part is written after this many rows or this many seconds, whichever comes first: a kill loses
@@ -297,7 +297,7 @@ def run_corpus(
                     stop_after=stop_after,
                 )
             else:
-                from .ray_engine import run_ray
+                from textlens.corpus.ray_engine import run_ray
 
                 progress.start()
                 run_ray(
@@ -359,7 +359,7 @@ def _make(folder: Path) -> Path:
 def _bad_count(folder: Path) -> int:
     import pyarrow.parquet as pq
 
-    from .result import part_files
+    from textlens.corpus.result import part_files
 
     return sum(pq.read_table(p, columns=["error"]).column("error").drop_null().length() for p in part_files(folder))
 

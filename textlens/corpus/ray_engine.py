@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import TextlensError
-from ..models import Classifier
-from .rows import RowSettings, arrow_ready, explain_frame
+from textlens.corpus.rows import RowSettings, arrow_ready, explain_frame
+from textlens.errors import TextlensError
+from textlens.text.models import Classifier
 
 # Ray started by the command itself stays small: the machine may be shared, and the rows that pass
 # through the object store are a few kB each.
@@ -36,7 +36,7 @@ class ExplainActor:
     def __init__(self, model: str, precision: str, fingerprint: str, settings: dict[str, Any], threads: int) -> None:
         import torch
 
-        from ..models import load_classifier
+        from textlens.text.models import load_classifier
 
         torch.set_num_threads(threads)
         self.classifier = load_classifier(model, precision=precision)
@@ -158,7 +158,7 @@ def run_ray(
                 writer.write(table)
                 written += table.num_rows
                 if stop_after is not None and written >= stop_after:
-                    from .job import Stop
+                    from textlens.corpus.job import Stop
 
                     raise Stop()
     finally:

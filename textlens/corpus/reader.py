@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputFileError
-from ..inputs import BINARY_PROBE_BYTES, file_encoding, refuse_binary
+from textlens.dataset.files import BINARY_PROBE_BYTES, file_encoding, refuse_binary
+from textlens.errors import InputFileError
 
 # Rows per chunk for Parquet and JSON lines, bytes per chunk for CSV/TSV (pyarrow parses blocks):
 # both keep memory at a few MB of input whatever the file's size.

@@ -12,10 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..dataset.predict import score_column
-from ..errors import TextlensError
-from ..types import Explanation
-from .reader import ROW_ID
+from textlens.corpus.reader import ROW_ID
+from textlens.dataset.predict import score_column
+from textlens.errors import TextlensError
+from textlens.types import Explanation
 
 MANIFEST = "_textlens_corpus.json"
 FORMAT = "textlens-corpus"

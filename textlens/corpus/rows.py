@@ -8,13 +8,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..dataset.predict import score_column
-from ..errors import TextlensError
-from ..explain import explain
-from ..models import Classifier
-from ..types import Explanation
-from .reader import ROW_ID
-from .result import base_value_column, reserved
+from textlens.corpus.reader import ROW_ID
+from textlens.corpus.result import base_value_column, reserved
+from textlens.dataset.predict import score_column
+from textlens.errors import TextlensError
+from textlens.text.explain import explain
+from textlens.text.models import Classifier
+from textlens.types import Explanation
 
 
 @dataclass(frozen=True)

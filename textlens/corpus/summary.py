@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from ..dataset.labels import NO_LABEL, match_labels
-from ..wordstats import WordTally
-from .reader import ROW_ID
-from .result import CorpusResult, part_files, read_manifest, read_result
+from textlens.corpus.reader import ROW_ID
+from textlens.corpus.result import CorpusResult, part_files, read_manifest, read_result
+from textlens.dataset.labels import NO_LABEL, match_labels
+from textlens.text.wordstats import WordTally
 
 TOP_WORDS = 15
 

@@ -1,7 +1,7 @@
 """Labelled sets: reading files, matching labels, predicting every row, metrics and slices."""
 
-from .labels import NO_LABEL, LabelMatch, match_labels
-from .load import (
+from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
+from textlens.dataset.load import (
     MAX_ROWS,
     SUFFIXES,
     DataEntry,
@@ -11,8 +11,15 @@ from .load import (
     read_labelled,
     resolve_entry,
 )
-from .metrics import CalibrationBin, ClassMetrics, Metrics, calibration_bins, compute_metrics, confusion_matrix
-from .predict import (
+from textlens.dataset.metrics import (
+    CalibrationBin,
+    ClassMetrics,
+    Metrics,
+    calibration_bins,
+    compute_metrics,
+    confusion_matrix,
+)
+from textlens.dataset.predict import (
     RowPredictions,
     predict_rows,
     predicted_index,
@@ -22,8 +29,8 @@ from .predict import (
     score_column,
     truth_index,
 )
-from .sample import sample_rows, sample_size_for, seconds_per_explanation
-from .slices import (
+from textlens.dataset.sample import sample_rows, sample_size_for, seconds_per_explanation
+from textlens.dataset.slices import (
     PatternError,
     Slice,
     SliceMetrics,
@@ -33,7 +40,7 @@ from .slices import (
     slice_metrics,
     word_counts,
 )
-from .stored import StoredRun, read_stored, result_hash, stored_explanations
+from textlens.dataset.stored import StoredRun, read_stored, result_hash, stored_explanations
 
 __all__ = [
     "MAX_ROWS",

@@ -14,8 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputFileError
-from ..inputs import BINARY_PROBE_BYTES, file_encoding, label_column_guess, refuse_binary, text_column_guess
+from textlens.dataset.files import (
+    BINARY_PROBE_BYTES,
+    file_encoding,
+    label_column_guess,
+    refuse_binary,
+    text_column_guess,
+)
+from textlens.errors import InputFileError
 
 # More rows than this are read as a uniform random sample of this many (seeded), so memory stays
 # bounded and predicting them all takes minutes, not hours, on a 2-core machine.

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..models import Classifier
-from .labels import NO_LABEL, LabelMatch, match_labels
+from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
+from textlens.text.models import Classifier
 
 # (rows done, rows in all, seconds left or None before the first batch)
 ProgressFn = Callable[[int, int, float | None], None]

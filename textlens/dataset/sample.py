@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..explain import planned_evals
-from ..models import Classifier
+from textlens.text.explain import planned_evals
+from textlens.text.models import Classifier
 
 SAMPLE_SEED = 0
 # Texts whose cost is measured to size a sample; more adds seconds of planning for little precision.

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import regex
 
-from ..errors import TextlensError
-from .labels import NO_LABEL
-from .metrics import compute_metrics
+from textlens.dataset.labels import NO_LABEL
+from textlens.dataset.metrics import compute_metrics
+from textlens.errors import TextlensError
 
 # Word-count buckets: short sentences to long reviews.
 LENGTH_EDGES = (0, 5, 10, 20, 40, 80, 160)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..types import Explanation
-from .load import LabelledFile
-from .predict import RowPredictions, score_column
+from textlens.dataset.load import LabelledFile
+from textlens.dataset.predict import RowPredictions, score_column
+from textlens.types import Explanation
 
 # Columns read for the table; the heavy ones (each row's explanation and words) are read only for the rows shown.
 HEAVY_COLUMNS = ("explanation", "words")
@@ -57,8 +57,8 @@ def read_stored(path: str | Path) -> StoredRun:
     """
     import pyarrow.parquet as pq
 
-    from ..corpus import read_result
-    from ..corpus.result import part_files, reserved
+    from textlens.corpus import read_result
+    from textlens.corpus.result import part_files, reserved
 
     folder = Path(path)
     parts = part_files(folder)
@@ -100,7 +100,7 @@ def stored_explanations(stored: StoredRun, positions: Sequence[int]) -> list[Exp
     """The stored explanations of the rows at ``positions`` (None where a row has none), read from the parts."""
     import pyarrow.dataset as ds
 
-    from ..corpus.result import part_files
+    from textlens.corpus.result import part_files
 
     wanted = [int(stored.row_ids[p]) for p in positions]
     table = ds.dataset([str(p) for p in part_files(stored.path)], format="parquet").to_table(

@@ -1,9 +1,8 @@
 """Images beyond text: decoding uploads, the bundled ImageNet classifier, and SHAP explanations of its pixels."""
 
-from ..types import ImageExplanation, ImagePrediction
-from .decode import IMAGE_SIZE, MAX_PIXELS, ImageInputError, load_image, to_model_input
-from .explain import DEFAULT_IMAGE_EVALS, explain_image
-from .model import (
+from textlens.image.decode import IMAGE_SIZE, MAX_PIXELS, ImageInputError, load_image, to_model_input
+from textlens.image.explain import DEFAULT_IMAGE_EVALS, explain_image
+from textlens.image.model import (
     IMAGE_MODEL_ID,
     EfficientNetClassifier,
     ImageModel,
@@ -12,6 +11,7 @@ from .model import (
     predict_top,
     top_classes,
 )
+from textlens.types import ImageExplanation, ImagePrediction
 
 __all__ = [
     "DEFAULT_IMAGE_EVALS",

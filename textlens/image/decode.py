@@ -7,7 +7,7 @@ import warnings
 
 import numpy as np
 
-from ..errors import InputFileError
+from textlens.errors import InputFileError
 
 IMAGE_SIZE = 224
 # Larger images are decoded at reduced size where the format allows (JPEG) and refused otherwise,

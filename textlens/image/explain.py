@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import shap_kernels
-from ..state import owned, owner_lock
-from ..types import ImageExplanation
-from .model import ImageModel
+from textlens import shap_kernels
+from textlens.caches import owned, owner_lock
+from textlens.image.model import ImageModel
+from textlens.types import ImageExplanation
 
 DEFAULT_IMAGE_EVALS = 500
 

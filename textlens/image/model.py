@@ -9,10 +9,10 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..errors import ModelLoadError
-from ..state import clear_caches
-from ..types import ImagePrediction
-from .decode import IMAGE_SIZE
+from textlens.caches import clear_caches
+from textlens.errors import ModelLoadError
+from textlens.image.decode import IMAGE_SIZE
+from textlens.types import ImagePrediction
 
 MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32) * 255
 STD = np.array([0.229, 0.224, 0.225], dtype=np.float32) * 255
@@ -47,7 +47,7 @@ class EfficientNetClassifier:
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def clear_caches(self) -> None:
-        """Forget the explainers built for this model (see :func:`textlens.state.clear_caches`)."""
+        """Forget the explainers built for this model (see :func:`textlens.caches.clear_caches`)."""
         clear_caches(self)
 
     def predict(self, images: np.ndarray) -> np.ndarray:

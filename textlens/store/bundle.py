@@ -7,9 +7,9 @@ import binascii
 import json
 from typing import Any
 
-from .. import __version__
-from .errors import BundleError
-from .store import (
+from textlens import __version__
+from textlens.store.errors import BundleError
+from textlens.store.store import (
     MAX_DESCRIPTION,
     MAX_IMAGE_BYTES,
     MAX_NAME,
@@ -200,7 +200,7 @@ def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -
             except BundleError as exc:
                 raise BundleError(f"Case {n}: {exc}") from exc
         # Adding cases touched the pack's time; the bundle's own times are the pack's history.
-        from .schema import packs
+        from textlens.store.schema import packs
 
         conn.execute(packs.update().where(packs.c.id == pack.id).values(updated=meta["updated"]))
     return store.pack(pack.id)

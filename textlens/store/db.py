@@ -8,7 +8,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine, make_url
 
-from .errors import StoreError
+from textlens.store.errors import StoreError
 
 DB_ENV = "TEXTLENS_DB"
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import TextlensError
+from textlens.errors import TextlensError
 
 
 class StoreError(TextlensError):

@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..types import Explanation
-from ..wordstats import CHANGE_FLOOR, WordChange, shared_labels, word_changes
-from .store import Case, Pack, Store
+from textlens.store.store import Case, Pack, Store
+from textlens.text.wordstats import CHANGE_FLOOR, WordChange, shared_labels, word_changes
+from textlens.types import Explanation
 
 
 @dataclass(frozen=True)

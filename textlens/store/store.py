@@ -14,10 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ..types import record_from_dict
-from . import db
-from .errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
-from .schema import cases, packs
+from textlens.store import db
+from textlens.store.errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
+from textlens.store.schema import cases, packs
+from textlens.types import record_from_dict
 
 # The verdicts a case can carry: stable keys (stored, exported) and the words people read.
 VERDICTS: dict[str, str] = {
@@ -58,7 +58,7 @@ def provenance_of(classifier: Any, record: Any) -> dict[str, Any]:
     A model without a fingerprint (e.g. the image model) still records its id, labels, settings,
     library versions and time.
     """
-    from ..provenance import provenance, versions
+    from textlens.provenance import provenance, versions
 
     settings = {k: v for k, v in (getattr(record, "settings", None) or {}).items() if k != "precision"}
     try:

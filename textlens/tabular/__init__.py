@@ -1,8 +1,8 @@
 """Tables beyond text: a classifier over numbers and choices, explained with exact Shapley values."""
 
-from .data import PENGUINS, Feature, Schema, Table, TabularDataError, load_penguins, load_table, screen
-from .explain import DatasetView, dataset_view, explain_row, explain_values, predict_values
-from .model import BACKGROUND_ROWS, TabularModel, data_hash, train
+from textlens.tabular.data import PENGUINS, Feature, Schema, Table, TabularDataError, load_penguins, load_table, screen
+from textlens.tabular.explain import DatasetView, dataset_view, explain_row, explain_values, predict_values
+from textlens.tabular.model import BACKGROUND_ROWS, TabularModel, data_hash, train
 
 __all__ = [
     "BACKGROUND_ROWS",

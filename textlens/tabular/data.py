@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..dataset.load import read_labelled
-from ..errors import InputFileError, TextlensError
+from textlens.dataset.load import read_labelled
+from textlens.errors import InputFileError, TextlensError
 
 PENGUINS = "penguins"
 PENGUINS_TARGET = "species"

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from ..provenance import provenance
-from ..types import FeatureValue, TabularExplanation, TabularPrediction
-from .model import TabularModel
-from .shapley import MAX_EXACT_FEATURES, PERMUTATIONS, method_for, model_rows, shapley
+from textlens.provenance import provenance
+from textlens.tabular.model import TabularModel
+from textlens.tabular.shapley import MAX_EXACT_FEATURES, PERMUTATIONS, method_for, model_rows, shapley
+from textlens.types import FeatureValue, TabularExplanation, TabularPrediction
 
 # The whole-dataset view explains at most this many rows (a seeded sample, table order kept).
 VIEW_ROWS = 150

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .data import (
+from textlens.tabular.data import (
     PENGUINS,
     PENGUINS_LEFT_OUT,
     PENGUINS_TARGET,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .types import Explanation
-from .words import is_wordlike
+from textlens.text.words import is_wordlike
+from textlens.types import Explanation
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .errors import TextlensError
+from textlens.errors import TextlensError
 
 
 def add_parser(subparsers) -> None:
@@ -41,7 +41,7 @@ def parse_set(assignment: str, names: tuple[str, ...]) -> tuple[str, str | None]
 
 def run(args) -> int:
     """Run ``tabular explain``; errors print one line on stderr and return 2."""
-    from .tabular import PENGUINS, explain_row, load_table, train
+    from textlens.tabular import PENGUINS, explain_row, load_table, train
 
     try:
         table = load_table(args.data)

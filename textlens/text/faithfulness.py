@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Protocol
 
 import numpy as np
 
-from .types import Explanation
+from textlens.types import Explanation
 
 SIZES = (0.01, 0.05, 0.10, 0.20, 0.50)
 """Rationale sizes as fractions of the words: ERASER's bins B = {1, 5, 10, 20, 50} %."""
@@ -91,7 +91,7 @@ class _Rows:
         return cls(classifier, text, [(w.start, w.end) for w in explanation.words], explanation.leaves, removal)
 
     def _token_masker(self, classifier) -> None:
-        from .explain import _masker  # shap's masker with the model's tokenizer, as the explainer built it
+        from textlens.text.explain import _masker  # shap's masker with the model's tokenizer, as the explainer built it
 
         tokenizer = classifier.tokenizer
         self.lock = getattr(tokenizer, "lock", None)

@@ -6,10 +6,9 @@ import io
 
 import numpy as np
 
+from textlens.report.legend import legend_html
+from textlens.report.palette import AGAINST_RGB, TOWARD_RGB
 from textlens.types import ImageExplanation
-
-from .legend import legend_html
-from .palette import AGAINST_RGB, TOWARD_RGB
 
 
 def overlay(image: np.ndarray, values: np.ndarray, opacity: float = 0.7, scale: float | None = None) -> np.ndarray:

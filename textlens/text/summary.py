@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .types import Explanation
-from .words import is_wordlike
+from textlens.text.words import is_wordlike
+from textlens.types import Explanation
 
 # Values smaller than this print as "≈0": 2.3e-06 is noise, and scientific notation reads as a big number.
 PRINTS_AS_ZERO = 1e-4

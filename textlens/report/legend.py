@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
-from textlens.summary import signed
+from textlens.report.palette import AGAINST, NEGLIGIBLE, TOWARD
+from textlens.text.summary import signed
 from textlens.types import Record
-
-from .palette import AGAINST, NEGLIGIBLE, TOWARD
 
 # Pass as a legend's scale when every row is coloured on its own scale.
 PER_ROW = -1.0

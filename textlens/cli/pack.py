@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from .encoder import DEFAULT_MODEL_ID
-from .errors import TextlensError
-from .store import VERDICTS, bundle_json, default_author, import_bundle, open_store, provenance_of
-from .store.bundle import MAX_BUNDLE_BYTES
-from .store.errors import NotFoundError
+from textlens.errors import TextlensError
+from textlens.store import VERDICTS, bundle_json, default_author, import_bundle, open_store, provenance_of
+from textlens.store.bundle import MAX_BUNDLE_BYTES
+from textlens.store.errors import NotFoundError
+from textlens.text.encoder import DEFAULT_MODEL_ID
 
 
 def add_parser(subparsers) -> None:
@@ -49,7 +49,7 @@ def _verdict_help() -> str:
 
 
 def _show(store, name: str) -> None:
-    from .summary import summarize
+    from textlens.text.summary import summarize
 
     pack = store.pack(name)
     print(f"{pack.name} — owner {pack.owner or '—'}, {pack.created[:16]}, updated {pack.updated[:16]}")
@@ -68,8 +68,8 @@ def _show(store, name: str) -> None:
 
 
 def _add(store, args) -> None:
-    from .explain import explain
-    from .models import load_classifier
+    from textlens.text.explain import explain
+    from textlens.text.models import load_classifier
 
     try:
         pack = store.pack(args.pack)
@@ -98,7 +98,7 @@ def _export(store, args) -> None:
         text = bundle_json(store, pack.id)
     else:
         try:  # the report is built from the dashboard's HTML components, beside this package
-            from components.pack_report import pack_report
+            from textlens.report.pack import pack_report
         except ImportError as exc:
             message = "HTML export needs the dashboard's components/ folder: run it from the repository."
             raise TextlensError(message) from exc

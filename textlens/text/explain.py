@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import shap_kernels
-from .errors import EmptyTextError
-from .models import Classifier
-from .owen import OwenTree
-from .state import owned
-from .types import Explanation, Span, Unit
-from .words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans, words_of_features
+from textlens import shap_kernels
+from textlens.caches import owned
+from textlens.errors import EmptyTextError
+from textlens.text.models import Classifier
+from textlens.text.owen import OwenTree
+from textlens.text.words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans, words_of_features
+from textlens.types import Explanation, Span, Unit
 
 Progress = Callable[[int, int], None]  # (masked rows evaluated so far, rows expected in all)
 
@@ -107,7 +107,7 @@ def _masker(classifier: Classifier, leaves: str):
 class _Engine:
     """One Partition explainer per (classifier, leaves), built once and reused under the classifier's lock.
 
-    It lives on the classifier (:mod:`textlens.state`) and holds its tokenizer, never the classifier itself.
+    It lives on the classifier (:mod:`textlens.caches`) and holds its tokenizer, never the classifier itself.
     """
 
     def __init__(self, classifier: Classifier, leaves: str) -> None:

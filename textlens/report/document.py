@@ -7,11 +7,10 @@ import io
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from textlens.summary import summarize
+from textlens.report.export_info import ExportInfo
+from textlens.report.highlight import highlight_html, legend_html
+from textlens.text.summary import summarize
 from textlens.types import Explanation
-
-from .export_info import ExportInfo
-from .highlight import highlight_html, legend_html
 
 PAGE_STYLE = """
 body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; max-width: 60rem; margin: 2rem auto;

@@ -6,10 +6,10 @@ import argparse
 import json
 import sys
 
-from .encoder import DEFAULT_MODEL_ID
-from .errors import TextlensError
-from .faithfulness import REMOVALS
-from .models import PRECISIONS
+from textlens.errors import TextlensError
+from textlens.text.encoder import DEFAULT_MODEL_ID
+from textlens.text.faithfulness import REMOVALS
+from textlens.text.models import PRECISIONS
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
@@ -39,9 +39,9 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run the command; errors print one line on stderr and return 2."""
-    from .explain import explain
-    from .faithfulness import faithfulness
-    from .models import load_classifier
+    from textlens.text.explain import explain
+    from textlens.text.faithfulness import faithfulness
+    from textlens.text.models import load_classifier
 
     try:
         if args.random_orders < 1:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from html import escape
 
-from textlens.summary import signed
+from textlens.report import legend
+from textlens.report.legend import PER_ROW, scale_note, swatch  # noqa: F401 - the text pages import them from here
+from textlens.report.palette import background, bar_color, text_color
+from textlens.text.summary import signed
 from textlens.types import Explanation
-
-from . import legend
-from .legend import PER_ROW, scale_note, swatch  # noqa: F401 - the text pages import them from here
-from .palette import background, bar_color, text_color
 
 # Beyond this many unread characters the rest of a huge text is summarised, not rendered.
 UNREAD_PREVIEW_CHARS = 2000

@@ -10,15 +10,14 @@ from html import escape
 
 import numpy as np
 
+from textlens.report.compare import CompareRow, changes_html, row_header_html, shared_scale
+from textlens.report.document import explanation_card, html_document
+from textlens.report.highlight import highlight_html, legend_html
+from textlens.report.image_overlay import image_legend_html, overlay, png
 from textlens.store import VERDICTS, Case, Pack
 from textlens.store.rerun import RerunRow
 from textlens.store.store import now
-from textlens.summary import signed
-
-from .compare import CompareRow, changes_html, row_header_html, shared_scale
-from .highlight import highlight_html, legend_html
-from .image_overlay import image_legend_html, overlay, png
-from .report import explanation_card, html_document
+from textlens.text.summary import signed
 
 # Verdict badges: hues away from the red/blue of the attributions, so a badge never reads as a value.
 VERDICT_COLORS = {
@@ -100,7 +99,7 @@ def case_result_html(case: Case, *, large: bool = False) -> str:
         scores = " · ".join(f"{escape(str(k))} {v:.3f}" for k, v in zip(result.labels, result.scores))
         return f'<div class="tl-card"><div class="tl-meta">{escape(case.kind)} result</div><div>{scores}</div></div>'
     if large:
-        from textlens.summary import summarize
+        from textlens.text.summary import summarize
 
         return (
             f'<div class="tl-summary">{escape(summarize(result, case.target))}</div>'

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from .errors import InputFileError
+from textlens.errors import InputFileError
 
 MAX_INPUTS = 50
 

@@ -9,7 +9,7 @@ DEFAULT_MODEL_ID = "default"
 # The default model's LoRA adapter and head, with its model card: package data of textlens, so it
 # is found the same from a checkout, an installed wheel or an editable install, in any directory.
 # (A regular package installed on disk: its resources are plain files, so this is a real path.)
-DEFAULT_ADAPTER_DIR = Path(str(resources.files(__package__) / "bundled" / "default"))
+DEFAULT_ADAPTER_DIR = Path(str(resources.files("textlens") / "bundled" / "default"))
 
 
 def base_encoder_dir() -> Path:

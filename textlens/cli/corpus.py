@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from .encoder import DEFAULT_MODEL_ID
-from .errors import TextlensError
-from .models import PRECISIONS
+from textlens.errors import TextlensError
+from textlens.text.encoder import DEFAULT_MODEL_ID
+from textlens.text.models import PRECISIONS
 
 
 def _max_evals(value: str) -> int | str:
@@ -52,9 +52,9 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``corpus`` command; returns the exit code (errors: one line on stderr, exit 2)."""
-    from .corpus import CorpusInterrupted, run_corpus
-    from .corpus.job import PART_ROWS
-    from .corpus.summary import summarize_folder
+    from textlens.corpus import CorpusInterrupted, run_corpus
+    from textlens.corpus.job import PART_ROWS
+    from textlens.corpus.summary import summarize_folder
 
     try:
         if args.corpus_command == "summary":

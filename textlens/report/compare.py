@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-from textlens.summary import signed
+from textlens.report.document import html_document
+from textlens.report.export_info import ExportInfo
+from textlens.report.highlight import PER_ROW, highlight_html, legend_html, scale_for
+from textlens.report.palette import AGAINST, TOWARD
+from textlens.text.summary import signed
+from textlens.text.wordstats import CHANGE_FLOOR, WordChange, word_changes, word_statistics
 from textlens.types import Explanation
-from textlens.wordstats import CHANGE_FLOOR, WordChange, word_changes, word_statistics
-
-from .export_info import ExportInfo
-from .highlight import PER_ROW, highlight_html, legend_html, scale_for
-from .palette import AGAINST, TOWARD
-from .report import html_document
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,10 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-import app_state
 from components.safe_text import md
+from components.state import core as session
+from components.state import models
+from components.state import review as review_state
 from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
 
 # The evaluation budgets every page offers ("auto" only where the explainer supports it).
@@ -27,15 +29,15 @@ def model_picker() -> str:
     A model that fails to load shows its message and leaves the previous model active.
     """
     st.sidebar.header("Model")
-    active = app_state.active_model_id()
-    keys = app_state.SidebarKeys
+    active = models.active_model_id()
+    keys = models.SidebarKeys
     choice = st.sidebar.radio(
         "Classifier",
-        [app_state.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
+        [models.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
         index=0 if active == DEFAULT_MODEL_ID else 1,
         key=keys.MODEL_CHOICE,
     )
-    if choice == app_state.DEFAULT_MODEL_LABEL:
+    if choice == models.DEFAULT_MODEL_LABEL:
         if active != DEFAULT_MODEL_ID and load_model_into_session(DEFAULT_MODEL_ID):
             active = DEFAULT_MODEL_ID
     else:
@@ -54,7 +56,7 @@ def model_picker() -> str:
             active = wanted.strip()
     try:
         with st.spinner("Loading the model (a few seconds, once per server)…"):
-            classifier = app_state.load_model(active)
+            classifier = models.load_model(active)
         st.sidebar.caption(
             f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else md(active)}** · "
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
@@ -70,18 +72,18 @@ def model_picker() -> str:
         "Red words push the prediction toward the target class, blue words away from it. "
         "Values are SHAP attributions: changes in the model's probability."
     )
-    return app_state.active_model_id()
+    return models.active_model_id()
 
 
 def load_model_into_session(model_id: str) -> bool:
     """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
     try:
         with st.sidebar, st.spinner(f"Loading {md(model_id)}…"):
-            app_state.load_model(model_id)
+            models.load_model(model_id)
     except ModelLoadError as exc:
         st.sidebar.error(f"{md(exc)}\n\nStill using the previous model.")
         return False
-    app_state.set_active_model(model_id)
+    models.set_active_model(model_id)
     return True
 
 
@@ -124,16 +126,16 @@ def budget_ui(
 
 
 class ProgressDrawer:
-    """A progress bar on the page, and callbacks that draw an :class:`app_state.Progress` on it."""
+    """A progress bar on the page, and callbacks that draw an :class:`components.state.Progress` on it."""
 
     def __init__(self, label: str, seconds_per_row: float) -> None:
         self.bar = st.progress(0.0, text=label)
         self.draw = progress_callback(self.bar, label, seconds_per_row)
 
-    def __call__(self, state: app_state.Progress) -> None:
+    def __call__(self, state: session.Progress) -> None:
         self.draw(state)
 
-    def stage(self, label: str, seconds_per_row: float) -> Callable[[app_state.Progress], None]:
+    def stage(self, label: str, seconds_per_row: float) -> Callable[[session.Progress], None]:
         """A callback for the next stage of the work, on the same bar with its own label and speed."""
         self.draw = progress_callback(self.bar, label, seconds_per_row)
         return self
@@ -143,7 +145,7 @@ class ProgressDrawer:
 def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
     """A progress bar for the block, removed when it ends (also on error); yields the drawing callback.
 
-    ``with ui.progress("Explaining", classifier.seconds_per_row) as draw: app_state.explanation(..., on_progress=draw)``
+    ``with ui.progress("Explaining", classifier.seconds_per_row) as draw: models.explanation(..., on_progress=draw)``
     """
     drawer = ProgressDrawer(label, seconds_per_row)
     try:
@@ -153,18 +155,18 @@ def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
 
 
 def progress_drawer(label: str, seconds_per_row: float):
-    """A progress bar and a callback that redraws it from an :class:`app_state.Progress`."""
+    """A progress bar and a callback that redraws it from an :class:`components.state.Progress`."""
     bar = st.progress(0.0, text=label)
     return bar, progress_callback(bar, label, seconds_per_row)
 
 
 def progress_callback(bar, label: str, seconds_per_row: float):
-    """A callback that draws an :class:`app_state.Progress` on ``bar`` (texts done, model calls, time left).
+    """A callback that draws an :class:`components.state.Progress` on ``bar`` (texts done, model calls, time left).
 
     ``seconds_per_row`` (the model's measured speed) gives the time estimate before the first batch ends.
     """
 
-    def draw(state: app_state.Progress) -> None:
+    def draw(state: session.Progress) -> None:
         overall = state.fraction()
         if state.items > 1:
             label_now = f"{label} ({state.item} of {state.items} done)"
@@ -208,15 +210,15 @@ def add_to_pack_ui(
     from textlens.store import StoreError, provenance_of
 
     try:
-        store = app_state.pack_store()
+        store = review_state.pack_store()
         names = [p.name for p in store.packs()]
     except StoreError as exc:
         st.error(f"Review packs are unavailable: {md(exc)}")
         return None
     options = [*names, NEW_PACK]
-    last = st.session_state.get(app_state.ReviewKeys.LAST_PACK)
+    last = st.session_state.get(review_state.ReviewKeys.LAST_PACK)
     pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
-    done = st.session_state.setdefault(app_state.ReviewKeys.ADDED, set())
+    done = st.session_state.setdefault(review_state.ReviewKeys.ADDED, set())
     if key in done or st.session_state.get(pack_key) not in options:
         # A fresh form: the pack used last (else the first), no name, no note.
         done.discard(key)
@@ -239,7 +241,7 @@ def add_to_pack_ui(
             if not new_name.strip():
                 st.warning("Not added: type a name for the new pack, or pick an existing one.")
                 return None
-            pack = store.create_pack(new_name, owner=app_state.author())
+            pack = store.create_pack(new_name, owner=review_state.author())
         else:
             pack = store.pack(choice)
         case = store.add_case(
@@ -248,7 +250,7 @@ def add_to_pack_ui(
             target,
             note=note,
             provenance=provenance_of(classifier, record) if classifier is not None else None,
-            author=app_state.author(),
+            author=review_state.author(),
             source=source,
             context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
             image=image,
@@ -256,7 +258,7 @@ def add_to_pack_ui(
     except StoreError as exc:
         st.error(f"Not added: {md(exc)}")
         return None
-    st.session_state[app_state.ReviewKeys.LAST_PACK] = pack.name
+    st.session_state[review_state.ReviewKeys.LAST_PACK] = pack.name
     done.add(key)
     st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
     return case

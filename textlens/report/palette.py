@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textlens.summary import NEGLIGIBLE_SHARE
+from textlens.text.summary import NEGLIGIBLE_SHARE
 
 # ColorBrewer RdBu ends: red and blue stay distinct for red-green colour-blind readers.
 TOWARD_RGB = (178, 24, 43)

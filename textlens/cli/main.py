@@ -8,14 +8,17 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import cli_corpus, cli_faithfulness, cli_pack, cli_tabular
-from .encoder import DEFAULT_MODEL_ID
-from .errors import TextlensError
-from .models import PRECISIONS, load_classifier
+from textlens.cli import corpus as cli_corpus
+from textlens.cli import faithfulness as cli_faithfulness
+from textlens.cli import pack as cli_pack
+from textlens.cli import tabular as cli_tabular
+from textlens.errors import TextlensError
+from textlens.text.encoder import DEFAULT_MODEL_ID
+from textlens.text.models import PRECISIONS, load_classifier
 
 
 def _read_lines(path: str) -> list[str]:
-    from .errors import InputFileError
+    from textlens.errors import InputFileError
 
     try:
         with open(path, encoding="utf-8") as handle:
@@ -81,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for prediction in classifier.classify(texts):
                 print(json.dumps(prediction.cli_dict(), ensure_ascii=False))
         else:
-            from .explain import explain
+            from textlens.text.explain import explain
 
             classifier = load_classifier(args.model, precision=args.precision)
             if args.target is not None:

@@ -10,11 +10,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from .errors import EmptyTextError, TextlensError
-from .explain import _validate
-from .faithfulness import ScoringModel, _Rows, _Scorer
-from .types import Explanation, Span
-from .words import word_spans
+from textlens.errors import EmptyTextError, TextlensError
+from textlens.text.explain import _validate
+from textlens.text.faithfulness import ScoringModel, _Rows, _Scorer
+from textlens.text.words import word_spans
+from textlens.types import Explanation, Span
 
 PREVIEW_METHOD = "preview"
 

@@ -18,10 +18,10 @@ import numpy as np
 import torch
 from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTokenizer
 
-from .encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, base_encoder_dir
-from .errors import EmptyTextError, ModelLoadError
-from .state import clear_caches
-from .types import Prediction
+from textlens.caches import clear_caches
+from textlens.errors import EmptyTextError, ModelLoadError
+from textlens.text.encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, base_encoder_dir
+from textlens.types import Prediction
 
 # Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
 # models with a smaller limit keep theirs.
@@ -131,7 +131,7 @@ class Classifier:
     @functools.cached_property
     def fingerprint(self) -> str:
         """SHA-256 of the model's config and weights (computed once): tells a changed model folder apart."""
-        from .provenance import fingerprint_module
+        from textlens.provenance import fingerprint_module
 
         return fingerprint_module(self.model)
 

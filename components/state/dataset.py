@@ -1,0 +1,125 @@
+"""The Dataset page's session keys and caches: labelled files, row predictions, stored corpus runs."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import streamlit as st
+
+from components.state import core as session
+from components.state import models
+
+DATA_DIR_ENV = "TEXTLENS_DATA_DIR"
+
+
+class DatasetKeys:
+    """Session keys of the Dataset page."""
+
+    SOURCE = "dataset_source"
+    UPLOAD = "dataset_upload"
+    ENTRY = "dataset_entry"
+    TEXT_COLUMN = "ds_text_"  # + the file's hash prefix: a new file gets fresh pickers and guesses
+    LABEL_COLUMN = "ds_label_"
+    META_COLUMNS = "ds_meta_"
+    PREDICT = "dataset_predict"
+    RUN = "dataset_run"  # (run key, RowPredictions) of the last prediction
+    CONFUSION = "dataset_confusion_"  # + generation, bumped to clear the clicked cell
+    CONFUSION_GEN = "dataset_confusion_gen"
+    RELIABILITY = "dataset_reliability"
+    PATTERN = "dataset_pattern"
+    REGEX = "dataset_regex"
+    CASE = "dataset_case"
+    SLICES = "dataset_slices_table"
+    PRESET = "dataset_preset"
+    SEARCH = "dataset_search"
+    CLEAR_CELL = "dataset_clear_cell"
+    TABLE = "dataset_table"
+    OPEN = "dataset_open_"  # + row id
+    PACK = "dataset_pack_"  # + row id
+    SAMPLE_N = "dataset_sample_n"
+    MIN_COUNT = "dataset_min_count"
+    EXPLAIN_SAMPLE = "dataset_explain_sample"
+    WORDS = "dataset_words"  # (sample key, (row positions, explanations)) of the word aggregate
+    WORD_TARGET = "dataset_word_target"
+    WORDS_CHART = "dataset_words_chart"
+    CONTRAST_CHART = "dataset_contrast_chart"
+
+
+DATASET_FILE_ENTRIES = 4
+
+
+DATASET_RUN_ENTRIES = 8
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def file_hash(path: str, mtime_ns: int, size: int) -> str:
+    """Content hash of a data-folder file, recomputed only when its modification time or size changes."""
+    from textlens.dataset import content_hash
+
+    return content_hash(path)
+
+
+@st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
+def labelled_file(file_hash: str, name: str, _source):
+    """A labelled file read once per content hash (``_source``: its bytes or path, not hashed)."""
+    from textlens.dataset import read_labelled
+
+    return read_labelled(_source, name)
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def _row_predictions(model_id: str, fingerprint: str, file_hash: str, text_column: str, _texts, _progress=None):
+    from textlens.dataset import predict_rows
+
+    return predict_rows(models.load_model(model_id), _texts, progress=_progress)
+
+
+def row_predictions(
+    model_id: str,
+    file_hash: str,
+    text_column: str,
+    texts: list,
+    on_progress: Callable[[session.Progress], None] | None = None,
+):
+    """Every row's prediction, cached by (model, its fingerprint, file content hash, text column).
+
+    Runs in a worker thread; ``on_progress`` redraws a :class:`Progress` counting rows.
+    """
+    classifier = models.load_model(model_id)
+    state = session.Progress(started=time.perf_counter())
+    return session.run_in_worker(
+        lambda: _row_predictions(
+            model_id,
+            classifier.fingerprint,
+            file_hash,
+            text_column,
+            texts,
+            _progress=lambda done, total, _eta: state.report(done, total),
+        ),
+        on_progress,
+        state,
+    )
+
+
+@st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
+def stored_run(result_hash: str, path: str):
+    """A corpus result folder opened as a :class:`textlens.dataset.StoredRun`, once per state of its files."""
+    from textlens.dataset import read_stored
+
+    return read_stored(path)
+
+
+def stored_explanations(stored, positions: tuple[int, ...]):
+    """The stored explanations of a corpus result's rows at ``positions`` (None where a row has none)."""
+    from textlens.dataset import stored_explanations as read
+
+    return read(stored, positions)
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts) -> int:
+    """How many rows the word aggregate can explain in about a minute on this machine (measured once)."""
+    from textlens.dataset import sample_size_for
+
+    return sample_size_for(models.load_model(model_id), _texts)

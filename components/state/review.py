@@ -1,0 +1,47 @@
+"""The Review page's session keys and the review-pack store this server opens once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+class ReviewKeys:
+    """Session keys of the Review page and of the "Add to review pack" widget."""
+
+    OPEN = "review_open"  # the "Open pack" selectbox
+    OPEN_REQUEST = "review_open_request"  # a pack to open on the next run (just created or imported)
+    SEARCH = "review_search"
+    OWNER = "review_owner"
+    TAG = "review_tag"
+    MODE = "review_mode"
+    AUTHOR = "review_author"  # the name this session signs its cases and packs with
+    PRESENT = "review_present_index"  # + pack id: the case on screen in Present mode
+    RERUN = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
+    EDIT_BASE = "review_edit_base"  # case id -> the version this session's edit form started from
+    MESSAGE = "review_messages"  # case id -> (kind, message) shown once after a save
+    VERDICT_FILTER = "review_verdict_filter"
+    LAST_PACK = "review_last_pack"  # the pack "Add to review pack" offers first
+    ADDED = "review_added"  # "Add to review pack" widgets whose form starts afresh on the next run
+
+
+@st.cache_resource(show_spinner=False)
+def _pack_store(target: str):
+    from textlens.store import open_store
+
+    return open_store(target or None)
+
+
+def pack_store():
+    """The review-pack store of this server (``$TEXTLENS_DB``, else the user's data folder), opened once."""
+    import os
+
+    from textlens.store import DB_ENV
+
+    return _pack_store(os.environ.get(DB_ENV, "").strip())
+
+
+def author() -> str:
+    """The name this session signs with (default: the server's login name)."""
+    from textlens.store import default_author
+
+    return st.session_state.setdefault(ReviewKeys.AUTHOR, default_author())

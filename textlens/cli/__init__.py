@@ -1,0 +1,1 @@
+"""The command line: ``textlens`` (``python -m textlens``) and one module per command group."""

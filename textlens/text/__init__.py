@@ -1,0 +1,1 @@
+"""The explainers and tools for text classifiers: models, Owen/SHAP explanations, words and their statistics."""
