@@ -30,6 +30,7 @@ from components.state import dataset as dataset_state
 from components.state import explain as explain_state
 from components.state import models
 from textlens import DEFAULT_MODEL_ID, Explanation, TextlensError
+from textlens.corpus import StoredRun, data_folder_entries, resolve_entry, result_hash
 from textlens.dataset import (
     LabelledFile,
     LabelMatch,
@@ -37,16 +38,12 @@ from textlens.dataset import (
     PatternError,
     RowPredictions,
     SliceMetrics,
-    StoredRun,
     compute_metrics,
     content_hash,
-    data_folder_entries,
     length_slices,
     metadata_slices,
     pattern_slice,
     predicted_index,
-    resolve_entry,
-    result_hash,
     results_frame,
     results_parquet,
     sample_rows,

@@ -24,8 +24,8 @@ from textlens.corpus import (
     read_result,
     run_corpus,
 )
+from textlens.corpus.overview import summarize_folder, summarize_result
 from textlens.corpus.result import part_files
-from textlens.corpus.summary import summarize_folder, summarize_result
 from textlens.errors import InputFileError
 from textlens.text.wordstats import word_statistics
 

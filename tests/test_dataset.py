@@ -300,7 +300,7 @@ def test_planted_word_gets_the_top_attribution_and_stands_out_in_errors(planted)
 
 
 def test_data_folder_lists_files_and_results_and_never_leaves_it(tmp_path):
-    from textlens.dataset import DataEntry, data_folder_entries, resolve_entry
+    from textlens.corpus import DataEntry, data_folder_entries, resolve_entry
 
     root = tmp_path / "data"
     (root / "sub").mkdir(parents=True)
@@ -345,8 +345,7 @@ def test_results_parquet_writes_mixed_columns_as_text(tiny_classifier):
 
 
 def test_corpus_result_opens_as_a_stored_run(tiny_classifier, tmp_path):
-    from textlens.corpus import run_corpus
-    from textlens.dataset import read_stored, result_hash, stored_explanations
+    from textlens.corpus import read_stored, result_hash, run_corpus, stored_explanations
 
     source = tmp_path / "in.csv"
     source.write_text("review,y\nA warm film,joy\n,fear\nA dull one,anger\n", encoding="utf-8")

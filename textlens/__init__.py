@@ -1,7 +1,5 @@
 """textlens: see why a text classifier decided what it did (SHAP word attributions)."""
 
-__version__ = "0.1.0"
-
 from textlens.caches import clear_caches
 from textlens.errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
 from textlens.text.encoder import DEFAULT_MODEL_ID
@@ -19,8 +17,10 @@ from textlens.types import (
     WordValue,
     record_from_dict,
 )
+from textlens.version import __version__
 
 __all__ = [
+    "__version__",
     "ADDITIVITY_TOLERANCE",
     "DEFAULT_MODEL_ID",
     "OUTPUT_SPACE",

@@ -24,7 +24,7 @@ def versions() -> dict[str, str]:
 
 def _source_version() -> str:
     # Running from a checkout that was not pip-installed: the version pyproject.toml declares.
-    from textlens import __version__
+    from textlens.version import __version__
 
     return __version__
 

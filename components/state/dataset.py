@@ -104,15 +104,15 @@ def row_predictions(
 
 @st.cache_data(max_entries=DATASET_FILE_ENTRIES, show_spinner=False)
 def stored_run(result_hash: str, path: str):
-    """A corpus result folder opened as a :class:`textlens.dataset.StoredRun`, once per state of its files."""
-    from textlens.dataset import read_stored
+    """A corpus result folder opened as a :class:`textlens.corpus.StoredRun`, once per state of its files."""
+    from textlens.corpus import read_stored
 
     return read_stored(path)
 
 
 def stored_explanations(stored, positions: tuple[int, ...]):
     """The stored explanations of a corpus result's rows at ``positions`` (None where a row has none)."""
-    from textlens.dataset import stored_explanations as read
+    from textlens.corpus import stored_explanations as read
 
     return read(stored, positions)
 

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     """Run a ``corpus`` command; returns the exit code (errors: one line on stderr, exit 2)."""
     from textlens.corpus import CorpusInterrupted, run_corpus
     from textlens.corpus.job import PART_ROWS
-    from textlens.corpus.summary import summarize_folder
+    from textlens.corpus.overview import summarize_folder
 
     try:
         if args.corpus_command == "summary":

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from textlens.corpus.progress import ProgressLine
+from textlens.corpus.progress import ProgressLine, Stop
 from textlens.corpus.reader import CHUNK_BYTES, CHUNK_ROWS, ROW_ID, columns_of, count_rows, input_format, read_chunks
 from textlens.corpus.result import (
     FORMAT,
@@ -32,7 +32,7 @@ from textlens.errors import InputFileError
 from textlens.provenance import provenance
 from textlens.text.models import Classifier, load_classifier
 
-ENGINES = ("local", "ray")
+CORPUS_ENGINES = ("local", "ray")
 # A part is written after this many rows or this many seconds, whichever comes first: a kill loses
 # at most that much work, and writing parts stays well under 1 % of the time (see bench/corpus_speed.py).
 PART_ROWS = 64
@@ -67,10 +67,6 @@ class CorpusSummary:
             f"{self.done_before:,} done before, {self.done_now:,} now ({self.bad_now:,} bad), "
             f"{self.bad_total:,} bad in all, {self.left:,} left."
         )
-
-
-class Stop(KeyboardInterrupt):
-    """Raised by the ``stop_after`` test hook: behaves exactly like Ctrl-C."""
 
 
 @contextmanager
@@ -260,8 +256,8 @@ def run_corpus(
     behave as if Ctrl-C came after that many rows of this run. Ctrl-C raises ``KeyboardInterrupt``
     after the summary is saved to the manifest.
     """
-    if engine not in ENGINES:
-        raise CorpusResultError(f"Unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}.")
+    if engine not in CORPUS_ENGINES:
+        raise CorpusResultError(f"Unknown engine {engine!r}; choose one of: {', '.join(CORPUS_ENGINES)}.")
     input_path, folder = Path(input_path), Path(out)
     columns = columns_of(input_path)
     _check_column(text_column, columns, "the text column", input_path)

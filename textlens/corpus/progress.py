@@ -1,4 +1,4 @@
-"""Progress of a corpus run on stderr: rows done, rows per second, time left; a bar on a terminal."""
+"""Progress of a corpus run on stderr (rows done, rows per second, time left) and its stop signal."""
 
 from __future__ import annotations
 
@@ -87,3 +87,7 @@ class ProgressLine:
             self.stream.flush()
         else:
             print(self.line(), file=self.stream, flush=True)
+
+
+class Stop(KeyboardInterrupt):
+    """Raised by the ``stop_after`` test hook of either engine: behaves exactly like Ctrl-C."""

@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from textlens.corpus.progress import Stop
 from textlens.corpus.rows import RowSettings, arrow_ready, explain_frame
 from textlens.errors import TextlensError
 from textlens.text.models import Classifier
@@ -158,8 +159,6 @@ def run_ray(
                 writer.write(table)
                 written += table.num_rows
                 if stop_after is not None and written >= stop_after:
-                    from textlens.corpus.job import Stop
-
                     raise Stop()
     finally:
         if started:

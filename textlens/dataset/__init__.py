@@ -4,12 +4,9 @@ from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
 from textlens.dataset.load import (
     MAX_ROWS,
     SUFFIXES,
-    DataEntry,
     LabelledFile,
     content_hash,
-    data_folder_entries,
     read_labelled,
-    resolve_entry,
 )
 from textlens.dataset.metrics import (
     CalibrationBin,
@@ -40,14 +37,12 @@ from textlens.dataset.slices import (
     slice_metrics,
     word_counts,
 )
-from textlens.dataset.stored import StoredRun, read_stored, result_hash, stored_explanations
 
 __all__ = [
     "MAX_ROWS",
     "NO_LABEL",
     "SUFFIXES",
     "CalibrationBin",
-    "DataEntry",
     "ClassMetrics",
     "LabelMatch",
     "LabelledFile",
@@ -56,12 +51,10 @@ __all__ = [
     "RowPredictions",
     "Slice",
     "SliceMetrics",
-    "StoredRun",
     "calibration_bins",
     "compute_metrics",
     "confusion_matrix",
     "content_hash",
-    "data_folder_entries",
     "length_slices",
     "match_labels",
     "metadata_slices",
@@ -69,9 +62,6 @@ __all__ = [
     "predict_rows",
     "predicted_index",
     "read_labelled",
-    "read_stored",
-    "resolve_entry",
-    "result_hash",
     "readable",
     "results_frame",
     "results_parquet",
@@ -80,7 +70,6 @@ __all__ = [
     "seconds_per_explanation",
     "score_column",
     "slice_metrics",
-    "stored_explanations",
     "truth_index",
     "word_counts",
 ]

@@ -7,7 +7,6 @@ import binascii
 import json
 from typing import Any
 
-from textlens import __version__
 from textlens.store.errors import BundleError
 from textlens.store.store import (
     MAX_DESCRIPTION,
@@ -20,6 +19,7 @@ from textlens.store.store import (
     clean_text,
     now,
 )
+from textlens.version import __version__
 
 FORMAT = "textlens-pack"
 FORMAT_VERSION = 1

@@ -23,7 +23,7 @@ Progress = Callable[[int, int], None]  # (masked rows evaluated so far, rows exp
 LEAVES = ("words", "tokens")
 # "owen": node-complete expansion (textlens/owen.py), every unit shown has its final value;
 # "shap": shap's own Partition explainer and expansion order (to reproduce the guide's values).
-ENGINES = ("owen", "shap")
+ATTRIBUTION_ENGINES = ("owen", "shap")
 # "auto" expands the partition tree fully (exact Owen values) when that fits a budget of about
 # AUTO_TOKEN_BUDGET tokens run through the model (a few seconds on 2 cores): short texts come out
 # exact, long ones get at least AUTO_MIN_EVALS rows and say how much attribution is still unsettled.
@@ -264,8 +264,8 @@ def explain(
     value; ``"shap"`` runs shap's own explainer and order (the guide's values at a partial budget).
     """
     _validate(text)
-    if engine not in ENGINES:
-        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine not in ATTRIBUTION_ENGINES:
+        raise ValueError(f"engine must be one of {ATTRIBUTION_ENGINES}, not {engine!r}")
     shap_engine = _engine(classifier, leaves)
     with classifier.lock, _tokenizer_lock(classifier, leaves):
         job = _prepare(classifier, shap_engine, text, max_evals)

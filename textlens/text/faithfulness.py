@@ -7,6 +7,7 @@ import math
 import re
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar, Protocol
 
@@ -96,7 +97,7 @@ class _Rows:
         tokenizer = classifier.tokenizer
         self.lock = getattr(tokenizer, "lock", None)
         self.masker = _masker(classifier, "tokens")
-        with self.lock if self.lock is not None else _null():
+        with self.lock if self.lock is not None else nullcontext():
             offsets = tokenizer(self.text, return_offsets_mapping=True)["offset_mapping"]
         starts = [a for a, _ in self.spans]
         # A token belongs to the word holding its first character (as merge_to_words sums them);
@@ -120,16 +121,8 @@ class _Rows:
         if self.leaves != "tokens":
             return masked_text(self.text, self.spans, keep, self.mask_token)
         mask = np.array([True if w is None else bool(keep[w]) for w in self.token_word])
-        with self.lock if self.lock is not None else _null():
+        with self.lock if self.lock is not None else nullcontext():
             return str(self.masker(mask, self.text)[0][0])
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 # --------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from textlens.corpus.result import part_files, read_result, reserved
 from textlens.dataset.load import LabelledFile
 from textlens.dataset.predict import RowPredictions, score_column
 from textlens.types import Explanation
@@ -57,9 +58,6 @@ def read_stored(path: str | Path) -> StoredRun:
     """
     import pyarrow.parquet as pq
 
-    from textlens.corpus import read_result
-    from textlens.corpus.result import part_files, reserved
-
     folder = Path(path)
     parts = part_files(folder)
     names = pq.read_schema(parts[0]).names if parts else []
@@ -99,8 +97,6 @@ def read_stored(path: str | Path) -> StoredRun:
 def stored_explanations(stored: StoredRun, positions: Sequence[int]) -> list[Explanation | None]:
     """The stored explanations of the rows at ``positions`` (None where a row has none), read from the parts."""
     import pyarrow.dataset as ds
-
-    from textlens.corpus.result import part_files
 
     wanted = [int(stored.row_ids[p]) for p in positions]
     table = ds.dataset([str(p) for p in part_files(stored.path)], format="parquet").to_table(
