@@ -64,12 +64,16 @@ def test_upload_predict_metrics_slices_and_presets(app):
     assert metrics["Labelled rows"] == "6"  # 8 rows, one empty text, one unmatched label
     assert len(at.get("plotly_chart")) >= 2  # confusion matrix and reliability diagram
     assert len(at.get("download_button")) == 5
-    # Slices: the hostile metadata column is offered and shown literally, a keyword slice comes first.
+    # Slices: the hostile metadata column is offered and shown literally, the keyword slice is added, and
+    # the table is ordered as its caption says: worst accuracy first, slices without a labelled row last.
     at.text_input(key="dataset_pattern").set_value("not")
     at.run()
     assert not at.exception, at.exception
     slices = at.dataframe[1].value
-    assert slices["value"].iloc[0] == "keyword not" or "keyword not" in slices["value"].tolist()
+    assert slices["value"].tolist().count("keyword not") == 1
+    accuracy = slices["accuracy"].tolist()
+    known = [a for a in accuracy if a == a]
+    assert known == sorted(known) and accuracy[: len(known)] == known
     assert HOSTILE in slices["slice by"].tolist()
     at.text_input(key="dataset_pattern").set_value("(unclosed")
     at.toggle(key="dataset_regex").set_value(True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -94,16 +96,31 @@ def test_refine_spends_more_budget_on_a_partial_explanation(app):
     assert not at.exception, at.exception
     legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
     assert "approximate" in legend
+    resolved, calls = legend_counts(legend)
+    assert calls <= 100
     refine = next(b for b in at.button if b.label.startswith("Refine"))
-    assert "200" in refine.label
+    assert refine.label == "Refine: spend 200 model calls instead of 100"
     refine.click()
     at.run()
     assert not at.exception, at.exception
+    # The legend describes the refined result: more model calls (within the new budget), more words resolved.
     legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
-    assert "200 model calls" in legend or "of " in legend
-    # The button and the summary follow the refined result (they did not before).
-    refine = next((b for b in at.button if b.label.startswith("Refine")), None)
-    assert refine is None or "instead of 200" in refine.label
+    resolved_after, calls_after = legend_counts(legend)
+    assert calls < calls_after <= 200
+    assert resolved_after > resolved
+    # The button follows the refined result: it now offers the next budget up (it did not before).
+    assert [b.label for b in at.button if b.label.startswith("Refine")] == [
+        "Refine: spend 400 model calls instead of 200"
+    ]
+
+
+def legend_counts(legend: str) -> tuple[int, int]:
+    """(words resolved, model calls) as the legend of a partial explanation states them."""
+    text = re.sub(r"<[^>]+>", " ", legend)
+    resolved = re.search(r"(\d+) of \d+ words resolved", text)
+    calls = re.search(r"\((\d+) model calls", text)
+    assert resolved and calls, text
+    return int(resolved.group(1)), int(calls.group(1))
 
 
 @pytest.mark.parametrize("page", [None, "app_pages/compare.py"])

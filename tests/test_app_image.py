@@ -28,10 +28,14 @@ def test_cat_sample_explained(app):
     assert "cat" in choice.value.lower()
     legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
     assert "Base value" in legend and "model output" in legend
-    assert len(at.get("imgs")) >= 1 or len(at.get("image")) >= 1
+    # The model-sized original and the overlay for the chosen class, side by side.
+    captions = image_captions(at)
+    assert "What the model sees (224×224)" in captions
+    assert f"Attributions toward {class_name(choice.value)}" in captions
     choice.set_value(choice.options[1])
     at.run()
     assert not at.exception
+    assert f"Attributions toward {class_name(choice.options[1])}" in image_captions(at)
     assert len(at.get("download_button")) == 2
 
 
@@ -43,3 +47,13 @@ def test_non_image_upload_is_a_message(app):
     at.run()
     assert not at.exception
     assert any("not an image" in e.value for e in at.error)
+
+
+def image_captions(at) -> list[str]:
+    """The captions of every st.image on the page."""
+    return [img.caption for element in at.get("image") for img in element.proto.imgs]
+
+
+def class_name(option: str) -> str:
+    """'Egyptian cat (76.3%)' -> 'Egyptian cat'."""
+    return option.rsplit(" (", 1)[0]
