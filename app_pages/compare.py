@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import heatmap_figure, top_words_figure
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import compare as compare_state
 from components.state import core as session
 from components.state import models
@@ -87,7 +87,7 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
         ui.show_error(exc)
         return None
     if table.encoding not in ("utf-8-sig",):
-        st.info(f"{md(name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
+        st.info(f"{escape_md(name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
     text_column, label_column = columns_ui(table, labels, (name, hash(data)))
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
@@ -107,14 +107,14 @@ def model_b_ui() -> str | None:
     if not wanted:
         return None
     try:
-        with st.spinner(f"Loading {md(wanted)}…"):
+        with st.spinner(f"Loading {escape_md(wanted)}…"):
             classifier = models.load_model(wanted)
     except ModelLoadError as exc:
         ui.show_error(exc)
         return None
     st.success(
-        f"Model B loaded: **{md(model_display(wanted))}** · {len(classifier.labels)} labels "
-        f"({md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
+        f"Model B loaded: **{escape_md(model_display(wanted))}** · {len(classifier.labels)} labels "
+        f"({escape_md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
         icon=":material/check_circle:",
     )
     return wanted
@@ -129,7 +129,7 @@ def mode_ui(model_a: str) -> tuple[str, str | None]:
     mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key=KEYS.MODE, persist_state="session")
     if mode != MODE_TWO:
         return mode, None
-    st.write(f"Model A: **{md(model_display(model_a))}** (the sidebar's model)")
+    st.write(f"Model A: **{escape_md(model_display(model_a))}** (the sidebar's model)")
     return mode, model_b_ui()
 
 
@@ -151,7 +151,7 @@ def labels_ui(model_a: str, model_b: str | None) -> list[str]:
         return list(models.load_model(model_a).labels)
     common_labels, message = shared_labels(models.load_model(model_a).labels, models.load_model(model_b).labels)
     if message:
-        (st.warning if common_labels else st.error)(md(message))
+        (st.warning if common_labels else st.error)(escape_md(message))
     return common_labels
 
 
@@ -169,7 +169,7 @@ def run_comparison(
     per_model = []
     with ui.progress("Comparing", row_seconds(model_ids[0], texts)) as drawer:
         for model_id in model_ids:
-            suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
+            suffix = f" with {escape_md(model_display(model_id))}" if len(model_ids) > 1 else ""
             draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
             per_model.append(models.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
@@ -242,7 +242,9 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
             for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
                 st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
                 st.html(highlight_html(e, target, scale=scale))
-            st.markdown(f"Change in P({md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
+            st.markdown(
+                f"Change in P({escape_md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**"
+            )
             st.html(changes_html(word_changes(row.a, row.b, target)))
             ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
 
@@ -285,7 +287,9 @@ def word_statistics_ui(rows: list[CompareRow], target: str, which: str, title_su
     table = pd.DataFrame(
         [{"word": s.word, "mean value": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats]
     )
-    st.caption(f"Mean attribution toward {md(target)} over the inputs each word occurs in. Click a header to sort.")
+    st.caption(
+        f"Mean attribution toward {escape_md(target)} over the inputs each word occurs in. Click a header to sort."
+    )
     st.dataframe(
         table,
         hide_index=True,

@@ -24,7 +24,7 @@ from components.dataset import (
     word_aggregate_figure,
     words_frame,
 )
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
@@ -137,9 +137,9 @@ def load_ui() -> Loaded | None:
             path = resolve_entry(data_dir, entry)
             if entry.kind == "result":
                 key = result_hash(path)
-                with st.spinner(f"Opening {md(entry.path)}…"):
+                with st.spinner(f"Opening {escape_md(entry.path)}…"):
                     stored = dataset_state.stored_run(key, str(path))
-                st.info(md(stored.note()))
+                st.info(escape_md(stored.note()))
                 return Loaded(stored.labelled, key, stored)
             stat = path.stat()
             file_hash = dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
@@ -148,13 +148,13 @@ def load_ui() -> Loaded | None:
             return None
         name, where = entry.path, path
     try:
-        with st.spinner(f"Reading {md(name)}…"):
+        with st.spinner(f"Reading {escape_md(name)}…"):
             labelled = dataset_state.labelled_file(file_hash, name, where)
     except TextlensError as exc:
         ui.show_error(exc)
         return None
     for notice in labelled.notices:
-        st.info(md(notice))
+        st.info(escape_md(notice))
     return Loaded(labelled, file_hash)
 
 
@@ -208,7 +208,7 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
     took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
-        st.caption(f"{rows:,} rows · {took} to predict them all with {md(model_display(model_id))}.")
+        st.caption(f"{rows:,} rows · {took} to predict them all with {escape_md(model_display(model_id))}.")
         clicked = st.button(f"Predict all {rows:,} rows", type="primary", key=KEYS.PREDICT)
     if not clicked:
         return None
@@ -244,9 +244,9 @@ def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> S
         ):
             for reason, rows in failed.items():
                 shown = ", ".join(str(r) for r in rows[:200]) + (" …" if len(rows) > 200 else "")
-                st.caption(f"{md(reason)}: row_id {shown}")
+                st.caption(f"{escape_md(reason)}: row_id {shown}")
     if match is not None and match.message():
-        (st.error if match.matched == 0 else st.warning)(md(match.message()))
+        (st.error if match.matched == 0 else st.warning)(escape_md(match.message()))
     metrics = compute_metrics(truth, predicted, confidence, labels) if columns.label else None
     return Scored(results, truth, predicted, confidence, metrics, match)
 
@@ -387,7 +387,7 @@ def table_ui(
         shown.append("error")
     if filters:
         note, clear = st.columns([5, 1])
-        note.caption(md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
+        note.caption(escape_md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
         if cell is not None and clear.button("Clear cell filter", key=KEYS.CLEAR_CELL):
             st.session_state[KEYS.CONFUSION_GEN] += 1
             st.rerun()
@@ -464,7 +464,7 @@ def explain_rows(
 ) -> list[Explanation | None] | None:
     """Explanations of rows: a corpus result's stored ones, else computed (cached) with progress; None on error."""
     if stored:
-        with st.spinner(f"Reading the stored explanations of {md(label)}…"):
+        with st.spinner(f"Reading the stored explanations of {escape_md(label)}…"):
             return dataset_state.stored_explanations(stored, tuple(positions))
     classifier = models.load_model(model_id)
     try:
@@ -540,8 +540,8 @@ def words_ui(
     contrast = word_contrast(errors, right_rows, None, min_count) if errors else []
     chart, table = st.columns([3, 2])
     chart.caption(
-        f"Mean attribution toward {md(target)} over the rows each word occurs in ({len(explanations):,} rows "
-        f"explained; words in at least {min_count}). Red pushes toward {md(target)}, blue away."
+        f"Mean attribution toward {escape_md(target)} over the rows each word occurs in ({len(explanations):,} rows "
+        f"explained; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
     )
     chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key=KEYS.WORDS_CHART)
     table.dataframe(
@@ -662,7 +662,7 @@ def render() -> None:
     scored = score_ui(labelled, run, columns)
     cell = None
     if scored.metrics:
-        st.caption(md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
+        st.caption(escape_md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
         cell = metrics_ui(scored.metrics)
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import explain as explain_state
 from components.state import models
@@ -328,8 +328,8 @@ def trust_ui(model_id: str, result, target: str, is_open: bool) -> None:
     st.html(sentence_html(measured))
     if target != result.predicted_label and measured.full_score < 0.05:
         st.caption(
-            f"{md(target)} is already near 0 here, so removing words can hardly lower it: choose "
-            f"{md(result.predicted_label)} as the target to test the words behind the prediction."
+            f"{escape_md(target)} is already near 0 here, so removing words can hardly lower it: choose "
+            f"{escape_md(result.predicted_label)} as the target to test the words behind the prediction."
         )
     st.plotly_chart(curves_figure(measured), width="stretch", key=TRUST.CURVES)
     st.html(numbers_html(measured))

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import probability_figure
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import image as image_state
 from textlens import ImageExplanation, ImagePrediction, TextlensError
@@ -82,7 +82,7 @@ def explanation_ui(model_input: np.ndarray, result: ImageExplanation, k: int, op
     tinted = overlay(model_input, result.values[k], opacity)
     original, overlaid = st.columns(2)
     original.image(model_input, caption="What the model sees (224×224)", width="stretch")
-    overlaid.image(tinted, caption=f"Attributions toward {md(result.labels[k])}", width="stretch")
+    overlaid.image(tinted, caption=f"Attributions toward {escape_md(result.labels[k])}", width="stretch")
     downloads = st.container(horizontal=True)
     downloads.download_button("Overlay (PNG)", png(tinted), "overlay.png", "image/png", on_click="ignore")
     downloads.download_button(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import widgets as ui
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import models
 from components.state import review as review_state
 from textlens import DEFAULT_MODEL_ID, TextlensError
@@ -82,7 +82,7 @@ def new_pack_ui(store: Store) -> None:
             try:
                 pack = store.create_pack(name, description, owner=review_state.author())
             except StoreError as exc:
-                st.error(md(exc))
+                st.error(escape_md(exc))
             else:
                 _open(pack.id)
     with upload.expander("Import a pack (JSON bundle)"):
@@ -93,7 +93,7 @@ def new_pack_ui(store: Store) -> None:
                     raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
                 pack = import_bundle(store, bundle.getvalue())
             except StoreError as exc:
-                st.error(f"Not imported: {md(exc)}")
+                st.error(f"Not imported: {escape_md(exc)}")
             else:
                 _open(pack.id)
 
@@ -105,11 +105,15 @@ def _open(pack_id: int) -> None:
 
 def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     """Name, owner, lineage, description, verdict counts, downloads and deletion of the open pack."""
-    st.subheader(md(pack.name))
-    facts = [f"owner **{md(pack.owner or '—')}**", f"{len(cases)} cases", f"updated {md(short_time(pack.updated))}"]
+    st.subheader(escape_md(pack.name))
+    facts = [
+        f"owner **{escape_md(pack.owner or '—')}**",
+        f"{len(cases)} cases",
+        f"updated {escape_md(short_time(pack.updated))}",
+    ]
     parent_name = store.parent_name(pack)
     if pack.origin:
-        facts.append(md(pack.origin) + (f" of **{md(parent_name)}**" if parent_name else ""))
+        facts.append(escape_md(pack.origin) + (f" of **{escape_md(parent_name)}**" if parent_name else ""))
     st.caption(" · ".join(facts))
     if pack.description.strip():
         st.text(pack.description)
@@ -133,7 +137,7 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
         on_click="ignore",
     )
     with row.popover("Delete pack", icon=":material/delete:"):
-        st.write(f"Delete **{md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
+        st.write(f"Delete **{escape_md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
         if st.button("Delete for good", type="primary", key="review_delete"):
             store.delete_pack(pack.id)
             st.rerun()
@@ -224,7 +228,9 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
         icon=":material/sync_problem:",
     )
     theirs_col, yours_col = st.columns(2)
-    theirs_col.caption(f"Theirs (version {conflict.theirs.version}, by {md(conflict.theirs.author or 'someone')})")
+    theirs_col.caption(
+        f"Theirs (version {conflict.theirs.version}, by {escape_md(conflict.theirs.author or 'someone')})"
+    )
     yours_col.caption("Yours (not saved)")
     for name, mine in conflict.yours.items():
         now = getattr(conflict.theirs, name)
@@ -242,7 +248,7 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     if message and message[0] == "conflict":
         conflict_ui(store, case.id, message[1])
     elif message and message[0] == "error":
-        st.error(md(message[1]))
+        st.error(escape_md(message[1]))
     elif message:
         st.toast(f"Case {number} saved.", icon=":material/check:")
     elif base_version != case.version:
@@ -343,7 +349,7 @@ def rerun_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
             rows = rerun_cases(cases, classifier.labels, lambda t: models.explanations(model_id, t, on_progress=draw))
             bar.empty()
         except TextlensError as exc:
-            st.error(md(exc))
+            st.error(escape_md(exc))
             return
         st.session_state[KEYS.RERUN] = (key, rows, provenance_of(classifier, rows[0].new) if rows else None)
     stored = st.session_state.get(KEYS.RERUN)
@@ -380,7 +386,7 @@ def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str,
                     store, pack, rows, name, model_id=model_id, provenance=provenance, author=review_state.author()
                 )
             except StoreError as exc:
-                st.error(md(exc))
+                st.error(escape_md(exc))
             else:
                 _open(child.id)
 
@@ -391,10 +397,10 @@ def render() -> None:
     try:
         store = review_state.pack_store()
     except StoreError as exc:
-        st.error(md(exc))
+        st.error(escape_md(exc))
         st.stop()
     author_ui()
-    st.sidebar.caption(f"Packs are stored in {md(store.location)} ({store.backend}).")
+    st.sidebar.caption(f"Packs are stored in {escape_md(store.location)} ({store.backend}).")
     st.caption("Collect cases from the other pages, write down what was decided, present them, and re-run them.")
     pack = pack_list_ui(store)
     if pack is None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import export_figure, figure_html, figure_png, png_export_available, probability_figure
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import tabular as tabular_state
 from components.tabular import (
     beeswarm_figure,
@@ -68,7 +68,7 @@ def load_ui(source: tuple[str, Any, str]):
         ui.show_error(exc)
         return None
     for notice in table.notices:
-        st.caption(md(notice))
+        st.caption(escape_md(notice))
     return table
 
 
@@ -112,12 +112,14 @@ def model_ui(table, key: str, target: str) -> TabularModel | None:
     cols[3].metric("Inputs", len(model.features))
     st.caption(
         "Model: scikit-learn HistGradientBoostingClassifier (native categorical inputs, missing values allowed, "
-        f"seed 0) predicting **{md(model.target)}** from: " + ", ".join(md(f.name) for f in model.features) + "."
+        f"seed 0) predicting **{escape_md(model.target)}** from: "
+        + ", ".join(escape_md(f.name) for f in model.features)
+        + "."
     )
     if model.schema.left_out:
         with st.expander(f"Columns left out ({len(model.schema.left_out)})"):
             for name, reason in model.schema.left_out:
-                st.markdown(f"- **{md(name)}**: {md(reason)}")
+                st.markdown(f"- **{escape_md(name)}**: {escape_md(reason)}")
     return model
 
 
@@ -162,7 +164,8 @@ def row_picker_ui(model: TabularModel) -> None:
         st.session_state[tabular_state.TabularKeys.ROW] = (model.fingerprint, rows[0])
         _fill(model, model.row_values(rows[0]))
         row_target = model.frame[model.target].iloc[rows[0]]
-        st.toast(f"Row {rows[0]} copied into the form ({md(model.target)} = {md(value_text(_plain(row_target)))}).")
+        shown_value = escape_md(value_text(_plain(row_target)))
+        st.toast(f"Row {rows[0]} copied into the form ({escape_md(model.target)} = {shown_value}).")
 
 
 def _plain(value):
@@ -184,12 +187,12 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
     missing = False
     with container:
         head, box = st.columns([3, 1.3], vertical_alignment="center")
-        head.markdown(f"**{md(feature.name)}**")
+        head.markdown(f"**{escape_md(feature.name)}**")
         if feature.has_missing:
             missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
         left, right = st.columns([3, 1.3], vertical_alignment="bottom")
         left.slider(
-            f"{md(feature.name)} (slider)",
+            f"{escape_md(feature.name)} (slider)",
             min_value=feature.low,
             max_value=feature.high,
             step=feature.step,
@@ -201,7 +204,7 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
             label_visibility="collapsed",
         )
         value = right.number_input(
-            f"{md(feature.name)} exactly",
+            f"{escape_md(feature.name)} exactly",
             step=feature.step,
             format=fmt,
             key=number_key,
@@ -222,15 +225,15 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
         if len(options) <= RADIO_LEVELS + 1:
             # Radio labels render Markdown: escaped so a level shows exactly as in the data.
             index = st.radio(
-                f"**{md(feature.name)}**",
+                f"**{escape_md(feature.name)}**",
                 range(len(options)),
-                format_func=lambda i: md(options[i]),
+                format_func=lambda i: escape_md(options[i]),
                 horizontal=True,
                 key=key,
             )
         else:  # select boxes show options as plain text
             index = st.selectbox(
-                f"**{md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
+                f"**{escape_md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
             )
     return None if options[index] == MISSING else options[index]
 
@@ -357,7 +360,7 @@ def dataset_view_ui(model: TabularModel) -> None:
     st.caption(
         f"{len(view.rows):,} rows"
         + (f" (a random sample of {len(model.frame):,}, seed 0)" if len(view.rows) < len(model.frame) else "")
-        + f", each against the same background ({md(view.background)})."
+        + f", each against the same background ({escape_md(view.background)})."
     )
     bars, swarm = st.tabs(["Mean |value| by class", "Beeswarm"])
     with bars:

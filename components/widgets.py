@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
 from components.state import review as review_state
@@ -58,14 +58,14 @@ def model_picker() -> str:
         with st.spinner("Loading the model (a few seconds, once per server)…"):
             classifier = models.load_model(active)
         st.sidebar.caption(
-            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else md(active)}** · "
+            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else escape_md(active)}** · "
             f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
             f"runs in {PRECISION_NOTES[classifier.precision]}"
         )
         if classifier.intended_use:
-            st.sidebar.caption(f"Built for: {md(classifier.intended_use)}")
+            st.sidebar.caption(f"Built for: {escape_md(classifier.intended_use)}")
     except TextlensError as exc:  # the active model vanished (its folder was deleted) or cannot load here
-        st.error(f"The model cannot be loaded, so this page has nothing to show. {md(exc)}")
+        st.error(f"The model cannot be loaded, so this page has nothing to show. {escape_md(exc)}")
         st.stop()
     st.sidebar.divider()
     st.sidebar.caption(
@@ -78,10 +78,10 @@ def model_picker() -> str:
 def load_model_into_session(model_id: str) -> bool:
     """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
     try:
-        with st.sidebar, st.spinner(f"Loading {md(model_id)}…"):
+        with st.sidebar, st.spinner(f"Loading {escape_md(model_id)}…"):
             models.load_model(model_id)
     except ModelLoadError as exc:
-        st.sidebar.error(f"{md(exc)}\n\nStill using the previous model.")
+        st.sidebar.error(f"{escape_md(exc)}\n\nStill using the previous model.")
         return False
     models.set_active_model(model_id)
     return True
@@ -100,7 +100,9 @@ def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key:
     kept = st.session_state.get(kept_key)
     if kept is not None:
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.caption(f"Using **{md(kept[0])}**, uploaded earlier in this session. Upload another file to replace it.")
+        left.caption(
+            f"Using **{escape_md(kept[0])}**, uploaded earlier in this session. Upload another file to replace it."
+        )
         if right.button("Forget it", key=forget_key):
             st.session_state.pop(kept_key, None)
             st.rerun()
@@ -109,7 +111,7 @@ def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key:
 
 def show_error(exc: BaseException, where=st) -> None:
     """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
-    where.error(md(exc))
+    where.error(escape_md(exc))
 
 
 def budget_ui(
@@ -213,7 +215,7 @@ def add_to_pack_ui(
         store = review_state.pack_store()
         names = [p.name for p in store.packs()]
     except StoreError as exc:
-        st.error(f"Review packs are unavailable: {md(exc)}")
+        st.error(f"Review packs are unavailable: {escape_md(exc)}")
         return None
     options = [*names, NEW_PACK]
     last = st.session_state.get(review_state.ReviewKeys.LAST_PACK)
@@ -232,7 +234,7 @@ def add_to_pack_ui(
             )
             note = st.text_area("Note (optional)", key=note_key, height=80)
             submitted = st.form_submit_button("Add case", type="primary")
-        st.caption(f"Packs are stored in {md(store.location)}.")
+        st.caption(f"Packs are stored in {escape_md(store.location)}.")
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:
         return None
@@ -256,9 +258,9 @@ def add_to_pack_ui(
             image=image,
         )
     except StoreError as exc:
-        st.error(f"Not added: {md(exc)}")
+        st.error(f"Not added: {escape_md(exc)}")
         return None
     st.session_state[review_state.ReviewKeys.LAST_PACK] = pack.name
     done.add(key)
-    st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+    st.success(f"Added to **{escape_md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
     return case

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from components.safe_text import md
+from components.safe_text import escape_md
 from tests.apptest_helpers import button, html_blocks, start_app
 from tests.conftest import ROOT
 from tests.test_store import HOSTILE, add_every_kind, text_record
@@ -64,7 +64,7 @@ def test_list_search_and_open(store):
 
 def test_hostile_names_and_notes_are_literal(store):
     at = open_pack(store, EVIL)
-    assert at.subheader[0].value == md(EVIL)  # Markdown-escaped: shows exactly as typed
+    assert at.subheader[0].value == escape_md(EVIL)  # Markdown-escaped: shows exactly as typed
     (card,) = cards(at)
     assert "<script>" not in card and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in card
     assert at.text_area[0].value == EVIL  # the edit box holds the note as typed
