@@ -11,7 +11,7 @@ from components.safe_text import escape_md
 from components.state import compare as compare_state
 from components.state import core as session
 from components.state import models
-from textlens import DEFAULT_MODEL_ID, Explanation, ModelLoadError, TextlensError
+from textlens import DEFAULT_MODEL_ID, Explanation
 from textlens.dataset.files import (
     MAX_INPUTS,
     label_column_guess,
@@ -81,10 +81,8 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
     if upload is None:
         return None
     name, data = upload
-    try:
-        table = read_table(data, name)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    table = ui.attempt(read_table, data, name)
+    if table is None:
         return None
     if table.encoding not in ("utf-8-sig",):
         st.info(f"{escape_md(name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
@@ -106,11 +104,9 @@ def model_b_ui() -> str | None:
     ).strip()
     if not wanted:
         return None
-    try:
-        with st.spinner(f"Loading {escape_md(wanted)}…"):
-            classifier = models.load_model(wanted)
-    except ModelLoadError as exc:
-        ui.show_error(exc)
+    with st.spinner(f"Loading {escape_md(wanted)}…"):
+        classifier = ui.attempt(models.load_model, wanted)
+    if classifier is None:
         return None
     st.success(
         f"Model B loaded: **{escape_md(model_display(wanted))}** · {len(classifier.labels)} labels "
@@ -370,11 +366,10 @@ def render() -> None:
     ready = bool(texts) and (mode == MODE_ONE or (model_b is not None and bool(common_labels)))
     input_key = (tuple(model_ids), tuple(texts), tuple(truths), str(budget))
     if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
-        try:
-            session.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, columns, budget))
+        compared = ui.attempt(run_comparison, model_ids, texts, truths, columns, budget)
+        if compared is not None:
+            session.remember(KEYS.RESULT, input_key, compared)
             st.session_state[KEYS.TARGET] = default_target(common_labels)
-        except TextlensError as exc:
-            ui.show_error(exc)
 
     rows: list[CompareRow] = session.recall(KEYS.RESULT, input_key) or []
     if session.has_result(KEYS.RESULT) and not rows and texts:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,12 @@ from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
 from components.state import models
-from textlens import DEFAULT_MODEL_ID, Explanation, TextlensError
+from textlens import DEFAULT_MODEL_ID, Explanation, InputFileError
 from textlens.dataset import (
+    DataEntry,
     LabelledFile,
     LabelMatch,
     Metrics,
-    PatternError,
     RowPredictions,
     SliceMetrics,
     StoredRun,
@@ -133,29 +134,36 @@ def load_ui() -> Loaded | None:
             st.info("The data folder has no CSV, TSV, Parquet or JSON-lines files.")
             return None
         entry = st.selectbox("File", entries, format_func=lambda e: e.label, key=KEYS.ENTRY)
-        try:
-            path = resolve_entry(data_dir, entry)
-            if entry.kind == "result":
-                key = result_hash(path)
-                with st.spinner(f"Opening {escape_md(entry.path)}…"):
-                    stored = dataset_state.stored_run(key, str(path))
-                st.info(escape_md(stored.note()))
-                return Loaded(stored.labelled, key, stored)
-            stat = path.stat()
-            file_hash = dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
-        except (TextlensError, OSError) as exc:
-            ui.show_error(exc)
-            return None
-        name, where = entry.path, path
-    try:
-        with st.spinner(f"Reading {escape_md(name)}…"):
-            labelled = dataset_state.labelled_file(file_hash, name, where)
-    except TextlensError as exc:
-        ui.show_error(exc)
+        opened = ui.attempt(open_entry, data_dir, entry)
+        if opened is None or isinstance(opened, Loaded):
+            return opened
+        file_hash, name, where = opened
+    with st.spinner(f"Reading {escape_md(name)}…"):
+        labelled = ui.attempt(dataset_state.labelled_file, file_hash, name, where)
+    if labelled is None:
         return None
     for notice in labelled.notices:
         st.info(escape_md(notice))
     return Loaded(labelled, file_hash)
+
+
+def open_entry(data_dir: str, entry: DataEntry) -> Loaded | tuple[str, str, Path]:
+    """A data-folder entry: a corpus result opened (its note shown), else a file's (content hash, name, path).
+
+    A file that vanished or cannot be read raises :class:`InputFileError` with the system's message.
+    """
+    try:
+        path = resolve_entry(data_dir, entry)
+        if entry.kind == "result":
+            key = result_hash(path)
+            with st.spinner(f"Opening {escape_md(entry.path)}…"):
+                stored = dataset_state.stored_run(key, str(path))
+            st.info(escape_md(stored.note()))
+            return Loaded(stored.labelled, key, stored)
+        stat = path.stat()
+        return dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size), entry.path, path
+    except OSError as exc:
+        raise InputFileError(str(exc)) from exc
 
 
 def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
@@ -214,17 +222,15 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
         return None
     start.empty()
     texts = labelled.frame[columns.text].tolist()
-    try:
-        with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
+    with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
 
-            def draw(state: session.Progress) -> None:
-                eta = state.eta_seconds(classifier.seconds_per_row)
-                text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
-                drawer.bar.progress(state.fraction(), text=text)
+        def draw(state: session.Progress) -> None:
+            eta = state.eta_seconds(classifier.seconds_per_row)
+            text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
+            drawer.bar.progress(state.fraction(), text=text)
 
-            run = dataset_state.row_predictions(model_id, file_hash, columns.text, texts, draw)
-    except TextlensError as exc:
-        ui.show_error(exc)
+        run = ui.attempt(dataset_state.row_predictions, model_id, file_hash, columns.text, texts, draw)
+    if run is None:
         return None
     session.remember(KEYS.RUN, run_key, run)
     return run
@@ -317,11 +323,9 @@ def slices_ui(
     slices = [s for column in columns.meta for s in metadata_slices(scored.results[column].tolist(), column)]
     slices += length_slices(texts)
     if pattern.strip():
-        try:
-            found = pattern_slice(texts, pattern, is_regex=is_regex, case=case)
+        found = ui.attempt(pattern_slice, texts, pattern, is_regex=is_regex, case=case)
+        if found is not None:
             slices.insert(0, found)
-        except PatternError as exc:
-            ui.show_error(exc)
     table = slice_metrics(slices, scored.truth, scored.predicted, scored.confidence, labels)
     masks = {(s.group, s.value): s.mask for s in slices}
     order = "worst accuracy first" if scored.metrics else "lowest mean confidence first"
@@ -467,12 +471,8 @@ def explain_rows(
         with st.spinner(f"Reading the stored explanations of {escape_md(label)}…"):
             return dataset_state.stored_explanations(stored, tuple(positions))
     classifier = models.load_model(model_id)
-    try:
-        with ui.progress(f"Explaining {label}", classifier.seconds_per_row) as draw:
-            return list(models.explanations(model_id, texts, on_progress=draw))
-    except TextlensError as exc:
-        ui.show_error(exc)
-        return None
+    with ui.progress(f"Explaining {label}", classifier.seconds_per_row) as draw:
+        return ui.attempt(models.explanations, model_id, texts, on_progress=draw)
 
 
 @dataclass(frozen=True, eq=False)

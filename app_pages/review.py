@@ -8,7 +8,7 @@ from components import widgets as ui
 from components.safe_text import escape_md
 from components.state import models
 from components.state import review as review_state
-from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens import DEFAULT_MODEL_ID
 from textlens.report.pack import (
     case_card,
     pack_report,
@@ -79,23 +79,22 @@ def new_pack_ui(store: Store) -> None:
         name = st.text_input("Name", key="review_new_name")
         description = st.text_area("Description", key="review_new_description", height=80)
         if st.form_submit_button("Create pack"):
-            try:
-                pack = store.create_pack(name, description, owner=review_state.author())
-            except StoreError as exc:
-                st.error(escape_md(exc))
-            else:
+            pack = ui.attempt(store.create_pack, name, description, owner=review_state.author())
+            if pack is not None:
                 _open(pack.id)
     with upload.expander("Import a pack (JSON bundle)"):
         bundle = st.file_uploader("Bundle", type=["json"], key="review_import_file")
         if bundle is not None and st.button("Import", key="review_import"):
-            try:
-                if bundle.size > MAX_BUNDLE_BYTES:
-                    raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
-                pack = import_bundle(store, bundle.getvalue())
-            except StoreError as exc:
-                st.error(f"Not imported: {escape_md(exc)}")
-            else:
+            pack = ui.attempt(import_file, store, bundle.getvalue(), message="Not imported: {}")
+            if pack is not None:
                 _open(pack.id)
+
+
+def import_file(store: Store, data: bytes) -> Pack:
+    """The pack in a JSON bundle's bytes, added to the store (a :class:`BundleError` when it is too large)."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
+    return import_bundle(store, data)
 
 
 def _open(pack_id: int) -> None:
@@ -248,7 +247,7 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     if message and message[0] == "conflict":
         conflict_ui(store, case.id, message[1])
     elif message and message[0] == "error":
-        st.error(escape_md(message[1]))
+        ui.show_error(message[1])
     elif message:
         st.toast(f"Case {number} saved.", icon=":material/check:")
     elif base_version != case.version:
@@ -343,21 +342,24 @@ def rerun_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     texts = sum(c.kind == "text" for c in cases)
     key = (pack.id, model_id, tuple((c.id, c.version) for c in cases))
     if st.button(f"Re-run {texts} text cases", type="primary", disabled=model_id is None or texts == 0):
-        try:
-            classifier = models.load_model(model_id)
-            bar, draw = ui.progress_drawer("Re-running the pack", classifier.seconds_per_row)
-            rows = rerun_cases(cases, classifier.labels, lambda t: models.explanations(model_id, t, on_progress=draw))
-            bar.empty()
-        except TextlensError as exc:
-            st.error(escape_md(exc))
+        done = ui.attempt(rerun_pack, model_id, cases)
+        if done is None:
             return
-        st.session_state[KEYS.RERUN] = (key, rows, provenance_of(classifier, rows[0].new) if rows else None)
+        st.session_state[KEYS.RERUN] = (key, *done)
     stored = st.session_state.get(KEYS.RERUN)
     if not stored or stored[0] != key:
         return
     _, rows, provenance = stored
     rerun_results_ui(rows, model_id)
     save_rerun_ui(store, pack, rows, model_id, provenance)
+
+
+def rerun_pack(model_id: str, cases: list[Case]) -> tuple[list[RerunRow], dict | None]:
+    """The cases explained again on ``model_id`` with a progress bar: (re-run rows, the new run's provenance)."""
+    classifier = models.load_model(model_id)
+    with ui.progress("Re-running the pack", classifier.seconds_per_row) as draw:
+        rows = rerun_cases(cases, classifier.labels, lambda t: models.explanations(model_id, t, on_progress=draw))
+    return rows, provenance_of(classifier, rows[0].new) if rows else None
 
 
 def rerun_results_ui(rows: list[RerunRow], model_id: str) -> None:
@@ -381,23 +383,25 @@ def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str,
     with st.form("review_save_rerun", border=False):
         name = st.text_input("Save as a new pack named", value=f"{pack.name} · re-run on {model_id}"[:200])
         if st.form_submit_button("Save re-run as a new pack", icon=":material/save:"):
-            try:
-                child = save_rerun(
-                    store, pack, rows, name, model_id=model_id, provenance=provenance, author=review_state.author()
-                )
-            except StoreError as exc:
-                st.error(escape_md(exc))
-            else:
+            child = ui.attempt(
+                save_rerun,
+                store,
+                pack,
+                rows,
+                name,
+                model_id=model_id,
+                provenance=provenance,
+                author=review_state.author(),
+            )
+            if child is not None:
                 _open(child.id)
 
 
 def render() -> None:
     """The Review page."""
     st.title("Review packs")
-    try:
-        store = review_state.pack_store()
-    except StoreError as exc:
-        st.error(escape_md(exc))
+    store = ui.attempt(review_state.pack_store)
+    if store is None:
         st.stop()
     author_ui()
     st.sidebar.caption(f"Packs are stored in {escape_md(store.location)} ({store.backend}).")

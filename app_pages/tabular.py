@@ -21,7 +21,6 @@ from components.tabular import (
     tabular_legend_html,
     waterfall_figure,
 )
-from textlens import TextlensError
 from textlens.dataset.load import content_hash
 from textlens.tabular import PENGUINS, TabularModel
 from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
@@ -62,10 +61,8 @@ def source_ui() -> tuple[str, Any, str] | None:
 def load_ui(source: tuple[str, Any, str]):
     """The table read from the source; a message and None when it cannot be read."""
     key, data, name = source
-    try:
-        table = tabular_state.tabular_table(key, data, name)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    table = ui.attempt(tabular_state.tabular_table, key, data, name)
+    if table is None:
         return None
     for notice in table.notices:
         st.caption(escape_md(notice))
@@ -95,11 +92,9 @@ def target_ui(table, key: str) -> str:
 
 def model_ui(table, key: str, target: str) -> TabularModel | None:
     """Train (once per table and target) and show the model's accuracy and the columns left out."""
-    try:
-        with st.spinner("Training the classifier and cross-validating it (a few seconds, once per table)…"):
-            model = tabular_state.tabular_model(key, target, table)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    with st.spinner("Training the classifier and cross-validating it (a few seconds, once per table)…"):
+        model = ui.attempt(tabular_state.tabular_model, key, target, table)
+    if model is None:
         return None
     cols = st.columns(4)
     cols[0].metric(
@@ -267,6 +262,15 @@ def actions_ui() -> str | None:
     return st.session_state.get(tabular_state.TabularKeys.MODE)
 
 
+def results_ui(model: TabularModel, values: dict[str, Any], mode: str | None, table_name: str) -> None:
+    """What the page's mode asks for: the explanation (followed as the inputs change), or the prediction alone."""
+    if mode == "explain":
+        explanation_ui(model, values, table_name)
+    elif mode == "classify":
+        prediction_ui(tabular_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
+        st.info("Click **Explain** to see which inputs drove this prediction.")
+
+
 def prediction_ui(prediction) -> None:
     """The probability of every class: the same chart as the text pages."""
     st.subheader("Prediction")
@@ -404,15 +408,7 @@ def render() -> None:
         return
     st.subheader("Inputs")
     values = form_ui(model)
-    mode = actions_ui()
-    try:
-        if mode == "explain":
-            explanation_ui(model, values, source[2])
-        elif mode == "classify":
-            prediction_ui(tabular_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
-            st.info("Click **Explain** to see which inputs drove this prediction.")
-    except TextlensError as exc:
-        ui.show_error(exc)
+    ui.attempt(results_ui, model, values, actions_ui(), source[2])
     st.divider()
     dataset_view_ui(model)
 

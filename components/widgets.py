@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import streamlit as st
 
@@ -11,7 +12,9 @@ from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
 from components.state import review as review_state
-from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
+from textlens import DEFAULT_MODEL_ID, TextlensError
+
+T = TypeVar("T")
 
 # The evaluation budgets every page offers ("auto" only where the explainer supports it).
 BUDGETS = ("auto", 100, 200, 500, 1000, 2000, 4000)
@@ -54,19 +57,19 @@ def model_picker() -> str:
             submitted = st.form_submit_button("Load model")
         if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
             active = wanted.strip()
-    try:
-        with st.spinner("Loading the model (a few seconds, once per server)…"):
-            classifier = models.load_model(active)
-        st.sidebar.caption(
-            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else escape_md(active)}** · "
-            f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
-            f"runs in {PRECISION_NOTES[classifier.precision]}"
+    with st.spinner("Loading the model (a few seconds, once per server)…"):
+        classifier = attempt(
+            models.load_model, active, message="The model cannot be loaded, so this page has nothing to show. {}"
         )
-        if classifier.intended_use:
-            st.sidebar.caption(f"Built for: {escape_md(classifier.intended_use)}")
-    except TextlensError as exc:  # the active model vanished (its folder was deleted) or cannot load here
-        st.error(f"The model cannot be loaded, so this page has nothing to show. {escape_md(exc)}")
+    if classifier is None:  # the active model vanished (its folder was deleted) or cannot load here
         st.stop()
+    st.sidebar.caption(
+        f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else escape_md(active)}** · "
+        f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
+        f"runs in {PRECISION_NOTES[classifier.precision]}"
+    )
+    if classifier.intended_use:
+        st.sidebar.caption(f"Built for: {escape_md(classifier.intended_use)}")
     st.sidebar.divider()
     st.sidebar.caption(
         "Red words push the prediction toward the target class, blue words away from it. "
@@ -77,11 +80,9 @@ def model_picker() -> str:
 
 def load_model_into_session(model_id: str) -> bool:
     """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
-    try:
-        with st.sidebar, st.spinner(f"Loading {escape_md(model_id)}…"):
-            models.load_model(model_id)
-    except ModelLoadError as exc:
-        st.sidebar.error(f"{escape_md(exc)}\n\nStill using the previous model.")
+    with st.sidebar, st.spinner(f"Loading {escape_md(model_id)}…"):
+        loaded = attempt(models.load_model, model_id, message="{}\n\nStill using the previous model.")
+    if loaded is None:
         return False
     models.set_active_model(model_id)
     return True
@@ -109,9 +110,22 @@ def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key:
     return kept
 
 
-def show_error(exc: BaseException, where=st) -> None:
-    """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
-    where.error(escape_md(exc))
+def show_error(exc: BaseException | str, message: str = "{}") -> None:
+    """An error as a red box: its message Markdown-escaped (shown exactly as written), put into ``message``'s ``{}``."""
+    st.error(message.format(escape_md(exc)))
+
+
+def attempt(call: Callable[..., T], /, *args, message: str = "{}", **kwargs) -> T | None:
+    """``call(*args, **kwargs)``; on a :class:`TextlensError`, its red box (:func:`show_error`) and None.
+
+    Every page shows the errors it expects this way: ``table = ui.attempt(read_table, data, name)``,
+    then ``if table is None: return``. The rest of the page goes on.
+    """
+    try:
+        return call(*args, **kwargs)
+    except TextlensError as exc:
+        show_error(exc, message)
+        return None
 
 
 def budget_ui(
@@ -154,12 +168,6 @@ def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
         yield drawer
     finally:
         drawer.bar.empty()
-
-
-def progress_drawer(label: str, seconds_per_row: float):
-    """A progress bar and a callback that redraws it from an :class:`components.state.Progress`."""
-    bar = st.progress(0.0, text=label)
-    return bar, progress_callback(bar, label, seconds_per_row)
 
 
 def progress_callback(bar, label: str, seconds_per_row: float):
@@ -209,14 +217,12 @@ def add_to_pack_ui(
     settings, versions) and this session's name; ``row`` and ``truth`` say which input of a Compare or
     Dataset table it was and its true label; ``image`` is the PNG an image case was explained on.
     """
-    from textlens.store import StoreError, provenance_of
+    from textlens.store import provenance_of
 
-    try:
-        store = review_state.pack_store()
-        names = [p.name for p in store.packs()]
-    except StoreError as exc:
-        st.error(f"Review packs are unavailable: {escape_md(exc)}")
+    opened = attempt(_packs_open, message="Review packs are unavailable: {}")
+    if opened is None:
         return None
+    store, names = opened
     options = [*names, NEW_PACK]
     last = st.session_state.get(review_state.ReviewKeys.LAST_PACK)
     pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
@@ -238,15 +244,13 @@ def add_to_pack_ui(
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:
         return None
-    try:
-        if choice == NEW_PACK:
-            if not new_name.strip():
-                st.warning("Not added: type a name for the new pack, or pick an existing one.")
-                return None
-            pack = store.create_pack(new_name, owner=review_state.author())
-        else:
-            pack = store.pack(choice)
-        case = store.add_case(
+    if choice == NEW_PACK and not new_name.strip():
+        st.warning("Not added: type a name for the new pack, or pick an existing one.")
+        return None
+
+    def add():
+        pack = store.create_pack(new_name, owner=review_state.author()) if choice == NEW_PACK else store.pack(choice)
+        return pack, store.add_case(
             pack.id,
             record,
             target,
@@ -257,10 +261,18 @@ def add_to_pack_ui(
             context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
             image=image,
         )
-    except StoreError as exc:
-        st.error(f"Not added: {escape_md(exc)}")
+
+    added = attempt(add, message="Not added: {}")
+    if added is None:
         return None
+    pack, case = added
     st.session_state[review_state.ReviewKeys.LAST_PACK] = pack.name
     done.add(key)
     st.success(f"Added to **{escape_md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
     return case
+
+
+def _packs_open():
+    """The server's pack store and its packs' names (raises :class:`StoreError` when it cannot be opened)."""
+    store = review_state.pack_store()
+    return store, [p.name for p in store.packs()]
