@@ -8,7 +8,7 @@ from html import escape
 import streamlit as st
 
 from components import widgets as ui
-from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
+from components.charts import probability_figure, top_words_figure
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import explain as explain_state
@@ -395,30 +395,8 @@ def side_by_side_ui(original, edited, target: str) -> None:
 
 def downloads_ui(result: Explanation, target: str, figure) -> None:
     """The explanation as JSON, CSV and HTML, and the chart as HTML (and PNG where possible)."""
-    st.write("Download")
-    downloads = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
-    downloads.download_button(
-        "Explanation (JSON)", result.to_json(), "explanation.json", "application/json", on_click="ignore"
-    )
-    downloads.download_button("Words (CSV)", words_csv([result]), "explanation.csv", "text/csv", on_click="ignore")
-    downloads.download_button(
-        "Highlighted text (HTML)",
-        explanation_report(result, target),
-        "explanation.html",
-        "text/html",
-        on_click="ignore",
-    )
-    downloads.download_button(
-        "Chart (HTML)",
-        lambda: figure.to_html(include_plotlyjs=True, full_html=True),
-        "chart.html",
-        "text/html",
-        on_click="ignore",
-    )
-    if png_export_available():
-        downloads.download_button(
-            "Chart (PNG)", lambda: figure_png(figure), "chart.png", "image/png", on_click="ignore"
-        )
+    report = ui.Download("Highlighted text (HTML)", explanation_report(result, target), "explanation.html", "text/html")
+    ui.download_row(result, "Words (CSV)", words_csv([result]), figure, more=[report])
 
 
 def render() -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import widgets as ui
-from components.charts import export_figure, figure_html, figure_png, png_export_available, probability_figure
+from components.charts import export_figure, probability_figure
 from components.safe_text import escape_md
 from components.state import tabular as tabular_state
 from components.tabular import (
@@ -322,24 +322,8 @@ def downloads_ui(model: TabularModel, result, target: str, figure, table_name: s
     """JSON, CSV, the chart as HTML/PNG (each saying what it shows), and "Add to review pack"."""
     info = export_info(result, target, table_name)
     exported = export_figure(figure, info, f"Why {result.labels[result.label_index(target)]}?")
-    st.write("Download")
-    row = st.container(horizontal=True)
-    row.download_button(
-        "Explanation (JSON)", result.to_json(), "tabular_explanation.json", "application/json", on_click="ignore"
-    )
-    row.download_button(
-        "Inputs (CSV)", tabular_csv(result, info), "tabular_explanation.csv", "text/csv", on_click="ignore"
-    )
-    row.download_button(
-        "Chart (HTML)", lambda: figure_html(exported), "tabular_chart.html", "text/html", on_click="ignore"
-    )
-    if png_export_available():
-        row.download_button(
-            "Chart (PNG)", lambda: figure_png(exported), "tabular_chart.png", "image/png", on_click="ignore"
-        )
-    add_to_pack = getattr(ui, "add_to_pack_ui", None)
-    if add_to_pack is not None:
-        add_to_pack(result, target, source="tabular", classifier=model, key="tab_pack")
+    ui.download_row(result, "Inputs (CSV)", tabular_csv(result, info), exported, prefix="tabular_")
+    ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key="tab_pack")
 
 
 def dataset_view_ui(model: TabularModel) -> None:

@@ -1,13 +1,14 @@
-"""Streamlit pieces shared by the pages: the model picker, budget picker, progress drawing, and error display."""
+"""Streamlit pieces shared by the pages: model and budget pickers, kept uploads, progress, errors, downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import streamlit as st
 
+from components.charts import figure_html, figure_png, png_export_available
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
@@ -195,6 +196,35 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         )
 
     return draw
+
+
+class Download(NamedTuple):
+    """One download button: its label, the data (or a function that makes it on click), file name and MIME type."""
+
+    label: str
+    data: str | bytes | Callable[[], str | bytes]
+    file_name: str
+    mime: str
+
+
+def download_row(record, csv_label: str, csv: str, figure, *, prefix: str = "", more: Sequence[Download] = ()) -> None:
+    """A "Download" row of buttons: the explanation (JSON), its values (CSV), ``more``, the chart (HTML, PNG).
+
+    Each label says what the file holds; file names start with ``prefix``. The chart is made into a
+    file only when clicked; PNG only where kaleido can run.
+    """
+    files = [
+        Download("Explanation (JSON)", record.to_json(), f"{prefix}explanation.json", "application/json"),
+        Download(csv_label, csv, f"{prefix}explanation.csv", "text/csv"),
+        *more,
+        Download("Chart (HTML)", lambda: figure_html(figure), f"{prefix}chart.html", "text/html"),
+    ]
+    if png_export_available():
+        files.append(Download("Chart (PNG)", lambda: figure_png(figure), f"{prefix}chart.png", "image/png"))
+    st.write("Download")
+    row = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
+    for file in files:
+        row.download_button(file.label, file.data, file.file_name, file.mime, on_click="ignore")
 
 
 NEW_PACK = "➕ New pack…"
