@@ -229,7 +229,7 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
     """Every input highlighted (with both models' versions and what changed in two-model mode)."""
     for n, row in enumerate(rows):
         with st.container(border=True):
-            pack = {"source": "compare", "classifier": models.load_model(model_a), "key": f"compare_add_{n}"}
+            pack = {"source": "compare", "classifier": models.load_model(model_a), "key": f"{KEYS.ADD_TO_PACK}{n}"}
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
                 st.html(highlight_html(row.a, target, scale=scale))

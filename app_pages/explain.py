@@ -436,7 +436,7 @@ def render() -> None:
             continue_ui(model_id, classifier, text, live)
         figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
-        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key="explain_add_to_pack")
+        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key=KEYS.ADD_TO_PACK)
     elif prediction is not None:
         st.info("Click **Explain** to see which words drove this prediction.")
 

@@ -116,7 +116,9 @@ def render() -> None:
     k, opacity = class_ui(prediction)
     explanation_ui(model_input, result, k, opacity)
     classifier = image_state.load_image_model()
-    ui.add_to_pack_ui(result, result.labels[k], source="image", classifier=classifier, image=png(model_input))
+    ui.add_to_pack_ui(
+        result, result.labels[k], source="image", classifier=classifier, image=png(model_input), key=KEYS.ADD_TO_PACK
+    )
 
 
 render()

@@ -75,16 +75,16 @@ def _pack_label(pack: Pack) -> str:
 def new_pack_ui(store: Store) -> None:
     """Create an empty pack, or import one from a JSON bundle."""
     create, upload = st.columns(2)
-    with create.expander("New pack"), st.form("review_new_pack", border=False):
-        name = st.text_input("Name", key="review_new_name")
-        description = st.text_area("Description", key="review_new_description", height=80)
+    with create.expander("New pack"), st.form(KEYS.NEW_PACK_FORM, border=False):
+        name = st.text_input("Name", key=KEYS.NEW_NAME)
+        description = st.text_area("Description", key=KEYS.NEW_DESCRIPTION, height=80)
         if st.form_submit_button("Create pack"):
             pack = ui.attempt(store.create_pack, name, description, owner=review_state.author())
             if pack is not None:
                 _open(pack.id)
     with upload.expander("Import a pack (JSON bundle)"):
-        bundle = st.file_uploader("Bundle", type=["json"], key="review_import_file")
-        if bundle is not None and st.button("Import", key="review_import"):
+        bundle = st.file_uploader("Bundle", type=["json"], key=KEYS.IMPORT_FILE)
+        if bundle is not None and st.button("Import", key=KEYS.IMPORT):
             pack = ui.attempt(import_file, store, bundle.getvalue(), message="Not imported: {}")
             if pack is not None:
                 _open(pack.id)
@@ -137,7 +137,7 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     )
     with row.popover("Delete pack", icon=":material/delete:"):
         st.write(f"Delete **{escape_md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
-        if st.button("Delete for good", type="primary", key="review_delete"):
+        if st.button("Delete for good", type="primary", key=KEYS.DELETE):
             store.delete_pack(pack.id)
             st.rerun()
 
@@ -150,7 +150,7 @@ def _tags_text(tags) -> str:
 
 
 def _widget_keys(case_id: int) -> tuple[str, str, str]:
-    return f"review_note_{case_id}", f"review_verdict_{case_id}", f"review_tags_{case_id}"
+    return f"{KEYS.NOTE}{case_id}", f"{KEYS.VERDICT}{case_id}", f"{KEYS.TAGS}{case_id}"
 
 
 def _adopt(case: Case) -> None:
@@ -236,7 +236,7 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
         shown = {"verdict": VERDICTS.get, "tags": ", ".join}.get(name, str)
         theirs_col.text(f"{name}: {shown(now)}")
         yours_col.text(f"{name}: {shown(mine)}")
-    st.button("Load their version", key=f"review_reload_{case_id}", on_click=_reload, args=(store, case_id))
+    st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=_reload, args=(store, case_id))
 
 
 def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
@@ -257,17 +257,17 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     side_col.selectbox("Verdict", list(VERDICTS), format_func=VERDICTS.get, key=verdict_key)
     side_col.text_input("Tags (comma-separated)", key=tags_key)
     actions = st.container(horizontal=True)
-    actions.button("Save", key=f"review_save_{case.id}", type="primary", on_click=_save, args=(store, case.id))
+    actions.button("Save", key=f"{KEYS.SAVE}{case.id}", type="primary", on_click=_save, args=(store, case.id))
     actions.button(
-        "Move up", key=f"review_up_{case.id}", disabled=number == 1, on_click=_move, args=(store, case.id, -1)
+        "Move up", key=f"{KEYS.UP}{case.id}", disabled=number == 1, on_click=_move, args=(store, case.id, -1)
     )
     actions.button(
-        "Move down", key=f"review_down_{case.id}", disabled=number == total, on_click=_move, args=(store, case.id, 1)
+        "Move down", key=f"{KEYS.DOWN}{case.id}", disabled=number == total, on_click=_move, args=(store, case.id, 1)
     )
     with actions.popover("Remove", icon=":material/delete:"):
         st.button(
             f"Remove case {number} from the pack",
-            key=f"review_remove_{case.id}",
+            key=f"{KEYS.REMOVE}{case.id}",
             on_click=_remove,
             args=(store, case.id),
         )
@@ -306,7 +306,7 @@ def present_ui(pack: Pack, cases: list[Case]) -> None:
     if not cases:
         st.info("Nothing to present: the pack is empty.")
         return
-    key = f"{KEYS.PRESENT}_{pack.id}"  # each pack remembers where its presentation was
+    key = f"{KEYS.PRESENT}{pack.id}"  # each pack remembers where its presentation was
     index = min(st.session_state.setdefault(key, 0), len(cases) - 1)
     st.session_state[key] = index
     nav = st.container(horizontal=True, vertical_alignment="center")
@@ -324,10 +324,10 @@ def present_ui(pack: Pack, cases: list[Case]) -> None:
 def rerun_model_ui() -> str | None:
     """The model to re-run on: the bundled one, or a hub id / local folder typed here."""
     left, right = st.columns([2, 3])
-    choice = left.radio("Model", ["Bundled model", "Hub id or local folder"], key="review_rerun_choice")
+    choice = left.radio("Model", ["Bundled model", "Hub id or local folder"], key=KEYS.RERUN_CHOICE)
     if choice == "Bundled model":
         return DEFAULT_MODEL_ID
-    wanted = right.text_input("Hub id or folder", key="review_rerun_model", placeholder="e.g. /models/release-4")
+    wanted = right.text_input("Hub id or folder", key=KEYS.RERUN_MODEL, placeholder="e.g. /models/release-4")
     return wanted.strip() or None
 
 
@@ -380,7 +380,7 @@ def rerun_results_ui(rows: list[RerunRow], model_id: str) -> None:
 
 def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str, provenance) -> None:
     """Save the re-run as a new pack that links to this one."""
-    with st.form("review_save_rerun", border=False):
+    with st.form(KEYS.SAVE_RERUN_FORM, border=False):
         name = st.text_input("Save as a new pack named", value=f"{pack.name} · re-run on {model_id}"[:200])
         if st.form_submit_button("Save re-run as a new pack", icon=":material/save:"):
             child = ui.attempt(

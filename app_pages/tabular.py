@@ -34,11 +34,12 @@ RADIO_LEVELS = 4  # up to this many choices show as radio buttons, more as a sel
 MISSING = "— missing —"
 VIEW_SECONDS_PER_ROW = 0.06  # one exact explanation of the penguins (3,200 model rows) on 2 shared cores, measured
 VIEW_SECONDS_PER_MODEL_ROW = VIEW_SECONDS_PER_ROW / 3200
+KEYS = tabular_state.TabularKeys
 
 
 def source_ui() -> tuple[str, Any, str] | None:
     """Bundled penguins or an upload: returns (content key, source, name), or None while nothing is uploaded."""
-    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=tabular_state.TabularKeys.SOURCE)
+    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=KEYS.SOURCE)
     if choice == PENGUINS_LABEL:
         st.caption(
             "344 penguins of three species measured on three islands of the Palmer Archipelago, Antarctica "
@@ -48,7 +49,7 @@ def source_ui() -> tuple[str, Any, str] | None:
     upload = st.file_uploader(
         "CSV, TSV or Parquet with a header row",
         type=["csv", "tsv", "txt", "parquet", "pq"],
-        key="tabular_upload",
+        key=KEYS.FILE,
         help="One row per case, one column per input, and a column with the class to predict (2 to 20 classes).",
     )
     if upload is None:
@@ -85,7 +86,7 @@ def target_ui(table, key: str) -> str:
         "Target column (the class to predict)",
         columns,
         index=default,
-        key=f"tabular_target_{key[:16]}",
+        key=KEYS.TARGET + key[:16],
         help=f"A column with {MIN_CLASSES} to {MAX_CLASSES} classes. The other columns become the model's inputs.",
     )
 
@@ -119,7 +120,7 @@ def model_ui(table, key: str, target: str) -> TabularModel | None:
 
 
 def _widget_key(model: TabularModel, j: int, part: str) -> str:
-    return f"tabular_{model.fingerprint[:12]}_{j}_{part}"
+    return f"{KEYS.INPUT}{model.fingerprint[:12]}_{j}_{part}"
 
 
 def _fill(model: TabularModel, values: dict[str, Any]) -> None:
@@ -150,13 +151,13 @@ def row_picker_ui(model: TabularModel) -> None:
             shown,
             on_select="rerun",
             selection_mode="single-row",
-            key=f"tabular_rows_{model.fingerprint[:12]}",
+            key=KEYS.ROWS + model.fingerprint[:12],
             height=260,
         )
     rows = selection.selection.rows if selection is not None else []
-    applied = st.session_state.get(tabular_state.TabularKeys.ROW)
+    applied = st.session_state.get(KEYS.ROW)
     if rows and applied != (model.fingerprint, rows[0]):
-        st.session_state[tabular_state.TabularKeys.ROW] = (model.fingerprint, rows[0])
+        st.session_state[KEYS.ROW] = (model.fingerprint, rows[0])
         _fill(model, model.row_values(rows[0]))
         row_target = model.frame[model.target].iloc[rows[0]]
         shown_value = escape_md(value_text(_plain(row_target)))
@@ -254,12 +255,12 @@ def actions_ui() -> str | None:
     """Classify / Explain buttons; returns the page's mode (kept while the inputs change: that is the what-if)."""
     left, right, _ = st.columns([1, 1, 5])
     if left.button("Classify", width="stretch"):
-        st.session_state[tabular_state.TabularKeys.MODE] = "classify"
+        st.session_state[KEYS.MODE] = "classify"
     if right.button("Explain", type="primary", width="stretch"):
-        st.session_state[tabular_state.TabularKeys.MODE] = "explain"
-        st.session_state.pop(tabular_state.TabularKeys.CLASS, None)  # a new explanation starts on its prediction
-        st.session_state.pop(tabular_state.TabularKeys.PREVIOUS, None)
-    return st.session_state.get(tabular_state.TabularKeys.MODE)
+        st.session_state[KEYS.MODE] = "explain"
+        st.session_state.pop(KEYS.CLASS, None)  # a new explanation starts on its prediction
+        st.session_state.pop(KEYS.PREVIOUS, None)
+    return st.session_state.get(KEYS.MODE)
 
 
 def results_ui(model: TabularModel, values: dict[str, Any], mode: str | None, table_name: str) -> None:
@@ -275,7 +276,7 @@ def prediction_ui(prediction) -> None:
     """The probability of every class: the same chart as the text pages."""
     st.subheader("Prediction")
     left, right = st.columns([3, 2])
-    left.plotly_chart(probability_figure(prediction), width="stretch", key="tabular_probs")
+    left.plotly_chart(probability_figure(prediction), width="stretch", key=KEYS.PROBABILITIES_CHART)
     right.metric(
         f"Predicted {prediction.target}",
         prediction.predicted_label,
@@ -287,24 +288,24 @@ def prediction_ui(prediction) -> None:
 def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str):
     """Explain the current inputs (re-explained on every change), with the previous explanation faintly behind."""
     result = tabular_state.tabular_explanation(model.fingerprint, tuple(values.items()), model)
-    shown = st.session_state.get(tabular_state.TabularKeys.SHOWN)
+    shown = st.session_state.get(KEYS.SHOWN)
     if shown is not None and shown.model_id == result.model_id and shown.labels == result.labels:
         if shown.inputs() != result.inputs():
-            st.session_state[tabular_state.TabularKeys.PREVIOUS] = shown
+            st.session_state[KEYS.PREVIOUS] = shown
     else:
-        st.session_state.pop(tabular_state.TabularKeys.PREVIOUS, None)
-    st.session_state[tabular_state.TabularKeys.SHOWN] = result
-    previous = st.session_state.get(tabular_state.TabularKeys.PREVIOUS)
+        st.session_state.pop(KEYS.PREVIOUS, None)
+    st.session_state[KEYS.SHOWN] = result
+    previous = st.session_state.get(KEYS.PREVIOUS)
     prediction_ui(result.prediction())
 
     st.subheader("Explanation")
     labels = list(result.labels)
-    if st.session_state.get(tabular_state.TabularKeys.CLASS) not in labels:
-        st.session_state[tabular_state.TabularKeys.CLASS] = result.predicted_label
+    if st.session_state.get(KEYS.CLASS) not in labels:
+        st.session_state[KEYS.CLASS] = result.predicted_label
     target = st.selectbox(
         "Class to explain",
         labels,
-        key=tabular_state.TabularKeys.CLASS,
+        key=KEYS.CLASS,
         help="Red bars push the probability of this class up, blue bars push it down.",
     )
     st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
@@ -312,7 +313,7 @@ def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str)
     if note:
         st.html(note)
     figure = waterfall_figure(result, target, previous)
-    st.plotly_chart(figure, width="stretch", key="tabular_waterfall")
+    st.plotly_chart(figure, width="stretch", key=KEYS.WATERFALL_CHART)
     st.html(tabular_legend_html(result, target))
     downloads_ui(model, result, target, figure, table_name)
     return result, target
@@ -323,13 +324,13 @@ def downloads_ui(model: TabularModel, result, target: str, figure, table_name: s
     info = export_info(result, target, table_name)
     exported = export_figure(figure, info, f"Why {result.labels[result.label_index(target)]}?")
     ui.download_row(result, "Inputs (CSV)", tabular_csv(result, info), exported, prefix="tabular_")
-    ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key="tab_pack")
+    ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key=KEYS.ADD_TO_PACK)
 
 
 def dataset_view_ui(model: TabularModel) -> None:
     """Mean |value| per input and class, and a beeswarm of every row: computed once per model, on request."""
     st.subheader("Whole dataset")
-    asked = st.session_state.setdefault(tabular_state.TabularKeys.VIEW, set())
+    asked = st.session_state.setdefault(KEYS.VIEW, set())
     if model.fingerprint not in asked:
         offer = st.empty()  # the offer disappears once accepted
         with offer.container():
@@ -338,7 +339,7 @@ def dataset_view_ui(model: TabularModel) -> None:
                 f"Explains {rows:,} rows of the table the same way (about {rows * VIEW_SECONDS_PER_ROW:.0f} s, "
                 "once per server) to show which inputs drive the model overall."
             )
-            clicked = st.button("Show the whole-dataset view", key="tabular_view_button")
+            clicked = st.button("Show the whole-dataset view", key=KEYS.VIEW_BUTTON)
         if not clicked:
             return
         offer.empty()
@@ -352,10 +353,10 @@ def dataset_view_ui(model: TabularModel) -> None:
     )
     bars, swarm = st.tabs(["Mean |value| by class", "Beeswarm"])
     with bars:
-        st.plotly_chart(mean_abs_figure(view), width="stretch", key="tabular_mean_abs")
+        st.plotly_chart(mean_abs_figure(view), width="stretch", key=KEYS.MEAN_ABS_CHART)
     with swarm:
-        label = st.selectbox("Class", list(view.labels), key="tabular_swarm_class")
-        st.plotly_chart(beeswarm_figure(view, label), width="stretch", key="tabular_beeswarm")
+        label = st.selectbox("Class", list(view.labels), key=KEYS.SWARM_CLASS)
+        st.plotly_chart(beeswarm_figure(view, label), width="stretch", key=KEYS.BEESWARM_CHART)
         st.caption(
             "Each dot is one row: how far that input moved the probability of the class (x) and the input's "
             "value (colour: dark blue = low or the first level, yellow = high or the last level; hollow grey = "

@@ -239,13 +239,14 @@ def add_to_pack_ui(
     row: str | int | None = None,
     truth: str | None = None,
     image: bytes | None = None,
-    key: str = "add_to_pack",
+    key: str,
 ):
     """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
 
     The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
     settings, versions) and this session's name; ``row`` and ``truth`` say which input of a Compare or
     Dataset table it was and its true label; ``image`` is the PNG an image case was explained on.
+    ``key`` names the widget (its pack, new name, note and form keys add "_pack", "_new", "_note", "_form").
     """
     from textlens.store import provenance_of
 

@@ -27,3 +27,4 @@ class CompareKeys:
     FOCUS = "compare_focus"
     HEATMAP = "compare_heatmap"
     FOCUS_CHART = "compare_focus_chart"
+    ADD_TO_PACK = "compare_add_"  # + row number

@@ -21,6 +21,7 @@ class ImageKeys:
     CLASS = "image_class"
     OPACITY = "image_opacity"
     PROBABILITIES_CHART = "image_probs"
+    ADD_TO_PACK = "add_to_pack"
 
 
 @st.cache_resource(show_spinner=False)
