@@ -55,7 +55,7 @@ ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE = "row order", "most confident first",
 Inputs = tuple[list[str], list[str | None], list[dict[str, str]]]  # texts, true labels, each row's columns
 
 
-def columns_ui(table, labels: list[str], file_key: tuple[str, int]) -> tuple[str, str]:
+def columns_ui(table, labels: list[str], file_key: tuple[str, str]) -> tuple[str, str]:
     """Text and label column pickers; a new file starts on the longest free text and a label-like column."""
     if st.session_state.get(KEYS.FILE_SEEN) != file_key:
         st.session_state[KEYS.FILE_SEEN] = file_key
@@ -80,13 +80,14 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
     upload = ui.upload_ui("File with texts", ["csv", "tsv", "txt"], KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
-    name, data = upload
-    table = ui.attempt(read_table, data, name)
+    table = ui.attempt(read_table, upload.data, upload.name)
     if table is None:
         return None
     if table.encoding not in ("utf-8-sig",):
-        st.info(f"{escape_md(name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
-    text_column, label_column = columns_ui(table, labels, (name, hash(data)))
+        st.info(
+            f"{escape_md(upload.name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right."
+        )
+    text_column, label_column = columns_ui(table, labels, (upload.name, upload.digest))
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
     kept = [(t.strip(), y, dict(zip(table.columns, row))) for t, y, row in zip(texts, truths, table.rows) if t.strip()]
@@ -299,7 +300,8 @@ def downloads_ui(
     rows: list[CompareRow], explanations: list[Explanation], target: str, per_row: bool, model_names: tuple
 ) -> None:
     """The comparison as one HTML report and as CSV, each saying what it is (source, models, date)."""
-    source = st.session_state.get(KEYS.FILE_DATA, ("",))[0] if st.session_state.get(KEYS.SOURCE) == SOURCE_FILE else ""
+    kept = st.session_state.get(KEYS.FILE_DATA)
+    source = kept.name if kept is not None and st.session_state.get(KEYS.SOURCE) == SOURCE_FILE else ""
     models = model_names[0] + (f" vs {model_names[1]}" if model_names[1] else "")
     subject = source or f"{len(rows)} typed inputs"
     info = ExportInfo(subject, models, rows[0].a.settings.get("precision", "float32"), target)

@@ -40,7 +40,6 @@ from textlens.dataset import (
     SliceMetrics,
     StoredRun,
     compute_metrics,
-    content_hash,
     data_folder_entries,
     length_slices,
     metadata_slices,
@@ -111,12 +110,14 @@ def load_ui() -> Loaded | None:
     data_dir = os.environ.get(dataset_state.DATA_DIR_ENV, "").strip()
     source = UPLOAD
     if data_dir:
-        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key=KEYS.SOURCE)
+        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if source == UPLOAD:
-        upload = st.file_uploader(
+        upload = ui.upload_ui(
             "Labelled file: CSV, TSV, Parquet or JSON lines",
-            type=FILE_TYPES,
-            key=KEYS.UPLOAD,
+            FILE_TYPES,
+            KEYS.UPLOAD,
+            KEYS.FILE_DATA,
+            KEYS.FORGET_FILE,
             help="One row per text, with a header. A true-label column is optional; any other columns "
             "(source, language, date…) can slice the results.",
         )
@@ -126,14 +127,13 @@ def load_ui() -> Loaded | None:
             )
             st.caption(f"Upload a file to start.{note}")
             return None
-        data = upload.getvalue()
-        file_hash, name, where = content_hash(data), upload.name, data
+        file_hash, name, where = upload.digest, upload.name, upload.data
     else:
         entries = data_folder_entries(data_dir)
         if not entries:
             st.info("The data folder has no CSV, TSV, Parquet or JSON-lines files.")
             return None
-        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key=KEYS.ENTRY)
+        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key=KEYS.ENTRY, persist_state="session")
         opened = ui.attempt(open_entry, data_dir, entry)
         if opened is None or isinstance(opened, Loaded):
             return opened
@@ -185,6 +185,7 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
         index=names.index(text_guess) if text_guess in names else 0,
         key=KEYS.TEXT_COLUMN + suffix,
         disabled=stored is not None,
+        persist_state="session",
     )
     label_options = [NO_LABEL, *[n for n in names if n != text]]
     label = middle.selectbox(
@@ -192,10 +193,13 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
         label_options,
         index=label_options.index(label_guess) if label_guess in label_options else 0,
         key=KEYS.LABEL_COLUMN + suffix,
+        persist_state="session",
     )
     rest = [n for n in names if n not in (text, label)]
     few = [n for n in rest if labelled.frame[n].astype(str).nunique() <= META_MAX_VALUES]
-    meta = right.multiselect("Metadata columns to slice by", rest, default=few, key=KEYS.META_COLUMNS + suffix)
+    meta = right.multiselect(
+        "Metadata columns to slice by", rest, default=few, key=KEYS.META_COLUMNS + suffix, persist_state="session"
+    )
     return Columns(text, None if label == NO_LABEL else label, tuple(meta))
 
 

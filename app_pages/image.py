@@ -40,7 +40,7 @@ def image_ui() -> np.ndarray | None:
     upload = ui.upload_ui("PNG, JPEG or WebP", IMAGE_TYPES, KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
-    return ui.attempt(load_image, upload[1])
+    return ui.attempt(load_image, upload.data)
 
 
 def budget_ui() -> int:

@@ -83,10 +83,11 @@ def new_pack_ui(store: Store) -> None:
             if pack is not None:
                 _open(pack.id)
     with upload.expander("Import a pack (JSON bundle)"):
-        bundle = st.file_uploader("Bundle", type=["json"], key=KEYS.IMPORT_FILE)
+        bundle = ui.upload_ui("Bundle", ["json"], KEYS.IMPORT_FILE, KEYS.IMPORT_DATA, KEYS.FORGET_IMPORT)
         if bundle is not None and st.button("Import", key=KEYS.IMPORT):
-            pack = ui.attempt(import_file, store, bundle.getvalue(), message="Not imported: {}")
+            pack = ui.attempt(import_file, store, bundle.data, message="Not imported: {}")
             if pack is not None:
+                st.session_state.pop(KEYS.IMPORT_DATA, None)  # imported: the file is done with
                 _open(pack.id)
 
 

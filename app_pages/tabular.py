@@ -21,7 +21,6 @@ from components.tabular import (
     tabular_legend_html,
     waterfall_figure,
 )
-from textlens.dataset.load import content_hash
 from textlens.tabular import PENGUINS, TabularModel
 from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
 from textlens.tabular.explain import VIEW_ROWS
@@ -39,24 +38,25 @@ KEYS = tabular_state.TabularKeys
 
 def source_ui() -> tuple[str, Any, str] | None:
     """Bundled penguins or an upload: returns (content key, source, name), or None while nothing is uploaded."""
-    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=KEYS.SOURCE)
+    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if choice == PENGUINS_LABEL:
         st.caption(
             "344 penguins of three species measured on three islands of the Palmer Archipelago, Antarctica "
             "(Gorman et al. 2014, via the `palmerpenguins` package); some measurements are missing."
         )
         return PENGUINS, PENGUINS, PENGUINS
-    upload = st.file_uploader(
+    upload = ui.upload_ui(
         "CSV, TSV or Parquet with a header row",
-        type=["csv", "tsv", "txt", "parquet", "pq"],
-        key=KEYS.FILE,
+        ["csv", "tsv", "txt", "parquet", "pq"],
+        KEYS.FILE,
+        KEYS.FILE_DATA,
+        KEYS.FORGET_FILE,
         help="One row per case, one column per input, and a column with the class to predict (2 to 20 classes).",
     )
     if upload is None:
         st.info("Upload a table to train a model on it, or pick the bundled penguins.")
         return None
-    data = upload.getvalue()
-    return content_hash(data), data, upload.name
+    return upload.digest, upload.data, upload.name
 
 
 def load_ui(source: tuple[str, Any, str]):
@@ -87,6 +87,7 @@ def target_ui(table, key: str) -> str:
         columns,
         index=default,
         key=KEYS.TARGET + key[:16],
+        persist_state="session",
         help=f"A column with {MIN_CLASSES} to {MAX_CLASSES} classes. The other columns become the model's inputs.",
     )
 

@@ -89,17 +89,32 @@ def load_model_into_session(model_id: str) -> bool:
     return True
 
 
-def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key: str) -> tuple[str, bytes] | None:
-    """A file uploader whose file is kept for the session as (name, bytes) under ``kept_key``.
+class KeptFile(NamedTuple):
+    """An uploaded file as :func:`upload_ui` keeps it for the session."""
+
+    name: str
+    data: bytes
+    digest: str  # SHA-256 of the bytes: the cache key of everything read or computed from them
+    upload_id: str  # Streamlit's id of the upload it came from (the digest is computed once per upload)
+
+
+def upload_ui(
+    label: str, types: list[str], key: str, kept_key: str, forget_key: str, *, help: str | None = None
+) -> KeptFile | None:
+    """A file uploader whose file is kept for the session (a :class:`KeptFile` under ``kept_key``).
 
     Streamlit forgets an uploader's file when its page is left; the kept copy brings it back, with a
     note and a button to forget it. Returns the current file, or None.
     """
-    upload = st.file_uploader(label, type=types, key=key)
-    if upload is not None:
-        st.session_state[kept_key] = (upload.name, upload.getvalue())
-        return st.session_state[kept_key]
+    upload = st.file_uploader(label, type=types, key=key, help=help)
     kept = st.session_state.get(kept_key)
+    if upload is not None:
+        if kept is None or kept.upload_id != upload.file_id:
+            from textlens.dataset.load import content_hash
+
+            data = upload.getvalue()
+            kept = st.session_state[kept_key] = KeptFile(upload.name, data, content_hash(data), upload.file_id)
+        return kept
     if kept is not None:
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.caption(

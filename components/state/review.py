@@ -19,6 +19,8 @@ class ReviewKeys:
     NEW_NAME = "review_new_name"
     NEW_DESCRIPTION = "review_new_description"
     IMPORT_FILE = "review_import_file"  # the bundle uploader
+    IMPORT_DATA = "review_import_file_data"  # the last bundle uploaded (widgets.KeptFile), kept across pages
+    FORGET_IMPORT = "review_forget_import_file"
     IMPORT = "review_import"
     DELETE = "review_delete"
     PRESENT = "review_present_index_"  # + pack id: the case on screen in Present mode

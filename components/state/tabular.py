@@ -16,6 +16,8 @@ class TabularKeys:
 
     SOURCE = "tabular_source"  # "penguins" or "upload"
     FILE = "tabular_upload"
+    FILE_DATA = "tabular_file_data"  # the last upload (widgets.KeptFile), kept across pages
+    FORGET_FILE = "tabular_forget_file"
     TARGET = "tabular_target_"  # + the table's content key[:16]: a new table gets a fresh guess
     INPUT = "tabular_"  # + model fingerprint[:12] + "_{input index}_{part}": the form's widgets
     ROWS = "tabular_rows_"  # + model fingerprint[:12]: the "Start from a real row" table
