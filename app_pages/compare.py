@@ -7,11 +7,11 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import heatmap_figure, top_words_figure
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import compare as compare_state
 from components.state import core as session
 from components.state import models
-from textlens import DEFAULT_MODEL_ID, Explanation, ModelLoadError, TextlensError
+from textlens import DEFAULT_MODEL_ID, Explanation
 from textlens.dataset.files import (
     MAX_INPUTS,
     label_column_guess,
@@ -55,7 +55,7 @@ ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE = "row order", "most confident first",
 Inputs = tuple[list[str], list[str | None], list[dict[str, str]]]  # texts, true labels, each row's columns
 
 
-def columns_ui(table, labels: list[str], file_key: tuple[str, int]) -> tuple[str, str]:
+def columns_ui(table, labels: list[str], file_key: tuple[str, str]) -> tuple[str, str]:
     """Text and label column pickers; a new file starts on the longest free text and a label-like column."""
     if st.session_state.get(KEYS.FILE_SEEN) != file_key:
         st.session_state[KEYS.FILE_SEEN] = file_key
@@ -80,15 +80,14 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
     upload = ui.upload_ui("File with texts", ["csv", "tsv", "txt"], KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
-    name, data = upload
-    try:
-        table = read_table(data, name)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    table = ui.attempt(read_table, upload.data, upload.name)
+    if table is None:
         return None
     if table.encoding not in ("utf-8-sig",):
-        st.info(f"{md(name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right.")
-    text_column, label_column = columns_ui(table, labels, (name, hash(data)))
+        st.info(
+            f"{escape_md(upload.name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right."
+        )
+    text_column, label_column = columns_ui(table, labels, (upload.name, upload.digest))
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
     kept = [(t.strip(), y, dict(zip(table.columns, row))) for t, y, row in zip(texts, truths, table.rows) if t.strip()]
@@ -106,15 +105,13 @@ def model_b_ui() -> str | None:
     ).strip()
     if not wanted:
         return None
-    try:
-        with st.spinner(f"Loading {md(wanted)}…"):
-            classifier = models.load_model(wanted)
-    except ModelLoadError as exc:
-        ui.show_error(exc)
+    with st.spinner(f"Loading {escape_md(wanted)}…"):
+        classifier = ui.attempt(models.load_model, wanted)
+    if classifier is None:
         return None
     st.success(
-        f"Model B loaded: **{md(model_display(wanted))}** · {len(classifier.labels)} labels "
-        f"({md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
+        f"Model B loaded: **{escape_md(model_display(wanted))}** · {len(classifier.labels)} labels "
+        f"({escape_md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
         icon=":material/check_circle:",
     )
     return wanted
@@ -129,7 +126,7 @@ def mode_ui(model_a: str) -> tuple[str, str | None]:
     mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key=KEYS.MODE, persist_state="session")
     if mode != MODE_TWO:
         return mode, None
-    st.write(f"Model A: **{md(model_display(model_a))}** (the sidebar's model)")
+    st.write(f"Model A: **{escape_md(model_display(model_a))}** (the sidebar's model)")
     return mode, model_b_ui()
 
 
@@ -151,7 +148,7 @@ def labels_ui(model_a: str, model_b: str | None) -> list[str]:
         return list(models.load_model(model_a).labels)
     common_labels, message = shared_labels(models.load_model(model_a).labels, models.load_model(model_b).labels)
     if message:
-        (st.warning if common_labels else st.error)(md(message))
+        (st.warning if common_labels else st.error)(escape_md(message))
     return common_labels
 
 
@@ -169,7 +166,7 @@ def run_comparison(
     per_model = []
     with ui.progress("Comparing", row_seconds(model_ids[0], texts)) as drawer:
         for model_id in model_ids:
-            suffix = f" with {md(model_display(model_id))}" if len(model_ids) > 1 else ""
+            suffix = f" with {escape_md(model_display(model_id))}" if len(model_ids) > 1 else ""
             draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
             per_model.append(models.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
@@ -233,7 +230,7 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
     """Every input highlighted (with both models' versions and what changed in two-model mode)."""
     for n, row in enumerate(rows):
         with st.container(border=True):
-            pack = {"source": "compare", "classifier": models.load_model(model_a), "key": f"compare_add_{n}"}
+            pack = {"source": "compare", "classifier": models.load_model(model_a), "key": f"{KEYS.ADD_TO_PACK}{n}"}
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
                 st.html(highlight_html(row.a, target, scale=scale))
@@ -242,7 +239,9 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
             for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
                 st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
                 st.html(highlight_html(e, target, scale=scale))
-            st.markdown(f"Change in P({md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
+            st.markdown(
+                f"Change in P({escape_md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**"
+            )
             st.html(changes_html(word_changes(row.a, row.b, target)))
             ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
 
@@ -285,7 +284,9 @@ def word_statistics_ui(rows: list[CompareRow], target: str, which: str, title_su
     table = pd.DataFrame(
         [{"word": s.word, "mean value": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats]
     )
-    st.caption(f"Mean attribution toward {md(target)} over the inputs each word occurs in. Click a header to sort.")
+    st.caption(
+        f"Mean attribution toward {escape_md(target)} over the inputs each word occurs in. Click a header to sort."
+    )
     st.dataframe(
         table,
         hide_index=True,
@@ -299,7 +300,8 @@ def downloads_ui(
     rows: list[CompareRow], explanations: list[Explanation], target: str, per_row: bool, model_names: tuple
 ) -> None:
     """The comparison as one HTML report and as CSV, each saying what it is (source, models, date)."""
-    source = st.session_state.get(KEYS.FILE_DATA, ("",))[0] if st.session_state.get(KEYS.SOURCE) == SOURCE_FILE else ""
+    kept = st.session_state.get(KEYS.FILE_DATA)
+    source = kept.name if kept is not None and st.session_state.get(KEYS.SOURCE) == SOURCE_FILE else ""
     models = model_names[0] + (f" vs {model_names[1]}" if model_names[1] else "")
     subject = source or f"{len(rows)} typed inputs"
     info = ExportInfo(subject, models, rows[0].a.settings.get("precision", "float32"), target)
@@ -366,11 +368,10 @@ def render() -> None:
     ready = bool(texts) and (mode == MODE_ONE or (model_b is not None and bool(common_labels)))
     input_key = (tuple(model_ids), tuple(texts), tuple(truths), str(budget))
     if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
-        try:
-            session.remember(KEYS.RESULT, input_key, run_comparison(model_ids, texts, truths, columns, budget))
+        compared = ui.attempt(run_comparison, model_ids, texts, truths, columns, budget)
+        if compared is not None:
+            session.remember(KEYS.RESULT, input_key, compared)
             st.session_state[KEYS.TARGET] = default_target(common_labels)
-        except TextlensError as exc:
-            ui.show_error(exc)
 
     rows: list[CompareRow] = session.recall(KEYS.RESULT, input_key) or []
     if session.has_result(KEYS.RESULT) and not rows and texts:

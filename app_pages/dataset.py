@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,22 +25,20 @@ from components.dataset import (
     word_aggregate_figure,
     words_frame,
 )
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
 from components.state import models
-from textlens import DEFAULT_MODEL_ID, Explanation, TextlensError
-from textlens.corpus import StoredRun, data_folder_entries, resolve_entry, result_hash
+from textlens import DEFAULT_MODEL_ID, Explanation, InputFileError
+from textlens.corpus import DataEntry, StoredRun, data_folder_entries, resolve_entry, result_hash
 from textlens.dataset import (
     LabelledFile,
     LabelMatch,
     Metrics,
-    PatternError,
     RowPredictions,
     SliceMetrics,
     compute_metrics,
-    content_hash,
     length_slices,
     metadata_slices,
     pattern_slice,
@@ -107,12 +106,14 @@ def load_ui() -> Loaded | None:
     data_dir = os.environ.get(dataset_state.DATA_DIR_ENV, "").strip()
     source = UPLOAD
     if data_dir:
-        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key=KEYS.SOURCE)
+        source = st.radio("Source", [UPLOAD, DATA_FOLDER], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if source == UPLOAD:
-        upload = st.file_uploader(
+        upload = ui.upload_ui(
             "Labelled file: CSV, TSV, Parquet or JSON lines",
-            type=FILE_TYPES,
-            key=KEYS.UPLOAD,
+            FILE_TYPES,
+            KEYS.UPLOAD,
+            KEYS.FILE_DATA,
+            KEYS.FORGET_FILE,
             help="One row per text, with a header. A true-label column is optional; any other columns "
             "(source, language, date…) can slice the results.",
         )
@@ -122,37 +123,43 @@ def load_ui() -> Loaded | None:
             )
             st.caption(f"Upload a file to start.{note}")
             return None
-        data = upload.getvalue()
-        file_hash, name, where = content_hash(data), upload.name, data
+        file_hash, name, where = upload.digest, upload.name, upload.data
     else:
         entries = data_folder_entries(data_dir)
         if not entries:
             st.info("The data folder has no CSV, TSV, Parquet or JSON-lines files.")
             return None
-        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key=KEYS.ENTRY)
-        try:
-            path = resolve_entry(data_dir, entry)
-            if entry.kind == "result":
-                key = result_hash(path)
-                with st.spinner(f"Opening {md(entry.path)}…"):
-                    stored = dataset_state.stored_run(key, str(path))
-                st.info(md(stored.note()))
-                return Loaded(stored.labelled, key, stored)
-            stat = path.stat()
-            file_hash = dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size)
-        except (TextlensError, OSError) as exc:
-            ui.show_error(exc)
-            return None
-        name, where = entry.path, path
-    try:
-        with st.spinner(f"Reading {md(name)}…"):
-            labelled = dataset_state.labelled_file(file_hash, name, where)
-    except TextlensError as exc:
-        ui.show_error(exc)
+        entry = st.selectbox("File", entries, format_func=lambda e: e.label, key=KEYS.ENTRY, persist_state="session")
+        opened = ui.attempt(open_entry, data_dir, entry)
+        if opened is None or isinstance(opened, Loaded):
+            return opened
+        file_hash, name, where = opened
+    with st.spinner(f"Reading {escape_md(name)}…"):
+        labelled = ui.attempt(dataset_state.labelled_file, file_hash, name, where)
+    if labelled is None:
         return None
     for notice in labelled.notices:
-        st.info(md(notice))
+        st.info(escape_md(notice))
     return Loaded(labelled, file_hash)
+
+
+def open_entry(data_dir: str, entry: DataEntry) -> Loaded | tuple[str, str, Path]:
+    """A data-folder entry: a corpus result opened (its note shown), else a file's (content hash, name, path).
+
+    A file that vanished or cannot be read raises :class:`InputFileError` with the system's message.
+    """
+    try:
+        path = resolve_entry(data_dir, entry)
+        if entry.kind == "result":
+            key = result_hash(path)
+            with st.spinner(f"Opening {escape_md(entry.path)}…"):
+                stored = dataset_state.stored_run(key, str(path))
+            st.info(escape_md(stored.note()))
+            return Loaded(stored.labelled, key, stored)
+        stat = path.stat()
+        return dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size), entry.path, path
+    except OSError as exc:
+        raise InputFileError(str(exc)) from exc
 
 
 def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
@@ -174,6 +181,7 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
         index=names.index(text_guess) if text_guess in names else 0,
         key=KEYS.TEXT_COLUMN + suffix,
         disabled=stored is not None,
+        persist_state="session",
     )
     label_options = [NO_LABEL, *[n for n in names if n != text]]
     label = middle.selectbox(
@@ -181,10 +189,13 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
         label_options,
         index=label_options.index(label_guess) if label_guess in label_options else 0,
         key=KEYS.LABEL_COLUMN + suffix,
+        persist_state="session",
     )
     rest = [n for n in names if n not in (text, label)]
     few = [n for n in rest if labelled.frame[n].astype(str).nunique() <= META_MAX_VALUES]
-    meta = right.multiselect("Metadata columns to slice by", rest, default=few, key=KEYS.META_COLUMNS + suffix)
+    meta = right.multiselect(
+        "Metadata columns to slice by", rest, default=few, key=KEYS.META_COLUMNS + suffix, persist_state="session"
+    )
     return Columns(text, None if label == NO_LABEL else label, tuple(meta))
 
 
@@ -205,23 +216,21 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
     took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
-        st.caption(f"{rows:,} rows · {took} to predict them all with {md(model_display(model_id))}.")
+        st.caption(f"{rows:,} rows · {took} to predict them all with {escape_md(model_display(model_id))}.")
         clicked = st.button(f"Predict all {rows:,} rows", type="primary", key=KEYS.PREDICT)
     if not clicked:
         return None
     start.empty()
     texts = labelled.frame[columns.text].tolist()
-    try:
-        with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
+    with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
 
-            def draw(state: session.Progress) -> None:
-                eta = state.eta_seconds(classifier.seconds_per_row)
-                text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
-                drawer.bar.progress(state.fraction(), text=text)
+        def draw(state: session.Progress) -> None:
+            eta = state.eta_seconds(classifier.seconds_per_row)
+            text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
+            drawer.bar.progress(state.fraction(), text=text)
 
-            run = dataset_state.row_predictions(model_id, file_hash, columns.text, texts, draw)
-    except TextlensError as exc:
-        ui.show_error(exc)
+        run = ui.attempt(dataset_state.row_predictions, model_id, file_hash, columns.text, texts, draw)
+    if run is None:
         return None
     session.remember(KEYS.RUN, run_key, run)
     return run
@@ -241,9 +250,9 @@ def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> S
         ):
             for reason, rows in failed.items():
                 shown = ", ".join(str(r) for r in rows[:200]) + (" …" if len(rows) > 200 else "")
-                st.caption(f"{md(reason)}: row_id {shown}")
+                st.caption(f"{escape_md(reason)}: row_id {shown}")
     if match is not None and match.message():
-        (st.error if match.matched == 0 else st.warning)(md(match.message()))
+        (st.error if match.matched == 0 else st.warning)(escape_md(match.message()))
     metrics = compute_metrics(truth, predicted, confidence, labels) if columns.label else None
     return Scored(results, truth, predicted, confidence, metrics, match)
 
@@ -314,11 +323,9 @@ def slices_ui(
     slices = [s for column in columns.meta for s in metadata_slices(scored.results[column].tolist(), column)]
     slices += length_slices(texts)
     if pattern.strip():
-        try:
-            found = pattern_slice(texts, pattern, is_regex=is_regex, case=case)
+        found = ui.attempt(pattern_slice, texts, pattern, is_regex=is_regex, case=case)
+        if found is not None:
             slices.insert(0, found)
-        except PatternError as exc:
-            ui.show_error(exc)
     table = slice_metrics(slices, scored.truth, scored.predicted, scored.confidence, labels)
     masks = {(s.group, s.value): s.mask for s in slices}
     order = "worst accuracy first" if scored.metrics else "lowest mean confidence first"
@@ -384,7 +391,7 @@ def table_ui(
         shown.append("error")
     if filters:
         note, clear = st.columns([5, 1])
-        note.caption(md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
+        note.caption(escape_md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
         if cell is not None and clear.button("Clear cell filter", key=KEYS.CLEAR_CELL):
             st.session_state[KEYS.CONFUSION_GEN] += 1
             st.rerun()
@@ -461,15 +468,11 @@ def explain_rows(
 ) -> list[Explanation | None] | None:
     """Explanations of rows: a corpus result's stored ones, else computed (cached) with progress; None on error."""
     if stored:
-        with st.spinner(f"Reading the stored explanations of {md(label)}…"):
+        with st.spinner(f"Reading the stored explanations of {escape_md(label)}…"):
             return dataset_state.stored_explanations(stored, tuple(positions))
     classifier = models.load_model(model_id)
-    try:
-        with ui.progress(f"Explaining {label}", classifier.seconds_per_row) as draw:
-            return list(models.explanations(model_id, texts, on_progress=draw))
-    except TextlensError as exc:
-        ui.show_error(exc)
-        return None
+    with ui.progress(f"Explaining {label}", classifier.seconds_per_row) as draw:
+        return ui.attempt(models.explanations, model_id, texts, on_progress=draw)
 
 
 @dataclass(frozen=True, eq=False)
@@ -537,8 +540,8 @@ def words_ui(
     contrast = word_contrast(errors, right_rows, None, min_count) if errors else []
     chart, table = st.columns([3, 2])
     chart.caption(
-        f"Mean attribution toward {md(target)} over the rows each word occurs in ({len(explanations):,} rows "
-        f"explained; words in at least {min_count}). Red pushes toward {md(target)}, blue away."
+        f"Mean attribution toward {escape_md(target)} over the rows each word occurs in ({len(explanations):,} rows "
+        f"explained; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
     )
     chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key=KEYS.WORDS_CHART)
     table.dataframe(
@@ -659,7 +662,7 @@ def render() -> None:
     scored = score_ui(labelled, run, columns)
     cell = None
     if scored.metrics:
-        st.caption(md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
+        st.caption(escape_md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
         cell = metrics_ui(scored.metrics)
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")

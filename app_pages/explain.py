@@ -8,8 +8,8 @@ from html import escape
 import streamlit as st
 
 from components import widgets as ui
-from components.charts import figure_png, png_export_available, probability_figure, top_words_figure
-from components.safe_text import md
+from components.charts import probability_figure, top_words_figure
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import explain as explain_state
 from components.state import models
@@ -111,15 +111,18 @@ def run_explanation(
         preview_ui(model_id, text, budget) if first_look else nullcontext(),
         ui.progress(label, row_seconds(classifier, text)) as draw,
     ):
-        try:
-            result = models.explanation(model_id, text, max_evals=budget, on_progress=draw)
-        except TextlensError as exc:
-            ui.show_error(exc)
-            return False
+        result = ui.attempt(models.explanation, model_id, text, max_evals=budget, on_progress=draw)
+    if result is None:
+        return False
     session.remember(KEYS.RESULT, (model_id, text), result)
     session.remember(KEYS.PREDICTION, (model_id, text), result.prediction())
     st.session_state.pop(KEYS.LIVE, None)  # this result replaces a long text's live refinement
     return True
+
+
+def classify(model_id: str, text: str) -> Prediction:
+    """The (cached) prediction of one text."""
+    return models.classify(model_id, (text,))[0]
 
 
 def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | str, clicked: tuple[bool, bool]):
@@ -128,15 +131,12 @@ def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | 
     if (classify_clicked or explain_clicked) and not text.strip():
         st.warning("The text is empty: type or paste something to analyse, or pick an example above.")
     elif classify_clicked:
-        try:
-            session.remember(KEYS.PREDICTION, (model_id, text), models.classify(model_id, (text,))[0])
-        except TextlensError as exc:
-            ui.show_error(exc)
+        prediction = ui.attempt(classify, model_id, text)
+        if prediction is not None:
+            session.remember(KEYS.PREDICTION, (model_id, text), prediction)
     elif explain_clicked and is_long(classifier, text, budget):
-        try:
-            prediction = models.classify(model_id, (text,))[0]
-        except TextlensError as exc:
-            ui.show_error(exc)
+        prediction = ui.attempt(classify, model_id, text)
+        if prediction is None:
             return
         session.remember(KEYS.PREDICTION, (model_id, text), prediction)
         st.session_state.pop(KEYS.LIVE, None)  # Explain starts afresh (rows already run stay cached)
@@ -319,17 +319,15 @@ def trust_ui(model_id: str, result, target: str, is_open: bool) -> None:
     """The Trust tab: do the top words really move the model? Measured when the tab is opened."""
     if not is_open:
         return
-    try:
-        with st.spinner("Removing the top words, random words and each word alone…"):
-            measured = explain_state.faithfulness_of(model_id, result, target)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    with st.spinner("Removing the top words, random words and each word alone…"):
+        measured = ui.attempt(explain_state.faithfulness_of, model_id, result, target)
+    if measured is None:
         return
     st.html(sentence_html(measured))
     if target != result.predicted_label and measured.full_score < 0.05:
         st.caption(
-            f"{md(target)} is already near 0 here, so removing words can hardly lower it: choose "
-            f"{md(result.predicted_label)} as the target to test the words behind the prediction."
+            f"{escape_md(target)} is already near 0 here, so removing words can hardly lower it: choose "
+            f"{escape_md(result.predicted_label)} as the target to test the words behind the prediction."
         )
     st.plotly_chart(curves_figure(measured), width="stretch", key=TRUST.CURVES)
     st.html(numbers_html(measured))
@@ -371,10 +369,8 @@ def what_if_ui(model_id: str, classifier, result, target: str, budget) -> None:
     if replacement is not None and not replacement.strip():
         st.info("Type the replacement word, or switch to **Remove**.")
         return
-    try:
-        change = explain_state.what_if_of(model_id, result, tuple(chosen), target, replacement)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    change = ui.attempt(explain_state.what_if_of, model_id, result, tuple(chosen), target, replacement)
+    if change is None:
         return
     st.html(what_if_html(change))
     st.caption("Edited text:")
@@ -382,10 +378,7 @@ def what_if_ui(model_id: str, classifier, result, target: str, budget) -> None:
     edited = session.recall(TRUST.EDITED, (model_id, change.edited_text))
     if edited is None and st.button("Explain the edited text", key=TRUST.EXPLAIN_EDITED):
         with ui.progress("Explaining the edited text", row_seconds(classifier, change.edited_text)) as draw:
-            try:
-                edited = models.explanation(model_id, change.edited_text, max_evals=budget, on_progress=draw)
-            except TextlensError as exc:
-                ui.show_error(exc)
+            edited = ui.attempt(models.explanation, model_id, change.edited_text, max_evals=budget, on_progress=draw)
         session.remember(TRUST.EDITED, (model_id, change.edited_text), edited)
     if edited is not None:
         side_by_side_ui(result, edited, target)
@@ -402,30 +395,8 @@ def side_by_side_ui(original, edited, target: str) -> None:
 
 def downloads_ui(result: Explanation, target: str, figure) -> None:
     """The explanation as JSON, CSV and HTML, and the chart as HTML (and PNG where possible)."""
-    st.write("Download")
-    downloads = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
-    downloads.download_button(
-        "Explanation (JSON)", result.to_json(), "explanation.json", "application/json", on_click="ignore"
-    )
-    downloads.download_button("Words (CSV)", words_csv([result]), "explanation.csv", "text/csv", on_click="ignore")
-    downloads.download_button(
-        "Highlighted text (HTML)",
-        explanation_report(result, target),
-        "explanation.html",
-        "text/html",
-        on_click="ignore",
-    )
-    downloads.download_button(
-        "Chart (HTML)",
-        lambda: figure.to_html(include_plotlyjs=True, full_html=True),
-        "chart.html",
-        "text/html",
-        on_click="ignore",
-    )
-    if png_export_available():
-        downloads.download_button(
-            "Chart (PNG)", lambda: figure_png(figure), "chart.png", "image/png", on_click="ignore"
-        )
+    report = ui.Download("Highlighted text (HTML)", explanation_report(result, target), "explanation.html", "text/html")
+    ui.download_row(result, "Words (CSV)", words_csv([result]), figure, more=[report])
 
 
 def render() -> None:
@@ -465,7 +436,7 @@ def render() -> None:
             continue_ui(model_id, classifier, text, live)
         figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
-        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key="explain_add_to_pack")
+        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key=KEYS.ADD_TO_PACK)
     elif prediction is not None:
         st.info("Click **Explain** to see which words drove this prediction.")
 

@@ -9,10 +9,10 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import probability_figure
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import image as image_state
-from textlens import ImageExplanation, ImagePrediction, TextlensError
+from textlens import ImageExplanation, ImagePrediction
 from textlens.image import DEFAULT_IMAGE_EVALS, IMAGE_MODEL_ID, load_image, to_model_input
 from textlens.report.image_overlay import image_legend_html, npy, overlay, png
 
@@ -40,11 +40,7 @@ def image_ui() -> np.ndarray | None:
     upload = ui.upload_ui("PNG, JPEG or WebP", IMAGE_TYPES, KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
-    try:
-        return load_image(upload[1])
-    except TextlensError as exc:
-        ui.show_error(exc)
-        return None
+    return ui.attempt(load_image, upload.data)
 
 
 def budget_ui() -> int:
@@ -82,7 +78,7 @@ def explanation_ui(model_input: np.ndarray, result: ImageExplanation, k: int, op
     tinted = overlay(model_input, result.values[k], opacity)
     original, overlaid = st.columns(2)
     original.image(model_input, caption="What the model sees (224×224)", width="stretch")
-    overlaid.image(tinted, caption=f"Attributions toward {md(result.labels[k])}", width="stretch")
+    overlaid.image(tinted, caption=f"Attributions toward {escape_md(result.labels[k])}", width="stretch")
     downloads = st.container(horizontal=True)
     downloads.download_button("Overlay (PNG)", png(tinted), "overlay.png", "image/png", on_click="ignore")
     downloads.download_button(
@@ -110,11 +106,9 @@ def render() -> None:
     input_key = (hashlib.sha256(model_input.tobytes()).hexdigest(), prediction.classes, max_evals)
     if st.button("Explain", type="primary"):
         with ui.progress("Explaining the image", SECONDS_PER_IMAGE) as draw:
-            try:
-                result = image_state.image_explanation(model_input, list(prediction.classes), max_evals, draw)
-                session.remember(KEYS.RESULT, input_key, result)
-            except TextlensError as exc:
-                ui.show_error(exc)
+            result = ui.attempt(image_state.image_explanation, model_input, list(prediction.classes), max_evals, draw)
+        if result is not None:
+            session.remember(KEYS.RESULT, input_key, result)
     result = session.recall(KEYS.RESULT, input_key)
     if result is None:
         st.info("Click **Explain** to see which regions pushed each of the top classes.")
@@ -122,7 +116,9 @@ def render() -> None:
     k, opacity = class_ui(prediction)
     explanation_ui(model_input, result, k, opacity)
     classifier = image_state.load_image_model()
-    ui.add_to_pack_ui(result, result.labels[k], source="image", classifier=classifier, image=png(model_input))
+    ui.add_to_pack_ui(
+        result, result.labels[k], source="image", classifier=classifier, image=png(model_input), key=KEYS.ADD_TO_PACK
+    )
 
 
 render()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components import widgets as ui
-from components.safe_text import md
+from components.safe_text import escape_md
 from components.state import models
 from components.state import review as review_state
-from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens import DEFAULT_MODEL_ID
 from textlens.report.pack import (
     case_card,
     pack_report,
@@ -75,27 +75,27 @@ def _pack_label(pack: Pack) -> str:
 def new_pack_ui(store: Store) -> None:
     """Create an empty pack, or import one from a JSON bundle."""
     create, upload = st.columns(2)
-    with create.expander("New pack"), st.form("review_new_pack", border=False):
-        name = st.text_input("Name", key="review_new_name")
-        description = st.text_area("Description", key="review_new_description", height=80)
+    with create.expander("New pack"), st.form(KEYS.NEW_PACK_FORM, border=False):
+        name = st.text_input("Name", key=KEYS.NEW_NAME)
+        description = st.text_area("Description", key=KEYS.NEW_DESCRIPTION, height=80)
         if st.form_submit_button("Create pack"):
-            try:
-                pack = store.create_pack(name, description, owner=review_state.author())
-            except StoreError as exc:
-                st.error(md(exc))
-            else:
+            pack = ui.attempt(store.create_pack, name, description, owner=review_state.author())
+            if pack is not None:
                 _open(pack.id)
     with upload.expander("Import a pack (JSON bundle)"):
-        bundle = st.file_uploader("Bundle", type=["json"], key="review_import_file")
-        if bundle is not None and st.button("Import", key="review_import"):
-            try:
-                if bundle.size > MAX_BUNDLE_BYTES:
-                    raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
-                pack = import_bundle(store, bundle.getvalue())
-            except StoreError as exc:
-                st.error(f"Not imported: {md(exc)}")
-            else:
+        bundle = ui.upload_ui("Bundle", ["json"], KEYS.IMPORT_FILE, KEYS.IMPORT_DATA, KEYS.FORGET_IMPORT)
+        if bundle is not None and st.button("Import", key=KEYS.IMPORT):
+            pack = ui.attempt(import_file, store, bundle.data, message="Not imported: {}")
+            if pack is not None:
+                st.session_state.pop(KEYS.IMPORT_DATA, None)  # imported: the file is done with
                 _open(pack.id)
+
+
+def import_file(store: Store, data: bytes) -> Pack:
+    """The pack in a JSON bundle's bytes, added to the store (a :class:`BundleError` when it is too large)."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
+    return import_bundle(store, data)
 
 
 def _open(pack_id: int) -> None:
@@ -105,11 +105,15 @@ def _open(pack_id: int) -> None:
 
 def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     """Name, owner, lineage, description, verdict counts, downloads and deletion of the open pack."""
-    st.subheader(md(pack.name))
-    facts = [f"owner **{md(pack.owner or '—')}**", f"{len(cases)} cases", f"updated {md(short_time(pack.updated))}"]
+    st.subheader(escape_md(pack.name))
+    facts = [
+        f"owner **{escape_md(pack.owner or '—')}**",
+        f"{len(cases)} cases",
+        f"updated {escape_md(short_time(pack.updated))}",
+    ]
     parent_name = store.parent_name(pack)
     if pack.origin:
-        facts.append(md(pack.origin) + (f" of **{md(parent_name)}**" if parent_name else ""))
+        facts.append(escape_md(pack.origin) + (f" of **{escape_md(parent_name)}**" if parent_name else ""))
     st.caption(" · ".join(facts))
     if pack.description.strip():
         st.text(pack.description)
@@ -133,8 +137,8 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
         on_click="ignore",
     )
     with row.popover("Delete pack", icon=":material/delete:"):
-        st.write(f"Delete **{md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
-        if st.button("Delete for good", type="primary", key="review_delete"):
+        st.write(f"Delete **{escape_md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
+        if st.button("Delete for good", type="primary", key=KEYS.DELETE):
             store.delete_pack(pack.id)
             st.rerun()
 
@@ -147,7 +151,7 @@ def _tags_text(tags) -> str:
 
 
 def _widget_keys(case_id: int) -> tuple[str, str, str]:
-    return f"review_note_{case_id}", f"review_verdict_{case_id}", f"review_tags_{case_id}"
+    return f"{KEYS.NOTE}{case_id}", f"{KEYS.VERDICT}{case_id}", f"{KEYS.TAGS}{case_id}"
 
 
 def _adopt(case: Case) -> None:
@@ -224,14 +228,16 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
         icon=":material/sync_problem:",
     )
     theirs_col, yours_col = st.columns(2)
-    theirs_col.caption(f"Theirs (version {conflict.theirs.version}, by {md(conflict.theirs.author or 'someone')})")
+    theirs_col.caption(
+        f"Theirs (version {conflict.theirs.version}, by {escape_md(conflict.theirs.author or 'someone')})"
+    )
     yours_col.caption("Yours (not saved)")
     for name, mine in conflict.yours.items():
         now = getattr(conflict.theirs, name)
         shown = {"verdict": VERDICTS.get, "tags": ", ".join}.get(name, str)
         theirs_col.text(f"{name}: {shown(now)}")
         yours_col.text(f"{name}: {shown(mine)}")
-    st.button("Load their version", key=f"review_reload_{case_id}", on_click=_reload, args=(store, case_id))
+    st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=_reload, args=(store, case_id))
 
 
 def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
@@ -242,7 +248,7 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     if message and message[0] == "conflict":
         conflict_ui(store, case.id, message[1])
     elif message and message[0] == "error":
-        st.error(md(message[1]))
+        ui.show_error(message[1])
     elif message:
         st.toast(f"Case {number} saved.", icon=":material/check:")
     elif base_version != case.version:
@@ -252,17 +258,17 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     side_col.selectbox("Verdict", list(VERDICTS), format_func=VERDICTS.get, key=verdict_key)
     side_col.text_input("Tags (comma-separated)", key=tags_key)
     actions = st.container(horizontal=True)
-    actions.button("Save", key=f"review_save_{case.id}", type="primary", on_click=_save, args=(store, case.id))
+    actions.button("Save", key=f"{KEYS.SAVE}{case.id}", type="primary", on_click=_save, args=(store, case.id))
     actions.button(
-        "Move up", key=f"review_up_{case.id}", disabled=number == 1, on_click=_move, args=(store, case.id, -1)
+        "Move up", key=f"{KEYS.UP}{case.id}", disabled=number == 1, on_click=_move, args=(store, case.id, -1)
     )
     actions.button(
-        "Move down", key=f"review_down_{case.id}", disabled=number == total, on_click=_move, args=(store, case.id, 1)
+        "Move down", key=f"{KEYS.DOWN}{case.id}", disabled=number == total, on_click=_move, args=(store, case.id, 1)
     )
     with actions.popover("Remove", icon=":material/delete:"):
         st.button(
             f"Remove case {number} from the pack",
-            key=f"review_remove_{case.id}",
+            key=f"{KEYS.REMOVE}{case.id}",
             on_click=_remove,
             args=(store, case.id),
         )
@@ -301,7 +307,7 @@ def present_ui(pack: Pack, cases: list[Case]) -> None:
     if not cases:
         st.info("Nothing to present: the pack is empty.")
         return
-    key = f"{KEYS.PRESENT}_{pack.id}"  # each pack remembers where its presentation was
+    key = f"{KEYS.PRESENT}{pack.id}"  # each pack remembers where its presentation was
     index = min(st.session_state.setdefault(key, 0), len(cases) - 1)
     st.session_state[key] = index
     nav = st.container(horizontal=True, vertical_alignment="center")
@@ -319,10 +325,10 @@ def present_ui(pack: Pack, cases: list[Case]) -> None:
 def rerun_model_ui() -> str | None:
     """The model to re-run on: the bundled one, or a hub id / local folder typed here."""
     left, right = st.columns([2, 3])
-    choice = left.radio("Model", ["Bundled model", "Hub id or local folder"], key="review_rerun_choice")
+    choice = left.radio("Model", ["Bundled model", "Hub id or local folder"], key=KEYS.RERUN_CHOICE)
     if choice == "Bundled model":
         return DEFAULT_MODEL_ID
-    wanted = right.text_input("Hub id or folder", key="review_rerun_model", placeholder="e.g. /models/release-4")
+    wanted = right.text_input("Hub id or folder", key=KEYS.RERUN_MODEL, placeholder="e.g. /models/release-4")
     return wanted.strip() or None
 
 
@@ -337,21 +343,24 @@ def rerun_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     texts = sum(c.kind == "text" for c in cases)
     key = (pack.id, model_id, tuple((c.id, c.version) for c in cases))
     if st.button(f"Re-run {texts} text cases", type="primary", disabled=model_id is None or texts == 0):
-        try:
-            classifier = models.load_model(model_id)
-            bar, draw = ui.progress_drawer("Re-running the pack", classifier.seconds_per_row)
-            rows = rerun_cases(cases, classifier.labels, lambda t: models.explanations(model_id, t, on_progress=draw))
-            bar.empty()
-        except TextlensError as exc:
-            st.error(md(exc))
+        done = ui.attempt(rerun_pack, model_id, cases)
+        if done is None:
             return
-        st.session_state[KEYS.RERUN] = (key, rows, provenance_of(classifier, rows[0].new) if rows else None)
+        st.session_state[KEYS.RERUN] = (key, *done)
     stored = st.session_state.get(KEYS.RERUN)
     if not stored or stored[0] != key:
         return
     _, rows, provenance = stored
     rerun_results_ui(rows, model_id)
     save_rerun_ui(store, pack, rows, model_id, provenance)
+
+
+def rerun_pack(model_id: str, cases: list[Case]) -> tuple[list[RerunRow], dict | None]:
+    """The cases explained again on ``model_id`` with a progress bar: (re-run rows, the new run's provenance)."""
+    classifier = models.load_model(model_id)
+    with ui.progress("Re-running the pack", classifier.seconds_per_row) as draw:
+        rows = rerun_cases(cases, classifier.labels, lambda t: models.explanations(model_id, t, on_progress=draw))
+    return rows, provenance_of(classifier, rows[0].new) if rows else None
 
 
 def rerun_results_ui(rows: list[RerunRow], model_id: str) -> None:
@@ -372,29 +381,31 @@ def rerun_results_ui(rows: list[RerunRow], model_id: str) -> None:
 
 def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str, provenance) -> None:
     """Save the re-run as a new pack that links to this one."""
-    with st.form("review_save_rerun", border=False):
+    with st.form(KEYS.SAVE_RERUN_FORM, border=False):
         name = st.text_input("Save as a new pack named", value=f"{pack.name} · re-run on {model_id}"[:200])
         if st.form_submit_button("Save re-run as a new pack", icon=":material/save:"):
-            try:
-                child = save_rerun(
-                    store, pack, rows, name, model_id=model_id, provenance=provenance, author=review_state.author()
-                )
-            except StoreError as exc:
-                st.error(md(exc))
-            else:
+            child = ui.attempt(
+                save_rerun,
+                store,
+                pack,
+                rows,
+                name,
+                model_id=model_id,
+                provenance=provenance,
+                author=review_state.author(),
+            )
+            if child is not None:
                 _open(child.id)
 
 
 def render() -> None:
     """The Review page."""
     st.title("Review packs")
-    try:
-        store = review_state.pack_store()
-    except StoreError as exc:
-        st.error(md(exc))
+    store = ui.attempt(review_state.pack_store)
+    if store is None:
         st.stop()
     author_ui()
-    st.sidebar.caption(f"Packs are stored in {md(store.location)} ({store.backend}).")
+    st.sidebar.caption(f"Packs are stored in {escape_md(store.location)} ({store.backend}).")
     st.caption("Collect cases from the other pages, write down what was decided, present them, and re-run them.")
     pack = pack_list_ui(store)
     if pack is None:

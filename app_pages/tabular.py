@@ -9,8 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from components import widgets as ui
-from components.charts import export_figure, figure_html, figure_png, png_export_available, probability_figure
-from components.safe_text import md
+from components.charts import export_figure, probability_figure
+from components.safe_text import escape_md
 from components.state import tabular as tabular_state
 from components.tabular import (
     beeswarm_figure,
@@ -21,8 +21,6 @@ from components.tabular import (
     tabular_legend_html,
     waterfall_figure,
 )
-from textlens import TextlensError
-from textlens.dataset.load import content_hash
 from textlens.tabular import PENGUINS, TabularModel
 from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
 from textlens.tabular.explain import VIEW_ROWS
@@ -35,40 +33,40 @@ RADIO_LEVELS = 4  # up to this many choices show as radio buttons, more as a sel
 MISSING = "— missing —"
 VIEW_SECONDS_PER_ROW = 0.06  # one exact explanation of the penguins (3,200 model rows) on 2 shared cores, measured
 VIEW_SECONDS_PER_MODEL_ROW = VIEW_SECONDS_PER_ROW / 3200
+KEYS = tabular_state.TabularKeys
 
 
 def source_ui() -> tuple[str, Any, str] | None:
     """Bundled penguins or an upload: returns (content key, source, name), or None while nothing is uploaded."""
-    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=tabular_state.TabularKeys.SOURCE)
+    choice = st.radio("Data", [PENGUINS_LABEL, UPLOAD_LABEL], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if choice == PENGUINS_LABEL:
         st.caption(
             "344 penguins of three species measured on three islands of the Palmer Archipelago, Antarctica "
             "(Gorman et al. 2014, via the `palmerpenguins` package); some measurements are missing."
         )
         return PENGUINS, PENGUINS, PENGUINS
-    upload = st.file_uploader(
+    upload = ui.upload_ui(
         "CSV, TSV or Parquet with a header row",
-        type=["csv", "tsv", "txt", "parquet", "pq"],
-        key="tabular_upload",
+        ["csv", "tsv", "txt", "parquet", "pq"],
+        KEYS.FILE,
+        KEYS.FILE_DATA,
+        KEYS.FORGET_FILE,
         help="One row per case, one column per input, and a column with the class to predict (2 to 20 classes).",
     )
     if upload is None:
         st.info("Upload a table to train a model on it, or pick the bundled penguins.")
         return None
-    data = upload.getvalue()
-    return content_hash(data), data, upload.name
+    return upload.digest, upload.data, upload.name
 
 
 def load_ui(source: tuple[str, Any, str]):
     """The table read from the source; a message and None when it cannot be read."""
     key, data, name = source
-    try:
-        table = tabular_state.tabular_table(key, data, name)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    table = ui.attempt(tabular_state.tabular_table, key, data, name)
+    if table is None:
         return None
     for notice in table.notices:
-        st.caption(md(notice))
+        st.caption(escape_md(notice))
     return table
 
 
@@ -88,18 +86,17 @@ def target_ui(table, key: str) -> str:
         "Target column (the class to predict)",
         columns,
         index=default,
-        key=f"tabular_target_{key[:16]}",
+        key=KEYS.TARGET + key[:16],
+        persist_state="session",
         help=f"A column with {MIN_CLASSES} to {MAX_CLASSES} classes. The other columns become the model's inputs.",
     )
 
 
 def model_ui(table, key: str, target: str) -> TabularModel | None:
     """Train (once per table and target) and show the model's accuracy and the columns left out."""
-    try:
-        with st.spinner("Training the classifier and cross-validating it (a few seconds, once per table)…"):
-            model = tabular_state.tabular_model(key, target, table)
-    except TextlensError as exc:
-        ui.show_error(exc)
+    with st.spinner("Training the classifier and cross-validating it (a few seconds, once per table)…"):
+        model = ui.attempt(tabular_state.tabular_model, key, target, table)
+    if model is None:
         return None
     cols = st.columns(4)
     cols[0].metric(
@@ -112,17 +109,19 @@ def model_ui(table, key: str, target: str) -> TabularModel | None:
     cols[3].metric("Inputs", len(model.features))
     st.caption(
         "Model: scikit-learn HistGradientBoostingClassifier (native categorical inputs, missing values allowed, "
-        f"seed 0) predicting **{md(model.target)}** from: " + ", ".join(md(f.name) for f in model.features) + "."
+        f"seed 0) predicting **{escape_md(model.target)}** from: "
+        + ", ".join(escape_md(f.name) for f in model.features)
+        + "."
     )
     if model.schema.left_out:
         with st.expander(f"Columns left out ({len(model.schema.left_out)})"):
             for name, reason in model.schema.left_out:
-                st.markdown(f"- **{md(name)}**: {md(reason)}")
+                st.markdown(f"- **{escape_md(name)}**: {escape_md(reason)}")
     return model
 
 
 def _widget_key(model: TabularModel, j: int, part: str) -> str:
-    return f"tabular_{model.fingerprint[:12]}_{j}_{part}"
+    return f"{KEYS.INPUT}{model.fingerprint[:12]}_{j}_{part}"
 
 
 def _fill(model: TabularModel, values: dict[str, Any]) -> None:
@@ -153,16 +152,17 @@ def row_picker_ui(model: TabularModel) -> None:
             shown,
             on_select="rerun",
             selection_mode="single-row",
-            key=f"tabular_rows_{model.fingerprint[:12]}",
+            key=KEYS.ROWS + model.fingerprint[:12],
             height=260,
         )
     rows = selection.selection.rows if selection is not None else []
-    applied = st.session_state.get(tabular_state.TabularKeys.ROW)
+    applied = st.session_state.get(KEYS.ROW)
     if rows and applied != (model.fingerprint, rows[0]):
-        st.session_state[tabular_state.TabularKeys.ROW] = (model.fingerprint, rows[0])
+        st.session_state[KEYS.ROW] = (model.fingerprint, rows[0])
         _fill(model, model.row_values(rows[0]))
         row_target = model.frame[model.target].iloc[rows[0]]
-        st.toast(f"Row {rows[0]} copied into the form ({md(model.target)} = {md(value_text(_plain(row_target)))}).")
+        shown_value = escape_md(value_text(_plain(row_target)))
+        st.toast(f"Row {rows[0]} copied into the form ({escape_md(model.target)} = {shown_value}).")
 
 
 def _plain(value):
@@ -184,12 +184,12 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
     missing = False
     with container:
         head, box = st.columns([3, 1.3], vertical_alignment="center")
-        head.markdown(f"**{md(feature.name)}**")
+        head.markdown(f"**{escape_md(feature.name)}**")
         if feature.has_missing:
             missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
         left, right = st.columns([3, 1.3], vertical_alignment="bottom")
         left.slider(
-            f"{md(feature.name)} (slider)",
+            f"{escape_md(feature.name)} (slider)",
             min_value=feature.low,
             max_value=feature.high,
             step=feature.step,
@@ -201,7 +201,7 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
             label_visibility="collapsed",
         )
         value = right.number_input(
-            f"{md(feature.name)} exactly",
+            f"{escape_md(feature.name)} exactly",
             step=feature.step,
             format=fmt,
             key=number_key,
@@ -222,15 +222,15 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
         if len(options) <= RADIO_LEVELS + 1:
             # Radio labels render Markdown: escaped so a level shows exactly as in the data.
             index = st.radio(
-                f"**{md(feature.name)}**",
+                f"**{escape_md(feature.name)}**",
                 range(len(options)),
-                format_func=lambda i: md(options[i]),
+                format_func=lambda i: escape_md(options[i]),
                 horizontal=True,
                 key=key,
             )
         else:  # select boxes show options as plain text
             index = st.selectbox(
-                f"**{md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
+                f"**{escape_md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
             )
     return None if options[index] == MISSING else options[index]
 
@@ -256,19 +256,28 @@ def actions_ui() -> str | None:
     """Classify / Explain buttons; returns the page's mode (kept while the inputs change: that is the what-if)."""
     left, right, _ = st.columns([1, 1, 5])
     if left.button("Classify", width="stretch"):
-        st.session_state[tabular_state.TabularKeys.MODE] = "classify"
+        st.session_state[KEYS.MODE] = "classify"
     if right.button("Explain", type="primary", width="stretch"):
-        st.session_state[tabular_state.TabularKeys.MODE] = "explain"
-        st.session_state.pop(tabular_state.TabularKeys.CLASS, None)  # a new explanation starts on its prediction
-        st.session_state.pop(tabular_state.TabularKeys.PREVIOUS, None)
-    return st.session_state.get(tabular_state.TabularKeys.MODE)
+        st.session_state[KEYS.MODE] = "explain"
+        st.session_state.pop(KEYS.CLASS, None)  # a new explanation starts on its prediction
+        st.session_state.pop(KEYS.PREVIOUS, None)
+    return st.session_state.get(KEYS.MODE)
+
+
+def results_ui(model: TabularModel, values: dict[str, Any], mode: str | None, table_name: str) -> None:
+    """What the page's mode asks for: the explanation (followed as the inputs change), or the prediction alone."""
+    if mode == "explain":
+        explanation_ui(model, values, table_name)
+    elif mode == "classify":
+        prediction_ui(tabular_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
+        st.info("Click **Explain** to see which inputs drove this prediction.")
 
 
 def prediction_ui(prediction) -> None:
     """The probability of every class: the same chart as the text pages."""
     st.subheader("Prediction")
     left, right = st.columns([3, 2])
-    left.plotly_chart(probability_figure(prediction), width="stretch", key="tabular_probs")
+    left.plotly_chart(probability_figure(prediction), width="stretch", key=KEYS.PROBABILITIES_CHART)
     right.metric(
         f"Predicted {prediction.target}",
         prediction.predicted_label,
@@ -280,24 +289,24 @@ def prediction_ui(prediction) -> None:
 def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str):
     """Explain the current inputs (re-explained on every change), with the previous explanation faintly behind."""
     result = tabular_state.tabular_explanation(model.fingerprint, tuple(values.items()), model)
-    shown = st.session_state.get(tabular_state.TabularKeys.SHOWN)
+    shown = st.session_state.get(KEYS.SHOWN)
     if shown is not None and shown.model_id == result.model_id and shown.labels == result.labels:
         if shown.inputs() != result.inputs():
-            st.session_state[tabular_state.TabularKeys.PREVIOUS] = shown
+            st.session_state[KEYS.PREVIOUS] = shown
     else:
-        st.session_state.pop(tabular_state.TabularKeys.PREVIOUS, None)
-    st.session_state[tabular_state.TabularKeys.SHOWN] = result
-    previous = st.session_state.get(tabular_state.TabularKeys.PREVIOUS)
+        st.session_state.pop(KEYS.PREVIOUS, None)
+    st.session_state[KEYS.SHOWN] = result
+    previous = st.session_state.get(KEYS.PREVIOUS)
     prediction_ui(result.prediction())
 
     st.subheader("Explanation")
     labels = list(result.labels)
-    if st.session_state.get(tabular_state.TabularKeys.CLASS) not in labels:
-        st.session_state[tabular_state.TabularKeys.CLASS] = result.predicted_label
+    if st.session_state.get(KEYS.CLASS) not in labels:
+        st.session_state[KEYS.CLASS] = result.predicted_label
     target = st.selectbox(
         "Class to explain",
         labels,
-        key=tabular_state.TabularKeys.CLASS,
+        key=KEYS.CLASS,
         help="Red bars push the probability of this class up, blue bars push it down.",
     )
     st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, target))}</div>')
@@ -305,7 +314,7 @@ def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str)
     if note:
         st.html(note)
     figure = waterfall_figure(result, target, previous)
-    st.plotly_chart(figure, width="stretch", key="tabular_waterfall")
+    st.plotly_chart(figure, width="stretch", key=KEYS.WATERFALL_CHART)
     st.html(tabular_legend_html(result, target))
     downloads_ui(model, result, target, figure, table_name)
     return result, target
@@ -315,30 +324,14 @@ def downloads_ui(model: TabularModel, result, target: str, figure, table_name: s
     """JSON, CSV, the chart as HTML/PNG (each saying what it shows), and "Add to review pack"."""
     info = export_info(result, target, table_name)
     exported = export_figure(figure, info, f"Why {result.labels[result.label_index(target)]}?")
-    st.write("Download")
-    row = st.container(horizontal=True)
-    row.download_button(
-        "Explanation (JSON)", result.to_json(), "tabular_explanation.json", "application/json", on_click="ignore"
-    )
-    row.download_button(
-        "Inputs (CSV)", tabular_csv(result, info), "tabular_explanation.csv", "text/csv", on_click="ignore"
-    )
-    row.download_button(
-        "Chart (HTML)", lambda: figure_html(exported), "tabular_chart.html", "text/html", on_click="ignore"
-    )
-    if png_export_available():
-        row.download_button(
-            "Chart (PNG)", lambda: figure_png(exported), "tabular_chart.png", "image/png", on_click="ignore"
-        )
-    add_to_pack = getattr(ui, "add_to_pack_ui", None)
-    if add_to_pack is not None:
-        add_to_pack(result, target, source="tabular", classifier=model, key="tab_pack")
+    ui.download_row(result, "Inputs (CSV)", tabular_csv(result, info), exported, prefix="tabular_")
+    ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key=KEYS.ADD_TO_PACK)
 
 
 def dataset_view_ui(model: TabularModel) -> None:
     """Mean |value| per input and class, and a beeswarm of every row: computed once per model, on request."""
     st.subheader("Whole dataset")
-    asked = st.session_state.setdefault(tabular_state.TabularKeys.VIEW, set())
+    asked = st.session_state.setdefault(KEYS.VIEW, set())
     if model.fingerprint not in asked:
         offer = st.empty()  # the offer disappears once accepted
         with offer.container():
@@ -347,7 +340,7 @@ def dataset_view_ui(model: TabularModel) -> None:
                 f"Explains {rows:,} rows of the table the same way (about {rows * VIEW_SECONDS_PER_ROW:.0f} s, "
                 "once per server) to show which inputs drive the model overall."
             )
-            clicked = st.button("Show the whole-dataset view", key="tabular_view_button")
+            clicked = st.button("Show the whole-dataset view", key=KEYS.VIEW_BUTTON)
         if not clicked:
             return
         offer.empty()
@@ -357,14 +350,14 @@ def dataset_view_ui(model: TabularModel) -> None:
     st.caption(
         f"{len(view.rows):,} rows"
         + (f" (a random sample of {len(model.frame):,}, seed 0)" if len(view.rows) < len(model.frame) else "")
-        + f", each against the same background ({md(view.background)})."
+        + f", each against the same background ({escape_md(view.background)})."
     )
     bars, swarm = st.tabs(["Mean |value| by class", "Beeswarm"])
     with bars:
-        st.plotly_chart(mean_abs_figure(view), width="stretch", key="tabular_mean_abs")
+        st.plotly_chart(mean_abs_figure(view), width="stretch", key=KEYS.MEAN_ABS_CHART)
     with swarm:
-        label = st.selectbox("Class", list(view.labels), key="tabular_swarm_class")
-        st.plotly_chart(beeswarm_figure(view, label), width="stretch", key="tabular_beeswarm")
+        label = st.selectbox("Class", list(view.labels), key=KEYS.SWARM_CLASS)
+        st.plotly_chart(beeswarm_figure(view, label), width="stretch", key=KEYS.BEESWARM_CHART)
         st.caption(
             "Each dot is one row: how far that input moved the probability of the class (x) and the input's "
             "value (colour: dark blue = low or the first level, yellow = high or the last level; hollow grey = "
@@ -401,15 +394,7 @@ def render() -> None:
         return
     st.subheader("Inputs")
     values = form_ui(model)
-    mode = actions_ui()
-    try:
-        if mode == "explain":
-            explanation_ui(model, values, source[2])
-        elif mode == "classify":
-            prediction_ui(tabular_state.tabular_prediction(model.fingerprint, tuple(values.items()), model))
-            st.info("Click **Explain** to see which inputs drove this prediction.")
-    except TextlensError as exc:
-        ui.show_error(exc)
+    ui.attempt(results_ui, model, values, actions_ui(), source[2])
     st.divider()
     dataset_view_ui(model)
 

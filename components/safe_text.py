@@ -9,6 +9,6 @@ import re
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=/])")
 
 
-def md(text: object) -> str:
+def escape_md(text: object) -> str:
     """``text`` with Markdown and Streamlit directives neutralised: it displays exactly as typed."""
     return _SPECIAL.sub(r"\\\1", str(text))

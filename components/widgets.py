@@ -1,17 +1,21 @@
-"""Streamlit pieces shared by the pages: the model picker, budget picker, progress drawing, and error display."""
+"""Streamlit pieces shared by the pages: model and budget pickers, kept uploads, progress, errors, downloads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import NamedTuple, TypeVar
 
 import streamlit as st
 
-from components.safe_text import md
+from components.charts import figure_html, figure_png, png_export_available
+from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
 from components.state import review as review_state
-from textlens import DEFAULT_MODEL_ID, ModelLoadError, TextlensError
+from textlens import DEFAULT_MODEL_ID, TextlensError
+
+T = TypeVar("T")
 
 # The evaluation budgets every page offers ("auto" only where the explainer supports it).
 BUDGETS = ("auto", 100, 200, 500, 1000, 2000, 4000)
@@ -54,19 +58,19 @@ def model_picker() -> str:
             submitted = st.form_submit_button("Load model")
         if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
             active = wanted.strip()
-    try:
-        with st.spinner("Loading the model (a few seconds, once per server)…"):
-            classifier = models.load_model(active)
-        st.sidebar.caption(
-            f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else md(active)}** · "
-            f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
-            f"runs in {PRECISION_NOTES[classifier.precision]}"
+    with st.spinner("Loading the model (a few seconds, once per server)…"):
+        classifier = attempt(
+            models.load_model, active, message="The model cannot be loaded, so this page has nothing to show. {}"
         )
-        if classifier.intended_use:
-            st.sidebar.caption(f"Built for: {md(classifier.intended_use)}")
-    except TextlensError as exc:  # the active model vanished (its folder was deleted) or cannot load here
-        st.error(f"The model cannot be loaded, so this page has nothing to show. {md(exc)}")
+    if classifier is None:  # the active model vanished (its folder was deleted) or cannot load here
         st.stop()
+    st.sidebar.caption(
+        f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else escape_md(active)}** · "
+        f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
+        f"runs in {PRECISION_NOTES[classifier.precision]}"
+    )
+    if classifier.intended_use:
+        st.sidebar.caption(f"Built for: {escape_md(classifier.intended_use)}")
     st.sidebar.divider()
     st.sidebar.caption(
         "Red words push the prediction toward the target class, blue words away from it. "
@@ -77,39 +81,67 @@ def model_picker() -> str:
 
 def load_model_into_session(model_id: str) -> bool:
     """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
-    try:
-        with st.sidebar, st.spinner(f"Loading {md(model_id)}…"):
-            models.load_model(model_id)
-    except ModelLoadError as exc:
-        st.sidebar.error(f"{md(exc)}\n\nStill using the previous model.")
+    with st.sidebar, st.spinner(f"Loading {escape_md(model_id)}…"):
+        loaded = attempt(models.load_model, model_id, message="{}\n\nStill using the previous model.")
+    if loaded is None:
         return False
     models.set_active_model(model_id)
     return True
 
 
-def upload_ui(label: str, types: list[str], key: str, kept_key: str, forget_key: str) -> tuple[str, bytes] | None:
-    """A file uploader whose file is kept for the session as (name, bytes) under ``kept_key``.
+class KeptFile(NamedTuple):
+    """An uploaded file as :func:`upload_ui` keeps it for the session."""
+
+    name: str
+    data: bytes
+    digest: str  # SHA-256 of the bytes: the cache key of everything read or computed from them
+    upload_id: str  # Streamlit's id of the upload it came from (the digest is computed once per upload)
+
+
+def upload_ui(
+    label: str, types: list[str], key: str, kept_key: str, forget_key: str, *, help: str | None = None
+) -> KeptFile | None:
+    """A file uploader whose file is kept for the session (a :class:`KeptFile` under ``kept_key``).
 
     Streamlit forgets an uploader's file when its page is left; the kept copy brings it back, with a
     note and a button to forget it. Returns the current file, or None.
     """
-    upload = st.file_uploader(label, type=types, key=key)
-    if upload is not None:
-        st.session_state[kept_key] = (upload.name, upload.getvalue())
-        return st.session_state[kept_key]
+    upload = st.file_uploader(label, type=types, key=key, help=help)
     kept = st.session_state.get(kept_key)
+    if upload is not None:
+        if kept is None or kept.upload_id != upload.file_id:
+            from textlens.dataset.load import content_hash
+
+            data = upload.getvalue()
+            kept = st.session_state[kept_key] = KeptFile(upload.name, data, content_hash(data), upload.file_id)
+        return kept
     if kept is not None:
         left, right = st.columns([4, 1], vertical_alignment="center")
-        left.caption(f"Using **{md(kept[0])}**, uploaded earlier in this session. Upload another file to replace it.")
+        left.caption(
+            f"Using **{escape_md(kept[0])}**, uploaded earlier in this session. Upload another file to replace it."
+        )
         if right.button("Forget it", key=forget_key):
             st.session_state.pop(kept_key, None)
             st.rerun()
     return kept
 
 
-def show_error(exc: BaseException, where=st) -> None:
-    """A textlens error as a red box with its (escaped) message; ``where`` is a container (default: the page)."""
-    where.error(md(exc))
+def show_error(exc: BaseException | str, message: str = "{}") -> None:
+    """An error as a red box: its message Markdown-escaped (shown exactly as written), put into ``message``'s ``{}``."""
+    st.error(message.format(escape_md(exc)))
+
+
+def attempt(call: Callable[..., T], /, *args, message: str = "{}", **kwargs) -> T | None:
+    """``call(*args, **kwargs)``; on a :class:`TextlensError`, its red box (:func:`show_error`) and None.
+
+    Every page shows the errors it expects this way: ``table = ui.attempt(read_table, data, name)``,
+    then ``if table is None: return``. The rest of the page goes on.
+    """
+    try:
+        return call(*args, **kwargs)
+    except TextlensError as exc:
+        show_error(exc, message)
+        return None
 
 
 def budget_ui(
@@ -154,12 +186,6 @@ def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
         drawer.bar.empty()
 
 
-def progress_drawer(label: str, seconds_per_row: float):
-    """A progress bar and a callback that redraws it from an :class:`components.state.Progress`."""
-    bar = st.progress(0.0, text=label)
-    return bar, progress_callback(bar, label, seconds_per_row)
-
-
 def progress_callback(bar, label: str, seconds_per_row: float):
     """A callback that draws an :class:`components.state.Progress` on ``bar`` (texts done, model calls, time left).
 
@@ -187,6 +213,35 @@ def progress_callback(bar, label: str, seconds_per_row: float):
     return draw
 
 
+class Download(NamedTuple):
+    """One download button: its label, the data (or a function that makes it on click), file name and MIME type."""
+
+    label: str
+    data: str | bytes | Callable[[], str | bytes]
+    file_name: str
+    mime: str
+
+
+def download_row(record, csv_label: str, csv: str, figure, *, prefix: str = "", more: Sequence[Download] = ()) -> None:
+    """A "Download" row of buttons: the explanation (JSON), its values (CSV), ``more``, the chart (HTML, PNG).
+
+    Each label says what the file holds; file names start with ``prefix``. The chart is made into a
+    file only when clicked; PNG only where kaleido can run.
+    """
+    files = [
+        Download("Explanation (JSON)", record.to_json(), f"{prefix}explanation.json", "application/json"),
+        Download(csv_label, csv, f"{prefix}explanation.csv", "text/csv"),
+        *more,
+        Download("Chart (HTML)", lambda: figure_html(figure), f"{prefix}chart.html", "text/html"),
+    ]
+    if png_export_available():
+        files.append(Download("Chart (PNG)", lambda: figure_png(figure), f"{prefix}chart.png", "image/png"))
+    st.write("Download")
+    row = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
+    for file in files:
+        row.download_button(file.label, file.data, file.file_name, file.mime, on_click="ignore")
+
+
 NEW_PACK = "➕ New pack…"
 
 
@@ -199,22 +254,21 @@ def add_to_pack_ui(
     row: str | int | None = None,
     truth: str | None = None,
     image: bytes | None = None,
-    key: str = "add_to_pack",
+    key: str,
 ):
     """The "Add to review pack" button: pick or name a pack, add a note; returns the stored case or None.
 
     The case keeps the record exactly as shown, its target class, provenance (model fingerprint,
     settings, versions) and this session's name; ``row`` and ``truth`` say which input of a Compare or
     Dataset table it was and its true label; ``image`` is the PNG an image case was explained on.
+    ``key`` names the widget (its pack, new name, note and form keys add "_pack", "_new", "_note", "_form").
     """
-    from textlens.store import StoreError, provenance_of
+    from textlens.store import provenance_of
 
-    try:
-        store = review_state.pack_store()
-        names = [p.name for p in store.packs()]
-    except StoreError as exc:
-        st.error(f"Review packs are unavailable: {md(exc)}")
+    opened = attempt(_packs_open, message="Review packs are unavailable: {}")
+    if opened is None:
         return None
+    store, names = opened
     options = [*names, NEW_PACK]
     last = st.session_state.get(review_state.ReviewKeys.LAST_PACK)
     pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
@@ -232,19 +286,17 @@ def add_to_pack_ui(
             )
             note = st.text_area("Note (optional)", key=note_key, height=80)
             submitted = st.form_submit_button("Add case", type="primary")
-        st.caption(f"Packs are stored in {md(store.location)}.")
+        st.caption(f"Packs are stored in {escape_md(store.location)}.")
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:
         return None
-    try:
-        if choice == NEW_PACK:
-            if not new_name.strip():
-                st.warning("Not added: type a name for the new pack, or pick an existing one.")
-                return None
-            pack = store.create_pack(new_name, owner=review_state.author())
-        else:
-            pack = store.pack(choice)
-        case = store.add_case(
+    if choice == NEW_PACK and not new_name.strip():
+        st.warning("Not added: type a name for the new pack, or pick an existing one.")
+        return None
+
+    def add():
+        pack = store.create_pack(new_name, owner=review_state.author()) if choice == NEW_PACK else store.pack(choice)
+        return pack, store.add_case(
             pack.id,
             record,
             target,
@@ -255,10 +307,18 @@ def add_to_pack_ui(
             context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
             image=image,
         )
-    except StoreError as exc:
-        st.error(f"Not added: {md(exc)}")
+
+    added = attempt(add, message="Not added: {}")
+    if added is None:
         return None
+    pack, case = added
     st.session_state[review_state.ReviewKeys.LAST_PACK] = pack.name
     done.add(key)
-    st.success(f"Added to **{md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+    st.success(f"Added to **{escape_md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
     return case
+
+
+def _packs_open():
+    """The server's pack store and its packs' names (raises :class:`StoreError` when it cannot be opened)."""
+    store = review_state.pack_store()
+    return store, [p.name for p in store.packs()]

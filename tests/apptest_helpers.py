@@ -21,6 +21,15 @@ def start_app(script: Path, page: str | None = None) -> AppTest:
     return at
 
 
+def visit_another_page(at: AppTest, page: str, other: str = "app_pages/compare.py") -> None:
+    """Leave ``page`` for ``other`` and come back (Streamlit forgets unkept widget values meanwhile)."""
+    at.switch_page(other)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+
+
 def button(at: AppTest, label: str):
     """The button with this label (labels are unique on our pages)."""
     return next(b for b in at.button if b.label == label)

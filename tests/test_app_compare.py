@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_helpers import button, html_blocks, start_app
+from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 
 PAGE = "app_pages/compare.py"
@@ -140,11 +140,7 @@ def test_upload_and_results_survive_a_visit_to_another_page(app):
     button(at, "Compare 3 inputs").click()
     at.run()
     assert len(rows(at)) == 3
-    at.switch_page("app_pages/image.py")
-    at.run()
-    at.switch_page("app_pages/compare.py")
-    at.run()
-    assert not at.exception, at.exception
+    visit_another_page(at, PAGE, "app_pages/image.py")
     assert at.radio(key="compare_source").value == "Upload CSV / TSV / TXT"
     assert at.selectbox(key="compare_text_column").value == "review_text"
     assert len(rows(at)) == 3, "the rows computed before the page switch are shown again"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.apptest_helpers import button, start_app
+from tests.apptest_helpers import button, start_app, visit_another_page
 from tests.conftest import ROOT
 
 PAGE = "app_pages/dataset.py"
@@ -84,6 +84,24 @@ def test_upload_predict_metrics_slices_and_presets(app):
     assert not at.exception, at.exception
     table = at.dataframe[2].value
     assert (table["true_label"] != table["predicted_label"]).all()
+
+
+def test_upload_is_kept_across_pages(app):
+    at = app
+    upload(at)
+    next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
+    at.run()
+    button(at, "Predict all 8 rows").click()
+    at.run()
+    visit_another_page(at, PAGE)
+    # Streamlit's uploader forgot the file; the kept copy is in use, with its columns and predictions.
+    assert any("uploaded earlier in this session" in plain(c.value) for c in at.caption)
+    assert next(s for s in at.selectbox if s.label == "True label column").value == "sentiment"
+    assert {m.label: m.value for m in at.metric}["Labelled rows"] == "6"
+    button(at, "Forget it").click()
+    at.run()
+    assert any("Upload a file to start" in c.value for c in at.caption)
+    assert not at.metric
 
 
 def test_bad_files_show_a_message(app):

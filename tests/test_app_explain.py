@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import button, html_blocks, start_app
+from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 
 
@@ -145,11 +145,7 @@ def test_text_and_result_survive_a_visit_to_another_page(app):
     button(at, "Explain").click()
     at.run()
     assert not at.exception, at.exception
-    at.switch_page("app_pages/image.py")
-    at.run()
-    at.switch_page("app_pages/explain.py")
-    at.run()
-    assert not at.exception, at.exception
+    visit_another_page(at, "app_pages/explain.py", "app_pages/image.py")
     assert at.text_area(key="explain_text").value == text
     assert any('class="tl-highlight"' in b for b in html_blocks(at)), "the explanation is shown again"
 

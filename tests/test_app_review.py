@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from components.safe_text import md
-from tests.apptest_helpers import button, html_blocks, start_app
+from components.safe_text import escape_md
+from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 from tests.test_store import HOSTILE, add_every_kind, text_record
 from textlens.store import bundle_json, open_store
@@ -64,7 +64,7 @@ def test_list_search_and_open(store):
 
 def test_hostile_names_and_notes_are_literal(store):
     at = open_pack(store, EVIL)
-    assert at.subheader[0].value == md(EVIL)  # Markdown-escaped: shows exactly as typed
+    assert at.subheader[0].value == escape_md(EVIL)  # Markdown-escaped: shows exactly as typed
     (card,) = cards(at)
     assert "<script>" not in card and "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in card
     assert at.text_area[0].value == EVIL  # the edit box holds the note as typed
@@ -175,6 +175,22 @@ def test_create_and_import(store, tmp_path):
     at.run()
     button(at, "Import").click().run()
     assert not at.exception and len(store.cases(store.pack("Imported").id)) == 4
+
+
+def test_import_file_is_kept_across_pages(store):
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    bundle = json.loads(bundle_json(store, store.pack("Release 3 review").id))
+    bundle["pack"]["name"] = "Kept"
+    at.file_uploader(key="review_import_file").set_value(("kept.json", json.dumps(bundle).encode(), "application/json"))
+    at.run()
+    visit_another_page(at, PAGE)
+    # Streamlit's uploader forgot the bundle; the kept copy is the one imported.
+    assert any("uploaded earlier in this session" in c.value for c in at.caption)
+    button(at, "Import").click().run()
+    assert not at.exception, at.exception
+    assert len(store.cases(store.pack("Kept").id)) == 4
+    at.selectbox(key="review_open").select_index(0).run()
+    assert not [c for c in at.caption if "uploaded earlier" in c.value], "an imported bundle is done with"
 
 
 def test_add_to_pack_from_explain(store):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.apptest_helpers import button, html_blocks, start_app
+from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 
 PAGE = "app_pages/tabular.py"
@@ -91,12 +91,16 @@ def upload(at, name: str, data: bytes):
     assert not at.exception, at.exception
 
 
-def test_upload_with_hostile_names(app):
+def hostile_csv() -> bytes:
     rows = ["<b>size</b>,**kind**,id,label"]
     for i in range(60):
         kind = ["<script>x</script>", "plain", "a=b"][i % 3]
         rows.append(f"{i % 7 + 0.5},{kind},{1000 + i},{'yes' if i % 7 > 3 else 'no'}")
-    upload(app, "weird.csv", ("\n".join(rows) + "\n").encode())
+    return ("\n".join(rows) + "\n").encode()
+
+
+def test_upload_with_hostile_names(app):
+    upload(app, "weird.csv", hostile_csv())
     at = app
     assert at.selectbox[0].value == "label"
     assert any("identifier" in e.value for e in at.markdown)
@@ -107,6 +111,19 @@ def test_upload_with_hostile_names(app):
     assert not at.exception, at.exception
     labels = json.loads(at.get("plotly_chart")[1].proto.spec)["data"][0]["y"]
     assert any(label.startswith("&lt;b&gt;size&lt;/b&gt; = ") for label in labels), labels
+
+
+def test_upload_is_kept_across_pages(app):
+    upload(app, "weird.csv", hostile_csv())
+    at = app
+    at.selectbox[0].set_value("**kind**")
+    at.run()
+    visit_another_page(at, PAGE)
+    # Streamlit's uploader forgot the table; the kept copy is in use, with the target picked for it.
+    assert at.radio(key="tabular_source").value == "Upload a table"
+    assert any("uploaded earlier in this session" in c.value for c in at.caption)
+    assert at.selectbox[0].value == "**kind**"
+    assert any("Cross-validated accuracy" == m.label for m in at.metric)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from components.safe_text import md
+from components.safe_text import escape_md
 from textlens import EmptyTextError, ModelLoadError, explain, load_classifier
 from textlens.report.document import explanation_report
 from textlens.report.highlight import highlight_html, legend_html
@@ -72,7 +72,7 @@ def test_hostile_text_is_shown_literally(tiny_classifier, text):
 
 
 def test_markdown_escape_neutralises_directives():
-    assert md("**bold** [x](javascript:alert(1)) :red[a]") == (
+    assert escape_md("**bold** [x](javascript:alert(1)) :red[a]") == (
         r"\*\*bold\*\* \[x\]\(javascript\:alert\(1\)\) \:red\[a\]"
     )
 

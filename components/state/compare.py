@@ -11,8 +11,8 @@ class CompareKeys:
     SOURCE = "compare_source"
     TEXTS = "compare_texts"
     FILE = "compare_file"
-    FILE_DATA = "compare_file_data"  # (name, bytes) of the last upload: kept when the uploader is not shown
-    FILE_SEEN = "compare_file_seen"  # (name, hash) whose default columns were set
+    FILE_DATA = "compare_file_data"  # the last upload (widgets.KeptFile): kept when the uploader is not shown
+    FILE_SEEN = "compare_file_seen"  # (name, content hash) whose default columns were set
     FORGET_FILE = "compare_forget_file"
     FIXED_SCALE = "compare_fixed_scale"
     SHOW = "compare_show"
@@ -27,3 +27,4 @@ class CompareKeys:
     FOCUS = "compare_focus"
     HEATMAP = "compare_heatmap"
     FOCUS_CHART = "compare_focus_chart"
+    ADD_TO_PACK = "compare_add_"  # + row number

@@ -18,6 +18,8 @@ class DatasetKeys:
 
     SOURCE = "dataset_source"
     UPLOAD = "dataset_upload"
+    FILE_DATA = "dataset_file_data"  # the last upload (widgets.KeptFile), kept across pages
+    FORGET_FILE = "dataset_forget_file"
     ENTRY = "dataset_entry"
     TEXT_COLUMN = "ds_text_"  # + the file's hash prefix: a new file gets fresh pickers and guesses
     LABEL_COLUMN = "ds_label_"

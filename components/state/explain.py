@@ -23,6 +23,7 @@ class ExplainKeys:
     BUDGET = "explain_budget"
     PREDICTION = "explain_prediction"  # (input key, Prediction) of the last Classify or Explain
     RESULT = "explain_result"  # (input key, Explanation)
+    ADD_TO_PACK = "explain_add_to_pack"
     TARGET = "explain_target"
     K = "explain_k"
     EXAMPLE = "example_"  # + the example's name

@@ -14,13 +14,14 @@ class ImageKeys:
 
     SOURCE = "image_source"
     FILE = "image_file"
-    FILE_DATA = "image_file_data"  # (name, bytes) of the last upload, kept across pages
+    FILE_DATA = "image_file_data"  # the last upload (widgets.KeptFile), kept across pages
     FORGET_FILE = "image_forget_file"
     BUDGET = "image_budget"
     RESULT = "image_result"  # (input key, ImageExplanation)
     CLASS = "image_class"
     OPACITY = "image_opacity"
     PROBABILITIES_CHART = "image_probs"
+    ADD_TO_PACK = "add_to_pack"
 
 
 @st.cache_resource(show_spinner=False)

@@ -15,11 +15,31 @@ class ReviewKeys:
     TAG = "review_tag"
     MODE = "review_mode"
     AUTHOR = "review_author"  # the name this session signs its cases and packs with
-    PRESENT = "review_present_index"  # + pack id: the case on screen in Present mode
+    NEW_PACK_FORM = "review_new_pack"
+    NEW_NAME = "review_new_name"
+    NEW_DESCRIPTION = "review_new_description"
+    IMPORT_FILE = "review_import_file"  # the bundle uploader
+    IMPORT_DATA = "review_import_file_data"  # the last bundle uploaded (widgets.KeptFile), kept across pages
+    FORGET_IMPORT = "review_forget_import_file"
+    IMPORT = "review_import"
+    DELETE = "review_delete"
+    PRESENT = "review_present_index_"  # + pack id: the case on screen in Present mode
     RERUN = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
+    RERUN_CHOICE = "review_rerun_choice"
+    RERUN_MODEL = "review_rerun_model"
+    SAVE_RERUN_FORM = "review_save_rerun"
     EDIT_BASE = "review_edit_base"  # case id -> the version this session's edit form started from
     MESSAGE = "review_messages"  # case id -> (kind, message) shown once after a save
     VERDICT_FILTER = "review_verdict_filter"
+    # + case id: each case's edit form and its buttons
+    NOTE = "review_note_"
+    VERDICT = "review_verdict_"
+    TAGS = "review_tags_"
+    SAVE = "review_save_"
+    RELOAD = "review_reload_"
+    UP = "review_up_"
+    DOWN = "review_down_"
+    REMOVE = "review_remove_"
     LAST_PACK = "review_last_pack"  # the pack "Add to review pack" offers first
     ADDED = "review_added"  # "Add to review pack" widgets whose form starts afresh on the next run
 

@@ -15,12 +15,25 @@ class TabularKeys:
     """Session keys of the Tabular page."""
 
     SOURCE = "tabular_source"  # "penguins" or "upload"
+    FILE = "tabular_upload"
+    FILE_DATA = "tabular_file_data"  # the last upload (widgets.KeptFile), kept across pages
+    FORGET_FILE = "tabular_forget_file"
+    TARGET = "tabular_target_"  # + the table's content key[:16]: a new table gets a fresh guess
+    INPUT = "tabular_"  # + model fingerprint[:12] + "_{input index}_{part}": the form's widgets
+    ROWS = "tabular_rows_"  # + model fingerprint[:12]: the "Start from a real row" table
     MODE = "tabular_mode"  # None, "classify" or "explain": what the page keeps computing as inputs move
     SHOWN = "tabular_shown"  # the explanation on screen
     PREVIOUS = "tabular_previous"  # the one before the last change of inputs (drawn faintly)
     CLASS = "tabular_class"  # the class explained
     ROW = "tabular_row_applied"  # (model, row) last copied from the table into the form
     VIEW = "tabular_view_on"  # models whose whole-dataset view this session asked for
+    VIEW_BUTTON = "tabular_view_button"
+    PROBABILITIES_CHART = "tabular_probs"
+    WATERFALL_CHART = "tabular_waterfall"
+    MEAN_ABS_CHART = "tabular_mean_abs"
+    SWARM_CLASS = "tabular_swarm_class"
+    BEESWARM_CHART = "tabular_beeswarm"
+    ADD_TO_PACK = "tab_pack"
 
 
 TABULAR_MODELS = 6
