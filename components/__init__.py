@@ -1,1 +1,1 @@
-"""Pure builders for the dashboard: escaped HTML strings and Plotly figures, no Streamlit calls."""
+"""The dashboard's building blocks: session state and caches (state/), shared widgets, Plotly figures and page HTML."""
