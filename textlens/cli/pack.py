@@ -97,11 +97,8 @@ def _export(store, args) -> None:
     if args.format == "json":
         text = bundle_json(store, pack.id)
     else:
-        try:  # the report is built from the dashboard's HTML components, beside this package
-            from textlens.report.pack import pack_report
-        except ImportError as exc:
-            message = "HTML export needs the dashboard's components/ folder: run it from the repository."
-            raise TextlensError(message) from exc
+        from textlens.report.pack import pack_report
+
         text = pack_report(pack, store.cases(pack.id), parent=store.parent_name(pack))
     try:
         Path(args.out).write_text(text, encoding="utf-8")
