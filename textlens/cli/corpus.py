@@ -50,42 +50,31 @@ def add_parser(subparsers) -> None:
     summary.add_argument("--top", type=int, default=15, help="words per class")
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run a ``corpus`` command; returns the exit code (errors: one line on stderr, exit 2)."""
-    from textlens.corpus import CorpusInterrupted, run_corpus
+def run(args: argparse.Namespace) -> None:
+    """Run a ``corpus`` command; errors and an interruption (with what it saved) are raised to the entry point."""
+    from textlens.corpus import run_corpus
     from textlens.corpus.job import PART_ROWS
     from textlens.corpus.overview import summarize_folder
 
-    try:
-        if args.corpus_command == "summary":
-            print(json.dumps(summarize_folder(args.result, top=args.top), ensure_ascii=False, indent=2))
-            return 0
-        if args.workers is not None and args.workers < 1:
-            raise TextlensError("--workers must be at least 1.")
-        summary = run_corpus(
-            args.input,
-            args.out,
-            text_column=args.text_column,
-            label_column=args.label_column,
-            model=args.model,
-            precision=args.precision,
-            max_evals=args.max_evals,
-            leaves=args.leaves,
-            engine=args.engine,
-            address=args.address,
-            workers=args.workers,
-            part_rows=args.part_rows or PART_ROWS,
-            show_progress=not args.quiet,
-        )
-    except CorpusInterrupted as stop:
-        print(f"stopped: {stop.summary.line()} Run the same command again to continue.", file=sys.stderr)
-        print(json.dumps(stop.summary.to_dict()))
-        return 130
-    except TextlensError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    if args.corpus_command == "summary":
+        print(json.dumps(summarize_folder(args.result, top=args.top), ensure_ascii=False, indent=2))
+        return
+    if args.workers is not None and args.workers < 1:
+        raise TextlensError("--workers must be at least 1.")
+    summary = run_corpus(
+        args.input,
+        args.out,
+        text_column=args.text_column,
+        label_column=args.label_column,
+        model=args.model,
+        precision=args.precision,
+        max_evals=args.max_evals,
+        leaves=args.leaves,
+        engine=args.engine,
+        address=args.address,
+        workers=args.workers,
+        part_rows=args.part_rows or PART_ROWS,
+        show_progress=not args.quiet,
+    )
     print(summary.line(), file=sys.stderr)
     print(json.dumps(summary.to_dict()))
-    return 0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
+from textlens.cli.text import load_for_target
 from textlens.errors import TextlensError
 from textlens.text.encoder import DEFAULT_MODEL_ID
 from textlens.text.faithfulness import REMOVALS
@@ -37,26 +37,16 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run the command; errors print one line on stderr and return 2."""
+def run(args: argparse.Namespace) -> None:
+    """Run the command; errors are raised for the entry point to report."""
     from textlens.text.explain import explain
     from textlens.text.faithfulness import faithfulness
-    from textlens.text.models import load_classifier
 
-    try:
-        if args.random_orders < 1:
-            raise TextlensError("--random-orders must be at least 1.")
-        classifier = load_classifier(args.model, precision=args.precision)
-        if args.target is not None and args.target not in classifier.labels:
-            raise TextlensError(
-                f"Unknown target {args.target!r}; this model's labels are: {', '.join(classifier.labels)}."
-            )
-        explanation = explain(classifier, args.text, max_evals=args.max_evals or "auto")
-        result = faithfulness(
-            classifier, explanation, args.target, n_random=args.random_orders, seed=args.seed, removal=args.removal
-        )
-    except TextlensError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    if args.random_orders < 1:
+        raise TextlensError("--random-orders must be at least 1.")
+    classifier = load_for_target(args.model, args.precision, args.target)
+    explanation = explain(classifier, args.text, max_evals=args.max_evals or "auto")
+    result = faithfulness(
+        classifier, explanation, args.target, n_random=args.random_orders, seed=args.seed, removal=args.removal
+    )
     print(json.dumps(result.summary_dict(), ensure_ascii=False))
-    return 0

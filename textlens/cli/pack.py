@@ -119,22 +119,17 @@ def _import(store, args) -> None:
     print(json.dumps({"pack": pack.name, "cases": len(store.cases(pack.id))}, ensure_ascii=False))
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run one ``pack`` command; errors print one line on stderr and return 2."""
-    try:
-        with open_store(args.db) as store:
-            if args.pack_command == "list":
-                for p in store.packs(args.search, owner=args.owner, tag=args.tag):
-                    print(f"{p.name}\t{p.owner or '—'}\t{p.cases} cases\tupdated {p.updated[:16].replace('T', ' ')}")
-            elif args.pack_command == "show":
-                _show(store, args.pack)
-            elif args.pack_command == "add":
-                _add(store, args)
-            elif args.pack_command == "export":
-                _export(store, args)
-            else:
-                _import(store, args)
-    except TextlensError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+def run(args: argparse.Namespace) -> None:
+    """Run one ``pack`` command; errors are raised for the entry point to report."""
+    with open_store(args.db) as store:
+        if args.pack_command == "list":
+            for p in store.packs(args.search, owner=args.owner, tag=args.tag):
+                print(f"{p.name}\t{p.owner or '—'}\t{p.cases} cases\tupdated {p.updated[:16].replace('T', ' ')}")
+        elif args.pack_command == "show":
+            _show(store, args.pack)
+        elif args.pack_command == "add":
+            _add(store, args)
+        elif args.pack_command == "export":
+            _export(store, args)
+        else:
+            _import(store, args)

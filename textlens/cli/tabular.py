@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 
 from textlens.errors import TextlensError
 
@@ -39,20 +39,15 @@ def parse_set(assignment: str, names: tuple[str, ...]) -> tuple[str, str | None]
     raise TextlensError(f"--set {name!r}: no such input; the inputs are: {', '.join(names)}.")
 
 
-def run(args) -> int:
-    """Run ``tabular explain``; errors print one line on stderr and return 2."""
+def run(args: argparse.Namespace) -> None:
+    """Run ``tabular explain``; errors are raised for the entry point to report."""
     from textlens.tabular import PENGUINS, explain_row, load_table, train
 
-    try:
-        table = load_table(args.data)
-        target = args.target or ("species" if args.data == PENGUINS else None)
-        if target is None:
-            raise TextlensError("Give --target COLUMN: the column the model should predict.")
-        model = train(table, target)
-        overrides = dict(parse_set(item, model.schema.names) for item in args.set)
-        result = explain_row(model, args.row, overrides)
-        print(json.dumps(result.target_dict(args.label), ensure_ascii=False))
-    except TextlensError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    table = load_table(args.data)
+    target = args.target or ("species" if args.data == PENGUINS else None)
+    if target is None:
+        raise TextlensError("Give --target COLUMN: the column the model should predict.")
+    model = train(table, target)
+    overrides = dict(parse_set(item, model.schema.names) for item in args.set)
+    result = explain_row(model, args.row, overrides)
+    print(json.dumps(result.target_dict(args.label), ensure_ascii=False))

@@ -1,0 +1,72 @@
+"""``textlens predict|explain``: labels and scores, or one text's word attributions, as JSON on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from textlens.errors import InputFileError, TextlensError
+from textlens.text.encoder import DEFAULT_MODEL_ID
+from textlens.text.models import PRECISIONS, Classifier, load_classifier
+
+
+def add_parser(subparsers) -> None:
+    """Add the ``predict`` and ``explain`` commands to the main parser's subparsers."""
+    predict = subparsers.add_parser("predict", help="print one JSON object per text with its label and scores")
+    predict.add_argument("texts", nargs="*", help="texts to classify")
+    predict.add_argument("--file", help="a UTF-8 file with one text per line")
+    explain = subparsers.add_parser("explain", help="print word attributions for one text as JSON")
+    explain.add_argument("text")
+    explain.add_argument("--target", help="label to explain (default: the predicted one)")
+    explain.add_argument("--max-evals", type=int, default=None, help="SHAP's evaluation budget (default: auto)")
+    explain.add_argument("--leaves", choices=("words", "tokens"), default="words", help="what SHAP masks")
+    for p in (predict, explain):
+        p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
+        p.add_argument(
+            "--precision",
+            choices=PRECISIONS,
+            default="auto",
+            help="where forward passes run; auto: bfloat16 on CPUs that do it natively (AMX), else float32",
+        )
+
+
+def read_lines(path: str) -> list[str]:
+    """The non-blank lines of a UTF-8 file, one text each."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            lines = [line.rstrip("\r\n") for line in handle]
+    except FileNotFoundError as exc:
+        raise InputFileError(f"No such file: {path}") from exc
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path} is not UTF-8 text.") from exc
+    except OSError as exc:
+        raise InputFileError(f"{path} cannot be read: {exc.strerror}") from exc
+    texts = [line for line in lines if line.strip()]
+    if not texts:
+        raise InputFileError(f"{path} has no texts in it (one text per line is expected).")
+    return texts
+
+
+def load_for_target(model: str, precision: str, target: str | None) -> Classifier:
+    """Load the classifier, and refuse a ``--target`` that is not one of its labels."""
+    classifier = load_classifier(model, precision=precision)
+    if target is not None and target not in classifier.labels:
+        raise TextlensError(f"Unknown target {target!r}; this model's labels are: {', '.join(classifier.labels)}.")
+    return classifier
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run ``predict`` or ``explain``; errors are raised for the entry point to report."""
+    if args.command == "predict":
+        texts = list(args.texts) + (read_lines(args.file) if args.file else [])
+        if not texts:
+            raise TextlensError("Give texts to classify, or --file PATH with one text per line.")
+        classifier = load_classifier(args.model, precision=args.precision)
+        for prediction in classifier.classify(texts):
+            print(json.dumps(prediction.cli_dict(), ensure_ascii=False))
+        return
+    from textlens.text.explain import explain
+
+    classifier = load_for_target(args.model, args.precision, args.target)
+    result = explain(classifier, args.text, max_evals=args.max_evals or "auto", leaves=args.leaves)
+    print(json.dumps(result.target_dict(args.target), ensure_ascii=False))
