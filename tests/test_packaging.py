@@ -1,10 +1,12 @@
 """The installable package: the wheel holds textlens with its bundled model and nothing of the app; the
-console script's entry point works from any directory."""
+console script's entry point works from any directory, and installed from the wheel it exports a pack as HTML."""
 
 from __future__ import annotations
 
+import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,7 +31,7 @@ def test_pyproject_declares_the_console_script_and_ranges():
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> zipfile.ZipFile:
     """A wheel built from a copy of the sources (no build files left in the checkout), without network."""
-    pytest.importorskip("setuptools")
+    pytest.importorskip("setuptools", reason="building the wheel needs setuptools (requirements-dev.txt has it)")
     src = tmp_path_factory.mktemp("src")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(ROOT / name, src / name)
@@ -86,3 +88,46 @@ def test_installed_console_script(tmp_path):
     )
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["label"] == "NEGATIVE"
+
+
+def test_cli_modules_import_only_the_standard_library_and_textlens():
+    for path in sorted((ROOT / "textlens" / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                tops = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            outside = [t for t in tops if t != "textlens" and t not in sys.stdlib_module_names | {"__future__"}]
+            assert not outside, f"{path.name} imports {outside}: the installed CLI has only the textlens package"
+
+
+def test_the_installed_wheel_exports_a_pack_as_html(wheel, tmp_path):
+    """A user's install: a fresh venv (torch and the rest seen from this interpreter, so nothing is downloaded),
+    the wheel in it, and its console script run outside the repository with the packs in a temporary file."""
+    venv, home = tmp_path / "venv", tmp_path / "elsewhere"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(TEXTLENS_DB=str(tmp_path / "packs.db"), HF_HUB_OFFLINE="1")
+
+    def run(*argv: str | Path) -> subprocess.CompletedProcess:
+        done = subprocess.run(argv, capture_output=True, text=True, cwd=home, env=env, timeout=600)
+        assert done.returncode == 0, done.stderr
+        return done
+
+    run(sys.executable, "-m", "venv", "--system-site-packages", venv)
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    # --ignore-installed: into the venv even where this interpreter has textlens installed (say, editable).
+    run(bin_dir / "python", "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", wheel.filename)
+    where = Path(run(bin_dir / "python", "-c", "import textlens; print(textlens.__file__)").stdout.strip())
+    assert where.resolve().is_relative_to(venv.resolve()), f"textlens came from {where}, not from the wheel"
+    text, note = "A warm and funny film.", "<script>alert(1)</script> the ending"
+    added = run(bin_dir / "textlens", "pack", "add", "by hand", text, "--note", note, "--verdict", "right-right")
+    assert json.loads(added.stdout) == {"pack": "by hand", "case": 1, "target": "POSITIVE"}
+    run(bin_dir / "textlens", "pack", "export", "by hand", "--format", "html", "--out", "x.html")
+    html = (home / "x.html").read_text(encoding="utf-8")
+    assert text in re.sub(r"<[^>]*>", "", html)  # the highlight wraps each word in a span
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; the ending" in html and "<script>alert" not in html
+    assert [p.name for p in home.iterdir()] == ["x.html"]
