@@ -32,7 +32,7 @@ from textlens.store import (
 from textlens.store import bundle as bundle_module
 from textlens.types import Explanation, ImageExplanation, Span
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = [
     "<script>alert('x')</script>",
     "'; DROP TABLE packs; --",
@@ -373,7 +373,7 @@ def test_hostile_bundles_change_nothing(store, monkeypatch):
 EDITOR = """
 import sys
 from textlens.store import open_store
-from tests.test_store import _edit_loop
+from tests.store.test_store import _edit_loop
 _edit_loop(open_store(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), [])
 """
 
@@ -420,7 +420,7 @@ def test_concurrent_edits_in_two_processes_lose_nothing(store):
 WRITER = """
 import sys
 from textlens.store import open_store
-from tests.test_store import text_record
+from tests.store.test_store import text_record
 store = open_store(sys.argv[1])
 pack = store.pack("durable")
 record = text_record()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.test_faithfulness import ISSUE_KEYS as KEYS
+from tests.text.test_faithfulness import ISSUE_KEYS as KEYS
 from textlens.cli.main import main
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.test_store import HOSTILE, add_every_kind, text_record
+from tests.store.test_store import HOSTILE, add_every_kind, text_record
 from textlens.report.pack import case_card, pack_report, present_html, verdict_badge
 from textlens.store import open_store
 

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from tests.test_corpus_local import texts, write_csv
+from tests.corpus.test_local import texts, write_csv
 from textlens import load_classifier
 from textlens.corpus import CorpusInterrupted, explanations, read_result, run_corpus
 from textlens.corpus.result import part_files

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_faithfulness import TEXT, WordModel, explanation_of
+from tests.text.test_faithfulness import TEXT, WordModel, explanation_of
 from textlens import EmptyTextError, TextlensError, explain
 from textlens.text.preview import edit_text, is_preview, preview, what_if
 from textlens.text.words import word_spans

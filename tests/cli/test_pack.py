@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.test_cli import run_cli
+from tests.cli.test_main import run_cli
 from textlens.cli.main import main
 from textlens.store import open_store
 

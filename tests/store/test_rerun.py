@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.test_store import add_every_kind, text_record
+from tests.store.test_store import add_every_kind, text_record
 from textlens import explain_many, load_classifier
 from textlens.store import open_store
 from textlens.store.rerun import rerun_cases, save_rerun

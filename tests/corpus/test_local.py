@@ -29,7 +29,7 @@ from textlens.corpus.result import part_files
 from textlens.errors import InputFileError
 from textlens.text.wordstats import word_statistics
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 WORDS = ["good", "bad", "dull", "warm", "plot", "funny", "slow", "great"]
 
 

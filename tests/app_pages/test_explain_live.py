@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.apptest_helpers import button, html_blocks, start_app
 from tests.conftest import ROOT
-from tests.test_owen import assert_refines
+from tests.text.test_owen import assert_refines
 
 REVIEW = (
     "I went in expecting a quiet drama and came out with mixed feelings. The first half is wonderful: "

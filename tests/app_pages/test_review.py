@@ -9,7 +9,7 @@ import pytest
 from components.safe_text import escape_md
 from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
-from tests.test_store import HOSTILE, add_every_kind, text_record
+from tests.store.test_store import HOSTILE, add_every_kind, text_record
 from textlens.store import bundle_json, open_store
 
 PAGE = "app_pages/review.py"

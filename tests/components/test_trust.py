@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
-from tests.test_faithfulness import WEIGHTS, WordModel, explanation_of
+from tests.text.test_faithfulness import WEIGHTS, WordModel, explanation_of
 from textlens.text.faithfulness import faithfulness
 from textlens.text.preview import preview, what_if
 from textlens.text.words import word_spans

@@ -1,0 +1,1 @@
+"""Every page through Streamlit's AppTest."""

@@ -1,0 +1,1 @@
+"""The dashboard's builders: figures and page HTML."""

@@ -1,0 +1,1 @@
+"""The corpus engine, local and on Ray."""

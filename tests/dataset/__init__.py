@@ -1,0 +1,1 @@
+"""Labelled sets: the reader, labels, metrics, slices."""

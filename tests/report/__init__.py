@@ -1,0 +1,1 @@
+"""The escaped-HTML report builders."""

@@ -1,0 +1,1 @@
+"""The review-pack store on SQLite and PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The text explainers: models, Owen/SHAP explanations, words, summaries, faithfulness, preview."""
