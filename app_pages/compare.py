@@ -83,10 +83,8 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
     table = ui.attempt(read_table, upload.data, upload.name)
     if table is None:
         return None
-    if table.encoding not in ("utf-8-sig",):
-        st.info(
-            f"{escape_md(upload.name)} is not UTF-8; it was read as {table.encoding}. Check that accents look right."
-        )
+    not_utf8 = f"{upload.name} is not UTF-8; it was read as {table.encoding}. Check that accents look right."
+    ui.file_notes([not_utf8] if table.encoding != "utf-8-sig" else [], table.warnings)
     text_column, label_column = columns_ui(table, labels, (upload.name, upload.digest))
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)

@@ -138,8 +138,7 @@ def load_ui() -> Loaded | None:
         labelled = ui.attempt(dataset_state.labelled_file, file_hash, name, where)
     if labelled is None:
         return None
-    for notice in labelled.notices:
-        st.info(escape_md(notice))
+    ui.file_notes(labelled.notices, labelled.warnings)
     return Loaded(labelled, file_hash)
 
 
@@ -155,6 +154,7 @@ def open_entry(data_dir: str, entry: DataEntry) -> Loaded | tuple[str, str, Path
             with st.spinner(f"Opening {escape_md(entry.path)}…"):
                 stored = dataset_state.stored_run(key, str(path))
             st.info(escape_md(stored.note()))
+            ui.file_notes(warnings=stored.labelled.warnings)
             return Loaded(stored.labelled, key, stored)
         stat = path.stat()
         return dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size), entry.path, path
@@ -586,7 +586,7 @@ def downloads_ui(
     classifier = models.load_model(model_id)
     info = ExportInfo(labelled.name, model_id, classifier.precision, "each row's predicted label")
     stem = os.path.splitext(os.path.basename(labelled.name))[0] or "dataset"
-    notes = list(labelled.notices)
+    notes = [*labelled.warnings, *labelled.notices]
     if scored.metrics:
         notes.insert(0, metrics_summary(scored.metrics))
     if words:

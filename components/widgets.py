@@ -131,6 +131,14 @@ def show_error(exc: BaseException | str, message: str = "{}") -> None:
     st.error(message.format(escape_md(exc)))
 
 
+def file_notes(notices: Sequence[str] = (), warnings: Sequence[str] = ()) -> None:
+    """How a file was read (blue notes) and what may make its numbers wrong (yellow warnings), escaped."""
+    for warning in warnings:
+        st.warning(escape_md(warning), icon=":material/warning:")
+    for notice in notices:
+        st.info(escape_md(notice))
+
+
 def attempt(call: Callable[..., T], /, *args, message: str = "{}", **kwargs) -> T | None:
     """``call(*args, **kwargs)``; on a :class:`TextlensError`, its red box (:func:`show_error`) and None.
 

@@ -141,3 +141,16 @@ def test_an_interrupted_corpus_run_reports_what_it_saved(monkeypatch, capsys, tm
     out = capsys.readouterr()
     assert out.err.startswith("stopped: ") and out.err.endswith("Run the same command again to continue.\n")
     assert json.loads(out.out)["done_now"] == 2
+
+
+def test_corpus_explain_warns_on_stderr_when_rows_span_several_lines(capsys, tmp_path, tiny_model_dir):
+    from tests.dataset.test_files import MERGED_CSV
+
+    source = tmp_path / "merged.csv"
+    source.write_bytes(MERGED_CSV)
+    argv = ["corpus", "explain", str(source), "--text-column", "text", "--out", str(tmp_path / "out")]
+    assert main([*argv, "--model", str(tiny_model_dir), "--quiet"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("warning: merged.csv has 5 lines after its header, but 3 rows were read"), err
+    assert main(["corpus", "summary", str(tmp_path / "out")]) == 0
+    assert "3 rows were read" in json.loads(capsys.readouterr().out)["input_notice"]

@@ -258,3 +258,18 @@ def test_cli_errors_are_one_line(tmp_path, tiny_model_dir):
         timeout=300,
     )
     assert missing.returncode == 2 and "not a folder" in missing.stderr
+
+
+def test_a_tsv_with_stray_quotes_counts_every_line_and_merged_rows_are_reported(tmp_path, tiny_classifier):
+    from tests.dataset.test_files import MERGED_CSV, stray_quotes_tsv
+
+    source = tmp_path / "quotes.tsv"
+    source.write_bytes(stray_quotes_tsv())
+    with pytest.raises(CorpusInterrupted) as stopped:
+        run_corpus(source, tmp_path / "out", text_column="text", classifier=tiny_classifier, stop_after=1)
+    assert stopped.value.summary.rows == 1000 and stopped.value.summary.notice is None
+    merged = tmp_path / "merged.csv"
+    merged.write_bytes(MERGED_CSV)
+    summary = run_corpus(merged, tmp_path / "m", text_column="text", label_column="label", classifier=tiny_classifier)
+    assert summary.rows == 3 and "5 lines after its header, but 3 rows were read" in summary.notice
+    assert "5 lines after its header" in summarize_folder(tmp_path / "m")["input_notice"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from textlens.dataset.files import MAX_INPUTS, limit_inputs, read_table, split_lines
@@ -89,3 +90,70 @@ def test_label_guess_takes_ids_and_refuses_unrelated_columns():
     assert label_column_guess(list(cols), cols.__getitem__, ("NEGATIVE", "POSITIVE"), exclude="text") == "y"
     del cols["y"]
     assert label_column_guess(list(cols), cols.__getitem__, ("NEGATIVE", "POSITIVE"), exclude="text") is None
+
+
+# --- quote characters: every reader reads every line, or says it did not --------------------------
+
+
+def stray_quotes_tsv(rows: int = 1000) -> bytes:
+    """A TSV of ``rows`` rows (one a line), some of whose texts hold a lone ``"``: at the start, inside, at the end."""
+    texts = []
+    for i in range(rows):
+        if i % 37 == 3:
+            texts.append(f'"Best film of the year, she said {i}')
+        elif i % 41 == 5:
+            texts.append(f'a 12" record and a poster {i}')
+        elif i % 43 == 7:
+            texts.append(f'ends with a quote {i}"')
+        else:
+            texts.append(f"plain review number {i}")
+    return ("text\tlabel\n" + "".join(f"{t}\t{i % 2}\n" for i, t in enumerate(texts))).encode()
+
+
+# A quoted CSV in which a text starts with a lone quote: rows 2 to 4 run into one.
+MERGED_CSV = b'text,label\nfine,1\n"stray start,0\nmiddle,1\nend",0\nlast,1\n'
+
+
+def test_a_tsv_with_stray_quotes_is_read_line_by_line_by_every_reader(tmp_path):
+    from textlens.corpus import count_rows, read_chunks
+    from textlens.dataset import read_labelled
+
+    data = stray_quotes_tsv()
+    table = read_table(data, "quotes.tsv")
+    assert len(table.rows) == 1000 and not table.warnings
+    assert table.rows[3][0] == '"Best film of the year, she said 3' and table.rows[5][0].startswith('a 12" record')
+    labelled = read_labelled(data, "quotes.tsv")
+    assert labelled.total_rows == len(labelled.frame) == 1000 and not labelled.warnings
+    assert labelled.frame["text"].tolist() == [row[0] for row in table.rows]
+    path = tmp_path / "quotes.tsv"
+    path.write_bytes(data)
+    frames = list(read_chunks(path, chunk_bytes=4096))
+    assert sum(len(f) for f in frames) == count_rows(path) == 1000
+    assert pd.concat(frames)["text"].tolist() == [row[0] for row in table.rows]
+
+
+def test_a_quoted_tsv_is_still_read_as_quoted(tmp_path):
+    from textlens.corpus import read_chunks
+    from textlens.dataset import read_labelled
+
+    frame = pd.DataFrame({"text": ['she said "hi"', "tab\tinside", "plain"], "label": ["1", "0", "1"]})
+    data = frame.to_csv(sep="\t", index=False).encode()
+    assert read_table(data, "q.tsv").column("text") == frame["text"].tolist()
+    assert read_labelled(data, "q.tsv").frame["text"].tolist() == frame["text"].tolist()
+    (tmp_path / "q.tsv").write_bytes(data)
+    assert next(read_chunks(tmp_path / "q.tsv"))["text"].tolist() == frame["text"].tolist()
+
+
+def test_rows_that_span_several_lines_are_reported(tmp_path):
+    from textlens.corpus import reading_notice
+    from textlens.dataset import read_labelled
+
+    table = read_table(MERGED_CSV, "merged.csv")
+    assert len(table.rows) == 3
+    assert any("5 lines after its header, but 3 rows were read" in w for w in table.warnings), table.warnings
+    labelled = read_labelled(MERGED_CSV, "merged.csv")
+    assert len(labelled.frame) == 3
+    assert any("5 lines after its header, but 3 rows were read" in w for w in labelled.warnings), labelled.warnings
+    (tmp_path / "merged.csv").write_bytes(MERGED_CSV)
+    assert "5 lines after its header, but 3 rows were read" in reading_notice(tmp_path / "merged.csv", 3)
+    assert reading_notice(tmp_path / "merged.csv", 5) is None

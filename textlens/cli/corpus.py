@@ -76,5 +76,7 @@ def run(args: argparse.Namespace) -> None:
         part_rows=args.part_rows or PART_ROWS,
         show_progress=not args.quiet,
     )
+    if summary.notice:
+        print(f"warning: {summary.notice}", file=sys.stderr)
     print(summary.line(), file=sys.stderr)
     print(json.dumps(summary.to_dict()))

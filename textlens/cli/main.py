@@ -50,6 +50,8 @@ def _interrupted(stop: KeyboardInterrupt) -> int:
     # Only the corpus engine raises CorpusInterrupted, so its module is loaded when that is what stopped the run.
     corpus = sys.modules.get("textlens.corpus.job")
     if corpus is not None and isinstance(stop, corpus.CorpusInterrupted):
+        if stop.summary.notice:
+            print(f"warning: {stop.summary.notice}", file=sys.stderr)
         print(f"stopped: {stop.summary.line()} Run the same command again to continue.", file=sys.stderr)
         print(json.dumps(stop.summary.to_dict()))
     else:

@@ -2,7 +2,7 @@
 
 from textlens.corpus.data_folder import DataEntry, data_folder_entries, resolve_entry
 from textlens.corpus.job import CORPUS_ENGINES, CorpusInterrupted, CorpusSummary, run_corpus
-from textlens.corpus.reader import ROW_ID, count_rows, input_format, read_chunks
+from textlens.corpus.reader import ROW_ID, count_rows, input_format, read_chunks, reading_notice
 from textlens.corpus.result import (
     MANIFEST,
     CorpusResult,
@@ -36,6 +36,7 @@ __all__ = [
     "explanations",
     "input_format",
     "read_chunks",
+    "reading_notice",
     "read_manifest",
     "read_result",
     "run_corpus",

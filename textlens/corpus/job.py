@@ -15,7 +15,16 @@ from typing import Any
 import pandas as pd
 
 from textlens.corpus.progress import ProgressLine, Stop
-from textlens.corpus.reader import CHUNK_BYTES, CHUNK_ROWS, ROW_ID, columns_of, count_rows, input_format, read_chunks
+from textlens.corpus.reader import (
+    CHUNK_BYTES,
+    CHUNK_ROWS,
+    ROW_ID,
+    columns_of,
+    count_rows,
+    input_format,
+    read_chunks,
+    reading_notice,
+)
 from textlens.corpus.result import (
     FORMAT,
     FORMAT_VERSION,
@@ -54,6 +63,7 @@ class CorpusSummary:
     seconds: float
     engine: str
     interrupted: bool
+    notice: str | None = None  # the input's rows and lines differ (see ``reading_notice``)
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""
@@ -271,8 +281,10 @@ def run_corpus(
     with _locked(_make(folder)):
         manifest = _open_folder(folder, manifest)
         done = done_row_ids(folder)
-        total = manifest["input"]["rows"] if manifest["input"]["rows"] is not None else count_rows(input_path)
-        manifest["input"]["rows"] = total
+        if manifest["input"]["rows"] is None:
+            manifest["input"]["rows"] = count_rows(input_path)
+            manifest["input"]["notice"] = reading_notice(input_path, manifest["input"]["rows"])
+        total = manifest["input"]["rows"]
         run = {"engine": engine, "started": _now(), "done_before": len(done), "workers": workers, "address": address}
         manifest["runs"] = [*manifest.get("runs", []), run]
         write_manifest(folder, manifest)
@@ -322,6 +334,7 @@ def run_corpus(
                 seconds=round(time.perf_counter() - started, 3),
                 engine=engine,
                 interrupted=interrupted,
+                notice=manifest["input"].get("notice"),
             )
             run.update(finished=_now(), done_now=writer.rows, bad_now=writer.bad, interrupted=interrupted)
             manifest["counts"] = {

@@ -31,6 +31,7 @@ def summarize_result(result: CorpusResult, *, top: int = TOP_WORDS, min_inputs: 
         "precision": manifest.get("precision"),
         "settings": manifest.get("settings"),
         "counts": manifest["counts"],
+        "input_notice": manifest.get("input", {}).get("notice"),
         "complete": manifest["counts"]["done"] == manifest["counts"]["rows"],
         "predicted": {label: int((predicted == label).sum()) for label in labels},
         "converged": int(frame["converged"].fillna(False).astype(bool).sum()) if len(frame) else 0,

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from textlens.dataset.files import BINARY_PROBE_BYTES, file_encoding, refuse_binary
+from textlens.dataset.files import (
+    BINARY_PROBE_BYTES,
+    DIALECT_SAMPLE_CHARS,
+    count_lines,
+    file_encoding,
+    refuse_binary,
+    rows_notice,
+    sniff_dialect,
+)
 from textlens.errors import InputFileError
 
 # Rows per chunk for Parquet and JSON lines, bytes per chunk for CSV/TSV (pyarrow parses blocks):
@@ -80,6 +88,14 @@ def count_rows(path: str | Path, *, chunk_bytes: int = CHUNK_BYTES) -> int:
     return sum(len(frame) for frame in _frames(path, fmt, CHUNK_ROWS, chunk_bytes))
 
 
+def reading_notice(path: str | Path, rows: int) -> str | None:
+    """A warning when a CSV/TSV file gave ``rows`` rows but has another number of lines (see ``rows_notice``)."""
+    path = Path(path)
+    if input_format(path) not in ("csv", "tsv"):
+        return None
+    return rows_notice(path.name, count_lines(lambda: open(path, "rb")), rows)
+
+
 def columns_of(path: str | Path) -> list[str]:
     """The file's column names (from its first chunk)."""
     for frame in read_chunks(path, chunk_rows=100, chunk_bytes=1 << 16):
@@ -109,11 +125,14 @@ def _csv_frames(path: Path, delimiter: str, chunk_bytes: int) -> Iterator[pd.Dat
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    parse = pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True)
     with open(path, "rb") as handle:
         refuse_binary(handle.read(BINARY_PROBE_BYTES), path.name, "a CSV or TSV file")
-    # As the Dataset page reads them: UTF-8 (pyarrow drops a BOM itself), else Windows-1252, else Latin-1.
+    # As the Dataset page reads them: UTF-8 (pyarrow drops a BOM itself), else Windows-1252, else Latin-1,
+    # and with the same delimiter and quoting (a TSV's lone quotes are characters, not quoting).
     encoding = file_encoding(lambda: open(path, "rb"))
+    with open(path, encoding=encoding, newline="") as handle:
+        dialect = sniff_dialect(handle.read(DIALECT_SAMPLE_CHARS), delimiter)
+    parse = pacsv.ParseOptions(**dialect.arrow_options(), newlines_in_values=dialect.quoted)
     encoding = "utf8" if encoding == "utf-8-sig" else encoding
     # A first look names the columns, so that every one of them is then read as text, never guessed.
     with pacsv.open_csv(

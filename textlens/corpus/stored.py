@@ -79,6 +79,7 @@ def read_stored(path: str | Path) -> StoredRun:
         format="corpus result",
         encoding=None,
         total_rows=len(frame),
+        warnings=tuple(n for n in [result.manifest.get("input", {}).get("notice")] if n),  # rows vs lines
     )
     explained = np.array([not isinstance(e, str) for e in error], dtype=bool)
     manifest = result.manifest

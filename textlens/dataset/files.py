@@ -5,8 +5,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from textlens.errors import InputFileError
@@ -21,6 +22,7 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
     encoding: str
+    warnings: tuple[str, ...] = field(default=())  # e.g. rows that span several lines (see rows_notice)
 
     def column(self, name: str) -> list[str]:
         """The cells of one column, in row order."""
@@ -71,16 +73,20 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    """Parse an uploaded file: ``.txt`` is one text per line (column ``text``), else CSV/TSV with a header."""
+    """Parse an uploaded file: ``.txt`` is one text per line (column ``text``), else CSV/TSV with a header.
+
+    The delimiter and whether quotes are special come from :func:`sniff_dialect`; when fewer rows
+    than lines were read, :attr:`Table.warnings` says so (:func:`rows_notice`).
+    """
     if not data.strip():
         raise InputFileError(f"{filename} is empty.")
     text, encoding = decode(data)
     if filename.lower().endswith(".txt"):
         lines = [line for line in text.splitlines() if line.strip()]
         return Table(("text",), tuple((line,) for line in lines), encoding)
-    delimiter = "\t" if filename.lower().endswith(".tsv") else _sniff(text)
+    dialect = sniff_dialect(text[:DIALECT_SAMPLE_CHARS], "\t" if filename.lower().endswith(".tsv") else None)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True, **dialect.csv_options()))
     except csv.Error as exc:
         raise InputFileError(f"{filename} is not valid CSV: {exc}.") from exc
     records = [r for r in records if any(cell.strip() for cell in r)]
@@ -96,7 +102,86 @@ def read_table(data: bytes, filename: str) -> Table:
     rows = tuple(tuple((r + [""] * width)[:width]) for r in records[1:])
     if not rows:
         raise InputFileError(f"{filename} has a header but no data rows.")
-    return Table(tuple(header), rows, encoding)
+    notice = rows_notice(filename, count_lines(lambda: io.BytesIO(data)), len(rows))
+    return Table(tuple(header), rows, encoding, (notice,) if notice else ())
+
+
+# --- the one place that decides how a delimited file is split, and checks that no line went missing ----
+
+DELIMITERS = (",", ";", "\t", "|")
+# Characters of a file looked at to choose its delimiter and whether it is quoted.
+DIALECT_SAMPLE_CHARS = 65536
+# A whole quoted field of a TSV ("...", inner quotes doubled): on one line, or over several lines but
+# holding no tab (a lone quote that "closes" lines later has swallowed tabs on its way).
+_TSV_QUOTED_FIELD = re.compile(r'(?:^|\t)"(?:(?:[^"\r\n]|"")*|(?:[^"\t]|"")*)"(?=\t|\r|\n|$)', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """How a delimited text file is split: its delimiter, and whether ``"`` quotes fields or is a character."""
+
+    delimiter: str
+    quoted: bool
+
+    def csv_options(self) -> dict:
+        """Keyword arguments for Python's ``csv.reader``."""
+        return {"delimiter": self.delimiter, "quoting": csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE}
+
+    def pandas_options(self) -> dict:
+        """Keyword arguments for ``pandas.read_csv``."""
+        return {"sep": self.delimiter, "quoting": csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE}
+
+    def arrow_options(self) -> dict:
+        """Keyword arguments for ``pyarrow.csv.ParseOptions``."""
+        return {"delimiter": self.delimiter, "quote_char": '"' if self.quoted else False}
+
+
+def sniff_dialect(sample: str, delimiter: str | None = None) -> Dialect:
+    """The delimiter (``delimiter``, else the commonest of , ; tab | in the first line) and the quoting.
+
+    A comma- or semicolon-separated file is quoted (the convention, needed for delimiters inside
+    texts). A tab-separated file is read with ``"`` as an ordinary character unless one of its fields
+    in ``sample`` is a whole quoted field (``"..."``, inner quotes doubled, as pandas and
+    spreadsheets write them; over several lines only without a tab inside): a lone quote in a
+    review must not swallow the lines after it.
+    """
+    first = sample.split("\n", 1)[0]
+    if delimiter is None:
+        delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
+    if delimiter != "\t":
+        return Dialect(delimiter, True)
+    return Dialect(delimiter, _TSV_QUOTED_FIELD.search(sample) is not None)
+
+
+def count_lines(opener: Callable[[], BinaryIO], scan_bytes: int = 1 << 20) -> int:
+    """Non-blank lines of a text file (LF, CRLF or a lone CR ends one), read in ``scan_bytes`` pieces."""
+    count, open_line = 0, False  # open_line: the line being read has something besides white space
+    with opener() as handle:
+        while chunk := handle.read(scan_bytes):
+            parts = chunk.replace(b"\r", b"\n").split(b"\n")
+            for part in parts[:-1]:
+                count += open_line or bool(part.strip())
+                open_line = False
+            open_line = open_line or bool(parts[-1].strip())
+    return count + open_line
+
+
+def rows_notice(name: str, lines: int, rows: int, header_lines: int = 1) -> str | None:
+    """A warning when ``rows`` rows were read from a file of ``lines`` non-blank lines (header included), else None."""
+    expected = lines - header_lines
+    if rows == expected:
+        return None
+    if rows < expected:
+        why = (
+            "some rows span several lines: a quote character opens a text and closes it on a later line "
+            '(a lone " in a text, or quoted text holding line breaks)'
+        )
+    else:
+        why = "lines and rows do not match one to one"
+    return (
+        f"{name} has {expected:,} lines after its header, but {rows:,} rows were read: {why}. "
+        f"Check the file; every count and metric covers the {rows:,} rows read."
+    )
 
 
 # A label column has few distinct values: at most this many, and at most this share of its rows.
@@ -147,11 +232,6 @@ def label_column_guess(
         if share >= best_share:
             best, best_share = name, share
     return best
-
-
-def _sniff(text: str) -> str:
-    first = text.split("\n", 1)[0]
-    return max((",", ";", "\t"), key=first.count) if any(d in first for d in ",;\t") else ","
 
 
 def split_lines(text: str) -> list[str]:

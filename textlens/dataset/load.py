@@ -16,9 +16,14 @@ import pandas as pd
 
 from textlens.dataset.files import (
     BINARY_PROBE_BYTES,
+    DIALECT_SAMPLE_CHARS,
+    Dialect,
+    count_lines,
     file_encoding,
     label_column_guess,
     refuse_binary,
+    rows_notice,
+    sniff_dialect,
     text_column_guess,
 )
 from textlens.errors import InputFileError
@@ -58,7 +63,8 @@ class LabelledFile:
     format: str
     encoding: str | None  # for text formats
     total_rows: int  # rows in the file; ``len(frame)`` is smaller when it was sampled
-    notices: tuple[str, ...] = field(default=())
+    notices: tuple[str, ...] = field(default=())  # how it was read (encoding, sampling)
+    warnings: tuple[str, ...] = field(default=())  # what may make its numbers wrong (rows spanning lines)
 
     @property
     def sampled(self) -> bool:
@@ -129,6 +135,7 @@ def read_labelled(
         raise InputFileError(f"{name} is empty.")
     fmt = file_format(name, head)
     encoding = None
+    warnings = []
     if fmt == "parquet":
         chunks = _parquet_chunks(opener, name)
     else:
@@ -139,6 +146,8 @@ def read_labelled(
         else:
             chunks = _csv_chunks(opener, name, encoding, "\t" if fmt == "tsv" else None)
     frame, total = _sample(chunks, max_rows)
+    if fmt in ("csv", "tsv") and (warning := rows_notice(name, count_lines(opener, SCAN_BYTES), total)):
+        warnings.append(warning)
     frame = _check_columns(frame, name)
     if total == 0:
         raise InputFileError(f"{name} has a header but no data rows.")
@@ -151,34 +160,32 @@ def read_labelled(
             f"is used so that memory stays bounded and predictions take minutes. The command line's corpus "
             "engine processes every row."
         )
-    return LabelledFile(name, frame, fmt, encoding, total, tuple(notices))
+    return LabelledFile(name, frame, fmt, encoding, total, tuple(notices), tuple(warnings))
 
 
 def _text_stream(opener, encoding: str) -> io.TextIOWrapper:
     return io.TextIOWrapper(opener(), encoding=encoding, newline="")
 
 
-def _header(opener, name: str, encoding: str, delimiter: str | None) -> tuple[list[str], str]:
+def _header(opener, name: str, encoding: str, delimiter: str | None) -> tuple[list[str], Dialect]:
     with _text_stream(opener, encoding) as stream:
-        sample = stream.read(65536)
-    first = sample.split("\n", 1)[0]
-    if delimiter is None:
-        delimiter = max((",", ";", "\t", "|"), key=first.count) if any(d in first for d in ",;\t|") else ","
+        sample = stream.read(DIALECT_SAMPLE_CHARS)
+    dialect = sniff_dialect(sample, delimiter)
     try:
-        header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter))
+        header = next(csv.reader(io.StringIO(sample, newline=""), **dialect.csv_options()))
     except (StopIteration, csv.Error) as exc:
         raise InputFileError(f"{name} has no readable header row.") from exc
-    return [cell.strip() for cell in header], delimiter
+    return [cell.strip() for cell in header], dialect
 
 
 def _csv_chunks(opener, name: str, encoding: str, delimiter: str | None) -> Iterator[pd.DataFrame]:
-    header, delimiter = _header(opener, name, encoding, delimiter)
+    header, dialect = _header(opener, name, encoding, delimiter)
     _check_names(header, name)
     try:
         with _text_stream(opener, encoding) as stream:
             reader = pd.read_csv(
                 stream,
-                sep=delimiter,
+                **dialect.pandas_options(),
                 dtype=str,
                 keep_default_na=False,
                 na_filter=False,

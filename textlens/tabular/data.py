@@ -100,7 +100,7 @@ def load_table(source: bytes | str | os.PathLike, name: str | None = None) -> Ta
     read = read_labelled(source, name)
     if read.frame.shape[1] < 2:
         raise InputFileError(f"{read.name} has one column; a table needs a target column and at least one input.")
-    return Table(read.name, _typed(read.frame), read.notices)
+    return Table(read.name, _typed(read.frame), read.warnings + read.notices)
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
