@@ -20,6 +20,7 @@ from textlens.dataset.files import (
     split_lines,
     text_column_guess,
 )
+from textlens.dataset.labels import match_labels
 from textlens.report.compare import (
     CompareRow,
     all_explanations,
@@ -90,6 +91,8 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
     kept = [(t.strip(), y, dict(zip(table.columns, row))) for t, y, row in zip(texts, truths, table.rows) if t.strip()]
     st.caption(f"{len(table.rows):,} rows read, {len(kept):,} with text.")
+    if label_column != NO_LABEL:
+        ui.label_match_ui(match_labels([y for _, y, _ in kept], labels)[1])  # as each row's header matches it
     return [t for t, _, _ in kept], [y for _, y, _ in kept], [c for _, _, c in kept]
 
 
@@ -197,7 +200,7 @@ def target_ui(common_labels: list[str]) -> tuple[str, bool]:
 
 def triage_ui(rows: list[CompareRow], target: str) -> list[CompareRow]:
     """With true labels: how many are wrong, a filter (all / wrong / right) and a sort; returns the rows to show."""
-    labelled = [r for r in rows if r.truth not in (None, "")]
+    labelled = [r for r in rows if r.true_label is not None]  # matched to model A's labels (see inputs_ui)
     if not labelled:
         return rows
     wrong = [r for r in labelled if not row_correct(r)]

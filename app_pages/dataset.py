@@ -251,8 +251,7 @@ def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> S
             for reason, rows in failed.items():
                 shown = ", ".join(str(r) for r in rows[:200]) + (" …" if len(rows) > 200 else "")
                 st.caption(f"{escape_md(reason)}: row_id {shown}")
-    if match is not None and match.message():
-        (st.error if match.matched == 0 else st.warning)(escape_md(match.message()))
+    ui.label_match_ui(match)
     metrics = compute_metrics(truth, predicted, confidence, labels) if columns.label else None
     return Scored(results, truth, predicted, confidence, metrics, match)
 

@@ -14,6 +14,7 @@ from components.state import core as session
 from components.state import models
 from components.state import review as review_state
 from textlens import DEFAULT_MODEL_ID, TextlensError
+from textlens.dataset.labels import LabelMatch
 
 T = TypeVar("T")
 
@@ -137,6 +138,19 @@ def file_notes(notices: Sequence[str] = (), warnings: Sequence[str] = ()) -> Non
         st.warning(escape_md(warning), icon=":material/warning:")
     for notice in notices:
         st.info(escape_md(notice))
+
+
+def label_match_ui(match: LabelMatch | None) -> None:
+    """How a file's labels were matched to the model's (``textlens.dataset.labels``), escaped: a note
+    where integers were taken as ids in label order, a warning for labels that matched nothing (an
+    error when none did).
+    """
+    if match is None:
+        return
+    if match.note():
+        st.info(escape_md(f"True labels matched as ids: {match.note()}"), icon=":material/rule:")
+    if match.message():
+        (st.error if match.matched == 0 else st.warning)(escape_md(match.message()))
 
 
 def attempt(call: Callable[..., T], /, *args, message: str = "{}", **kwargs) -> T | None:

@@ -144,3 +144,30 @@ def test_upload_and_results_survive_a_visit_to_another_page(app):
     assert at.radio(key="compare_source").value == "Upload CSV / TSV / TXT"
     assert at.selectbox(key="compare_text_column").value == "review_text"
     assert len(rows(at)) == 3, "the rows computed before the page switch are shown again"
+
+
+ZERO_ONE = (
+    b"review,label\n"
+    b"I loved every minute of it and would watch it again.,1\n"
+    b"A boring waste of time with a dull plot.,0\n"
+    b"Wonderful acting and a moving story.,1\n"
+    b"Terrible film: dull and far too long.,0\n"
+)
+
+
+def test_zero_one_labels_are_matched_by_the_models_label_order(app):
+    at = app
+    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
+    at.run()
+    at.file_uploader(key="compare_file").set_value(("zero_one.csv", ZERO_ONE, "text/csv"))
+    at.run()
+    assert at.selectbox(key="compare_label").value == "label"
+    button(at, "Compare 4 inputs").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("0 of 4 wrong" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    heads = rows(at)
+    assert all("✓ correct" in h for h in heads)
+    assert "(true: 1 → POSITIVE)" in heads[0] and "(true: 0 → NEGATIVE)" in heads[1]
+    notes = [i.value.replace("\\", "") for i in at.info]  # the Markdown source, escaped
+    assert any("0 → NEGATIVE, 1 → POSITIVE, by the model's label order" in n for n in notes), notes

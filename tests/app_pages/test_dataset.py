@@ -152,3 +152,15 @@ def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny
     at.run()
     assert not at.exception, at.exception
     assert at.selectbox(key="dataset_word_target").value == "POSITIVE"
+
+
+def test_rows_spanning_lines_are_a_warning_and_ids_a_note(app):
+    from tests.dataset.test_files import MERGED_CSV
+
+    at = app
+    upload(at, MERGED_CSV, "merged.csv")
+    assert any("5 lines after its header, but 3 rows were read" in plain(w.value) for w in at.warning)
+    button(at, "Predict all 3 rows").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("0 → NEGATIVE, 1 → POSITIVE, by the model's label order" in plain(i.value) for i in at.info)

@@ -133,6 +133,13 @@ def test_label_names_that_look_like_ids_match_by_name_first():
     assert index.tolist() == [0, 1]
 
 
+def test_labels_matched_as_ids_say_so():
+    _, match = match_labels(["1", "0", "positive", 1.0], ("NEGATIVE", "POSITIVE"))
+    assert match.note() == "0 → NEGATIVE, 1 → POSITIVE, by the model's label order."
+    _, by_name = match_labels(["positive", "NEGATIVE"], ("NEGATIVE", "POSITIVE"))
+    assert by_name.note() is None
+
+
 # --- metrics against scikit-learn ---------------------------------------------------------------
 
 

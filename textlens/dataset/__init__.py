@@ -1,6 +1,6 @@
 """Labelled sets: reading files, matching labels, predicting every row, metrics and slices."""
 
-from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
+from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels, true_label
 from textlens.dataset.load import (
     MAX_ROWS,
     SUFFIXES,
@@ -70,6 +70,7 @@ __all__ = [
     "seconds_per_explanation",
     "score_column",
     "slice_metrics",
+    "true_label",
     "truth_index",
     "word_counts",
 ]

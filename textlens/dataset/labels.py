@@ -43,6 +43,15 @@ class LabelMatch:
             return None
         return "; ".join(parts) + ". They stay in the table but are left out of the metrics."
 
+    def note(self) -> str | None:
+        """How values were matched where it was a guess (integers taken as ids), e.g.
+        ``0 → NEGATIVE, 1 → POSITIVE, by the model's label order.``; None when every value matched by name.
+        """
+        if not self.by_id:
+            return None
+        ids = sorted(self.by_id.items(), key=lambda kv: (int(float(kv[0])), kv[0]))
+        return ", ".join(f"{value} → {label}" for value, label in ids) + ", by the model's label order."
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""
         return {
@@ -103,3 +112,16 @@ def match_labels(values: Sequence[object], labels: Sequence[str]) -> tuple[np.nd
         if memo[text] == NO_LABEL:
             unmatched[text] += 1
     return index, LabelMatch(labels, by_name, by_id, dict(unmatched), missing, int((index != NO_LABEL).sum()))
+
+
+def true_label(value: object, labels: Sequence[str]) -> str | None:
+    """The model label one value matches as :func:`match_labels` matches it (by name, else as an id), or None."""
+    index, _ = match_labels([value], labels)
+    return labels[index[0]] if index[0] != NO_LABEL else None
+
+
+def label_shown(value: object, labels: Sequence[str]) -> tuple[str | None, str]:
+    """One true label for people: (the model label it matches or None, ``"1 → POSITIVE"`` or the value as written)."""
+    written = _cell_text(value) or ""
+    matched = true_label(value, labels)
+    return matched, written if matched in (None, written) else f"{written} → {matched}"

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from textlens.dataset.labels import label_shown, true_label
 from textlens.report.document import html_document
 from textlens.report.export_info import ExportInfo
 from textlens.report.highlight import PER_ROW, highlight_html, legend_html, scale_for
@@ -22,13 +23,20 @@ class CompareRow:
     name: str
     a: Explanation
     b: Explanation | None = None
-    truth: str | None = None
+    truth: str | None = None  # as written in the file
     inputs: dict[str, str] | None = None  # the input row's own columns (an uploaded file's id, text, label…)
+
+    @property
+    def true_label(self) -> str | None:
+        """The model label the row's true label matches (by name, else as an id in model A's label
+        order: ``textlens.dataset.labels``, as every page matches them), or None.
+        """
+        return true_label(self.truth, self.a.labels)
 
 
 def row_correct(row: CompareRow) -> bool:
-    """Whether model A's predicted label is the row's true label (names compared case-insensitively)."""
-    return (row.truth or "").strip().casefold() == row.a.predicted_label.casefold()
+    """Whether model A's predicted label is the row's matched true label (False when it matched none)."""
+    return row.true_label == row.a.predicted_label
 
 
 def shared_scale(explanations: Sequence[Explanation], target: str) -> float:
@@ -49,11 +57,14 @@ def row_header_html(row: CompareRow, explanation: Explanation, target: str, mode
     label = explanation.predicted_label
     parts.append(f"predicted <b>{escape(label)}</b> {max(explanation.scores):.2f}")
     parts.append(f"P({escape(target)}) = {explanation.scores[explanation.label_index(target)]:.3f}")
-    if row.truth is not None and row.truth != "":
-        correct = row.truth.strip().casefold() == label.casefold()  # for this explanation (A's or B's)
-        mark = "✓ correct" if correct else "✗ wrong"
-        color = "#1a7f37" if correct else "#cf222e"
-        parts.append(f'<span style="color: {color}; font-weight: 600;">{mark}</span> (true: {escape(row.truth)})')
+    if row.truth is not None and row.truth.strip() != "":
+        matched, shown = label_shown(row.truth, row.a.labels)  # model A's labels, as the page's note says
+        if matched is None:
+            mark, color = "? not one of the model's labels", "#57606a"
+        else:
+            correct = matched == label  # for this explanation (A's or B's)
+            mark, color = ("✓ correct", "#1a7f37") if correct else ("✗ wrong", "#cf222e")
+        parts.append(f'<span style="color: {color}; font-weight: 600;">{mark}</span> (true: {escape(shown)})')
     if explanation.truncated:
         parts.append("✂ cut at the model's maximum length")
     return '<div class="tl-row-head" style="font-size: 0.9rem;">' + " &nbsp;·&nbsp; ".join(parts) + "</div>"

@@ -10,6 +10,7 @@ from html import escape
 
 import numpy as np
 
+from textlens.dataset.labels import label_shown
 from textlens.report.compare import CompareRow, changes_html, row_header_html, shared_scale
 from textlens.report.document import explanation_card, html_document
 from textlens.report.highlight import highlight_html, legend_html
@@ -117,7 +118,8 @@ def context_line(case: Case) -> str:
     if "row" in ctx:
         parts.append(f"row {escape(str(ctx['row']))}")
     if "truth" in ctx:
-        parts.append(f"true label <b>{escape(str(ctx['truth']))}</b>")
+        _, shown = label_shown(ctx["truth"], case.record.get("labels") or ())  # "1 → POSITIVE" as Compare shows it
+        parts.append(f"true label <b>{escape(shown)}</b>")
     if "previous_model" in ctx:
         parts.append(f"re-run of a case explained by {escape(str(ctx['previous_model']))}")
     if ctx.get("previous_verdict"):
