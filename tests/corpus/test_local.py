@@ -221,6 +221,7 @@ def test_summary_counts_accuracy_and_words(tmp_path, tiny_classifier):
     predicted = result.frame["predicted_label"].tolist()
     truth = ["joy", "anger", "joy"] * 4  # "1" is the label at index 1
     assert summary["accuracy"] == pytest.approx(sum(p == t for p, t in zip(predicted, truth)) / 12)
+    assert summary["label_note"] == "1 → joy, by the model's label order." and summary["input_notice"] is None
     assert summary["counts"]["done"] == 12 and sum(summary["predicted"].values()) == 12
     for words in summary["words_driving_each_class"].values():
         assert len(words) <= 3 and all(w["mean"] > 0 for w in words)

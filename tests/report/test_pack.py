@@ -44,3 +44,15 @@ def store_case_without_note(case):
     from dataclasses import replace
 
     return replace(case, note="")
+
+
+def test_a_truth_stored_as_an_id_is_shown_as_the_label_it_matches(tmp_path):
+    from textlens.report.pack import context_line
+
+    with open_store(tmp_path / "p.db") as store:
+        pack = store.create_pack("p")
+        store.add_case(pack.id, text_record(), context={"row": "#1", "truth": "1"})
+        store.add_case(pack.id, text_record(), context={"truth": "neutral"})
+        first, second = store.cases(pack.id)
+    assert "true label <b>1 → POSITIVE</b>" in context_line(first)
+    assert "true label <b>neutral</b>" in context_line(second)

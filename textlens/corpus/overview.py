@@ -45,6 +45,7 @@ def summarize_result(result: CorpusResult, *, top: int = TOP_WORDS, min_inputs: 
         out["accuracy"] = correct / int(known.sum()) if known.any() else None
         out["labelled_rows"] = int(known.sum())
         out["label_match"] = match.message()
+        out["label_note"] = match.note()  # "0 → NEGATIVE, 1 → POSITIVE, by the model's label order." or None
     out["words_driving_each_class"] = class_words(result.path, labels, top=top, min_inputs=min_inputs)
     return out
 
