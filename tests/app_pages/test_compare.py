@@ -19,13 +19,27 @@ def rows(at) -> list[str]:
     return [b for b in html_blocks(at) if 'class="tl-row-head"' in b]
 
 
+def upload(at, name: str, data: bytes) -> None:
+    """Switch the inputs to a file and upload ``data`` as ``name``."""
+    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
+    at.run()
+    at.file_uploader(key="compare_file").set_value((name, data, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+
+
+def compare(at, n: int) -> None:
+    """Click "Compare n inputs"."""
+    button(at, f"Compare {n} inputs").click()
+    at.run()
+    assert not at.exception, at.exception
+
+
 def test_three_texts_one_model(app):
     at = app
     at.text_area(key="compare_texts").set_value("Great film.\nTerrible film.\nA film.")
     at.run()
-    button(at, "Compare 3 inputs").click()
-    at.run()
-    assert not at.exception, at.exception
+    compare(at, 3)
     assert len(rows(at)) == 3
     assert at.selectbox(key="compare_target").value == "POSITIVE"
     charts = at.get("plotly_chart")
@@ -82,9 +96,7 @@ def choose_model_b(at, folder) -> None:
 def test_two_models(app, tiny_sentiment_dir):
     at = app
     choose_model_b(at, tiny_sentiment_dir)
-    button(at, "Compare 3 inputs").click()
-    at.run()
-    assert not at.exception, at.exception
+    compare(at, 3)
     assert len(rows(at)) == 6  # each input under model A and model B
     assert sum('class="tl-changes"' in b for b in html_blocks(at)) == 3
     assert any("Change in P(POSITIVE)" in m.value for m in at.markdown)
@@ -114,16 +126,10 @@ REVIEWS = (
 
 def test_review_file_defaults_and_triage(app):
     at = app
-    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
-    at.run()
-    at.file_uploader(key="compare_file").set_value(("reviews.csv", REVIEWS, "text/csv"))
-    at.run()
-    assert not at.exception, at.exception
+    upload(at, "reviews.csv", REVIEWS)
     assert at.selectbox(key="compare_text_column").value == "review_text"
     assert at.selectbox(key="compare_label").value == "sentiment"
-    button(at, "Compare 3 inputs").click()
-    at.run()
-    assert not at.exception, at.exception
+    compare(at, 3)
     assert any("1 of 3 wrong" in m.value for m in at.markdown)
     at.segmented_control(key="compare_show").set_value("wrong")
     at.run()
@@ -133,12 +139,8 @@ def test_review_file_defaults_and_triage(app):
 
 def test_upload_and_results_survive_a_visit_to_another_page(app):
     at = app
-    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
-    at.run()
-    at.file_uploader(key="compare_file").set_value(("reviews.csv", REVIEWS, "text/csv"))
-    at.run()
-    button(at, "Compare 3 inputs").click()
-    at.run()
+    upload(at, "reviews.csv", REVIEWS)
+    compare(at, 3)
     assert len(rows(at)) == 3
     visit_another_page(at, PAGE, "app_pages/image.py")
     assert at.radio(key="compare_source").value == "Upload CSV / TSV / TXT"
@@ -146,28 +148,22 @@ def test_upload_and_results_survive_a_visit_to_another_page(app):
     assert len(rows(at)) == 3, "the rows computed before the page switch are shown again"
 
 
-ZERO_ONE = (
-    b"review,label\n"
-    b"I loved every minute of it and would watch it again.,1\n"
-    b"A boring waste of time with a dull plot.,0\n"
-    b"Wonderful acting and a moving story.,1\n"
-    b"Terrible film: dull and far too long.,0\n"
-)
+# The model's labels are NEGATIVE, POSITIVE: 0 and 1 are ids in that order, and every row is right.
+ZERO_ONE_ROWS = [
+    ("I loved every minute of it and would watch it again.", 1),
+    ("A boring waste of time with a dull plot.", 0),
+    ("Wonderful acting and a moving story.", 1),
+    ("Terrible film: dull and far too long.", 0),
+]
 
 
 def test_zero_one_labels_are_matched_by_the_models_label_order(app):
-    at = app
-    at.radio(key="compare_source").set_value("Upload CSV / TSV / TXT")
-    at.run()
-    at.file_uploader(key="compare_file").set_value(("zero_one.csv", ZERO_ONE, "text/csv"))
-    at.run()
-    assert at.selectbox(key="compare_label").value == "label"
-    button(at, "Compare 4 inputs").click()
-    at.run()
-    assert not at.exception, at.exception
-    assert any("0 of 4 wrong" in m.value for m in at.markdown), [m.value for m in at.markdown]
-    heads = rows(at)
+    upload(app, "zero_one.csv", ("review,label\n" + "".join(f"{t},{y}\n" for t, y in ZERO_ONE_ROWS)).encode())
+    assert app.selectbox(key="compare_label").value == "label"
+    compare(app, len(ZERO_ONE_ROWS))
+    assert any("0 of 4 wrong" in m.value for m in app.markdown), [m.value for m in app.markdown]
+    heads = rows(app)
     assert all("✓ correct" in h for h in heads)
     assert "(true: 1 → POSITIVE)" in heads[0] and "(true: 0 → NEGATIVE)" in heads[1]
-    notes = [i.value.replace("\\", "") for i in at.info]  # the Markdown source, escaped
+    notes = [i.value.replace("\\", "") for i in app.info]  # the Markdown source, escaped
     assert any("0 → NEGATIVE, 1 → POSITIVE, by the model's label order" in n for n in notes), notes
