@@ -83,6 +83,28 @@ def test_compare_three_rows_and_heatmap(server, new_page, theme):
     assert not page.dialogs
 
 
+def test_compare_matches_zero_one_labels_by_the_models_label_order(server, new_page, tmp_path):
+    from tests.app_pages.test_compare import ZERO_ONE_ROWS
+
+    page = new_page(height=2600)
+    open_page(page, server.url, "compare")
+    page.get_by_text("Upload CSV / TSV / TXT").click()
+    path = tmp_path / "zero_one.csv"
+    path.write_text("review,label\n" + "".join(f"{t},{y}\n" for t, y in ZERO_ONE_ROWS), encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("0 → NEGATIVE, 1 → POSITIVE, by the model's label order").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, f"Compare {len(ZERO_ONE_ROWS)} inputs")
+    page.wait_for_selector(".tl-row-head", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.get_by_text("0 of 4 wrong").count() == 1
+    heads = page.locator(".tl-row-head").all_inner_texts()
+    assert len(heads) == 4 and all("✓ correct" in h for h in heads), heads
+    assert "(true: 1 → POSITIVE)" in heads[0]
+    screenshot(page, "compare-zero-one")
+    assert not page.dialogs
+
+
 def test_image_page_cat_heatmap(server, new_page):
     page = new_page(height=2000)
     page.goto(server.url + "/image")
