@@ -128,3 +128,26 @@ def test_flipped_sst2_labels_rank_high_with_the_bundled_model(sst2_dev, default_
     # the top places, so recall in the top 10 is lower (0.6 measured).
     assert issues.issue[flipped].all()
     assert recall_at_k(issues, flipped) >= 0.5
+
+
+def test_review_cases_and_the_verdicts_read_back(tmp_path):
+    from textlens.dataset.label_issues import reviewed_verdicts
+    from textlens.store import open_store
+
+    probs, given, _ = synthetic(300, 3, 15)
+    texts = [f"text {i}" for i in range(300)]
+    issues = label_issues(probs, given, ("anger", "joy", "fear"))
+    cases = issues.review_cases(texts, probs, "tiny", 3, file_key="abc")
+    assert [c["context"]["row"] for c in cases] == list(issues.ranked[:3])
+    first = cases[0]
+    assert first["verdict"] == VERDICT and first["record"].text == texts[issues.ranked[0]]
+    assert first["target"] == first["context"]["suggested"] != first["context"]["truth"]
+    with open_store(tmp_path / "packs.db") as store:
+        pack = store.create_pack("labels")
+        stored = [store.add_case(pack.id, **c) for c in cases]
+        assert all(c.verdict == VERDICT for c in stored)
+        assert reviewed_verdicts(store.cases(pack.id), "abc") == {}  # preset only: nobody confirmed yet
+        store.update_case(stored[0].id, stored[0].version, verdict=VERDICT)
+        store.update_case(stored[1].id, stored[1].version, verdict="wrong")
+        assert reviewed_verdicts(store.cases(pack.id), "abc") == {issues.ranked[0]: VERDICT, issues.ranked[1]: "wrong"}
+        assert reviewed_verdicts(store.cases(pack.id), "other file") == {}

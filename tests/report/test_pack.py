@@ -44,3 +44,16 @@ def store_case_without_note(case):
     from dataclasses import replace
 
     return replace(case, note="")
+
+
+def test_a_text_prediction_case_shows_its_text_escaped(tmp_path):
+    from textlens.types import Prediction
+
+    evil = HOSTILE[0]
+    record = Prediction(text=f"{evil} mislabelled?", model_id="m", labels=("NEGATIVE", "POSITIVE"), scores=(0.1, 0.9))
+    with open_store(tmp_path / "p.db") as store:
+        pack = store.create_pack("p")
+        case = store.add_case(pack.id, record, "POSITIVE", verdict="label-error")
+    card = case_card(case, 1)
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; mislabelled?" in card and "<script" not in card
+    assert "POSITIVE 0.900" in card and "Label error" in card

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from textlens.dataset.labels import NO_LABEL
+from textlens.types import Prediction
 
 # What the page and the CLI say a flagged row means, and its caveat.
 MEANING = (
@@ -114,6 +115,47 @@ class LabelIssues:
         out["corrected_label"] = out["suggested_label"].where(confirmed, out["given_label"])
         return out
 
+    def review_cases(
+        self, texts: Sequence[object], probs: np.ndarray, model_id: str, top: int, file_key: str = ""
+    ) -> list[dict[str, Any]]:
+        """The ``top`` most likely label errors as review-pack cases: ``Store.add_case`` keyword arguments.
+
+        Each is the row's :class:`~textlens.types.Prediction` shown for the model's label, with the verdict
+        :data:`VERDICT` preset for a human to confirm or change, a note saying why, and the row, its given
+        and suggested labels and ``file_key`` (which file it came from) as context.
+        """
+        out = []
+        for item in self.rows(texts, top):
+            row = item["row"]
+            record = Prediction(
+                text=str(item["text"]),
+                model_id=model_id,
+                labels=self.labels,
+                scores=tuple(float(v) for v in probs[row]),
+            )
+            note = (
+                f"Likely label error (cleanlab label quality {item['quality']:.3f}): labelled "
+                f"{item['given_label']}, the model says {item['suggested_label']} ({item['probability']:.1%}). "
+                "The verdict is preset to 'Label error': confirm it, or change it if the label is right."
+            )
+            context = {
+                "row": row,
+                "truth": item["given_label"],
+                "suggested": item["suggested_label"],
+                "quality": item["quality"],
+                **({"file": file_key} if file_key else {}),
+            }
+            out.append(
+                {
+                    "record": record,
+                    "target": item["suggested_label"],
+                    "note": note,
+                    "verdict": VERDICT,
+                    "context": context,
+                }
+            )
+        return out
+
     def excluded_truth(self, truth: np.ndarray) -> np.ndarray:
         """``truth`` with the flagged rows' labels removed (NO_LABEL), to compute metrics without them."""
         return np.where(self.issue, NO_LABEL, truth)
@@ -173,3 +215,17 @@ def _notes(caught: list[warnings.WarningMessage], labels: tuple[str, ...]) -> tu
         if text not in out:
             out.append(text)
     return tuple(out)
+
+
+def reviewed_verdicts(cases: Sequence[Any], file_key: str) -> dict[int, str]:
+    """Row -> verdict of the review-pack cases sent from the file ``file_key`` that a human has since edited.
+
+    ``cases`` are :class:`textlens.store.Case` objects; a case still at its first version carries only the
+    preset verdict, which nobody has confirmed yet, so it is left out.
+    """
+    out: dict[int, str] = {}
+    for case in cases:
+        context = case.context
+        if context.get("file") == file_key and isinstance(context.get("row"), int) and case.version > 1:
+            out[context["row"]] = case.verdict
+    return out
