@@ -23,10 +23,11 @@ from textlens.types import Prediction
 
 # What the page and the CLI say a flagged row means, and its caveat.
 MEANING = (
-    "Confident learning (cleanlab) flags a row when the model is confidently sure of another class, "
-    "more than its usual confidence in that class, and ranks flagged rows by the probability the model gives "
-    "the row's own label (its label-quality score: low means probably mislabelled). A flag is a lead for a "
-    "human to check, not a verdict."
+    "Confident learning (cleanlab) flags a row when the model's probability for another class reaches that "
+    "class's threshold (the model's average confidence in it on rows labelled with it), keeping as many per "
+    "pair of classes as the estimated noise between them; flagged rows are ranked by the probability the model "
+    "gives the row's own label (cleanlab's label-quality score: low means probably mislabelled). A flag is a "
+    "lead for a human to check, not a verdict."
 )
 CAVEAT = (
     "The model's probabilities stand in for out-of-sample ones: on rows the model was trained on it has "
