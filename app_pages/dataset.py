@@ -313,7 +313,12 @@ def label_issues_ui(
     issues = dataset_state.label_issues(run.probs, scored.truth, run.labels)
     texts = scored.results[columns.text].tolist()
     title = f"Likely label errors: {issues.count:,} of {issues.scored:,} labelled rows"
-    with st.expander(title, icon=":material/label_off:"):
+    # Its open state is kept in the session (a rerun, e.g. sending to a pack, leaves it open), and its
+    # contents run only while it is open.
+    section = st.expander(title, icon=":material/label_off:", key=KEYS.LABEL_ISSUES_OPEN, on_change="rerun")
+    if not section.open:
+        return issues
+    with section:
         st.markdown(escape_md(issues.summary()))
         st.caption(f"{MEANING} {CAVEAT}")
         for note in issues.notes:

@@ -48,6 +48,7 @@ class DatasetKeys:
     WORDS_CHART = "dataset_words_chart"
     CONTRAST_CHART = "dataset_contrast_chart"
     LABEL_ISSUES = "dataset_label_issues_table"
+    LABEL_ISSUES_OPEN = "dataset_label_issues_open"  # the section's expander: open or not, kept across reruns
     LABEL_ISSUES_FILTER = "dataset_label_issues_filter"  # the rows table: include, set aside or only them
     LABEL_ISSUES_SEND = "dataset_label_issues_send"  # the send-to-pack form's widgets add suffixes
 

@@ -168,6 +168,10 @@ def test_likely_label_errors_table_filter_pack_and_verdicts(tmp_path, monkeypatc
     at.run()
     assert not at.exception, at.exception
     (section,) = [e for e in at.expander if e.label.startswith("Likely label errors")]
+    assert not section.markdown  # closed: its contents run when it is opened
+    at.session_state["dataset_label_issues_open"] = True
+    at.run()
+    (section,) = [e for e in at.expander if e.label.startswith("Likely label errors")]
     assert section.label == f"Likely label errors: {len(FLIPPED_ROWS)} of 24 labelled rows"
     assert any("likely label errors; the estimated label-noise rate is" in plain(m.value) for m in section.markdown)
     assert any("out-of-sample" in c.value for c in section.caption)
