@@ -11,8 +11,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
-
-import numpy as np
+from typing import Any
 
 from textlens.errors import InputFileError
 from textlens.text.encoder import DEFAULT_MODEL_ID
@@ -24,8 +23,8 @@ class PredictedFile:
     """A labelled file's texts, label indices (-1: none or unmatched) and every row's predictions."""
 
     texts: list[object]
-    truth: np.ndarray
-    run: object  # textlens.dataset.RowPredictions
+    truth: Any  # numpy array of label indices
+    run: Any  # textlens.dataset.RowPredictions
 
 
 def file_arguments(parser: argparse.ArgumentParser) -> None:
