@@ -33,6 +33,7 @@ from components.state import models
 from textlens import DEFAULT_MODEL_ID, Explanation, InputFileError
 from textlens.corpus import DataEntry, StoredRun, data_folder_entries, resolve_entry, result_hash
 from textlens.dataset import (
+    LabelIssues,
     LabelledFile,
     LabelMatch,
     Metrics,
@@ -49,6 +50,7 @@ from textlens.dataset import (
     slice_metrics,
     truth_index,
 )
+from textlens.dataset.label_issues import CAVEAT, MEANING
 from textlens.report.export_info import ExportInfo
 from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
@@ -57,6 +59,8 @@ NO_LABEL = "(no label column)"
 FILE_TYPES = ["csv", "tsv", "txt", "parquet", "pq", "jsonl", "ndjson", "json"]
 ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT = "All rows", "All errors", "Most confident errors", "Least confident"
 PRESET_ROWS = 100  # rows the "most/least confident" presets show
+SEND_ROWS = 20  # likely label errors sent to a review pack by default
+ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY = "Included", "Set aside", "Only them"
 MAX_EXPLAINED = 5  # selected rows explained in place
 STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 # A metadata column is offered by default when it has at most this many distinct values (source, language...).
@@ -299,6 +303,97 @@ def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
     return int(round(point["y"])), int(round(point["x"]))
 
 
+def label_issues_ui(
+    model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns
+) -> LabelIssues:
+    """Likely label errors: the count and noise rate, metrics with them set aside, the ranked table, sending
+    the top ones to a review pack with the verdict "Label error" preset, and the corrected-labels CSV.
+    """
+    issues = dataset_state.label_issues(run.probs, scored.truth, run.labels)
+    texts = scored.results[columns.text].tolist()
+    title = f"Likely label errors: {issues.count:,} of {issues.scored:,} labelled rows"
+    # Its open state is kept in the session (a rerun, e.g. sending to a pack, leaves it open), and its
+    # contents run only while it is open.
+    section = st.expander(title, icon=":material/label_off:", key=KEYS.LABEL_ISSUES_OPEN, on_change="rerun")
+    if not section.open:
+        return issues
+    with section:
+        st.markdown(escape_md(issues.summary()))
+        st.caption(f"{MEANING} {CAVEAT}")
+        for note in issues.notes:
+            st.caption(f"cleanlab: {escape_md(note)}")
+        aside = compute_metrics(issues.excluded_truth(scored.truth), scored.predicted, scored.confidence, run.labels)
+        a, b, c = st.columns(3)
+        if aside is not None and scored.metrics is not None:
+            a.metric(
+                "Accuracy without likely label errors",
+                f"{aside.accuracy:.1%}",
+                f"{aside.accuracy - scored.metrics.accuracy:+.1%} vs all rows",
+                delta_color="off",
+            )
+            b.metric(
+                "Macro-F1 without likely label errors",
+                f"{aside.macro_f1:.3f}",
+                f"{aside.rows:,} rows",
+                delta_color="off",
+            )
+        c.metric("Estimated label noise", f"{issues.noise_rate:.1%}" if issues.scored else "–")
+        if not issues.count:
+            return issues
+        file_key = loaded.file_hash
+        st.markdown(
+            "**Send the likeliest to a review pack** — each as a case with the verdict *Label error* "
+            "preset, for a reviewer to confirm or change."
+        )
+        n = int(
+            st.number_input(
+                "Rows to send, most likely first",
+                1,
+                issues.count,
+                min(SEND_ROWS, issues.count),
+                key=f"{KEYS.LABEL_ISSUES_SEND}_n",
+            )
+        )
+        cases = issues.review_cases(texts, run.probs, model_id, n, file_key)
+        pack = ui.send_to_pack_ui(
+            cases,
+            source="dataset",
+            classifier=None if loaded.stored else models.load_model(model_id),
+            key=KEYS.LABEL_ISSUES_SEND,
+            what="likely label errors",
+        )
+        verdicts = ui.attempt(dataset_state.reviewed_verdicts, pack, file_key) if pack else None
+        table = issues.frame(texts, verdicts or {})
+        where = f"pack {escape_md(pack)}" if pack else "the pack picked above"
+        st.caption(
+            f"Most likely first. Reviewer verdicts come from {where} "
+            "once a reviewer has edited the case; the corrected label is the suggested one where the verdict is "
+            "*Label error*, else the label as given."
+        )
+        st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            height=min(420, 38 + 35 * len(table)),
+            key=KEYS.LABEL_ISSUES,
+            column_config={
+                "row": st.column_config.NumberColumn("row", width="small"),
+                "text": st.column_config.TextColumn(columns.text, width="large"),
+                "probability": FLOAT3,
+                "quality": FLOAT3,
+            },
+        )
+        stem = os.path.splitext(os.path.basename(loaded.labelled.name))[0] or "dataset"
+        st.download_button(
+            "Corrected labels (CSV)",
+            lambda: table.to_csv(index=False),
+            f"{stem}-corrected-labels.csv",
+            "text/csv",
+            on_click="ignore",
+        )
+    return issues
+
+
 def slices_ui(
     scored: Scored, columns: Columns, labels: tuple[str, ...]
 ) -> tuple[list[SliceMetrics], np.ndarray | None, str]:
@@ -354,18 +449,39 @@ def slices_ui(
 
 
 def table_ui(
-    scored: Scored, columns: Columns, labels: tuple[str, ...], cell: tuple[int, int] | None, slice_mask, slice_name: str
+    scored: Scored,
+    columns: Columns,
+    labels: tuple[str, ...],
+    cell: tuple[int, int] | None,
+    slice_mask,
+    slice_name: str,
+    issues: LabelIssues | None,
 ) -> list[int]:
-    """The rows, filtered by the clicked cell, the selected slice, a preset and a search. Returns selected row ids."""
+    """The rows, filtered by the clicked cell, the selected slice, a preset, likely label errors and a search.
+
+    Returns the selected row ids.
+    """
     st.subheader("Rows")
     results = scored.results
     has_truth = scored.metrics is not None
-    left, right = st.columns([3, 2])
+    left, middle, right = st.columns([3, 2, 2])
     presets = [ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT] if has_truth else [ALL, LEAST_CONFIDENT]
     preset = left.radio("Show", presets, horizontal=True, key=KEYS.PRESET)
     search = right.text_input("Text contains", key=KEYS.SEARCH, placeholder="filter by a word or phrase")
     mask = np.ones(len(results), dtype=bool)
     filters = []
+    if issues is not None:
+        results = results.assign(likely_label_error=issues.issue)
+        kept = middle.radio(
+            "Likely label errors",
+            [ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY],
+            horizontal=True,
+            key=KEYS.LABEL_ISSUES_FILTER,
+            help="Set aside the rows whose label is probably wrong to see the model's own errors.",
+        )
+        if kept != ISSUES_IN:
+            mask &= ~issues.issue if kept == ISSUES_ASIDE else issues.issue
+            filters.append(f"likely label errors {kept.lower()}")
     if cell is not None:
         t, p = cell
         mask &= (scored.truth == t) & (scored.predicted == p)
@@ -385,7 +501,8 @@ def table_ui(
     elif preset == LEAST_CONFIDENT:
         view = view.sort_values("confidence", ascending=True, na_position="last").head(PRESET_ROWS)
     shown = ["row_id", columns.text, *(["true_label"] if has_truth else []), "predicted_label", "confidence"]
-    shown += (["correct"] if has_truth else []) + [c for c in columns.meta if c not in shown]
+    shown += (["correct"] if has_truth else []) + (["likely_label_error"] if issues is not None else [])
+    shown += [c for c in columns.meta if c not in shown]
     if (results["error"] != "").any():
         shown.append("error")
     if filters:
@@ -407,6 +524,7 @@ def table_ui(
             "row_id": st.column_config.NumberColumn("row", width="small"),
             columns.text: st.column_config.TextColumn(columns.text, width="large"),
             "confidence": FLOAT3,
+            "likely_label_error": st.column_config.CheckboxColumn("likely label error"),
         },
     )
     rows = event.selection.rows if event and event.selection else []
@@ -665,8 +783,9 @@ def render() -> None:
         cell = metrics_ui(scored.metrics)
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
+    issues = label_issues_ui(model_id, loaded, scored, run, columns) if scored.metrics else None
     slices, slice_mask, slice_name = slices_ui(scored, columns, labels)
-    row_ids = table_ui(scored, columns, labels, cell, slice_mask, slice_name)
+    row_ids = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues)
     explained = explained_ui(model_id, scored, columns, row_ids, loaded.stored)
     words = words_ui(model_id, scored, columns, loaded, labels)
     downloads_ui(loaded.labelled, model_id, scored, slices, words, explained)

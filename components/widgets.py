@@ -317,7 +317,7 @@ def add_to_pack_ui(
         return None
 
     def add():
-        pack = store.create_pack(new_name, owner=review_state.author()) if choice == NEW_PACK else store.pack(choice)
+        pack = _pack_for(store, choice, new_name)
         return pack, store.add_case(
             pack.id,
             record,
@@ -338,6 +338,57 @@ def add_to_pack_ui(
     done.add(key)
     st.success(f"Added to **{escape_md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
     return case
+
+
+def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key: str, what: str = "cases"):
+    """A form that adds ``cases`` (``Store.add_case`` keyword arguments) to a pack picked or named in it.
+
+    Returns the pack name picked (also when nothing was sent this run, so verdicts can be read back
+    from it), or None when packs are unavailable. ``key`` names the form (its widgets add "_pack", "_new").
+    """
+    from textlens.store import provenance_of
+
+    opened = attempt(_packs_open, message="Review packs are unavailable: {}")
+    if opened is None:
+        return None
+    store, names = opened
+    options = [*names, NEW_PACK]
+    pack_key, new_key, sent_key = f"{key}_pack", f"{key}_new", f"{key}_sent"
+    if sent_key in st.session_state:  # the pack just sent to (a new one is picked from now on)
+        st.session_state[pack_key] = st.session_state.pop(sent_key)
+        st.session_state[new_key] = ""
+    if st.session_state.get(pack_key) not in options:
+        last = st.session_state.get(review_state.ReviewKeys.LAST_PACK)
+        st.session_state[pack_key] = last if last in names else options[0]
+    with st.form(f"{key}_form", border=False, enter_to_submit=False):
+        left, right = st.columns(2)
+        choice = left.selectbox("Pack", options, key=pack_key)
+        new_name = right.text_input("New pack's name", key=new_key, placeholder="e.g. Label audit, March")
+        submitted = st.form_submit_button(f"Send {len(cases):,} {what} to the pack", type="primary")
+    if not submitted or not cases:
+        return choice if choice != NEW_PACK else None
+    if choice == NEW_PACK and not new_name.strip():
+        st.warning("Not sent: type a name for the new pack, or pick an existing one.")
+        return None
+
+    def send():
+        pack = _pack_for(store, choice, new_name)
+        for case in cases:
+            provenance = provenance_of(classifier, case["record"]) if classifier is not None else None
+            store.add_case(pack.id, **case, provenance=provenance, author=review_state.author(), source=source)
+        return pack
+
+    pack = attempt(send, message="Not sent: {}")
+    if pack is None:
+        return None
+    st.session_state[review_state.ReviewKeys.LAST_PACK] = st.session_state[sent_key] = pack.name
+    st.success(f"Sent {len(cases):,} {what} to **{escape_md(pack.name)}**. Open it on the Review page.")
+    return pack.name
+
+
+def _pack_for(store, choice: str, new_name: str):
+    """The pack picked, or a new one named ``new_name`` when the choice is :data:`NEW_PACK`."""
+    return store.create_pack(new_name, owner=review_state.author()) if choice == NEW_PACK else store.pack(choice)
 
 
 def _packs_open():

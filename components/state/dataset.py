@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.state import core as session
 from components.state import models
+from components.state import review as review_state
 
 DATA_DIR_ENV = "TEXTLENS_DATA_DIR"
 
@@ -46,6 +47,10 @@ class DatasetKeys:
     WORD_TARGET = "dataset_word_target"
     WORDS_CHART = "dataset_words_chart"
     CONTRAST_CHART = "dataset_contrast_chart"
+    LABEL_ISSUES = "dataset_label_issues_table"
+    LABEL_ISSUES_OPEN = "dataset_label_issues_open"  # the section's expander: open or not, kept across reruns
+    LABEL_ISSUES_FILTER = "dataset_label_issues_filter"  # the rows table: include, set aside or only them
+    LABEL_ISSUES_SEND = "dataset_label_issues_send"  # the send-to-pack form's widgets add suffixes
 
 
 DATASET_FILE_ENTRIES = 4
@@ -125,3 +130,19 @@ def explain_sample_size(model_id: str, file_hash: str, text_column: str, _texts)
     from textlens.dataset import sample_size_for
 
     return sample_size_for(models.load_model(model_id), _texts)
+
+
+@st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
+def label_issues(probs, truth, labels: tuple[str, ...]):
+    """Likely label errors (:func:`textlens.dataset.label_issues`), once per predictions and labels."""
+    from textlens.dataset import label_issues as find
+
+    return find(probs, truth, labels)
+
+
+def reviewed_verdicts(pack_name: str, file_key: str) -> dict[int, str]:
+    """Row -> the verdict a human gave in the pack ``pack_name`` to rows sent from ``file_key`` (read fresh)."""
+    from textlens.dataset.label_issues import reviewed_verdicts as read
+
+    store = review_state.pack_store()
+    return read(store.cases(store.pack(pack_name).id), file_key)

@@ -164,3 +164,67 @@ def test_rows_spanning_lines_are_a_warning_and_ids_a_note(app):
     at.run()
     assert not at.exception, at.exception
     assert any("0 → NEGATIVE, 1 → POSITIVE, by the model's label order" in plain(i.value) for i in at.info)
+
+
+def test_likely_label_errors_table_filter_pack_and_verdicts(tmp_path, monkeypatch):
+    """The flipped labels rank first; the rows table sets them aside; the top ones go to a pack as label errors."""
+    from tests.factories import FLIPPED_ROWS, flipped_reviews_csv
+    from textlens.store import open_store
+
+    monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    upload(at, flipped_reviews_csv(), "flipped.csv")
+    next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
+    at.run()
+    button(at, "Predict all 24 rows").click()
+    at.run()
+    assert not at.exception, at.exception
+    (section,) = [e for e in at.expander if e.label.startswith("Likely label errors")]
+    assert not section.markdown  # closed: its contents run when it is opened
+    at.session_state["dataset_label_issues_open"] = True
+    at.run()
+    (section,) = [e for e in at.expander if e.label.startswith("Likely label errors")]
+    assert section.label == f"Likely label errors: {len(FLIPPED_ROWS)} of 24 labelled rows"
+    assert any("likely label errors; the estimated label-noise rate is" in plain(m.value) for m in section.markdown)
+    assert any("out-of-sample" in c.value for c in section.caption)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Accuracy"] == "87.5%" and metrics["Accuracy without likely label errors"] == "100.0%"
+    table = section.dataframe[0].value
+    assert sorted(table["row"]) == list(FLIPPED_ROWS)
+    assert (table["given_label"] != table["suggested_label"]).all()
+    assert table["quality"].is_monotonic_increasing and (table["reviewer_verdict"] == "").all()
+    # The rows table: a column, and a filter that sets them aside (leaving the model's own errors) or keeps only them.
+    rows = at.dataframe(key="dataset_table").value
+    assert rows.loc[rows["likely_label_error"], "row_id"].tolist() == list(FLIPPED_ROWS)
+    at.radio(key="dataset_preset").set_value("All errors")
+    at.radio(key="dataset_label_issues_filter").set_value("Set aside").run()
+    assert not at.exception, at.exception
+    assert at.dataframe(key="dataset_table").value.empty  # every error was a flipped label
+    at.radio(key="dataset_label_issues_filter").set_value("Only them").run()
+    assert at.dataframe(key="dataset_table").value["row_id"].tolist() == list(FLIPPED_ROWS)
+    # Send the top two to a new pack: cases with the verdict "label error" preset, the row and labels in context.
+    at.number_input(key="dataset_label_issues_send_n").set_value(2).run()
+    at.selectbox(key="dataset_label_issues_send_pack").set_value("➕ New pack…")
+    at.text_input(key="dataset_label_issues_send_new").set_value("Label audit")
+    button(at, "Send 2 likely label errors to the pack").click().run()
+    assert not at.exception, at.exception
+    assert any("Sent 2 likely label errors" in s.value for s in at.success)
+    store = open_store(tmp_path / "packs.db")
+    pack = store.pack("Label audit")
+    cases = store.cases(pack.id)
+    assert [c.context["row"] for c in cases] == table["row"].tolist()[:2]
+    assert all(c.verdict == "label-error" and c.source == "dataset" and c.kind == "text-prediction" for c in cases)
+    assert cases[0].context["truth"] == table["given_label"].iloc[0]
+    assert cases[0].result().text == table["text"].iloc[0]
+    # A reviewer confirms one and rejects the other; the table (and its CSV) reads their verdicts back.
+    store.update_case(cases[0].id, cases[0].version, verdict="label-error")
+    store.update_case(cases[1].id, cases[1].version, verdict="right-right")
+    store.close()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="dataset_label_issues_send_pack").value == "Label audit"
+    (section,) = [e for e in at.expander if e.label.startswith("Likely label errors")]
+    table = section.dataframe[0].value
+    assert table["reviewer_verdict"].tolist()[:3] == ["label-error", "right-right", ""]
+    corrected = table["corrected_label"].tolist()
+    assert corrected[0] == table["suggested_label"].iloc[0] and corrected[1] == table["given_label"].iloc[1]

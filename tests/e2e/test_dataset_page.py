@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import csv
+import os
 import re
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, select_grid_row, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, select_grid_row, wait_idle
+from tests.factories import FLIPPED_ROWS, flipped_reviews, flipped_reviews_csv
 
 pytestmark = pytest.mark.e2e
 
@@ -67,7 +69,8 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert page.get_by_text(f"{off_diagonal} of 60 rows", exact=False).count() == 1
     screenshot(page, f"dataset-filtered-{theme}")
     # Select the first row of the filtered table (its checkbox at the grid's left edge): it is explained in place.
-    select_grid_row(page, page.locator("[data-testid='stDataFrame']").nth(2), 0)
+    # The rows table is the last grid so far (per-class metrics, likely label errors and slices come first).
+    select_grid_row(page, page.locator("[data-testid='stDataFrame']").last, 0)
     page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert page.get_by_role("button", name="Open in Explain").count() == 1
@@ -96,3 +99,43 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert page.get_by_label("Text to analyse").input_value() == "a warm, funny and moving film, part 0"
     assert page.locator("b#injected, script:not([src])").filter(has_text="x").count() == 0
     assert not page.dialogs
+
+
+def test_likely_label_errors_rank_the_flipped_rows_and_go_to_a_pack(server, new_page, tmp_path):
+    """A new user loads a file with three labels flipped on purpose, opens "Likely label errors", finds those
+    rows ranked first and sends them to a review pack as label errors for a reviewer to confirm.
+    """
+    from textlens.store import open_store
+
+    page = new_page("light", height=2400)
+    page.goto(server.url + "/dataset")
+    path = tmp_path / "flipped.csv"
+    path.write_bytes(flipped_reviews_csv())
+    page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Predict all 24 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, "Predict all 24 rows")
+    title = page.get_by_text(f"Likely label errors: {len(FLIPPED_ROWS)} of 24 labelled rows")
+    title.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    title.click()
+    section = page.locator("[data-testid='stExpander']").filter(has_text="Likely label errors")
+    section.get_by_text("Accuracy without likely label errors").wait_for(timeout=RESULT_TIMEOUT_MS)
+    grid = section.locator("[data-testid='stDataFrame']")
+    flipped_texts = {flipped_reviews()[r][0] for r in FLIPPED_ROWS}
+    top = []
+    for row in range(len(FLIPPED_ROWS)):
+        cells = grid.locator(f"tr[aria-rowindex='{row + 2}']")
+        cells.wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+        top.append(cells.inner_text())
+    assert all(any(text in shown for text in flipped_texts) for shown in top), top
+    screenshot(page, "dataset-label-errors-light")
+    choose(page, "Pack", "➕ New pack…")
+    section.get_by_label("New pack's name").fill("Label audit (e2e)")
+    click(page, f"Send {len(FLIPPED_ROWS)} likely label errors to the pack")
+    page.get_by_text(f"Sent {len(FLIPPED_ROWS)} likely label errors").wait_for(timeout=RESULT_TIMEOUT_MS)
+    with open_store(os.environ["TEXTLENS_DB"]) as store:
+        cases = store.cases(store.pack("Label audit (e2e)").id)
+    assert sorted(c.context["row"] for c in cases) == list(FLIPPED_ROWS)
+    assert {c.verdict for c in cases} == {"label-error"}

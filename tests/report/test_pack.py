@@ -56,3 +56,16 @@ def test_a_truth_stored_as_an_id_is_shown_as_the_label_it_matches(tmp_path):
         first, second = store.cases(pack.id)
     assert "true label <b>1 → POSITIVE</b>" in context_line(first)
     assert "true label <b>neutral</b>" in context_line(second)
+
+
+def test_a_text_prediction_case_shows_its_text_escaped(tmp_path):
+    from textlens.types import Prediction
+
+    evil = HOSTILE[0]
+    record = Prediction(text=f"{evil} mislabelled?", model_id="m", labels=("NEGATIVE", "POSITIVE"), scores=(0.1, 0.9))
+    with open_store(tmp_path / "p.db") as store:
+        pack = store.create_pack("p")
+        case = store.add_case(pack.id, record, "POSITIVE", verdict="label-error")
+    card = case_card(case, 1)
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; mislabelled?" in card and "<script" not in card
+    assert "POSITIVE 0.900" in card and "Label error" in card

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from textlens.cli import corpus as cli_corpus
+from textlens.cli import dataset as cli_dataset
 from textlens.cli import faithfulness as cli_faithfulness
 from textlens.cli import pack as cli_pack
 from textlens.cli import tabular as cli_tabular
@@ -24,6 +25,7 @@ COMMANDS = {
     "explain": cli_text,
     "pack": cli_pack,
     "corpus": cli_corpus,
+    "dataset": cli_dataset,
     "faithfulness": cli_faithfulness,
     "tabular": cli_tabular,
 }

@@ -36,8 +36,7 @@ from textlens.corpus.result import (
     write_part,
 )
 from textlens.corpus.rows import RowSettings, explain_row, result_table, stored_columns
-from textlens.dataset.load import content_hash
-from textlens.errors import InputFileError
+from textlens.dataset.load import check_column, content_hash
 from textlens.provenance import provenance
 from textlens.text.models import Classifier, load_classifier
 
@@ -93,11 +92,6 @@ def _locked(folder: Path) -> Iterator[None]:
         yield
     finally:
         handle.close()  # the lock goes with the file (and with the process, even after kill -9)
-
-
-def _check_column(name: str | None, columns: list[str], what: str, path: Path) -> None:
-    if name is not None and name not in columns:
-        raise InputFileError(f"{path.name} has no column {name!r} ({what}); its columns are: {', '.join(columns)}.")
 
 
 def _new_manifest(
@@ -270,8 +264,8 @@ def run_corpus(
         raise CorpusResultError(f"Unknown engine {engine!r}; choose one of: {', '.join(CORPUS_ENGINES)}.")
     input_path, folder = Path(input_path), Path(out)
     columns = columns_of(input_path)
-    _check_column(text_column, columns, "the text column", input_path)
-    _check_column(label_column, columns, "the label column", input_path)
+    check_column(text_column, columns, "the text column", input_path.name)
+    check_column(label_column, columns, "the label column", input_path.name)
     if classifier is None:
         classifier = load_classifier(model, precision=precision)
     renamed = stored_columns(columns, classifier.labels)

@@ -1,5 +1,6 @@
 """Labelled sets: reading files, matching labels, predicting every row, metrics and slices."""
 
+from textlens.dataset.label_issues import LabelIssues, label_issues
 from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels, true_label
 from textlens.dataset.load import (
     MAX_ROWS,
@@ -44,6 +45,7 @@ __all__ = [
     "SUFFIXES",
     "CalibrationBin",
     "ClassMetrics",
+    "LabelIssues",
     "LabelMatch",
     "LabelledFile",
     "Metrics",
@@ -55,6 +57,7 @@ __all__ = [
     "compute_metrics",
     "confusion_matrix",
     "content_hash",
+    "label_issues",
     "length_slices",
     "match_labels",
     "metadata_slices",

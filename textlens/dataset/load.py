@@ -87,6 +87,12 @@ class LabelledFile:
         return text, label_column_guess(self.columns, cells, labels, exclude=text)
 
 
+def check_column(column: str | None, columns: list[str], what: str, name: str) -> None:
+    """Raise :class:`InputFileError` naming the file's columns when ``column`` (if given) is not one of them."""
+    if column is not None and column not in columns:
+        raise InputFileError(f"{name} has no column {column!r} ({what}); its columns are: {', '.join(columns)}.")
+
+
 def file_format(name: str, head: bytes = b"") -> str:
     """``csv``, ``tsv``, ``parquet`` or ``jsonl``: from the file's magic bytes, else its extension (default CSV)."""
     if head.startswith(PARQUET_MAGIC):

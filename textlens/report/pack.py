@@ -98,7 +98,11 @@ def case_result_html(case: Case, *, large: bool = False) -> str:
     result = case.result()
     if case.kind != "text":  # a kind without its own view yet (a prediction, a future tabular result)
         scores = " · ".join(f"{escape(str(k))} {v:.3f}" for k, v in zip(result.labels, result.scores))
-        return f'<div class="tl-card"><div class="tl-meta">{escape(case.kind)} result</div><div>{scores}</div></div>'
+        # A text prediction (e.g. a likely label error from the Dataset page) shows its text, escaped.
+        text = f'<div style="margin: 0.3rem 0;">{escape(result.text)}</div>' if case.kind == "text-prediction" else ""
+        return (
+            f'<div class="tl-card"><div class="tl-meta">{escape(case.kind)} result</div>{text}<div>{scores}</div></div>'
+        )
     if large:
         from textlens.text.summary import summarize
 
