@@ -81,15 +81,6 @@ def test_console_script_entry_point_from_another_directory(tmp_path):
     assert not any(tmp_path.iterdir()), "the CLI writes nothing into the working directory"
 
 
-@pytest.mark.skipif(shutil.which("textlens") is None, reason="no textlens console script installed on PATH")
-def test_installed_console_script(tmp_path):
-    out = subprocess.run(
-        ["textlens", "predict", "A dull mess."], capture_output=True, text=True, cwd=tmp_path, timeout=300
-    )
-    assert out.returncode == 0, out.stderr
-    assert json.loads(out.stdout)["label"] == "NEGATIVE"
-
-
 def test_cli_modules_import_only_the_standard_library_and_textlens():
     for path in sorted((ROOT / "textlens" / "cli").glob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
