@@ -264,7 +264,7 @@ def download_row(record, csv_label: str, csv: str, figure, *, prefix: str = "", 
         row.download_button(file.label, file.data, file.file_name, file.mime, on_click="ignore")
 
 
-NEW_PACK = "➕ New pack…"
+NEW_PACK = "+ New pack…"
 
 
 def add_to_pack_ui(

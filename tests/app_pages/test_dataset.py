@@ -204,7 +204,7 @@ def test_likely_label_errors_table_filter_pack_and_verdicts(tmp_path, monkeypatc
     assert at.dataframe(key="dataset_table").value["row_id"].tolist() == list(FLIPPED_ROWS)
     # Send the top two to a new pack: cases with the verdict "label error" preset, the row and labels in context.
     at.number_input(key="dataset_label_issues_send_n").set_value(2).run()
-    at.selectbox(key="dataset_label_issues_send_pack").set_value("➕ New pack…")
+    at.selectbox(key="dataset_label_issues_send_pack").set_value("+ New pack…")
     at.text_input(key="dataset_label_issues_send_new").set_value("Label audit")
     button(at, "Send 2 likely label errors to the pack").click().run()
     assert not at.exception, at.exception

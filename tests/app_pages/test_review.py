@@ -198,7 +198,7 @@ def test_add_to_pack_from_explain(store):
     at.text_area(key="explain_text").set_value("A dull mess.")
     button(at, "Explain").click().run()
     assert not at.exception, at.exception
-    at.selectbox(key="explain_add_to_pack_pack").set_value("➕ New pack…")
+    at.selectbox(key="explain_add_to_pack_pack").set_value("+ New pack…")
     at.text_input(key="explain_add_to_pack_new").set_value(f"{EVIL} new")
     at.text_area(key="explain_add_to_pack_note").set_value("why 'dull'?")
     button(at, "Add case").click().run()
@@ -211,7 +211,7 @@ def test_add_to_pack_from_explain(store):
     at.run()
     assert at.text_area(key="explain_add_to_pack_note").value == ""
     assert at.selectbox(key="explain_add_to_pack_pack").value == f"{EVIL} new"
-    at.selectbox(key="explain_add_to_pack_pack").set_value("➕ New pack…")
+    at.selectbox(key="explain_add_to_pack_pack").set_value("+ New pack…")
     button(at, "Add case").click().run()
     assert any("type a name" in w.value for w in at.warning)
     assert len(store.packs()) == 3

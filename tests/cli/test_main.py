@@ -154,3 +154,18 @@ def test_corpus_explain_warns_on_stderr_when_rows_span_several_lines(capsys, tmp
     assert err[0].startswith("warning: merged.csv has 5 lines after its header, but 3 rows were read"), err
     assert main(["corpus", "summary", str(tmp_path / "out")]) == 0
     assert "3 rows were read" in json.loads(capsys.readouterr().out)["input_notice"]
+
+
+def test_a_reader_that_stops_early_is_not_an_error():
+    """`textlens corpus summary … | head`: the pipe closes before the output is flushed; no traceback."""
+    folder = ROOT / "tests" / "data" / "before-one-house" / "corpus"
+    # Standard output is a pipe whose reading end is already closed, as after `head` has exited.
+    script = (
+        "import os, sys\n"
+        "r, w = os.pipe(); os.close(r); os.dup2(w, 1)\n"
+        "from textlens.cli.main import main\n"
+        f"sys.exit(main(['corpus', 'summary', {str(folder)!r}]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert out.returncode == 141, out.stderr
+    assert "Traceback" not in out.stderr and "BrokenPipeError" not in out.stderr, out.stderr

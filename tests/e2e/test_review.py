@@ -26,7 +26,7 @@ def add_from_explain(page, text: str, number: int) -> None:
     wait_idle(page)
     page.get_by_role("button", name="Add to review pack").click()
     if number == 1:
-        choose(page, "Pack", "➕ New pack…")
+        choose(page, "Pack", "+ New pack…")
         page.get_by_role("textbox", name="New pack's name").fill(PACK)
     page.get_by_role("textbox", name="Note (optional)").fill(f"found: {text[:12]}")
     click(page, "Add case")

@@ -48,6 +48,18 @@ def _error(message: object) -> int:
     return FAILED
 
 
+def _reader_gone() -> int:
+    """The command's output went to a reader that stopped reading (``| head``): not an error to report.
+
+    Standard output is pointed at /dev/null so that Python's own flush at exit does not fail again.
+    """
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout is not a real file (tests): nothing will be flushed to a closed pipe
+    return 141  # 128 + SIGPIPE, what other command-line tools end with here
+
+
 def _interrupted(stop: KeyboardInterrupt) -> int:
     # Only the corpus engine raises CorpusInterrupted, so its module is loaded when that is what stopped the run.
     corpus = sys.modules.get("textlens.corpus.job")
@@ -74,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     try:
         COMMANDS[args.command].run(args)
+        sys.stdout.flush()  # inside the try: a reader that stopped early (`| head`) is seen here
+    except BrokenPipeError:
+        return _reader_gone()
     except TextlensError as exc:
         return _error(exc)
     except KeyboardInterrupt as stop:
