@@ -44,6 +44,12 @@ def open_pack(page, name: str) -> None:
     wanted = [label for label in labels if label.startswith(f"{name} (")]
     assert wanted, f"no pack {name!r} among {labels}"
     page.get_by_role("option", name=wanted[0], exact=True).click()
+    # The click starts a rerun; until it ends the previous pack (and its download buttons) is still shown.
+    page.wait_for_function(
+        "name => [...document.querySelectorAll('h3')].some(h => h.textContent.trim() === name)",
+        arg=name,
+        timeout=RESULT_TIMEOUT_MS,
+    )
     wait_idle(page)
 
 
