@@ -1,10 +1,8 @@
 """textlens: see why a text classifier decided what it did (SHAP word attributions)."""
 
-from textlens.caches import clear_caches
+import importlib
+
 from textlens.errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
-from textlens.text.encoder import DEFAULT_MODEL_ID
-from textlens.text.explain import explain, explain_many, warm_up
-from textlens.text.models import Classifier, load_classifier
 from textlens.types import (
     ADDITIVITY_TOLERANCE,
     OUTPUT_SPACE,
@@ -18,6 +16,32 @@ from textlens.types import (
     record_from_dict,
 )
 from textlens.version import __version__
+
+# Names whose modules import torch and transformers (seconds): loaded on first use, so that
+# `import textlens` and commands that need no model (`textlens pack list`, `--help`) start at once.
+_LAZY = {
+    "DEFAULT_MODEL_ID": "textlens.text.encoder",
+    "Classifier": "textlens.text.models",
+    "clear_caches": "textlens.caches",
+    "explain": "textlens.text.explain",
+    "explain_many": "textlens.text.explain",
+    "load_classifier": "textlens.text.models",
+    "warm_up": "textlens.text.explain",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'textlens' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "__version__",

@@ -7,8 +7,7 @@ import json
 import sys
 
 from textlens.errors import TextlensError
-from textlens.text.encoder import DEFAULT_MODEL_ID
-from textlens.text.models import PRECISIONS
+from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
 
 def _max_evals(value: str) -> int | str:

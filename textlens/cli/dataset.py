@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textlens.errors import InputFileError
-from textlens.text.encoder import DEFAULT_MODEL_ID
-from textlens.text.models import PRECISIONS
+from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
 
 @dataclass(frozen=True, eq=False)

@@ -7,9 +7,8 @@ import json
 
 from textlens.cli.text import load_for_target
 from textlens.errors import TextlensError
-from textlens.text.encoder import DEFAULT_MODEL_ID
+from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 from textlens.text.faithfulness import REMOVALS
-from textlens.text.models import PRECISIONS
 
 
 def add_parser(subparsers) -> argparse.ArgumentParser:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from textlens.errors import InputFileError, TextlensError
-from textlens.text.encoder import DEFAULT_MODEL_ID
-from textlens.text.models import PRECISIONS, Classifier, load_classifier
+from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
+
+if TYPE_CHECKING:
+    from textlens.text.models import Classifier
 
 
 def add_parser(subparsers) -> None:
@@ -49,6 +52,8 @@ def read_lines(path: str) -> list[str]:
 
 def load_for_target(model: str, precision: str, target: str | None) -> Classifier:
     """Load the classifier, and refuse a ``--target`` that is not one of its labels."""
+    from textlens.text.models import load_classifier  # torch loads only when a model is needed
+
     classifier = load_classifier(model, precision=precision)
     if target is not None and target not in classifier.labels:
         raise TextlensError(f"Unknown target {target!r}; this model's labels are: {', '.join(classifier.labels)}.")
@@ -61,6 +66,8 @@ def run(args: argparse.Namespace) -> None:
         texts = list(args.texts) + (read_lines(args.file) if args.file else [])
         if not texts:
             raise TextlensError("Give texts to classify, or --file PATH with one text per line.")
+        from textlens.text.models import load_classifier
+
         classifier = load_classifier(args.model, precision=args.precision)
         for prediction in classifier.classify(texts):
             print(json.dumps(prediction.cli_dict(), ensure_ascii=False))

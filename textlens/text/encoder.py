@@ -1,4 +1,4 @@
-"""Where the bundled MiniLM-L6 encoder and the default adapter live on disk."""
+"""Where the bundled MiniLM-L6 encoder and the default adapter live on disk, and the precisions models run in."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from importlib import resources
 from pathlib import Path
 
 DEFAULT_MODEL_ID = "default"
+# Where forward passes run; here (not in models.py) so that the CLI can offer them without importing torch.
+PRECISIONS = ("auto", "float32", "bfloat16")
 # The default model's LoRA adapter and head, with its model card: package data of textlens, so it
 # is found the same from a checkout, an installed wheel or an editable install, in any directory.
 # (A regular package installed on disk: its resources are plain files, so this is a real path.)

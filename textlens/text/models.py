@@ -20,7 +20,7 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTok
 
 from textlens.caches import clear_caches
 from textlens.errors import EmptyTextError, ModelLoadError
-from textlens.text.encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, base_encoder_dir
+from textlens.text.encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, PRECISIONS, base_encoder_dir
 from textlens.types import Prediction
 
 # Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
@@ -29,7 +29,6 @@ MAX_LENGTH_CAP = 512
 DEFAULT_BATCH_SIZE = 64
 # A prefix this many characters per token long is probed before tokenizing a whole long text.
 PROBE_CHARS_PER_TOKEN = 16
-PRECISIONS = ("auto", "float32", "bfloat16")
 PRECISION_ENV = "TEXTLENS_PRECISION"
 BUNDLED_MODEL_USE = {
     "language": "en",
