@@ -188,8 +188,9 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
         if feature.has_missing:
             missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
         left, right = st.columns([3, 1.3], vertical_alignment="bottom")
+        # Widget labels are plain text: they are what a screen reader says (the heading above is the Markdown).
         left.slider(
-            f"{escape_md(feature.name)} (slider)",
+            f"{feature.name} (slider)",
             min_value=feature.low,
             max_value=feature.high,
             step=feature.step,
@@ -201,7 +202,7 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
             label_visibility="collapsed",
         )
         value = right.number_input(
-            f"{escape_md(feature.name)} exactly",
+            f"{feature.name} exactly",
             step=feature.step,
             format=fmt,
             key=number_key,
@@ -219,18 +220,26 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
     options = _options(feature)
     key = _widget_key(model, j, "choice")
     with container:
+        # The name as a Markdown heading, escaped; the widget's own label is the plain name (what a screen
+        # reader says), collapsed under the heading.
+        st.markdown(f"**{escape_md(feature.name)}**")
         if len(options) <= RADIO_LEVELS + 1:
-            # Radio labels render Markdown: escaped so a level shows exactly as in the data.
+            # Radio options render Markdown: escaped so a level shows exactly as in the data.
             index = st.radio(
-                f"**{escape_md(feature.name)}**",
+                feature.name,
                 range(len(options)),
                 format_func=lambda i: escape_md(options[i]),
                 horizontal=True,
                 key=key,
+                label_visibility="collapsed",
             )
         else:  # select boxes show options as plain text
             index = st.selectbox(
-                f"**{escape_md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
+                feature.name,
+                range(len(options)),
+                format_func=options.__getitem__,
+                key=key,
+                label_visibility="collapsed",
             )
     return None if options[index] == MISSING else options[index]
 
