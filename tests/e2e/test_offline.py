@@ -22,7 +22,9 @@ DOM_URLS_JS = """() => {
     let rules = [];
     try { rules = [...sheet.cssRules]; } catch (err) { urls.push(sheet.href); continue; }
     for (const rule of rules) {
-      for (const m of rule.cssText.matchAll(/url\\(["']?([^"')]+)["']?\\)/g)) urls.push(new URL(m[1], sheet.href || location.href).href);
+      for (const m of rule.cssText.matchAll(/url\\(["']?([^"')]+)["']?\\)/g)) {
+        urls.push(new URL(m[1], sheet.href || location.href).href);
+      }
     }
   }
   return urls.filter(Boolean).map(String);
@@ -47,7 +49,7 @@ def test_a_whole_session_fetches_nothing_from_outside(server, new_page, tmp_path
     page.on("request", lambda request: requested.append(request.url))
     page.on("requestfailed", lambda request: failed.append(f"{request.url} ({request.failure})"))
     # Whatever would leave the machine is recorded above, then stopped here (this machine has no network).
-    page.route("**/*", lambda route: route.continue_() if not foreign([route.request.url], server.url) else route.abort())
+    page.route("**/*", lambda route: route.abort() if foreign([route.request.url], server.url) else route.continue_())
 
     def look() -> None:
         dom.extend(page.evaluate(DOM_URLS_JS))
