@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import widgets as ui
-from components.charts import export_figure, probability_figure
+from components.charts import probability_figure
 from components.safe_text import escape_md
 from components.state import tabular as tabular_state
 from components.tabular import (
@@ -332,8 +332,7 @@ def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str)
 def downloads_ui(model: TabularModel, result, target: str, figure, table_name: str) -> None:
     """JSON, CSV, the chart as HTML/PNG (each saying what it shows), and "Add to review pack"."""
     info = export_info(result, target, table_name)
-    exported = export_figure(figure, info, f"Why {result.labels[result.label_index(target)]}?")
-    ui.download_row(result, "Inputs (CSV)", tabular_csv(result, info), exported, prefix="tabular_")
+    ui.download_row(result, info, "Inputs (CSV)", tabular_csv(result, info), figure, prefix="tabular_")
     ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key=KEYS.ADD_TO_PACK)
 
 

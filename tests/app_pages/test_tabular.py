@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
+from tests.apptest_helpers import button, capture_downloads, download_data, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 
 PAGE = "app_pages/tabular.py"
@@ -58,6 +58,29 @@ def test_penguin_explained_and_what_if(app):
     at.run()
     assert not at.exception
     assert len(at.get("download_button")) >= 3
+
+
+def test_every_download_says_what_it_is(app, monkeypatch):
+    import csv
+    import io
+
+    at = app
+    seen = capture_downloads(monkeypatch)
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    export = json.loads(download_data(seen, "Explanation (JSON)"))["export"]
+    assert export["title"] == "Why Adelie? (penguins)" and export["target"] == "Adelie"
+    assert export["input"].startswith("penguins: ") and "flipper_length_mm = 181" in export["input"]
+    assert export["model"] and export["exported"].endswith("UTC")
+    rows = list(csv.DictReader(io.StringIO(download_data(seen, "Inputs (CSV)"))))
+    flipper = next(r for r in rows if r["feature"] == "flipper_length_mm")
+    assert float(flipper["value"]) == 181 and flipper["title"] == "Why Adelie? (penguins)"
+    assert flipper["input"].startswith("penguins: ") and flipper["model"] == export["model"]
+    assert flipper["exported"] == export["exported"]
+    chart = download_data(seen, "Chart (HTML)")
+    assert "<title>Why Adelie? (penguins)</title>" in chart and "input: penguins: " in chart
+    assert f"exported {export['exported']}" in chart
 
 
 def test_widget_labels_are_the_plain_column_names(app):
