@@ -9,7 +9,7 @@ import numpy as np
 
 from textlens.report.export_info import ExportInfo, png_with_info
 from textlens.report.legend import legend_html
-from textlens.report.palette import AGAINST_RGB, MAX_ALPHA, MIN_ALPHA, NEGLIGIBLE, TOWARD_RGB
+from textlens.report.palette import AGAINST_RGB, TOWARD_RGB
 from textlens.types import ImageExplanation
 
 # The picture under the colours is grey, lifted toward white by this share: an image's own reds and blues
@@ -48,10 +48,7 @@ def overlay(image: np.ndarray, values: np.ndarray, opacity: float = 0.7, scale: 
     if scale is None:
         scale = float(np.abs(values).max())
     strength = np.zeros_like(values) if scale <= 0 else np.clip(np.abs(values) / scale, 0, 1)
-    # As the text highlights (palette.alpha): a faint tint for every value that is not negligible, full
-    # colour (at this opacity) for the strongest.
-    tint = np.where(strength < NEGLIGIBLE, 0.0, MIN_ALPHA + (MAX_ALPHA - MIN_ALPHA) * strength) / MAX_ALPHA
-    alpha = (opacity * tint)[..., None]
+    alpha = (opacity * strength)[..., None]
     colour = np.where(values[..., None] >= 0, np.array(TOWARD_RGB), np.array(AGAINST_RGB))
     out = grey_base(image) * (1 - alpha) + colour * alpha
     if scale > 0:
