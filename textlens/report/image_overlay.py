@@ -48,6 +48,8 @@ def overlay(image: np.ndarray, values: np.ndarray, opacity: float = 0.7, scale: 
     if scale is None:
         scale = float(np.abs(values).max())
     strength = np.zeros_like(values) if scale <= 0 else np.clip(np.abs(values) / scale, 0, 1)
+    # Proportional, with no floor (unlike the text highlights): a picture's many weak regions would
+    # otherwise tint all of it and hide the few that matter.
     alpha = (opacity * strength)[..., None]
     colour = np.where(values[..., None] >= 0, np.array(TOWARD_RGB), np.array(AGAINST_RGB))
     out = grey_base(image) * (1 - alpha) + colour * alpha
