@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-st.set_page_config(page_title="textlens", page_icon=":material/manage_search:", layout="wide")
+# The favicon is a file the server serves: a ":material/…:" page icon makes the browser fetch an SVG from
+# Google's font host. It is the manage_search glyph of the Material Symbols font bundled with Streamlit.
+FAVICON = Path(__file__).parent / "static" / "favicon.png"
+st.set_page_config(page_title="textlens", page_icon=FAVICON, layout="wide")
 
 PAGES = [
     st.Page("app_pages/explain.py", title="Explain", icon=":material/manage_search:", default=True),

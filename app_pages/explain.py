@@ -17,6 +17,7 @@ from components.trust import curves_figure, numbers_html, preview_html, sentence
 from textlens import Classifier, Explanation, Prediction, TextlensError
 from textlens.report.compare import CompareRow, all_explanations, row_header_html, shared_scale
 from textlens.report.document import explanation_report, words_csv
+from textlens.report.export_info import ExportInfo
 from textlens.report.highlight import highlight_html, legend_html, settledness
 from textlens.text.caution import cautions
 from textlens.text.explain import planned_evals
@@ -396,7 +397,8 @@ def side_by_side_ui(original, edited, target: str) -> None:
 def downloads_ui(result: Explanation, target: str, figure) -> None:
     """The explanation as JSON, CSV and HTML, and the chart as HTML (and PNG where possible)."""
     report = ui.Download("Highlighted text (HTML)", explanation_report(result, target), "explanation.html", "text/html")
-    ui.download_row(result, "Words (CSV)", words_csv([result]), figure, more=[report])
+    info = ExportInfo.of(result, target, title=f"Why {target}?")
+    ui.download_row(result, info, "Words (CSV)", words_csv([result], info=info), figure, more=[report])
 
 
 def render() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from html import escape
 
 import numpy as np
 import streamlit as st
@@ -14,7 +15,9 @@ from components.state import core as session
 from components.state import image as image_state
 from textlens import ImageExplanation, ImagePrediction
 from textlens.image import DEFAULT_IMAGE_EVALS, IMAGE_MODEL_ID, load_image, to_model_input
-from textlens.report.image_overlay import image_legend_html, npy, overlay, png
+from textlens.report.export_info import ExportInfo
+from textlens.report.image_overlay import captioned_png, image_legend_html, npz, overlay, png
+from textlens.text.summary import summarize
 
 SAMPLES = {"Cat": "chelsea", "Coffee": "coffee", "Astronaut": "astronaut", "Rocket": "rocket"}
 SECONDS_PER_IMAGE = 0.03  # EfficientNet-Lite0 forward per masked image on 2 cores, measured
@@ -32,15 +35,16 @@ def sidebar_ui() -> None:
     )
 
 
-def image_ui() -> np.ndarray | None:
-    """A sample or an upload, decoded to RGB; None while there is none (or it cannot be read, with why)."""
+def image_ui() -> tuple[str, np.ndarray] | None:
+    """A sample or an upload (decoded to RGB) and its name; None while there is none or it cannot be read (says why)."""
     source = st.radio("Image", [*SAMPLES, "Upload"], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     if source != "Upload":
-        return image_state.sample_image(SAMPLES[source])
+        return f"sample image: {source}", image_state.sample_image(SAMPLES[source])
     upload = ui.upload_ui("PNG, JPEG or WebP", IMAGE_TYPES, KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
     if upload is None:
         return None
-    return ui.attempt(load_image, upload.data)
+    image = ui.attempt(load_image, upload.data)
+    return None if image is None else (upload.name, image)
 
 
 def budget_ui() -> int:
@@ -72,19 +76,24 @@ def class_ui(prediction: ImagePrediction) -> tuple[int, float]:
     return names.index(chosen), opacity
 
 
-def explanation_ui(model_input: np.ndarray, result: ImageExplanation, k: int, opacity: float) -> None:
-    """Legend, the model's view beside the overlay, and downloads."""
+def explanation_ui(model_input: np.ndarray, result: ImageExplanation, k: int, opacity: float, name: str) -> None:
+    """The summary sentence and legend, the model's view beside the overlay, and downloads saying what they are."""
+    label = result.labels[k]
+    st.html(f'<div class="tl-summary" style="font-weight: 600;">{escape(summarize(result, k))}</div>')
     st.html(image_legend_html(result, k))
     tinted = overlay(model_input, result.values[k], opacity)
     original, overlaid = st.columns(2)
     original.image(model_input, caption="What the model sees (224×224)", width="stretch")
-    overlaid.image(tinted, caption=f"Attributions toward {escape_md(result.labels[k])}", width="stretch")
+    overlaid.image(tinted, caption=f"Attributions toward {escape_md(label)}", width="stretch")
+    info = ExportInfo.of(result, k, subject=name, title=f"Why {label}?")
     downloads = st.container(horizontal=True)
-    downloads.download_button("Overlay (PNG)", png(tinted), "overlay.png", "image/png", on_click="ignore")
     downloads.download_button(
-        "Attributions (.npy)",
-        npy(np.stack(result.values)),
-        "attributions.npy",
+        "Overlay (PNG)", lambda: captioned_png(tinted, info), "overlay.png", "image/png", on_click="ignore"
+    )
+    downloads.download_button(
+        "Attributions (.npz)",
+        lambda: npz(result, info),
+        "attributions.npz",
         "application/octet-stream",
         on_click="ignore",
     )
@@ -95,10 +104,11 @@ def render() -> None:
     sidebar_ui()
     st.title("Why did the model see that?")
     st.caption("Pick a sample or upload an image: see the top-5 classes and which regions pushed each one.")
-    image = image_ui()
+    picked = image_ui()
     max_evals = budget_ui()
-    if image is None:
+    if picked is None:
         return
+    name, image = picked
     model_input = to_model_input(image)
     prediction = image_state.image_prediction(model_input, TOP_K)
     prediction_ui(image, prediction)
@@ -114,7 +124,7 @@ def render() -> None:
         st.info("Click **Explain** to see which regions pushed each of the top classes.")
         return
     k, opacity = class_ui(prediction)
-    explanation_ui(model_input, result, k, opacity)
+    explanation_ui(model_input, result, k, opacity, name)
     classifier = image_state.load_image_model()
     ui.add_to_pack_ui(
         result, result.labels[k], source="image", classifier=classifier, image=png(model_input), key=KEYS.ADD_TO_PACK

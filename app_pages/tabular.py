@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import widgets as ui
-from components.charts import export_figure, probability_figure
+from components.charts import probability_figure
 from components.safe_text import escape_md
 from components.state import tabular as tabular_state
 from components.tabular import (
@@ -188,8 +188,9 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
         if feature.has_missing:
             missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
         left, right = st.columns([3, 1.3], vertical_alignment="bottom")
+        # Widget labels are plain text: they are what a screen reader says (the heading above is the Markdown).
         left.slider(
-            f"{escape_md(feature.name)} (slider)",
+            f"{feature.name} (slider)",
             min_value=feature.low,
             max_value=feature.high,
             step=feature.step,
@@ -201,7 +202,7 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
             label_visibility="collapsed",
         )
         value = right.number_input(
-            f"{escape_md(feature.name)} exactly",
+            f"{feature.name} exactly",
             step=feature.step,
             format=fmt,
             key=number_key,
@@ -219,18 +220,26 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
     options = _options(feature)
     key = _widget_key(model, j, "choice")
     with container:
+        # The name as a Markdown heading, escaped; the widget's own label is the plain name (what a screen
+        # reader says), collapsed under the heading.
+        st.markdown(f"**{escape_md(feature.name)}**")
         if len(options) <= RADIO_LEVELS + 1:
-            # Radio labels render Markdown: escaped so a level shows exactly as in the data.
+            # Radio options render Markdown: escaped so a level shows exactly as in the data.
             index = st.radio(
-                f"**{escape_md(feature.name)}**",
+                feature.name,
                 range(len(options)),
                 format_func=lambda i: escape_md(options[i]),
                 horizontal=True,
                 key=key,
+                label_visibility="collapsed",
             )
         else:  # select boxes show options as plain text
             index = st.selectbox(
-                f"**{escape_md(feature.name)}**", range(len(options)), format_func=options.__getitem__, key=key
+                feature.name,
+                range(len(options)),
+                format_func=options.__getitem__,
+                key=key,
+                label_visibility="collapsed",
             )
     return None if options[index] == MISSING else options[index]
 
@@ -323,8 +332,7 @@ def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str)
 def downloads_ui(model: TabularModel, result, target: str, figure, table_name: str) -> None:
     """JSON, CSV, the chart as HTML/PNG (each saying what it shows), and "Add to review pack"."""
     info = export_info(result, target, table_name)
-    exported = export_figure(figure, info, f"Why {result.labels[result.label_index(target)]}?")
-    ui.download_row(result, "Inputs (CSV)", tabular_csv(result, info), exported, prefix="tabular_")
+    ui.download_row(result, info, "Inputs (CSV)", tabular_csv(result, info), figure, prefix="tabular_")
     ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key=KEYS.ADD_TO_PACK)
 
 

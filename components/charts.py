@@ -7,7 +7,7 @@ from html import escape
 
 import plotly.graph_objects as go
 
-from textlens.report.export_info import ExportInfo
+from textlens.report.export_info import ExportInfo, png_with_info
 from textlens.report.highlight import shown_items
 from textlens.report.palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
 from textlens.text.summary import shorten, signed
@@ -43,9 +43,10 @@ def export_figure(fig: go.Figure, info: ExportInfo, title: str) -> go.Figure:
     return out
 
 
-def figure_html(fig: go.Figure) -> str:
-    """A standalone HTML page of the figure that opens offline (plotly.js inlined)."""
-    return fig.to_html(include_plotlyjs=True, full_html=True)
+def figure_html(fig: go.Figure, title: str = "") -> str:
+    """A standalone HTML page of the figure that opens offline (plotly.js inlined, no MathJax), titled ``title``."""
+    page = fig.to_html(include_plotlyjs=True, include_mathjax=False, full_html=True)
+    return page.replace("<head>", f"<head><title>{escape(title)}</title>", 1) if title else page
 
 
 def probability_figure(prediction: Record) -> go.Figure:
@@ -169,6 +170,7 @@ def png_export_available() -> bool:
     return any(shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome", "chrome"))
 
 
-def figure_png(fig: go.Figure) -> bytes:
-    """The figure as a PNG at twice screen resolution, in a light theme that prints well."""
-    return fig.to_image(format="png", scale=2, width=1000)
+def figure_png(fig: go.Figure, info: ExportInfo | None = None) -> bytes:
+    """The figure as a PNG at twice screen resolution, light theme (prints well); ``info`` in its text chunks."""
+    data = fig.to_image(format="png", scale=2, width=1000)
+    return data if info is None else png_with_info(data, info)

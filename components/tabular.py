@@ -272,4 +272,5 @@ def tabular_csv(result: TabularExplanation, info: ExportInfo | None = None) -> s
 def export_info(result: TabularExplanation, target: str | int | None, table_name: str) -> ExportInfo:
     """The facts a tabular download states about itself: the row's inputs as the subject."""
     subject = f"{table_name}: " + ", ".join(f"{f.name} = {value_text(f.value)}" for f in result.features)
-    return ExportInfo.of(result, target, subject=subject)
+    label = result.labels[result.label_index(target)]
+    return ExportInfo.of(result, target, subject=subject, title=f"Why {label}? ({table_name})")

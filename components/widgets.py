@@ -8,13 +8,14 @@ from typing import NamedTuple, TypeVar
 
 import streamlit as st
 
-from components.charts import figure_html, figure_png, png_export_available
+from components.charts import export_figure, figure_html, figure_png, png_export_available
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
 from components.state import review as review_state
 from textlens import DEFAULT_MODEL_ID, TextlensError
 from textlens.dataset.labels import LabelMatch
+from textlens.report.export_info import ExportInfo, record_json
 
 T = TypeVar("T")
 
@@ -244,20 +245,25 @@ class Download(NamedTuple):
     mime: str
 
 
-def download_row(record, csv_label: str, csv: str, figure, *, prefix: str = "", more: Sequence[Download] = ()) -> None:
+def download_row(
+    record, info: ExportInfo, csv_label: str, csv: str, figure, *, prefix: str = "", more: Sequence[Download] = ()
+) -> None:
     """A "Download" row of buttons: the explanation (JSON), its values (CSV), ``more``, the chart (HTML, PNG).
 
-    Each label says what the file holds; file names start with ``prefix``. The chart is made into a
-    file only when clicked; PNG only where kaleido can run.
+    Every file says what it is (``info``: its title, the input, the model, the date): the JSON in an
+    ``"export"`` block, the CSV in columns the caller's builder adds, the chart in a title and caption.
+    File names start with ``prefix``. The chart is made into a file only when clicked; PNG only where
+    kaleido can run.
     """
+    chart = export_figure(figure, info, info.heading)
     files = [
-        Download("Explanation (JSON)", record.to_json(), f"{prefix}explanation.json", "application/json"),
+        Download("Explanation (JSON)", record_json(record, info), f"{prefix}explanation.json", "application/json"),
         Download(csv_label, csv, f"{prefix}explanation.csv", "text/csv"),
         *more,
-        Download("Chart (HTML)", lambda: figure_html(figure), f"{prefix}chart.html", "text/html"),
+        Download("Chart (HTML)", lambda: figure_html(chart, info.heading), f"{prefix}chart.html", "text/html"),
     ]
     if png_export_available():
-        files.append(Download("Chart (PNG)", lambda: figure_png(figure), f"{prefix}chart.png", "image/png"))
+        files.append(Download("Chart (PNG)", lambda: figure_png(chart, info), f"{prefix}chart.png", "image/png"))
     st.write("Download")
     row = st.container(horizontal=True)  # buttons at their natural width, evenly spaced
     for file in files:

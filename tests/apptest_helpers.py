@@ -38,3 +38,28 @@ def button(at: AppTest, label: str):
 def html_blocks(at: AppTest) -> list[str]:
     """Bodies of every st.html element on the page."""
     return [h.proto.body for h in at.get("html")]
+
+
+def capture_downloads(monkeypatch) -> dict[str, object]:
+    """Record every download button's data by its label (a function, as a deferred download gives, is called).
+
+    AppTest shows a button's label but not its file: the page's own ``download_button`` calls are
+    watched instead, so a test reads exactly the bytes a user would get.
+    """
+    from streamlit.delta_generator import DeltaGenerator
+
+    seen: dict[str, object] = {}
+    original = DeltaGenerator.download_button
+
+    def watched(self, label, data, *args, **kwargs):
+        seen[label] = data
+        return original(self, label, data, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", watched)
+    return seen
+
+
+def download_data(seen: dict[str, object], label: str) -> str | bytes:
+    """The file behind the download button labelled ``label``, as a user clicking it gets it."""
+    data = seen[label]
+    return data() if callable(data) else data

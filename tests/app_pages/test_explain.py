@@ -7,7 +7,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
+from tests.apptest_helpers import button, capture_downloads, download_data, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 
 
@@ -53,6 +53,40 @@ def test_explain_flow(app):
 
     downloads = at.get("download_button")
     assert len(downloads) == 4 + png_export_available()  # PNG needs a Chromium for kaleido
+
+
+def test_every_download_says_what_it_is(app, monkeypatch):
+    import csv
+    import io
+    import json
+
+    from components.charts import png_export_available
+
+    at = app
+    seen = capture_downloads(monkeypatch)
+    text = "A gorgeous, witty, seductive movie."
+    at.text_area(key="explain_text").set_value(text)
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    target = at.selectbox(key="explain_target").value
+    export = json.loads(download_data(seen, "Explanation (JSON)"))["export"]
+    assert export["title"] == f"Why {target}?" and export["input"] == text and export["model"] == "default"
+    assert export["exported"].endswith("UTC") and export["target"] == target
+    rows = list(csv.DictReader(io.StringIO(download_data(seen, "Words (CSV)"))))
+    assert {r["input"] for r in rows} == {text}  # the text, not "1"
+    assert {r["model"] for r in rows} == {"default"} and {r["title"] for r in rows} == {f"Why {target}?"}
+    assert rows[0]["exported"] == export["exported"]
+    chart = download_data(seen, "Chart (HTML)")
+    assert f"<title>Why {target}?</title>" in chart and f"input: {text}" in chart and "model default" in chart
+    assert f"exported {export['exported']}" in chart
+    report = download_data(seen, "Highlighted text (HTML)")
+    assert "model <b>default</b>" in report and "seductive" in report and "exported" in report
+    if png_export_available():
+        from PIL import Image
+
+        png = Image.open(io.BytesIO(download_data(seen, "Chart (PNG)")))
+        assert png.text["Title"] == f"Why {target}?" and f"input: {text}" in png.text["Description"]
 
 
 def test_empty_text_is_a_message_not_a_model_call(app):

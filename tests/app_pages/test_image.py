@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.apptest_helpers import button, html_blocks, start_app
+from tests.apptest_helpers import button, capture_downloads, download_data, html_blocks, start_app
 from tests.conftest import ROOT
 
 PAGE = "app_pages/image.py"
@@ -37,6 +37,35 @@ def test_cat_sample_explained(app):
     assert not at.exception
     assert f"Attributions toward {class_name(choice.options[1])}" in image_captions(at)
     assert len(at.get("download_button")) == 2
+
+
+def test_summary_sentence_and_downloads_that_say_what_they_are(app, monkeypatch):
+    import io
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    at = app
+    seen = capture_downloads(monkeypatch)
+    at.select_slider(key="image_budget").set_value(100)
+    at.run()
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    label = class_name(at.selectbox(key="image_class").value)
+    summary = next(b for b in html_blocks(at) if 'class="tl-summary"' in b)
+    assert f"with the image fully blurred the model gives {label}" in summary and "the regions add" in summary
+    assert "mainly from the " in summary  # a region by name, with how much it pushed
+    legend = next(b for b in html_blocks(at) if 'class="tl-legend"' in b)
+    assert "full colour at" not in legend and "outlined" in legend
+    png = Image.open(io.BytesIO(download_data(seen, "Overlay (PNG)")))
+    assert png.text["Title"] == f"Why {label}?" and "input: sample image: Cat" in png.text["Description"]
+    assert "model efficientnet" in png.text["Description"].lower()
+    arrays = np.load(io.BytesIO(download_data(seen, "Attributions (.npz)")), allow_pickle=False)
+    export = json.loads(str(arrays["export"]))
+    assert export["title"] == f"Why {label}?" and export["input"] == "sample image: Cat"
+    assert arrays["values"].shape[1:] == (224, 224) and label in list(arrays["labels"])
 
 
 def test_non_image_upload_is_a_message(app):

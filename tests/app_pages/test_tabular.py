@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
+from tests.apptest_helpers import button, capture_downloads, download_data, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 
 PAGE = "app_pages/tabular.py"
@@ -60,11 +60,46 @@ def test_penguin_explained_and_what_if(app):
     assert len(at.get("download_button")) >= 3
 
 
+def test_every_download_says_what_it_is(app, monkeypatch):
+    import csv
+    import io
+
+    at = app
+    seen = capture_downloads(monkeypatch)
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    export = json.loads(download_data(seen, "Explanation (JSON)"))["export"]
+    assert export["title"] == "Why Adelie? (penguins)" and export["target"] == "Adelie"
+    assert export["input"].startswith("penguins: ") and "flipper_length_mm = 181" in export["input"]
+    assert export["model"] and export["exported"].endswith("UTC")
+    rows = list(csv.DictReader(io.StringIO(download_data(seen, "Inputs (CSV)"))))
+    flipper = next(r for r in rows if r["feature"] == "flipper_length_mm")
+    assert float(flipper["value"]) == 181 and flipper["title"] == "Why Adelie? (penguins)"
+    assert flipper["input"].startswith("penguins: ") and flipper["model"] == export["model"]
+    assert flipper["exported"] == export["exported"]
+    chart = download_data(seen, "Chart (HTML)")
+    assert "<title>Why Adelie? (penguins)</title>" in chart and "input: penguins: " in chart
+    assert f"exported {export['exported']}" in chart
+
+
+def test_widget_labels_are_the_plain_column_names(app):
+    """Screen readers read a widget's label as given: no Markdown escapes or asterisks in it."""
+    at = app
+    numeric = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    assert {s.label for s in at.slider} >= {f"{name} (slider)" for name in numeric}
+    assert {n.label for n in at.number_input} >= {f"{name} exactly" for name in numeric}
+    assert {r.label for r in at.radio} >= {"island", "sex"}
+    labels = [w.label for w in [*at.slider, *at.number_input, *at.radio, *at.selectbox]]
+    assert not [label for label in labels if "\\" in label or "**" in label], labels
+    assert any(m.value == r"**flipper\_length\_mm**" for m in at.markdown)  # the visible heading
+
+
 def test_missing_value_and_class_switch(app):
     at = app
     button(at, "Explain").click()
     at.run()
-    sex = next(r for r in at.radio if r.label == "**sex**")
+    sex = next(r for r in at.radio if r.label == "sex")
     sex.set_value(2)  # "— missing —"
     at.run()
     assert not at.exception, at.exception
@@ -105,7 +140,10 @@ def test_upload_with_hostile_names(app):
     assert at.selectbox[0].value == "label"
     assert any("identifier" in e.value for e in at.markdown)
     kind = next(r for r in at.radio if "kind" in r.label)
-    assert kind.label == r"**\*\*kind\*\***"
+    assert kind.label == "**kind**"  # the widget's label is the name as it is (what a screen reader says)
+    assert any(m.value == r"**\*\*kind\*\***" for m in at.markdown)  # the heading shows it literally
+    size = next(s for s in at.slider if "size" in s.label)
+    assert size.label == "<b>size</b> (slider)"
     button(at, "Explain").click()
     at.run()
     assert not at.exception, at.exception

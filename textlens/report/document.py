@@ -7,7 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from textlens.report.export_info import ExportInfo
+from textlens.report.export_info import ExportInfo, shorten
 from textlens.report.highlight import highlight_html, legend_html
 from textlens.text.summary import summarize
 from textlens.types import Explanation
@@ -70,21 +70,23 @@ def words_csv(
     ``resolved`` is false where a word's values are an even share of a phrase the explanation did not
     split further (a long text at its budget): such a value is the phrase's, not the word's own.
 
-    ``inputs`` are the input rows' own columns (e.g. an uploaded file's id, text and label), kept in
-    front of every word row; ``info`` adds what the export is (model, precision, date, version).
+    ``input`` is the row's name in ``names``, else the start of its text. ``inputs`` are the input
+    rows' own columns (e.g. an uploaded file's id, text and label), kept in front of every word row;
+    ``info`` adds what the export is (title, precision, target, date, version).
     """
     out = io.StringIO()
     writer = csv.writer(out)
     labels = explanations[0].labels if explanations else ()
     input_columns = list(dict.fromkeys(k for row in inputs or () for k in row))
-    extra = info.columns() if info is not None else {}
+    # The file's own "input" and "model" columns say these per row.
+    extra = {k: v for k, v in (info.columns() if info is not None else {}).items() if k not in ("input", "model")}
     head = ["input", *input_columns, "model", "word_index", "word", "start", "end"]
     values_head = [*[f"value_{lab}" for lab in labels], "resolved"]
-    writer.writerow([*head, *values_head, *[k for k in extra if k != "model"]])
+    writer.writerow([*head, *values_head, *extra])
     for n, e in enumerate(explanations):
-        name = names[n] if names else str(n + 1)
+        name = names[n] if names else shorten(e.text)
         own = [(inputs[n].get(c, "") if inputs else "") for c in input_columns]
-        tail = [v for k, v in extra.items() if k != "model"]
+        tail = list(extra.values())
         for i, w in enumerate(e.words):
             values = [*(f"{v:.8g}" for v in w.values), "true" if w.resolved else "false"]
             writer.writerow([name, *own, e.model_id, i, w.word, w.start, w.end, *values, *tail])

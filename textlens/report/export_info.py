@@ -1,10 +1,12 @@
-"""What an exported file is: the subject, model, precision, target, date and textlens version, in every export."""
+"""What an exported file is: title, subject, model, precision, target, date and textlens version, in every export."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from html import escape
+from typing import Any
 
 from textlens.provenance import versions
 
@@ -31,14 +33,22 @@ class ExportInfo:
     target: str
     created: str = field(default_factory=_now)
     version: str = field(default_factory=lambda: versions()["textlens"])
+    title: str = ""  # what the file shows, e.g. "Why POSITIVE?"; :attr:`heading` when empty
 
     @classmethod
-    def of(cls, explanation, target: str | int | None = None, subject: str | None = None) -> ExportInfo:
+    def of(
+        cls, explanation, target: str | int | None = None, subject: str | None = None, *, title: str = ""
+    ) -> ExportInfo:
         """The export facts of one explanation (any record with text, model_id, labels and settings)."""
         label = explanation.labels[explanation.label_index(target)]
         precision = explanation.settings.get("precision", "float32")
         text = subject if subject is not None else getattr(explanation, "text", "")
-        return cls(text, explanation.model_id, precision, label)
+        return cls(text, explanation.model_id, precision, label, title=title)
+
+    @property
+    def heading(self) -> str:
+        """The file's title: the one given, else "textlens: <target>"."""
+        return self.title or f"textlens: {self.target}"
 
     def fields(self) -> list[tuple[str, str]]:
         """(name, value) pairs in display order; the subject shortened to one line."""
@@ -63,4 +73,42 @@ class ExportInfo:
 
     def columns(self) -> dict[str, str]:
         """Columns repeated on every CSV row, so each row says where it came from."""
-        return {"model": self.model_id, "precision": self.precision, "exported": self.created, "textlens": self.version}
+        return {
+            "title": self.heading,
+            "input": shorten(self.subject),
+            "model": self.model_id,
+            "precision": self.precision,
+            "target": self.target,
+            "exported": self.created,
+            "textlens": self.version,
+        }
+
+    def as_dict(self) -> dict[str, str]:
+        """The facts as a JSON object (the subject whole), for the ``"export"`` block of a JSON download."""
+        return {"title": self.heading, **dict(self.fields()), "input": self.subject}
+
+
+def record_json(record, info: ExportInfo) -> str:
+    """A record's JSON with an ``"export"`` block first saying what the file is; ``from_json`` still reads it."""
+    data: dict[str, Any] = {"export": info.as_dict(), **record.to_dict()}
+    return json.dumps(data, ensure_ascii=False)
+
+
+def png_with_info(data: bytes, info: ExportInfo) -> bytes:
+    """PNG ``data`` with text chunks saying what it is (Title, Description, Creation Time, Software)."""
+    import io
+
+    from PIL import Image
+    from PIL.PngImagePlugin import PngInfo
+
+    meta = PngInfo()
+    for key, value in (
+        ("Title", info.heading),
+        ("Description", "\n".join(info.plain_lines())),
+        ("Creation Time", info.created),
+        ("Software", f"textlens {info.version}"),
+    ):
+        meta.add_itxt(key, value)  # international text: any language's input survives
+    out = io.BytesIO()
+    Image.open(io.BytesIO(data)).save(out, format="PNG", pnginfo=meta)
+    return out.getvalue()

@@ -53,11 +53,34 @@ def _parts(record, i: int) -> tuple[list[tuple[str, float]], str, str]:
     if record.kind == "tabular":
         items = [(f.display, f.attribution) for f in record.for_label(i)]
         return items, "input", "with every input at the background's values"
+    if record.kind == "image":
+        return image_regions(record.values[i]), "region", "with the image fully blurred"
     words = zip(record.for_label(i), record.words)
     items = [(f'"{w.word}"', w.value) for w, span in words if span.resolved and is_wordlike(w.word)]
     # A phrase not split further is named as a phrase with its own value: its words' even shares are not theirs.
     items += [(phrase_name(record.text, u), u.values[i]) for u in record.units if not u.resolved]
     return items, "word", "with every word hidden"
+
+
+REGION_NAMES = (
+    ("the top left", "the top", "the top right"),
+    ("the left", "the centre", "the right"),
+    ("the bottom left", "the bottom", "the bottom right"),
+)
+
+
+def image_regions(values) -> list[tuple[str, float]]:
+    """An image's nine regions (a 3×3 grid: "the top left" … "the centre" …) and the sum of their pixels' values.
+
+    A single pixel's value is tiny (an image has tens of thousands); what a reader can weigh is how much
+    a part of the picture moved the prediction, and the regions' sums add up to the whole image's.
+    """
+    import numpy as np
+
+    values = np.asarray(values, dtype=np.float64)
+    rows = np.array_split(np.arange(values.shape[0]), 3)
+    cols = np.array_split(np.arange(values.shape[1]), 3)
+    return [(REGION_NAMES[r][c], float(values[np.ix_(rows[r], cols[c])].sum())) for r in range(3) for c in range(3)]
 
 
 def shorten(phrase: str, width: int = 36) -> str:
@@ -112,7 +135,7 @@ def summarize(explanation, target: str | int | None = None, k: int = 2, k_agains
         if against:
             line += f"; against: {_listing(against)}"
     unsettled = getattr(explanation, "unsettled", 0.0)
-    if not explanation.converged and unsettled >= UNSETTLED_NOTE_FROM:
+    if not getattr(explanation, "converged", True) and unsettled >= UNSETTLED_NOTE_FROM:
         has_units = bool(getattr(explanation, "units", ()))
         named = "; phrases not split further are named by their start and end" if has_units else ""
         line += (
