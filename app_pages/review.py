@@ -41,8 +41,7 @@ MODES = ["Cases", "Present", "Re-run on another model"]
 def author_ui(store: Store) -> str:
     """Sidebar: the name this session signs its cases and packs with (typed only when sign-in is off)."""
     st.sidebar.header("Review")
-    if store.identity.verified:  # signed in: the identity provider's name, never a typed one
-        st.sidebar.caption(f"Your cases and changes are signed **{escape_md(store.identity.name)}**.")
+    if store.identity.verified:  # signed in: the identity provider's name (shown above), never a typed one
         return store.identity.name
     review_state.author()
     return st.sidebar.text_input("Your name", key=KEYS.AUTHOR, help="Stored with every case you add or edit.")

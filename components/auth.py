@@ -30,6 +30,11 @@ def role_config() -> RoleConfig:
     return RoleConfig.from_mapping((_secrets().get("textlens") or {}).get("roles"))
 
 
+def _signed_in() -> bool:
+    # .get: a user mapping without the flag (auth not yet known to Streamlit) counts as not signed in.
+    return st.user.get("is_logged_in", False) is True
+
+
 def identity(local_name: str | None = None) -> Identity | None:
     """Who this session acts as: the signed-in user with their role, or the local person when sign-in is off.
 
@@ -38,7 +43,7 @@ def identity(local_name: str | None = None) -> Identity | None:
     """
     if not configured():
         return local_identity(local_name)
-    if not st.user.is_logged_in:
+    if not _signed_in():
         return None
     return identity_from_claims(st.user.to_dict(), role_config())
 
@@ -60,7 +65,7 @@ def gate() -> Identity | None:
             "To share it, see the deployment guide in the docs."
         )
         return local_identity()
-    if not st.user.is_logged_in:
+    if not _signed_in():
         _sign_in_screen()
         return None
     try:

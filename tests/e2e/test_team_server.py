@@ -207,7 +207,7 @@ def test_alice_writes_bob_reads_and_names_hold_across_a_restart(team, new_page):
     note = bob.get_by_role("textbox", name="Note", exact=True)
     assert note.input_value() == NOTE and note.is_disabled()
     assert bob.get_by_role("button", name="Save", exact=True).is_disabled()
-    refusal = bob.get_by_text("Refused: bob@example.com is a viewer here")
+    refusal = bob.get_by_text("bob@example.com is a viewer here: to change notes")
     assert refusal.count() == 1 and "need the reviewer role" in refusal.inner_text()
     bob.get_by_text("History (2 changes)").click()
     history = bob.locator("[data-testid='stExpander']").last.inner_text()
@@ -224,7 +224,9 @@ def test_alice_writes_bob_reads_and_names_hold_across_a_restart(team, new_page):
     bob.get_by_role("button", name="Add to review pack").click()
     bob.get_by_role("textbox", name="Note (optional)").fill("bob was here")
     click(bob, "Add case")
-    bob.get_by_text("Not added: Refused: bob@example.com is a viewer here").wait_for(timeout=RESULT_TIMEOUT_MS)
+    bob.get_by_text("Not added: bob@example.com is a viewer here: to add cases you need the reviewer role").wait_for(
+        timeout=RESULT_TIMEOUT_MS
+    )
     bob.keyboard.press("Escape")
     screenshot(bob, "team-bob-refused-dark")
     with open_store(team.db_url) as store:

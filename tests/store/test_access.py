@@ -40,7 +40,9 @@ def test_each_role_may_do_what_it_should_and_is_told_why_not(store):
         "rename": lambda: bob.update_pack(pack.id, pack.version, name="renamed"),
     }
     for what, attempt in refusals.items():
-        with pytest.raises(PermissionDeniedError, match="bob@example.com is a viewer.*reviewer role") as info:
+        with pytest.raises(
+            PermissionDeniedError, match="bob@example.com is a viewer here: to .* you need the reviewer role"
+        ) as info:
             attempt()
         assert "ask an admin" in str(info.value), what
     # A reviewer edits but neither deletes nor imports; an admin does both.

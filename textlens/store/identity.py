@@ -82,7 +82,7 @@ class Identity:
         if self.role >= needed:
             return None
         return (
-            f"Refused: {self.name or 'this user'} is a {self.role.label} here, and to {what} you need the "
+            f"{self.name or 'This user'} is a {self.role.label} here: to {what} you need the "
             f"{needed.label} role (ask an admin of this server)."
         )
 
