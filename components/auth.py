@@ -104,7 +104,9 @@ def _sign_out_button(where=st) -> None:
 
 
 def account_ui(who: Identity) -> None:
-    """Sidebar: who is signed in, their role and what it allows, and the sign-out button."""
+    """Sidebar: who is signed in and their role (what it allows on hover), and the sign-out button."""
     rights = "; ".join(ROLE_RIGHTS[role] for role in Role if role <= who.role)
-    st.sidebar.caption(f"Signed in as **{escape_md(who.shown)}**, {who.role.label}: may {rights}.")
+    st.sidebar.caption(
+        f"Signed in as **{escape_md(who.shown)}** · {who.role.label}", help=f"A {who.role.label} may {rights}."
+    )
     _sign_out_button(st.sidebar)
