@@ -61,12 +61,19 @@ def pack_store():
     import os
 
     from components import auth
-    from textlens.store import DB_ENV, PermissionDeniedError
+    from textlens.store import DB_ENV, PermissionDeniedError, StoreError
 
     who = auth.identity(author())
     if who is None:
         raise PermissionDeniedError("Sign in to see the review packs.")
-    return _pack_store(os.environ.get(DB_ENV, "").strip()).as_user(who)
+    try:
+        store = _pack_store(os.environ.get(DB_ENV, "").strip())
+    except StoreError as exc:
+        if auth.may_see_server_paths(who):
+            raise
+        # Where the database is, and the driver's reason, are for admins (the message names both).
+        raise StoreError("The review-pack database cannot be opened; tell an admin of this server.") from exc
+    return store.as_user(who)
 
 
 def author() -> str:

@@ -183,3 +183,14 @@ def test_the_cli_identity_is_the_login_and_cannot_be_renamed(store):
     pack = cli.create_pack("From the terminal", owner="mallory")
     assert pack.owner == cli_identity().name != "mallory"
     assert store.history()[0].actor == pack.owner  # the view writes to the store's own database
+
+
+def test_database_failures_name_the_server_to_admins_only(tmp_path):
+    store = open_store(tmp_path / "packs.db")
+    failure = sa.exc.OperationalError("SELECT 1", {}, Exception('connection to server at "10.0.0.5" failed'))
+    admin = str(store.as_user(CAROL)._failed(failure))
+    assert str(tmp_path) in admin and "10.0.0.5" in admin
+    for who in (ALICE, BOB):
+        message = str(store.as_user(who)._failed(failure))
+        assert str(tmp_path) not in message and "10.0.0.5" not in message and "admin" in message
+    store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from sqlalchemy.engine import Connection
 
 from textlens.store import db
 from textlens.store.errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
-from textlens.store.identity import Identity, local_identity, login_name
+from textlens.store.identity import Identity, Role, local_identity, login_name
 from textlens.store.schema import cases, history, packs
 from textlens.types import record_from_dict
 
@@ -371,6 +372,14 @@ class Store:
 
     # --- transactions ------------------------------------------------------------------------------
 
+    def _failed(self, exc: sa.exc.DBAPIError) -> StoreError:
+        """The error to raise for a database failure: where and why for admins, the server's log for others."""
+        if self.identity.role >= Role.ADMIN:
+            return StoreError(f"The pack database at {self.location} failed: {exc.orig}")
+        # The driver's message can name hosts and paths, which only admins see (in the page or the log).
+        logging.getLogger(__name__).warning("The pack database at %s failed: %s", self.location, exc.orig)
+        return StoreError("The pack database failed; the server's log says why (tell an admin of this server).")
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on any error."""
@@ -380,7 +389,7 @@ class Store:
         except sa.exc.IntegrityError as exc:
             raise StoreError(f"The database refused the change: {exc.orig}") from exc
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The pack database at {self.location} failed: {exc.orig}") from exc
+            raise self._failed(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -388,7 +397,7 @@ class Store:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The pack database at {self.location} failed: {exc.orig}") from exc
+            raise self._failed(exc) from exc
 
     # --- packs ---------------------------------------------------------------------------------------
 
