@@ -40,9 +40,9 @@ MODES = ["Cases", "Present", "Re-run on another model"]
 
 def author_ui(store: Store) -> str:
     """Sidebar: the name this session signs its cases and packs with (typed only when sign-in is off)."""
-    st.sidebar.header("Review")
     if store.identity.verified:  # signed in: the identity provider's name (shown above), never a typed one
         return store.identity.name
+    st.sidebar.header("Review")
     review_state.author()
     return st.sidebar.text_input("Your name", key=KEYS.AUTHOR, help="Stored with every case you add or edit.")
 
@@ -261,11 +261,11 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
     st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=_reload, args=(store, case_id))
 
 
-def history_ui(changes: list[Change]) -> None:
-    """Who changed this case, what and when (the store's append-only history), newest first."""
+def history_ui(changes: list[Change], title: str = "History") -> None:
+    """Who changed this case (or pack), what and when: the store's append-only history, newest first."""
     if not changes:
         return
-    with st.expander(f"History ({len(changes)} {'change' if len(changes) == 1 else 'changes'})"):
+    with st.expander(f"{title} ({len(changes)} {'change' if len(changes) == 1 else 'changes'})"):
         for change in reversed(changes):
             st.markdown(
                 f"{escape_md(short_time(change.at))} · **{escape_md(change.actor or '—')}** {escape_md(change.summary)}"
@@ -343,6 +343,7 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
     changes: dict[int, list[Change]] = {}
     for change in store.history(pack_id=cases[0].pack_id) if cases else []:
         changes.setdefault(change.case_id, []).append(change)
+    history_ui(changes.get(None, []), "Pack history")  # made, renamed, reordered, imported
     for number, case in enumerate(cases, 1):
         if shown != ALL and case.verdict != shown:
             continue

@@ -209,6 +209,7 @@ def test_alice_writes_bob_reads_and_names_hold_across_a_restart(team, new_page):
     assert bob.get_by_role("button", name="Save", exact=True).is_disabled()
     refusal = bob.get_by_text("bob@example.com is a viewer here: to change notes")
     assert refusal.count() == 1 and "need the reviewer role" in refusal.inner_text()
+    assert bob.get_by_text("Pack history (1 change)").count() == 1  # created by alice
     bob.get_by_text("History (2 changes)").click()
     history = bob.locator("[data-testid='stExpander']").last.inner_text()
     assert "alice@example.com added the case" in history
