@@ -19,14 +19,16 @@ import pytest
 from tests.conftest import ROOT
 from tests.e2e.conftest import Server, free_port, screenshot
 from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
-from textlens.store import Identity, Role, open_store
+from textlens.store import Identity, Role, bundle_json, open_store
 
 pytestmark = pytest.mark.e2e
 
 USERS = {
     "alice": {"sub": "alice", "email": "alice@example.com", "name": "Alice Example"},
     "bob": {"sub": "bob", "email": "bob@example.com", "name": "Bob Example"},
+    "carol": {"sub": "carol", "email": "carol@example.com", "name": "Carol Example"},
 }
+PASSWORD = "hunter2-not-for-pages"  # in the database URL: PostgreSQL's trust login ignores it, pages must never show it
 SECRET_PACK, SECRET_NOTE = "Confidential launch review", "SECRET-NOTE-4711 about the launch"
 PACK, NOTE = "Team pack", "alice: 'wonderful' should not push NEGATIVE"
 TEXT = "The acting was wonderful but the plot was dull."
@@ -100,7 +102,7 @@ class TeamServer:
 
 @pytest.fixture(scope="module")
 def team(provider, postgres_server, tmp_path_factory):
-    db_url = postgres_server.new_database()
+    db_url = postgres_server.new_database().replace("textlens@", f"textlens:{PASSWORD}@")
     with open_store(db_url, identity=Identity("carol@example.com", Role.ADMIN)) as store:
         pack = store.create_pack(SECRET_PACK, "numbers nobody outside may see")
         from tests.store.test_store import text_record
@@ -139,7 +141,7 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_screen(team, new_page):
         page.get_by_role("button", name="Sign in").wait_for(timeout=RESULT_TIMEOUT_MS)
         wait_idle(page)
         html = page.content()
-        for secret in (SECRET_PACK, SECRET_NOTE, "packs.db", "postgresql"):
+        for secret in (SECRET_PACK, SECRET_NOTE, "packs.db", "postgresql", PASSWORD):
             assert secret not in html, (path, secret)
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "Sign in with your company account" in main and "Explain" not in main, path
@@ -234,3 +236,41 @@ def test_alice_writes_bob_reads_and_names_hold_across_a_restart(team, new_page):
         (case,) = store.cases(store.pack(PACK).id)
         assert case.note == NOTE and case.verdict == "right-wrong"
         assert [c.actor for c in store.history(pack_id=case.pack_id)] == ["alice@example.com"] * 3
+
+
+def test_an_admin_imports_and_the_bundle_cannot_name_the_author(team, new_page, tmp_path):
+    with open_store(team.db_url) as store:
+        bundle = json.loads(bundle_json(store, store.pack(SECRET_PACK).id))
+    bundle["pack"].update(name="From elsewhere", owner="mallory@example.com")
+    for case in bundle["cases"]:
+        case["author"] = "mallory@example.com"  # a forged author in the uploaded request
+    path = tmp_path / "forged.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+
+    carol = new_page("light", height=1400)
+    sign_in(carol, team.url, "carol")
+    carol.goto(team.url + "/review")
+    carol.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(carol)
+    # An admin sees where the packs are, without the database password; nobody sees the password.
+    carol.get_by_text("Packs are stored in postgresql+psycopg://textlens:***@127.0.0.1").wait_for(
+        timeout=RESULT_TIMEOUT_MS
+    )
+    assert PASSWORD not in carol.content()
+    carol.get_by_text("Import a pack (JSON bundle)").click()
+    carol.locator("input[type=file]").set_input_files(str(path))
+    carol.get_by_role("button", name="Import", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(carol)
+    click(carol, "Import")
+    carol.get_by_role("heading", name="From elsewhere").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(carol)
+    screenshot(carol, "team-carol-imported-light")
+    with open_store(team.db_url) as store:
+        pack = store.pack("From elsewhere")
+        (case,) = store.cases(pack.id)
+        assert (pack.owner, case.author) == ("carol@example.com", "carol@example.com")
+        assert case.context["bundle_author"] == "mallory@example.com" and case.note == SECRET_NOTE
+        assert [(c.action, c.actor) for c in store.history(pack_id=pack.id)] == [
+            ("add case", "carol@example.com"),
+            ("import pack", "carol@example.com"),
+        ]
