@@ -216,6 +216,7 @@ def test_alice_writes_bob_reads_and_names_hold_across_a_restart(team, new_page):
     history = bob.locator("[data-testid='stExpander']").last.inner_text()
     assert "alice@example.com added the case" in history
     assert "alice@example.com changed verdict (No verdict yet → Right for the wrong reasons)" in history
+    assert bob.get_by_text("Packs are stored in").count() == 0 and PASSWORD not in bob.content()
     screenshot(bob, "team-bob-viewer-dark")
 
     # The store itself refuses bob's write through the page's own path: Add to review pack on Explain.
