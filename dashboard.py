@@ -7,6 +7,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from components import auth
+
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 # The favicon is a file the server serves: a ":material/…:" page icon makes the browser fetch an SVG from
@@ -27,4 +29,9 @@ PAGES = [
 # into legacy multipage mode until st.navigation first runs, which breaks deep links such as /compare
 # on a fresh server. Each page draws the shared sidebar (model picker) itself, so a page rerun on its
 # own (as AppTest does) still has it.
-st.navigation(PAGES).run()
+# With sign-in configured, nobody gets past the gate unsigned: the pages are registered (so deep links
+# resolve) but hidden and never run, and the sign-in screen is all the page holds.
+signed_in = auth.gate() is not None
+page = st.navigation(PAGES, position="sidebar" if signed_in else "hidden")
+if signed_in:
+    page.run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import auth
 from components import widgets as ui
 from components.safe_text import escape_md
 from components.state import models
@@ -17,7 +18,18 @@ from textlens.report.pack import (
     short_time,
     verdict_summary,
 )
-from textlens.store import VERDICTS, BundleError, Case, ConflictError, Pack, Store, StoreError, provenance_of
+from textlens.store import (
+    VERDICTS,
+    BundleError,
+    Case,
+    Change,
+    ConflictError,
+    Pack,
+    PermissionDeniedError,
+    Store,
+    StoreError,
+    provenance_of,
+)
 from textlens.store.bundle import MAX_BUNDLE_BYTES, bundle_json, import_bundle
 from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
 
@@ -26,8 +38,10 @@ KEYS = review_state.ReviewKeys
 MODES = ["Cases", "Present", "Re-run on another model"]
 
 
-def author_ui() -> str:
-    """Sidebar: the name this session signs its cases and packs with."""
+def author_ui(store: Store) -> str:
+    """Sidebar: the name this session signs its cases and packs with (typed only when sign-in is off)."""
+    if store.identity.verified:  # signed in: the identity provider's name (shown above), never a typed one
+        return store.identity.name
     st.sidebar.header("Review")
     review_state.author()
     return st.sidebar.text_input("Your name", key=KEYS.AUTHOR, help="Stored with every case you add or edit.")
@@ -78,13 +92,17 @@ def new_pack_ui(store: Store) -> None:
     with create.expander("New pack"), st.form(KEYS.NEW_PACK_FORM, border=False):
         name = st.text_input("Name", key=KEYS.NEW_NAME)
         description = st.text_area("Description", key=KEYS.NEW_DESCRIPTION, height=80)
-        if st.form_submit_button("Create pack"):
+        refused = store.identity.refusal("create_pack")
+        if st.form_submit_button("Create pack", disabled=bool(refused), help=refused):
             pack = ui.attempt(store.create_pack, name, description, owner=review_state.author())
             if pack is not None:
                 _open(pack.id)
     with upload.expander("Import a pack (JSON bundle)"):
         bundle = ui.upload_ui("Bundle", ["json"], KEYS.IMPORT_FILE, KEYS.IMPORT_DATA, KEYS.FORGET_IMPORT)
-        if bundle is not None and st.button("Import", key=KEYS.IMPORT):
+        refused = store.identity.refusal("import")
+        if refused:
+            st.caption(escape_md(refused))
+        if bundle is not None and st.button("Import", key=KEYS.IMPORT, disabled=bool(refused)):
             pack = ui.attempt(import_file, store, bundle.data, message="Not imported: {}")
             if pack is not None:
                 st.session_state.pop(KEYS.IMPORT_DATA, None)  # imported: the file is done with
@@ -136,7 +154,8 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
-    with row.popover("Delete pack", icon=":material/delete:"):
+    refused = store.identity.refusal("delete_pack")
+    with row.popover("Delete pack", icon=":material/delete:", disabled=bool(refused), help=refused):
         st.write(f"Delete **{escape_md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
         if st.button("Delete for good", type="primary", key=KEYS.DELETE):
             store.delete_pack(pack.id)
@@ -213,6 +232,8 @@ def _move(store: Store, case_id: int, offset: int) -> None:
 def _remove(store: Store, case_id: int) -> None:
     try:
         store.remove_case(case_id)
+    except PermissionDeniedError as exc:
+        st.session_state.setdefault(KEYS.MESSAGE, {})[case_id] = ("error", str(exc))
     except StoreError:
         pass  # already removed by someone else: the list below no longer shows it
 
@@ -240,6 +261,17 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
     st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=_reload, args=(store, case_id))
 
 
+def history_ui(changes: list[Change], title: str = "History") -> None:
+    """Who changed this case (or pack), what and when: the store's append-only history, newest first."""
+    if not changes:
+        return
+    with st.expander(f"{title} ({len(changes)} {'change' if len(changes) == 1 else 'changes'})"):
+        for change in reversed(changes):
+            st.markdown(
+                f"{escape_md(short_time(change.at))} · **{escape_md(change.actor or '—')}** {escape_md(change.summary)}"
+            )
+
+
 def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     """Note, verdict and tags of one case, saved against the version this form started from."""
     base_version = _sync(case)
@@ -253,19 +285,37 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
         st.toast(f"Case {number} saved.", icon=":material/check:")
     elif base_version != case.version:
         st.warning("Someone else changed this case after you started editing it; saving will show both versions.")
+    # A role that may not edit sees the fields read-only, each control saying why (the store refuses anyway).
+    refused, cannot_remove = store.identity.refusal("update_case"), store.identity.refusal("remove_case")
     note_col, side_col = st.columns([3, 2])
-    note_col.text_area("Note", key=note_key, height=110)
-    side_col.selectbox("Verdict", list(VERDICTS), format_func=VERDICTS.get, key=verdict_key)
-    side_col.text_input("Tags (comma-separated)", key=tags_key)
+    note_col.text_area("Note", key=note_key, height=110, disabled=bool(refused))
+    side_col.selectbox("Verdict", list(VERDICTS), format_func=VERDICTS.get, key=verdict_key, disabled=bool(refused))
+    side_col.text_input("Tags (comma-separated)", key=tags_key, disabled=bool(refused))
     actions = st.container(horizontal=True)
-    actions.button("Save", key=f"{KEYS.SAVE}{case.id}", type="primary", on_click=_save, args=(store, case.id))
     actions.button(
-        "Move up", key=f"{KEYS.UP}{case.id}", disabled=number == 1, on_click=_move, args=(store, case.id, -1)
+        "Save",
+        key=f"{KEYS.SAVE}{case.id}",
+        type="primary",
+        on_click=_save,
+        args=(store, case.id),
+        disabled=bool(refused),
+        help=refused,
     )
     actions.button(
-        "Move down", key=f"{KEYS.DOWN}{case.id}", disabled=number == total, on_click=_move, args=(store, case.id, 1)
+        "Move up",
+        key=f"{KEYS.UP}{case.id}",
+        disabled=number == 1 or bool(refused),
+        on_click=_move,
+        args=(store, case.id, -1),
     )
-    with actions.popover("Remove", icon=":material/delete:"):
+    actions.button(
+        "Move down",
+        key=f"{KEYS.DOWN}{case.id}",
+        disabled=number == total or bool(refused),
+        on_click=_move,
+        args=(store, case.id, 1),
+    )
+    with actions.popover("Remove", icon=":material/delete:", disabled=bool(cannot_remove), help=cannot_remove):
         st.button(
             f"Remove case {number} from the pack",
             key=f"{KEYS.REMOVE}{case.id}",
@@ -287,12 +337,20 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
         st.info(
             "This pack has no cases yet: add some with **Add to review pack** on the Explain, Compare or Image page."
         )
+    refused = store.identity.refusal("update_case")
+    if refused and cases:
+        st.info(escape_md(refused), icon=":material/visibility:")
+    changes: dict[int, list[Change]] = {}
+    for change in store.history(pack_id=cases[0].pack_id) if cases else []:
+        changes.setdefault(change.case_id, []).append(change)
+    history_ui(changes.get(None, []), "Pack history")  # made, renamed, reordered, imported
     for number, case in enumerate(cases, 1):
         if shown != ALL and case.verdict != shown:
             continue
         with st.container(border=True):
             st.html(case_card(case, number, with_note=False))
             case_edit_ui(store, case, number, len(cases))
+            history_ui(changes.get(case.id, []))
 
 
 # --- present -----------------------------------------------------------------------------------
@@ -383,7 +441,10 @@ def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str,
     """Save the re-run as a new pack that links to this one."""
     with st.form(KEYS.SAVE_RERUN_FORM, border=False):
         name = st.text_input("Save as a new pack named", value=f"{pack.name} · re-run on {model_id}"[:200])
-        if st.form_submit_button("Save re-run as a new pack", icon=":material/save:"):
+        refused = store.identity.refusal("create_pack")
+        if st.form_submit_button(
+            "Save re-run as a new pack", icon=":material/save:", disabled=bool(refused), help=refused
+        ):
             child = ui.attempt(
                 save_rerun,
                 store,
@@ -404,8 +465,9 @@ def render() -> None:
     store = ui.attempt(review_state.pack_store)
     if store is None:
         st.stop()
-    author_ui()
-    st.sidebar.caption(f"Packs are stored in {escape_md(store.location)} ({store.backend}).")
+    author_ui(store)
+    if auth.may_see_server_paths(store.identity):  # with sign-in, where the data lives is for admins only
+        st.sidebar.caption(f"Packs are stored in {escape_md(store.location)} ({store.backend}).")
     st.caption("Collect cases from the other pages, write down what was decided, present them, and re-run them.")
     pack = pack_list_ui(store)
     if pack is None:

@@ -8,6 +8,7 @@ from typing import NamedTuple, TypeVar
 
 import streamlit as st
 
+from components import auth
 from components.charts import export_figure, figure_html, figure_png, png_export_available
 from components.safe_text import escape_md
 from components.state import core as session
@@ -314,7 +315,10 @@ def add_to_pack_ui(
             )
             note = st.text_area("Note (optional)", key=note_key, height=80)
             submitted = st.form_submit_button("Add case", type="primary")
-        st.caption(f"Packs are stored in {escape_md(store.location)}.")
+        if auth.may_see_server_paths(store.identity):  # with sign-in, server paths are for admins only
+            st.caption(f"Packs are stored in {escape_md(store.location)}.")
+        elif store.identity.verified:
+            st.caption(f"Added as **{escape_md(store.identity.name)}**.")
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:
         return None

@@ -52,12 +52,28 @@ def _pack_store(target: str):
 
 
 def pack_store():
-    """The review-pack store of this server (``$TEXTLENS_DB``, else the user's data folder), opened once."""
+    """The server's review-pack store (``$TEXTLENS_DB``, else the user's data folder) acting as this session's user.
+
+    The database is opened once per server; each session gets a view of it with its own identity
+    (:func:`components.auth.identity`), whose role the store enforces. Without one (sign-in on, not
+    signed in) it raises :class:`PermissionDeniedError` and nothing is read.
+    """
     import os
 
-    from textlens.store import DB_ENV
+    from components import auth
+    from textlens.store import DB_ENV, PermissionDeniedError, StoreError
 
-    return _pack_store(os.environ.get(DB_ENV, "").strip())
+    who = auth.identity(author())
+    if who is None:
+        raise PermissionDeniedError("Sign in to see the review packs.")
+    try:
+        store = _pack_store(os.environ.get(DB_ENV, "").strip())
+    except StoreError as exc:
+        if auth.may_see_server_paths(who):
+            raise
+        # Where the database is, and the driver's reason, are for admins (the message names both).
+        raise StoreError("The review-pack database cannot be opened; tell an admin of this server.") from exc
+    return store.as_user(who)
 
 
 def author() -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from tests.cli.test_main import run_cli
 from textlens.cli.main import main
-from textlens.store import open_store
+from textlens.store import cli_identity, open_store
 
 EVIL = "<script>alert(1)</script> '; DROP TABLE packs; --"
 
@@ -33,6 +33,8 @@ def test_add_list_show_export_import(capsys, db, tmp_path, tiny_model_dir):
     assert code == 0, err
     assert json.loads(out) == {"pack": EVIL, "case": 1, "target": "fear"}
     assert "created the pack" in err
+    me = cli_identity().name  # a forged --author is ignored: the case carries the login name, and says so
+    assert "--author is ignored" in err and repr(me) in err
     assert cli(capsys, "pack", "add", EVIL, "quiet fear", "--model", model, "--db", db)[0] == 0
     code, out, _ = cli(capsys, "pack", "list", "--db", db)
     assert code == 0 and out.startswith(EVIL) and "2 cases" in out
@@ -41,8 +43,15 @@ def test_add_list_show_export_import(capsys, db, tmp_path, tiny_model_dir):
     assert "[Wrong] #x" in out and "joy and fear" in out and f"note: {EVIL}" in out
     with open_store(db) as store:
         (first, second) = store.cases(store.pack(EVIL).id)
-        assert first.provenance["model_fingerprint"] and first.author == "ana" and first.source == "cli"
+        assert first.provenance["model_fingerprint"] and first.author == me != "ana" and first.source == "cli"
         assert second.target == second.result().predicted_label
+    code, out, _ = cli(capsys, "pack", "history", EVIL, "--db", db)
+    lines = [line.split("\t") for line in out.splitlines()]
+    assert code == 0 and [line[1:] for line in lines] == [
+        [me, "pack", "created the pack"],
+        [me, "case 1", "added the case"],
+        [me, "case 2", "added the case"],
+    ]
     html_path, json_path = tmp_path / "r.html", tmp_path / "r.json"
     assert cli(capsys, "pack", "export", EVIL, "--format", "html", "--out", str(html_path), "--db", db)[0] == 0
     html = html_path.read_text(encoding="utf-8")

@@ -37,13 +37,17 @@ def free_port() -> int:
 class Server:
     """A Streamlit server process and its log."""
 
-    def __init__(self, port: int, log_path: Path) -> None:
+    def __init__(
+        self, port: int, log_path: Path, command: list[str] | None = None, env: dict[str, str] | None = None
+    ) -> None:
+        """``streamlit run dashboard.py`` on ``port``, or ``command`` (e.g. the team server) with ``env``."""
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = log_path
-        self._log = open(log_path, "w")
-        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        self._log = open(log_path, "a")
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false", **(env or {})}
         self.process = subprocess.Popen(
-            [
+            command
+            or [
                 sys.executable,
                 "-m",
                 "streamlit",

@@ -95,21 +95,6 @@ PROVENANCE = {
 }
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request, tmp_path) -> str:
-    """An empty database: a SQLite file, or a fresh database on the session's PostgreSQL server."""
-    if request.param == "sqlite":
-        return str(tmp_path / "packs.db")
-    return request.getfixturevalue("postgres_server").new_database()
-
-
-@pytest.fixture
-def store(db_url):
-    s = open_store(db_url)
-    yield s
-    s.close()
-
-
 def add_every_kind(store, pack_id: int):
     """One case of each kind the pages add: Explain, Compare row, Dataset row, Image."""
     text = store.add_case(

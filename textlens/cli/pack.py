@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from textlens.errors import TextlensError
-from textlens.store import VERDICTS, bundle_json, default_author, import_bundle, open_store, provenance_of
+from textlens.store import VERDICTS, bundle_json, cli_identity, import_bundle, open_store, provenance_of
 from textlens.store.bundle import MAX_BUNDLE_BYTES
 from textlens.store.errors import NotFoundError
 from textlens.text.encoder import DEFAULT_MODEL_ID
@@ -31,7 +31,7 @@ def add_parser(subparsers) -> None:
     add.add_argument("--verdict", default="", choices=list(VERDICTS), metavar="VERDICT", help=_verdict_help())
     add.add_argument("--tag", action="append", default=[], help="a tag (repeat for more)")
     add.add_argument("--target", help="class to show (default: the predicted one)")
-    add.add_argument("--author", default=None, help="who adds it (default: your login name)")
+    add.add_argument("--author", default=None, help=argparse.SUPPRESS)  # ignored: cases carry the login name
     add.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
     export = sub.add_parser("export", help="write a pack as a self-contained HTML report or a JSON bundle")
     export.add_argument("pack", help="pack name")
@@ -40,7 +40,9 @@ def add_parser(subparsers) -> None:
     imp = sub.add_parser("import", help="add a pack from a JSON bundle (all or nothing)")
     imp.add_argument("path")
     imp.add_argument("--name", help="store it under another name (when the name is taken)")
-    for p in (listing, show, add, export, imp):
+    changes = sub.add_parser("history", help="who changed what and when in a pack (oldest first)")
+    changes.add_argument("pack", help="pack name")
+    for p in (listing, show, add, export, imp, changes):
         p.add_argument("--db", default=None, help="database file or URL (default: $TEXTLENS_DB, else the data folder)")
 
 
@@ -71,10 +73,14 @@ def _add(store, args) -> None:
     from textlens.text.explain import explain
     from textlens.text.models import load_classifier
 
+    if args.author is not None and args.author != store.identity.name:
+        print(
+            f"note: --author is ignored; cases are signed with your login name {store.identity.name!r}", file=sys.stderr
+        )
     try:
         pack = store.pack(args.pack)
     except NotFoundError:
-        pack = store.create_pack(args.pack, owner=args.author)
+        pack = store.create_pack(args.pack)
         print(f"created the pack {pack.name!r}", file=sys.stderr)
     classifier = load_classifier(args.model)
     result = explain(classifier, args.text)
@@ -86,7 +92,6 @@ def _add(store, args) -> None:
         verdict=args.verdict,
         tags=args.tag,
         provenance=provenance_of(classifier, result),
-        author=default_author() if args.author is None else args.author,
         source="cli",
     )
     print(json.dumps({"pack": pack.name, "case": case.position + 1, "target": case.target}, ensure_ascii=False))
@@ -119,9 +124,19 @@ def _import(store, args) -> None:
     print(json.dumps({"pack": pack.name, "cases": len(store.cases(pack.id))}, ensure_ascii=False))
 
 
+def _history(store, name: str) -> None:
+    pack = store.pack(name)
+    numbers = {case.id: n for n, case in enumerate(store.cases(pack.id), 1)}
+    for change in store.history(pack_id=pack.id):
+        where = f"case {numbers[change.case_id]}" if change.case_id in numbers else ""
+        if change.case_id is not None and not where:
+            where = "a removed case"
+        print("\t".join((change.at[:19].replace("T", " "), change.actor or "—", where or "pack", change.summary)))
+
+
 def run(args: argparse.Namespace) -> None:
-    """Run one ``pack`` command; errors are raised for the entry point to report."""
-    with open_store(args.db) as store:
+    """Run one ``pack`` command as the login name (recorded as author and in the history)."""
+    with open_store(args.db, identity=cli_identity()) as store:
         if args.pack_command == "list":
             for p in store.packs(args.search, owner=args.owner, tag=args.tag):
                 print(f"{p.name}\t{p.owner or '—'}\t{p.cases} cases\tupdated {p.updated[:16].replace('T', ' ')}")
@@ -131,5 +146,7 @@ def run(args: argparse.Namespace) -> None:
             _add(store, args)
         elif args.pack_command == "export":
             _export(store, args)
+        elif args.pack_command == "history":
+            _history(store, args.pack)
         else:
             _import(store, args)

@@ -156,12 +156,17 @@ def _image(value: Any) -> bytes | None:
 def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -> Pack:
     """Create a pack from a bundle, all of it in one transaction: on any problem nothing is stored.
 
-    The pack keeps its name (``name`` overrides; a taken name raises), description, owner, times,
-    and every case field exactly, provenance included.
+    The pack keeps its name (``name`` overrides; a taken name raises), description, times, and every
+    case field exactly, provenance included. With sign-in (a verified identity) the importer becomes
+    the pack's owner and the cases' author: names in a file are not proof of who wrote it, so each
+    case keeps the bundle's author in its context (``bundle_author``) and the history says who imported it.
+    Importing needs the admin role.
     """
+    store.identity.require("import")
     bundle = parse_bundle(data)
     meta = bundle["pack"]
     pack_name = clean_name(name if name is not None else meta["name"])
+    verified = store.identity.verified
     parent_id = None
     with store._write() as conn:
         if isinstance(meta.get("parent"), str):
@@ -173,15 +178,20 @@ def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -
             conn,
             pack_name,
             meta.get("description", ""),
-            meta.get("owner", "").strip(),
+            store.identity.name if verified else meta.get("owner", "").strip(),
             parent_id,
             meta.get("origin", ""),
             meta["created"],
             meta["updated"],
         )
         for n, case in enumerate(bundle["cases"], 1):
+            context, author = case["context"], case["author"]
+            if verified:
+                author = store.identity.name
+                if case["author"] and case["author"] != author:
+                    context = {**context, "bundle_author": case["author"]}
             try:
-                store._insert_case(
+                added = store._insert_case(
                     conn,
                     pack.id,
                     case["record"],
@@ -190,17 +200,24 @@ def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -
                     verdict=case["verdict"],
                     tags=case["tags"],
                     provenance=case["provenance"],
-                    author=case["author"],
+                    author=author,
                     source=case["source"],
-                    context=case["context"],
+                    context=context,
                     image=_image(case["image_png"]),
                     created=case["created"],
                     updated=case["updated"],
                 )
             except BundleError as exc:
                 raise BundleError(f"Case {n}: {exc}") from exc
+            store._log_added(conn, added, imported=True)
         # Adding cases touched the pack's time; the bundle's own times are the pack's history.
         from textlens.store.schema import packs
 
         conn.execute(packs.update().where(packs.c.id == pack.id).values(updated=meta["updated"]))
+        details = {
+            "cases": len(bundle["cases"]),
+            "bundle_owner": meta.get("owner", ""),
+            "exported": bundle.get("exported"),
+        }
+        store._log(conn, "import pack", pack_id=pack.id, pack_name=pack.name, details=details)
     return store.pack(pack.id)

@@ -54,3 +54,7 @@ class ConflictError(StoreError):
                 "your change was not saved. " + "; ".join(parts) + ". Reload, then apply your change again."
             )
         super().__init__(message)
+
+
+class PermissionDeniedError(StoreError, PermissionError):
+    """The user's role does not allow the change; the message says which role it needs."""

@@ -53,3 +53,18 @@ cases = sa.Table(
     sa.Column("updated", TIME, nullable=False),
     sa.Column("version", sa.Integer, nullable=False, default=1),
 )
+
+# Revision 0003: who changed what and when. Append-only: the store only inserts, and database triggers
+# refuse UPDATE and DELETE. Rows outlive their pack and case (no foreign keys), so a deletion is kept too.
+history = sa.Table(
+    "history",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", TIME, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("action", sa.String(40), nullable=False),
+    sa.Column("pack_id", sa.Integer, nullable=True, index=True),
+    sa.Column("case_id", sa.Integer, nullable=True, index=True),
+    sa.Column("pack_name", sa.String(200), nullable=False, default=""),
+    sa.Column("details", sa.Text, nullable=False, default="{}"),
+)

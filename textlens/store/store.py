@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import getpass
+import copy
 import json
+import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -16,7 +17,8 @@ from sqlalchemy.engine import Connection
 
 from textlens.store import db
 from textlens.store.errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
-from textlens.store.schema import cases, packs
+from textlens.store.identity import Identity, Role, local_identity, login_name
+from textlens.store.schema import cases, history, packs
 from textlens.types import record_from_dict
 
 # The verdicts a case can carry: stable keys (stored, exported) and the words people read.
@@ -46,10 +48,7 @@ def now() -> str:
 
 def default_author() -> str:
     """The login name of whoever runs this process ("" when there is none)."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return ""
+    return login_name()
 
 
 def provenance_of(classifier: Any, record: Any) -> dict[str, Any]:
@@ -124,6 +123,58 @@ class Case:
     def verdict_label(self) -> str:
         """The verdict in words."""
         return VERDICTS.get(self.verdict, self.verdict)
+
+
+# What the history says each action did, in words (``Change.summary``).
+ACTION_WORDS = {
+    "create pack": "created the pack",
+    "edit pack": "edited the pack",
+    "delete pack": "deleted the pack",
+    "import pack": "imported the pack",
+    "add case": "added the case",
+    "edit case": "changed",
+    "remove case": "removed the case",
+    "reorder": "reordered the cases",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the append-only history: who did what, when, to which pack or case."""
+
+    id: int
+    at: str
+    actor: str
+    action: str
+    pack_id: int | None
+    case_id: int | None
+    pack_name: str
+    details: dict[str, Any]
+
+    @property
+    def summary(self) -> str:
+        """What happened, in words: "changed verdict (Wrong → Label error), note"."""
+        words = ACTION_WORDS.get(self.action, self.action)
+        if self.action == "edit case" or self.action == "edit pack":
+            after = self.details.get("after", {})
+            before = self.details.get("before", {})
+            parts = []
+            for name in after:
+                if name == "verdict":
+                    old, new = VERDICTS.get(before.get(name, ""), ""), VERDICTS.get(after[name], after[name])
+                    parts.append(f"verdict ({old} → {new})")
+                elif name == "tags":
+                    parts.append(f"tags ({', '.join(after[name]) or 'none'})")
+                else:
+                    parts.append(name)
+            return f"{'changed' if self.action == 'edit case' else 'changed the pack'} {', '.join(parts)}".strip()
+        return words
+
+
+def _change_from_row(row: sa.Row) -> Change:
+    return Change(
+        row.id, row.at, row.actor, row.action, row.pack_id, row.case_id, row.pack_name, json.loads(row.details)
+    )
 
 
 # --- checks shared by the store's writes and bundle import -------------------------------------
@@ -243,9 +294,17 @@ def _pack_from_row(row: sa.Row, count: int = 0, tags: Sequence[str] = ()) -> Pac
 
 
 class Store:
-    """Review packs in one database. Thread-safe: every method runs in its own transaction."""
+    """Review packs in one database. Thread-safe: every method runs in its own transaction.
 
-    def __init__(self, target: str | os.PathLike | None = None, *, migrate: bool = True) -> None:
+    Every change is made as :attr:`identity` (see :meth:`as_user`): its role decides what is allowed
+    (:class:`~textlens.store.errors.PermissionDeniedError` says why not), its name is what the
+    history, and the author and owner fields, record.
+    """
+
+    def __init__(
+        self, target: str | os.PathLike | None = None, *, migrate: bool = True, identity: Identity | None = None
+    ) -> None:
+        self.identity = identity if identity is not None else local_identity()
         self.url = db.resolve_url(target)
         self.location = db.describe(self.url)
         self.engine = db.create_engine(self.url)
@@ -262,8 +321,48 @@ class Store:
         return self.url.get_backend_name()
 
     def close(self) -> None:
-        """Release every pooled connection."""
+        """Release every pooled connection (also those of the views :meth:`as_user` made)."""
         self.engine.dispose()
+
+    def as_user(self, identity: Identity) -> Store:
+        """The store acting as ``identity``: the same database and connections, that user's rights and name."""
+        view = copy.copy(self)
+        view.identity = identity
+        return view
+
+    def _log(
+        self,
+        conn: Connection,
+        action: str,
+        *,
+        pack_id: int | None,
+        pack_name: str,
+        case_id: int | None = None,
+        details: dict[str, Any] | None = None,
+        at: str | None = None,
+    ) -> None:
+        """Append one entry to the history, in the transaction of the change it records."""
+        conn.execute(
+            history.insert().values(
+                at=at or now(),
+                actor=self.identity.name,
+                action=action,
+                pack_id=pack_id,
+                case_id=case_id,
+                pack_name=pack_name,
+                details=_json(details or {}),
+            )
+        )
+
+    def history(self, *, pack_id: int | None = None, case_id: int | None = None) -> list[Change]:
+        """The history, oldest first: of one pack (its cases included), of one case, or of everything."""
+        query = sa.select(history).order_by(history.c.id)
+        if pack_id is not None:
+            query = query.where(history.c.pack_id == pack_id)
+        if case_id is not None:
+            query = query.where(history.c.case_id == case_id)
+        with self._read() as conn:
+            return [_change_from_row(r) for r in conn.execute(query).all()]
 
     def __enter__(self) -> Store:
         return self
@@ -272,6 +371,14 @@ class Store:
         self.close()
 
     # --- transactions ------------------------------------------------------------------------------
+
+    def _failed(self, exc: sa.exc.DBAPIError) -> StoreError:
+        """The error to raise for a database failure: where and why for admins, the server's log for others."""
+        if self.identity.role >= Role.ADMIN:
+            return StoreError(f"The pack database at {self.location} failed: {exc.orig}")
+        # The driver's message can name hosts and paths, which only admins see (in the page or the log).
+        logging.getLogger(__name__).warning("The pack database at %s failed: %s", self.location, exc.orig)
+        return StoreError("The pack database failed; the server's log says why (tell an admin of this server).")
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
@@ -282,7 +389,7 @@ class Store:
         except sa.exc.IntegrityError as exc:
             raise StoreError(f"The database refused the change: {exc.orig}") from exc
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The pack database at {self.location} failed: {exc.orig}") from exc
+            raise self._failed(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -290,20 +397,26 @@ class Store:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
         except sa.exc.OperationalError as exc:
-            raise StoreError(f"The pack database at {self.location} failed: {exc.orig}") from exc
+            raise self._failed(exc) from exc
 
     # --- packs ---------------------------------------------------------------------------------------
 
     def create_pack(
         self, name: str, description: str = "", owner: str | None = None, *, parent_id: int | None = None, origin=""
     ) -> Pack:
-        """A new empty pack; :class:`DuplicatePackError` when the name is taken."""
+        """A new empty pack owned by this store's user; :class:`DuplicatePackError` when the name is taken.
+
+        ``owner`` is honoured only in the local mode without sign-in (see :meth:`Identity.author`).
+        """
+        self.identity.require("create_pack")
         name = clean_name(name)
         description = clean_text(description, "description", MAX_DESCRIPTION)
-        owner = clean_text(default_author() if owner is None else owner, "owner name", MAX_NAME).strip()
+        owner = clean_text(self.identity.author(owner), "owner name", MAX_NAME).strip()
         origin = clean_text(origin, "origin", MAX_DESCRIPTION)
         with self._write() as conn:
-            return self._insert_pack(conn, name, description, owner, parent_id, origin, now(), now())
+            pack = self._insert_pack(conn, name, description, owner, parent_id, origin, now(), now())
+            self._log(conn, "create pack", pack_id=pack.id, pack_name=pack.name, details={"origin": origin})
+            return pack
 
     def _insert_pack(self, conn, name, description, owner, parent_id, origin, created, updated) -> Pack:
         if conn.execute(sa.select(packs.c.id).where(packs.c.name == name)).first() is not None:
@@ -372,10 +485,16 @@ class Store:
         return out
 
     def update_pack(self, pack_id: int, version: int, **changes: str) -> Pack:
-        """Rename or re-describe a pack (``name``, ``description``, ``owner``), checked against ``version``."""
+        """Rename or re-describe a pack (``name``, ``description``, ``owner``), checked against ``version``.
+
+        With sign-in, only an admin hands a pack to another owner.
+        """
         unknown = set(changes) - {"name", "description", "owner"}
         if unknown:
             raise TypeError(f"unknown pack fields: {', '.join(sorted(unknown))}")
+        self.identity.require("update_pack")
+        if "owner" in changes and self.identity.verified:
+            self.identity.require("delete_pack")  # giving a pack away is an admin's act
         if "name" in changes:
             changes["name"] = clean_name(changes["name"])
         if "description" in changes:
@@ -397,12 +516,23 @@ class Store:
                 .where(packs.c.id == pack_id)
                 .values(**changes, updated=now(), version=packs.c.version + 1)
             )
+            before = {k: getattr(current, k) for k in changes}
+            self._log(
+                conn,
+                "edit pack",
+                pack_id=pack_id,
+                pack_name=changes.get("name", current.name),
+                details={"before": before, "after": dict(changes)},
+            )
             return self._pack(conn, pack_id)
 
     def delete_pack(self, pack_id: int) -> None:
-        """Delete a pack and its cases (packs made from it keep existing, unlinked)."""
+        """Delete a pack and its cases (packs made from it keep existing, unlinked); the history keeps them."""
+        self.identity.require("delete_pack")
         with self._write() as conn:
-            self._pack(conn, pack_id, lock=True)
+            pack = self._pack(conn, pack_id, lock=True)
+            count = conn.execute(sa.select(sa.func.count()).where(cases.c.pack_id == pack_id)).scalar_one()
+            self._log(conn, "delete pack", pack_id=pack_id, pack_name=pack.name, details={"cases": count})
             # Cases are deleted explicitly rather than by ON DELETE CASCADE: SQLite enforces foreign
             # keys only with a pragma, which would also make table-rebuilding migrations delete rows.
             conn.execute(cases.delete().where(cases.c.pack_id == pack_id))
@@ -431,9 +561,11 @@ class Store:
         ``record`` is a result record (``Explanation``, ``ImageExplanation``, …) or its dict;
         ``target`` the class it was shown for (default: the record's top label); ``image`` the
         image itself (PNG bytes) for image cases; ``context`` where it came from (row name, true label).
+        The author is this store's user (``author`` is honoured only in the local mode without sign-in).
         """
+        self.identity.require("add_case")
         with self._write() as conn:
-            return self._insert_case(
+            case = self._insert_case(
                 conn,
                 pack_id,
                 record,
@@ -442,11 +574,21 @@ class Store:
                 verdict=verdict,
                 tags=tags,
                 provenance=provenance,
-                author=author,
+                author=self.identity.author(author),
                 source=source,
                 context=context,
                 image=image,
             )
+            self._log_added(conn, case)
+            return case
+
+    def _log_added(self, conn: Connection, case: Case, **extra: Any) -> None:
+        details = {"position": case.position + 1, "target": case.target, "source": case.source, **extra}
+        details.update({k: v for k, v in (("note", case.note), ("verdict", case.verdict)) if v})
+        if case.tags:
+            details["tags"] = list(case.tags)
+        name = conn.execute(sa.select(packs.c.name).where(packs.c.id == case.pack_id)).scalar_one()
+        self._log(conn, "add case", pack_id=case.pack_id, pack_name=name, case_id=case.id, details=details)
 
     def _insert_case(
         self,
@@ -459,7 +601,7 @@ class Store:
         verdict: str,
         tags: Sequence[str],
         provenance: dict[str, Any] | None,
-        author: str | None,
+        author: str,
         source: str,
         context: dict[str, Any] | None,
         image: bytes | None,
@@ -491,7 +633,7 @@ class Store:
             tags=_json(list(clean_tags(tags))),
             context=_json(context or {}),
             provenance=_json(provenance or {}),
-            author=clean_text(default_author() if author is None else author, "author name", MAX_NAME).strip(),
+            author=clean_text(author, "author name", MAX_NAME).strip(),
             image=image,
             created=created or stamp,
             updated=updated or stamp,
@@ -537,8 +679,10 @@ class Store:
         """Change a case's note, verdict or tags if it is still at ``version``; else :class:`ConflictError`.
 
         The check and the write are one conditional UPDATE, so two sessions can never both succeed
-        from the same version: one of them gets the conflict with both texts.
+        from the same version: one of them gets the conflict with both texts. The history records the
+        fields that changed, before and after, and who changed them.
         """
+        self.identity.require("update_case")
         yours: dict[str, Any] = {}
         if note is not None:
             yours["note"] = clean_text(note, "note", MAX_NOTE)
@@ -549,6 +693,9 @@ class Store:
         values = {k: (_json(list(v)) if k == "tags" else v) for k, v in yours.items()}
         stamp = now()
         with self._write() as conn:
+            row = conn.execute(sa.select(cases).where(cases.c.id == case_id)).first()
+            # Same version means same content (every edit bumps it), so this is what the edit replaces.
+            before = _case_from_row(row) if row is not None else None
             result = conn.execute(
                 cases.update()
                 .where(cases.c.id == case_id, cases.c.version == version)
@@ -559,25 +706,45 @@ class Store:
                 raise ConflictError(yours, _case_from_row(row) if row is not None else None)
             case = self._case(conn, case_id)
             conn.execute(packs.update().where(packs.c.id == case.pack_id).values(updated=stamp))
+            old = {k: (list(getattr(before, k)) if k == "tags" else getattr(before, k)) for k in yours}
+            new = {k: (list(v) if k == "tags" else v) for k, v in yours.items()}
+            changed = [k for k in new if new[k] != old[k]]
+            if changed:
+                name = conn.execute(sa.select(packs.c.name).where(packs.c.id == case.pack_id)).scalar_one()
+                self._log(
+                    conn,
+                    "edit case",
+                    pack_id=case.pack_id,
+                    pack_name=name,
+                    case_id=case_id,
+                    details={"before": {k: old[k] for k in changed}, "after": {k: new[k] for k in changed}},
+                    at=stamp,
+                )
             return case
 
     def remove_case(self, case_id: int) -> None:
-        """Remove a case from its pack (the others keep their order)."""
+        """Remove a case from its pack (the others keep their order); the history keeps what it said."""
+        self.identity.require("remove_case")
         with self._write() as conn:
             case = self._case(conn, case_id)
+            name = conn.execute(sa.select(packs.c.name).where(packs.c.id == case.pack_id)).scalar_one()
+            details = {"target": case.target, "note": case.note, "verdict": case.verdict, "author": case.author}
+            self._log(conn, "remove case", pack_id=case.pack_id, pack_name=name, case_id=case_id, details=details)
             conn.execute(cases.delete().where(cases.c.id == case_id))
             conn.execute(packs.update().where(packs.c.id == case.pack_id).values(updated=now()))
 
     def reorder(self, pack_id: int, case_ids: Sequence[int]) -> list[Case]:
         """Put the pack's cases in the order of ``case_ids``, which must be exactly its current cases."""
+        self.identity.require("reorder")
         with self._write() as conn:
-            self._pack(conn, pack_id, lock=True)
+            pack = self._pack(conn, pack_id, lock=True)
             current = conn.execute(sa.select(cases.c.id).where(cases.c.pack_id == pack_id)).scalars().all()
             if sorted(current) != sorted(case_ids) or len(set(case_ids)) != len(case_ids):
                 raise StoreError("The pack's cases changed meanwhile (added or removed); reload and reorder again.")
             for position, case_id in enumerate(case_ids):
                 conn.execute(cases.update().where(cases.c.id == case_id).values(position=position))
             conn.execute(packs.update().where(packs.c.id == pack_id).values(updated=now()))
+            self._log(conn, "reorder", pack_id=pack_id, pack_name=pack.name, details={"order": list(case_ids)})
         return self.cases(pack_id)
 
     def move_case(self, case_id: int, offset: int) -> list[Case]:
@@ -590,6 +757,9 @@ class Store:
         return self.reorder(case.pack_id, ids)
 
 
-def open_store(target: str | os.PathLike | None = None) -> Store:
-    """Open (and create or migrate) the pack database at ``target``, ``$TEXTLENS_DB`` or the default file."""
-    return Store(target)
+def open_store(target: str | os.PathLike | None = None, *, identity: Identity | None = None) -> Store:
+    """Open (and create or migrate) the pack database at ``target``, ``$TEXTLENS_DB`` or the default file.
+
+    ``identity`` is who acts (default: the local one-person mode, every right, names as given).
+    """
+    return Store(target, identity=identity)
