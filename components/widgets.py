@@ -300,15 +300,17 @@ def add_to_pack_ui(
         done.discard(key)
         st.session_state[pack_key] = last if last in names else options[0]
         st.session_state[new_key] = st.session_state[note_key] = ""
+    # Kept short (the store's location in the Pack's help, the note box at its smallest) so that the
+    # pop-over fits above or below its button wherever the button sits on a 900 px screen.
     with st.popover("Add to review pack", icon=":material/playlist_add:"):
         with st.form(f"{key}_form", border=False, enter_to_submit=False):
-            choice = st.selectbox("Pack", options, key=pack_key)
+            stored = f"Packs are stored in {escape_md(store.location)}."
+            choice = st.selectbox("Pack", options, key=pack_key, help=stored)
             new_name = st.text_input(
                 "New pack's name", key=new_key, placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
             )
-            note = st.text_area("Note (optional)", key=note_key, height=80)
+            note = st.text_area("Note (optional)", key=note_key, height=68)
             submitted = st.form_submit_button("Add case", type="primary")
-        st.caption(f"Packs are stored in {escape_md(store.location)}.")
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:
         return None
