@@ -181,7 +181,7 @@ def case_card(case: Case, number: int, *, with_note: bool = True) -> str:
 # f <= sqrt(area / (0.96 * characters)) for the text's share of a 1024x768 or 1280x720 screen, written
 # as CSS viewport units so the browser applies it to the screen it has. Anything longer than a screen
 # can hold at the smallest size scrolls inside its own box; the page itself never scrolls.
-TEXT_FIT = (70, 47)  # (vh, vw) numerators over sqrt(characters): the text left of the note
+TEXT_FIT = (75, 51)  # (vh, vw) numerators over sqrt(characters): the text left of the note
 NOTE_FIT = (50, 36)  # the note in its narrower column
 PRESENT_STYLE = """
 <style>
@@ -199,8 +199,11 @@ PRESENT_STYLE = """
 .tl-present .tl-tag { font-size: clamp(0.9rem, 2.3vh, 1.1rem) !important; }
 .tl-present .tl-note { font-size: var(--tl-note-size); line-height: 1.4; margin: 0.6rem 0 0 !important;
   min-height: 0; overflow-y: auto; border-left-width: 5px !important; }
+.tl-present .tl-phrase-value { font-size: 0.42em !important; }
 .tl-present img { max-height: 52vh; object-fit: contain; }
-.tl-present.tl-high-contrast .tl-highlight, .tl-present.tl-high-contrast .tl-note { font-weight: 600; }
+/* Bold type is wider: a little smaller, so the same text still fits. */
+.tl-present.tl-high-contrast .tl-highlight { font-weight: 600; font-size: calc(0.93 * var(--tl-text-size)) !important; }
+.tl-present.tl-high-contrast .tl-note { font-weight: 600; font-size: calc(0.93 * var(--tl-note-size)); }
 </style>
 """
 
