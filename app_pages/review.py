@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth
+from components import auth, present
 from components import widgets as ui
 from components.safe_text import escape_md
 from components.state import models
@@ -18,6 +18,7 @@ from textlens.report.pack import (
     short_time,
     verdict_summary,
 )
+from textlens.report.palette import HIGH_CONTRAST, STANDARD
 from textlens.store import (
     VERDICTS,
     BundleError,
@@ -35,7 +36,8 @@ from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
 
 ALL = "All"
 KEYS = review_state.ReviewKeys
-MODES = ["Cases", "Present", "Re-run on another model"]
+PRESENT = "Present"
+MODES = ["Cases", PRESENT, "Re-run on another model"]
 
 
 def author_ui(store: Store) -> str:
@@ -51,11 +53,13 @@ def pack_list_ui(store: Store) -> Pack | None:
     """Search packs by text, owner and tag; returns the pack opened (None when none is)."""
     everything = store.packs()
     search_col, owner_col, tag_col = st.columns([3, 2, 2])
-    search = search_col.text_input("Search packs", key=KEYS.SEARCH, placeholder="name, description, owner or tag")
+    search = search_col.text_input(
+        "Search packs", key=KEYS.SEARCH, placeholder="name, description, owner or tag", persist_state="session"
+    )
     owners = sorted({p.owner for p in everything if p.owner}, key=str.casefold)
     tags = sorted({t for p in everything for t in p.tags}, key=str.casefold)
-    owner = owner_col.selectbox("Owner", [ALL, *owners], key=KEYS.OWNER)
-    tag = tag_col.selectbox("Tag", [ALL, *tags], key=KEYS.TAG)
+    owner = owner_col.selectbox("Owner", [ALL, *owners], key=KEYS.OWNER, persist_state="session")
+    tag = tag_col.selectbox("Tag", [ALL, *tags], key=KEYS.TAG, persist_state="session")
     found = store.packs(search, owner="" if owner == ALL else owner, tag="" if tag == ALL else tag)
     if not everything:
         st.info("No packs yet. Add cases with **Add to review pack** on the Explain, Compare or Image page, or below.")
@@ -77,6 +81,7 @@ def pack_list_ui(store: Store) -> Pack | None:
         options,
         format_func=lambda i: "— choose a pack —" if i is None else _pack_label(by_id[i]),
         key=KEYS.OPEN,
+        persist_state="session",
     )
     return by_id.get(chosen)
 
@@ -102,18 +107,29 @@ def new_pack_ui(store: Store) -> None:
         refused = store.identity.refusal("import")
         if refused:
             st.caption(escape_md(refused))
+        name = st.text_input(
+            "Name for the imported pack",
+            key=KEYS.IMPORT_NAME,
+            placeholder="the bundle's own name",
+            help="Leave empty to keep the name the bundle carries; type another when a pack of that name exists.",
+            persist_state="session",
+        )
         if bundle is not None and st.button("Import", key=KEYS.IMPORT, disabled=bool(refused)):
-            pack = ui.attempt(import_file, store, bundle.data, message="Not imported: {}")
+            pack = ui.attempt(import_file, store, bundle.data, name.strip() or None, message="Not imported: {}")
             if pack is not None:
                 st.session_state.pop(KEYS.IMPORT_DATA, None)  # imported: the file is done with
+                st.session_state.pop(KEYS.IMPORT_NAME, None)
                 _open(pack.id)
 
 
-def import_file(store: Store, data: bytes) -> Pack:
-    """The pack in a JSON bundle's bytes, added to the store (a :class:`BundleError` when it is too large)."""
+def import_file(store: Store, data: bytes, name: str | None = None) -> Pack:
+    """The pack in a JSON bundle's bytes, added to the store under its own name or ``name``.
+
+    A :class:`BundleError` when the file is too large; a name that is taken raises (and says to pick another).
+    """
     if len(data) > MAX_BUNDLE_BYTES:
         raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
-    return import_bundle(store, data)
+    return import_bundle(store, data, name=name)
 
 
 def _open(pack_id: int) -> None:
@@ -332,6 +348,7 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
         options,
         format_func=lambda v: "All verdicts" if v == ALL else VERDICTS[v],
         key=KEYS.VERDICT_FILTER,
+        persist_state="session",
     )
     if not cases:
         st.info(
@@ -360,21 +377,64 @@ def _step(key: str, offset: int, total: int) -> None:
     st.session_state[key] = max(0, min(total - 1, st.session_state[key] + offset))
 
 
+def _stop_presenting() -> None:
+    st.session_state[KEYS.MODE] = MODES[0]
+
+
+def presenting(store: Store) -> bool:
+    """Present mode: when the open pack is being presented, draw only it (and return True)."""
+    if st.session_state.get(KEYS.MODE) != PRESENT:
+        return False
+    opened = st.session_state.get(KEYS.OPEN)
+    try:
+        pack = store.pack(opened) if isinstance(opened, int) else None
+    except StoreError:
+        pack = None  # deleted meanwhile
+    if pack is None:  # back to the list
+        _stop_presenting()
+        return False
+    present_ui(pack, store.cases(pack.id))
+    return True
+
+
 def present_ui(pack: Pack, cases: list[Case]) -> None:
-    """One case per screen in large type, previous/next, note and verdict beside it."""
+    """The projector's screen: the pack's title, previous/next (arrow keys too), a high-contrast switch,
+    Exit (Esc), and one case sized to fit the screen. Sidebar, title, search and filters are hidden.
+    """
+    key = f"{KEYS.PRESENT}{pack.id}"  # each pack remembers where its presentation was
+    total = len(cases)
+    index = min(st.session_state.setdefault(key, 0), max(total - 1, 0))
+    st.session_state[key] = index
+    bar = st.container(horizontal=True, vertical_alignment="center", gap="small")
+    bar.html(present.title_html(pack.name))
+    bar.button(
+        "Previous",
+        icon=":material/arrow_back:",
+        shortcut="Left",
+        disabled=index == 0,
+        on_click=_step,
+        args=(key, -1, total),
+    )
+    bar.button(
+        "Next",
+        icon=":material/arrow_forward:",
+        shortcut="Right",
+        disabled=index >= total - 1,
+        on_click=_step,
+        args=(key, 1, total),
+    )
+    contrast = bar.toggle(
+        "High contrast",
+        key=KEYS.HIGH_CONTRAST,
+        help="Solid colours and black or white text: for a projector or a bright room.",
+        persist_state="session",
+    )
+    bar.button("Exit", icon=":material/close:", shortcut="Esc", on_click=_stop_presenting, key=KEYS.EXIT_PRESENT)
     if not cases:
         st.info("Nothing to present: the pack is empty.")
         return
-    key = f"{KEYS.PRESENT}{pack.id}"  # each pack remembers where its presentation was
-    index = min(st.session_state.setdefault(key, 0), len(cases) - 1)
-    st.session_state[key] = index
-    nav = st.container(horizontal=True, vertical_alignment="center")
-    total = len(cases)
-    nav.button("Previous", icon=":material/arrow_back:", disabled=index == 0, on_click=_step, args=(key, -1, total))
-    at_end = index == total - 1
-    nav.button("Next", icon=":material/arrow_forward:", disabled=at_end, on_click=_step, args=(key, 1, total))
-    nav.caption(f"Case {index + 1} of {len(cases)}")
-    st.html(present_html(cases[index], index + 1, len(cases)))
+    palette = HIGH_CONTRAST if contrast else STANDARD
+    st.html(present_html(cases[index], index + 1, total, palette=palette))
 
 
 # --- re-run ------------------------------------------------------------------------------------
@@ -461,10 +521,12 @@ def save_rerun_ui(store: Store, pack: Pack, rows: list[RerunRow], model_id: str,
 
 def render() -> None:
     """The Review page."""
-    st.title("Review packs")
     store = ui.attempt(review_state.pack_store)
     if store is None:
         st.stop()
+    if presenting(store):
+        return
+    st.title("Review packs")
     author_ui(store)
     if auth.may_see_server_paths(store.identity):  # with sign-in, where the data lives is for admins only
         st.sidebar.caption(f"Packs are stored in {escape_md(store.location)} ({store.backend}).")
@@ -474,10 +536,10 @@ def render() -> None:
         new_pack_ui(store)
         return
     cases = store.cases(pack.id)
-    mode = st.radio("View", MODES, horizontal=True, key=KEYS.MODE, label_visibility="collapsed")
-    if mode == "Present":  # the projector gets the case alone, no pack controls around it
-        present_ui(pack, cases)
-        return
+    # "Present" never shows here: a run that starts in Present mode draws only the case (presenting()).
+    mode = st.radio(
+        "View", MODES, horizontal=True, key=KEYS.MODE, label_visibility="collapsed", persist_state="session"
+    )
     pack_header_ui(store, pack, cases)
     if mode == MODES[2]:
         rerun_ui(store, pack, cases)

@@ -274,6 +274,13 @@ def download_row(
 NEW_PACK = "+ New pack…"
 
 
+def _pack_help(store) -> str | None:
+    """Where packs are stored, for the Pack field's help (with sign-in, server paths are for admins only)."""
+    if auth.may_see_server_paths(store.identity):
+        return f"Packs are stored in {escape_md(store.location)}."
+    return None
+
+
 def add_to_pack_ui(
     record,
     target: str,
@@ -307,17 +314,17 @@ def add_to_pack_ui(
         done.discard(key)
         st.session_state[pack_key] = last if last in names else options[0]
         st.session_state[new_key] = st.session_state[note_key] = ""
+    # Kept short (the store's location in the Pack's help, the note box at its smallest) so that the
+    # pop-over fits above or below its button wherever the button sits on a 900 px screen.
     with st.popover("Add to review pack", icon=":material/playlist_add:"):
         with st.form(f"{key}_form", border=False, enter_to_submit=False):
-            choice = st.selectbox("Pack", options, key=pack_key)
+            choice = st.selectbox("Pack", options, key=pack_key, help=_pack_help(store))
             new_name = st.text_input(
                 "New pack's name", key=new_key, placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
             )
-            note = st.text_area("Note (optional)", key=note_key, height=80)
+            note = st.text_area("Note (optional)", key=note_key, height=68)
             submitted = st.form_submit_button("Add case", type="primary")
-        if auth.may_see_server_paths(store.identity):  # with sign-in, server paths are for admins only
-            st.caption(f"Packs are stored in {escape_md(store.location)}.")
-        elif store.identity.verified:
+        if store.identity.verified:  # one line: who the case is recorded as (the sign-in's name)
             st.caption(f"Added as **{escape_md(store.identity.name)}**.")
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:

@@ -22,8 +22,11 @@ class ReviewKeys:
     IMPORT_DATA = "review_import_file_data"  # the last bundle uploaded (widgets.KeptFile), kept across pages
     FORGET_IMPORT = "review_forget_import_file"
     IMPORT = "review_import"
+    IMPORT_NAME = "review_import_name"  # the imported pack's name, when not the bundle's own
     DELETE = "review_delete"
     PRESENT = "review_present_index_"  # + pack id: the case on screen in Present mode
+    HIGH_CONTRAST = "review_high_contrast"  # Present mode's palette switch
+    EXIT_PRESENT = "review_exit_present"
     RERUN = "review_rerun"  # (pack id, model id, case versions) -> re-run rows
     RERUN_CHOICE = "review_rerun_choice"
     RERUN_MODEL = "review_rerun_model"

@@ -123,18 +123,61 @@ def test_filter_reorder_remove(store):
     assert len(cards(at)) == 3
 
 
-def test_present_mode(store):
+def presented(at) -> str:
+    (shown,) = [b for b in html_blocks(at) if 'class="tl-present-main' in b]
+    return shown
+
+
+def test_present_mode_shows_the_case_alone(store):
     at = open_pack(store, "Release 3 review")
     at.radio(key="review_mode").set_value("Present").run()
-    shown = [b for b in html_blocks(at) if "tl-present" in b]
-    assert len(shown) == 1 and "Case 1 of 4" in shown[0] and "first" in shown[0]
-    assert not at.text_area  # nothing but the case on the projector
+    assert not at.exception, at.exception
+    shown = presented(at)
+    assert "Case 1 of 4" in shown and "first" in shown and "Predicted <b>" in shown
+    # Nothing but the case on the projector: no title, search, filters, pack picker or edit boxes.
+    assert not at.title and not at.text_area and not at.text_input and not at.selectbox and not at.radio
+    assert any("Release 3 review" in b and "stSidebar" in b for b in html_blocks(at))  # title + hidden chrome
+    assert {b.label: b.proto.shortcut for b in at.button if b.label in ("Previous", "Next")} == {
+        "Previous": "left",
+        "Next": "right",
+    }
     button(at, "Next").click().run()
     button(at, "Next").click().run()
-    shown = [b for b in html_blocks(at) if "tl-present" in b][0]
-    assert "Case 3 of 4" in shown and "Label error" in shown
+    assert "Case 3 of 4" in presented(at) and "Label error" in presented(at)
     button(at, "Previous").click().run()
-    assert "Case 2 of 4" in [b for b in html_blocks(at) if "tl-present" in b][0]
+    assert "Case 2 of 4" in presented(at)
+    assert "rgba(178" in presented(at) and 'class="tl-present"' in presented(at)
+    at.toggle(key="review_high_contrast").set_value(True).run()
+    shown = presented(at).split("</style>")[1]
+    assert 'class="tl-present tl-high-contrast"' in shown and "rgba(178" not in shown  # solid chips
+    button(at, "Exit").click().run()
+    assert at.title[0].value == "Review packs" and at.radio(key="review_mode").value == "Cases"
+    assert at.selectbox(key="review_open").value == store.pack("Release 3 review").id
+    at.radio(key="review_mode").set_value("Present").run()
+    assert "Case 2 of 4" in presented(at), "the presentation goes on where it was left"
+    assert 'class="tl-present tl-high-contrast"' in presented(at)
+
+
+def test_review_keeps_its_widgets_across_page_switches(store):
+    pack = store.pack("Release 3 review")
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    at.text_input(key="review_search").set_value("review").run()
+    at.selectbox(key="review_owner").set_value("ana").run()
+    at.selectbox(key="review_open").set_value(pack.id).run()
+    at.selectbox(key="review_verdict_filter").set_value("label-error").run()
+    visit_another_page(at, PAGE, "app_pages/explain.py")
+    assert at.text_input(key="review_search").value == "review"
+    assert at.selectbox(key="review_owner").value == "ana"
+    assert at.selectbox(key="review_open").value == pack.id
+    assert at.selectbox(key="review_verdict_filter").value == "label-error"
+    assert len(cards(at)) == 1
+    at.selectbox(key="review_verdict_filter").set_value("All").run()
+    at.radio(key="review_mode").set_value("Present").run()
+    button(at, "Next").click().run()
+    visit_another_page(at, PAGE, "app_pages/explain.py")
+    assert "Case 2 of 4" in presented(at), "still presenting, at the same case"
+    button(at, "Exit").click().run()
+    assert at.text_input(key="review_search").value == "review" and at.selectbox(key="review_owner").value == "ana"
 
 
 def test_rerun_on_another_model_and_save(store, tiny_sentiment_dir):
@@ -175,6 +218,21 @@ def test_create_and_import(store, tmp_path):
     at.run()
     button(at, "Import").click().run()
     assert not at.exception and len(store.cases(store.pack("Imported").id)) == 4
+
+
+def test_import_under_another_name_when_the_name_is_taken(store):
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    bundle = bundle_json(store, store.pack("Release 3 review").id).encode()
+    at.file_uploader(key="review_import_file").set_value(("again.json", bundle, "application/json"))
+    at.run()
+    button(at, "Import").click().run()
+    assert any("Not imported" in e.value and "pick another name" in e.value for e in at.error)
+    assert len(store.packs()) == 2
+    at.text_input(key="review_import_name").set_value("Release 3 review (copy)")
+    button(at, "Import").click().run()
+    assert not at.exception and not at.error
+    copy = store.pack("Release 3 review (copy)")
+    assert len(store.cases(copy.id)) == 4 and at.selectbox(key="review_open").value == copy.id
 
 
 def test_import_file_is_kept_across_pages(store):

@@ -198,3 +198,22 @@ def test_negligible_ties_are_not_listed_as_for_or_against():
     e = make("good " + " ".join(["x"] * 10), [0.5] + [-0.001] * 10)
     toward, against = top_words(e, "POSITIVE", 10)
     assert [w.word for w in toward] == ["good"] and against == []
+
+
+def test_high_contrast_palette_is_solid_and_readable():
+    import numpy as np
+
+    from textlens.report.palette import BLACK, HIGH_CONTRAST, STANDARD, WHITE, contrast_ratio
+
+    for value in np.linspace(-1, 1, 201):
+        if HIGH_CONTRAST.alpha(value, 1.0) == 0:
+            assert HIGH_CONTRAST.background(value, 1.0) == "transparent"
+            continue
+        chip = HIGH_CONTRAST.rgb(value, 1.0)
+        text = BLACK if HIGH_CONTRAST.text_color(value, 1.0) == "#000000" else WHITE
+        assert contrast_ratio(chip, text) >= 4.5, value  # WCAG AA for body text, whatever the theme
+        assert HIGH_CONTRAST.alpha(value, 1.0) >= STANDARD.alpha(value, 1.0)  # never fainter
+        red, _, blue = chip
+        assert (red > blue) == (value > 0), value  # red toward the target, blue away
+    assert HIGH_CONTRAST.background(1.0, 1.0) == "rgb(178, 24, 43)"
+    assert HIGH_CONTRAST.background(0.05, 1.0).startswith("rgb(")  # a faint value gets a real tint

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -92,8 +93,11 @@ def test_collect_annotate_present_rerun_export(server, new_page, tiny_sentiment_
     size = page.locator(".tl-present .tl-highlight").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size >= 30, "Present mode shows the text in large type"
     screenshot(page, "review-present-light")
-    click(page, "Next")
+    page.get_by_role("button", name=re.compile(r"^Next")).click()  # its name ends with the shortcut
     page.get_by_text("Case 2 of 2").first.wait_for(timeout=RESULT_TIMEOUT_MS)
+    page.keyboard.press("Escape")  # Present mode's Exit: back to the pack
+    page.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
 
     page.get_by_text("Re-run on another model", exact=True).click()
     page.get_by_text("Hub id or local folder", exact=True).click()

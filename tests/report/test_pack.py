@@ -33,7 +33,8 @@ def test_case_card_and_present_mode(tmp_path):
     card = case_card(text, 1)
     assert "Case 1" in card and "#plot" in card and "first" in card and "tl-highlight" in card
     shown = present_html(text, 2, 4)
-    assert "Case 2 of 4" in shown and "tl-present" in shown and "font-size: 2.1rem" in shown
+    assert "Case 2 of 4" in shown and "tl-present" in shown and "--tl-text-size: clamp(" in shown
+    assert "Predicted <b>" in shown and "toward <b>" in shown and "away from <b>" in shown
     assert "first" in shown and "Right for the wrong reasons" in shown
     assert "No note." in present_html(store_case_without_note(text), 1, 1)
     assert "data:image/png" in present_html(image, 4, 4)
@@ -69,3 +70,22 @@ def test_a_text_prediction_case_shows_its_text_escaped(tmp_path):
     card = case_card(case, 1)
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; mislabelled?" in card and "<script" not in card
     assert "POSITIVE 0.900" in card and "Label error" in card
+
+
+def test_present_mode_sizes_text_by_length_and_offers_high_contrast(tmp_path):
+    from dataclasses import replace
+
+    from textlens.report.pack import TEXT_FIT, fit_size
+    from textlens.report.palette import HIGH_CONTRAST
+
+    with open_store(tmp_path / "p.db") as store:
+        pack = store.create_pack("p")
+        text, *_ = add_every_kind(store, pack.id)
+    assert fit_size(40, TEXT_FIT, largest_vh=6.5, smallest_px=17) != fit_size(
+        1600, TEXT_FIT, largest_vh=6.5, smallest_px=17
+    )
+    long_note = replace(text, note="word " * 200)
+    assert "--tl-note-size: clamp(15px, min(1.58vh, 1.14vw), 4.6vh)" in present_html(long_note, 1, 1)
+    contrast = present_html(text, 1, 1, palette=HIGH_CONTRAST)
+    body = contrast.split("</style>")[1]
+    assert 'class="tl-present tl-high-contrast"' in body and "rgba(178" not in body and "color: #" in body

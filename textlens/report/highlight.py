@@ -6,7 +6,7 @@ from html import escape
 
 from textlens.report import legend
 from textlens.report.legend import PER_ROW, scale_note, swatch  # noqa: F401 - the text pages import them from here
-from textlens.report.palette import background, bar_color, text_color
+from textlens.report.palette import STANDARD, Palette, bar_color
 from textlens.text.summary import signed
 from textlens.types import Explanation
 
@@ -61,11 +61,18 @@ def phrase_tip(value: float, words: int) -> str:
     return f"this phrase as a whole ({words} words): {signed(value, 4)}; not split further at this budget"
 
 
-def highlight_html(explanation: Explanation, target: str | int | None = None, *, scale: float | None = None) -> str:
+def highlight_html(
+    explanation: Explanation,
+    target: str | int | None = None,
+    *,
+    scale: float | None = None,
+    palette: Palette = STANDARD,
+) -> str:
     """The original text, whitespace kept, with each word's background on the shared diverging scale.
 
     ``scale`` is the |value| that gets full colour (default: this explanation's own maximum), so
-    several texts can share one scale. Each word carries a tooltip with its exact value.
+    several texts can share one scale. Each word carries a tooltip with its exact value. ``palette``
+    turns values into colours (:data:`textlens.report.palette.HIGH_CONTRAST` for projectors).
     """
     i = explanation.label_index(target)
     label = explanation.labels[i]
@@ -77,8 +84,8 @@ def highlight_html(explanation: Explanation, target: str | int | None = None, *,
     pos = 0
     for start, end, value, n_words, index in shown_items(explanation, i):
         parts.append(escape(text[pos:start]))
-        style = f"background: {background(value, scale)}; "
-        color = text_color(value, scale)
+        style = f"background: {palette.background(value, scale)}; "
+        color = palette.text_color(value, scale)
         if color:
             style += f"color: {color}; "
         piece = text[start:end]

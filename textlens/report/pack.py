@@ -13,8 +13,10 @@ import numpy as np
 from textlens.dataset.labels import label_shown
 from textlens.report.compare import CompareRow, changes_html, row_header_html, shared_scale
 from textlens.report.document import explanation_card, html_document
-from textlens.report.highlight import highlight_html, legend_html
+from textlens.report.highlight import highlight_html
 from textlens.report.image_overlay import image_legend_html, overlay, png
+from textlens.report.legend import swatch
+from textlens.report.palette import AGAINST, STANDARD, TOWARD, Palette
 from textlens.store import VERDICTS, Case, Pack
 from textlens.store.rerun import RerunRow
 from textlens.store.store import now
@@ -29,16 +31,6 @@ VERDICT_COLORS = {
     "label-error": "#bf3989",
     "follow-up": "#0a7b83",
 }
-PRESENT_STYLE = """
-<style>
-.tl-present .tl-highlight { font-size: 2.1rem !important; line-height: 1.75 !important; }
-.tl-present .tl-legend { font-size: 1.05rem !important; }
-.tl-present .tl-summary { font-size: 1.5rem; font-weight: 600; margin: 0.4rem 0 0.8rem; }
-.tl-present .tl-note { font-size: 1.35rem; line-height: 1.5; }
-.tl-present .tl-badge { font-size: 1.15rem !important; }
-.tl-present img { max-height: 60vh; }
-</style>
-"""
 
 
 def verdict_badge(verdict: str) -> str:
@@ -91,7 +83,7 @@ def image_case_html(case: Case) -> str:
     return legend + '<div style="display: flex; gap: 1rem; flex-wrap: wrap;">' + "".join(parts) + "</div>"
 
 
-def case_result_html(case: Case, *, large: bool = False) -> str:
+def case_result_html(case: Case) -> str:
     """The stored result with its summary, legend and highlight (or image), never recomputed."""
     if case.kind == "image":
         return image_case_html(case)
@@ -102,13 +94,6 @@ def case_result_html(case: Case, *, large: bool = False) -> str:
         text = f'<div style="margin: 0.3rem 0;">{escape(result.text)}</div>' if case.kind == "text-prediction" else ""
         return (
             f'<div class="tl-card"><div class="tl-meta">{escape(case.kind)} result</div>{text}<div>{scores}</div></div>'
-        )
-    if large:
-        from textlens.text.summary import summarize
-
-        return (
-            f'<div class="tl-summary">{escape(summarize(result, case.target))}</div>'
-            f"{highlight_html(result, case.target)}{legend_html(result, case.target)}"
         )
     return explanation_card(result, case.target)
 
@@ -191,16 +176,113 @@ def case_card(case: Case, number: int, *, with_note: bool = True) -> str:
     )
 
 
-def present_html(case: Case, number: int, total: int) -> str:
-    """One case for a projector: the result in large type, the note and verdict beside it."""
-    side = (
-        f'<div style="flex: 1 1 16rem; max-width: 26rem;"><div class="tl-meta">Case {number} of {total}</div>'
-        f'<div style="margin: 0.4rem 0;">{verdict_badge(case.verdict)}</div>{tags_html(case.tags)}'
-        f'<div style="margin-top: 0.8rem;">{note_html(case.note) or "<i>No note.</i>"}</div></div>'
-    )
-    main = f'<div style="flex: 3 1 30rem; min-width: 0;">{case_result_html(case, large=True)}</div>'
+# Present mode fits one case to the screen. The text's size follows its length (a short review in
+# very large type, a long one smaller) so that it fills the space left of the note without scrolling:
+# f <= sqrt(area / (0.96 * characters)) for the text's share of a 1024x768 or 1280x720 screen, written
+# as CSS viewport units so the browser applies it to the screen it has. Anything longer than a screen
+# can hold at the smallest size scrolls inside its own box; the page itself never scrolls.
+TEXT_FIT = (75, 51)  # (vh, vw) numerators over sqrt(characters): the text left of the note
+NOTE_FIT = (50, 36)  # the note in its narrower column
+PRESENT_STYLE = """
+<style>
+.tl-present { display: grid; grid-template-columns: minmax(0, 1fr) minmax(15rem, 28%); gap: 0 2.2rem;
+  height: calc(100vh - 5.2rem); overflow: hidden; }
+.tl-present-main, .tl-present-side { display: flex; flex-direction: column; min-height: 0; }
+.tl-present .tl-prediction { font-size: clamp(1.3rem, 4.2vh, 2.2rem); font-weight: 700; line-height: 1.25; }
+.tl-present .tl-summary { font-size: clamp(0.95rem, 2.5vh, 1.3rem); line-height: 1.35; margin: 0.3rem 0 0.5rem;
+  opacity: 0.92; }
+.tl-present .tl-highlight { font-size: var(--tl-text-size) !important; line-height: 1.6 !important;
+  flex: 0 1 auto; min-height: 0; overflow-y: auto; padding: 0.2rem 0.15rem !important; }
+.tl-present .tl-key { font-size: clamp(0.9rem, 2.3vh, 1.2rem); margin-top: 0.4rem; }
+.tl-present .tl-meta { font-size: clamp(0.9rem, 2.3vh, 1.15rem); }
+.tl-present .tl-badge { font-size: clamp(1rem, 2.6vh, 1.3rem) !important; }
+.tl-present .tl-tag { font-size: clamp(0.9rem, 2.3vh, 1.1rem) !important; }
+.tl-present .tl-note { font-size: var(--tl-note-size); line-height: 1.4; margin: 0.6rem 0 0 !important;
+  min-height: 0; overflow-y: auto; border-left-width: 5px !important; }
+.tl-present .tl-phrase-value { font-size: 0.42em !important; }
+.tl-present img { max-height: 52vh; object-fit: contain; }
+/* Bold type is wider: a little smaller, so the same text still fits. */
+.tl-present.tl-high-contrast .tl-highlight { font-weight: 600; font-size: calc(0.93 * var(--tl-text-size)) !important; }
+.tl-present.tl-high-contrast .tl-note { font-weight: 600; font-size: calc(0.93 * var(--tl-note-size)); }
+</style>
+"""
+
+
+NO_NOTE = '<div class="tl-note"><i>No note.</i></div>'
+
+
+def fit_size(characters: int, fit: tuple[float, float], *, largest_vh: float, smallest_px: int) -> str:
+    """A CSS font size for ``characters`` of text filling its share of the screen (see :data:`TEXT_FIT`)."""
+    root = max(characters, 1) ** 0.5
+    vh, vw = fit
+    return f"clamp({smallest_px}px, min({vh / root:.2f}vh, {vw / root:.2f}vw), {largest_vh}vh)"
+
+
+def prediction_html(case: Case) -> str:
+    """The prediction in one large line: the predicted class and its probability, and the class explained."""
+    result = case.result()
+    predicted = result.predicted_label
+    score = result.scores[result.label_index(predicted)]
+    line = f"Predicted <b>{escape(predicted)}</b> {score:.2f}"
+    truth = case.context.get("truth")
+    if truth is not None and truth != "":
+        _, shown = label_shown(truth, case.record.get("labels") or ())
+        line += f' <span style="font-weight: 400;">· true label <b>{escape(shown)}</b></span>'
+    if case.target and case.target != predicted and case.kind != "text-prediction":
+        line += f' <span style="font-weight: 400;">· explained toward <b>{escape(case.target)}</b></span>'
+    return f'<div class="tl-prediction">{line}</div>'
+
+
+def key_html(label: str) -> str:
+    """The colour key in one line: red toward ``label``, blue away from it."""
+    label = escape(label)
     return (
-        f'{PRESENT_STYLE}<div class="tl-present" style="display: flex; gap: 2rem; flex-wrap: wrap;">{main}{side}</div>'
+        f'<div class="tl-key">{swatch(TOWARD)}toward <b>{label}</b> &nbsp;&nbsp; '
+        f"{swatch(AGAINST)}away from <b>{label}</b></div>"
+    )
+
+
+def present_main_html(case: Case, palette: Palette) -> str:
+    """The left of a presented case: the prediction, why (one sentence), the highlighted text and its key."""
+    if case.kind == "image":
+        return prediction_html(case) + image_case_html(case)
+    if case.kind != "text":
+        return prediction_html(case) + case_result_html(case)
+    from textlens.text.summary import summarize
+
+    result = case.result()
+    label = result.labels[result.label_index(case.target)]
+    return (
+        f'{prediction_html(case)}<div class="tl-summary">{escape(summarize(result, case.target))}</div>'
+        f"{highlight_html(result, case.target, palette=palette)}{key_html(label)}"
+    )
+
+
+def _characters(case: Case) -> int:
+    """How many characters a presented case shows as its text (a long text's unread tail counts in part)."""
+    text = case.record.get("text") or ""
+    return min(len(text), 1500)
+
+
+def present_html(case: Case, number: int, total: int, *, palette: Palette = STANDARD) -> str:
+    """One case for a projector, filling the screen without scrolling: the prediction, the highlighted
+    text and its colour key on the left; the case number, verdict, tags and note on the right.
+
+    Sizes follow the lengths of the text and the note (:func:`fit_size`); ``palette`` colours the words
+    (:data:`textlens.report.palette.HIGH_CONTRAST` for a washed-out projector).
+    """
+    text_size = fit_size(_characters(case), TEXT_FIT, largest_vh=6.5, smallest_px=17)
+    note_size = fit_size(len(case.note), NOTE_FIT, largest_vh=4.6, smallest_px=15)
+    side = (
+        f'<div class="tl-present-side"><div class="tl-meta">Case {number} of {total}</div>'
+        f'<div style="margin: 0.5rem 0 0.3rem;">{verdict_badge(case.verdict)}</div><div>{tags_html(case.tags)}</div>'
+        f"{note_html(case.note) or NO_NOTE}</div>"
+    )
+    main = f'<div class="tl-present-main">{present_main_html(case, palette)}</div>'
+    contrast = " tl-high-contrast" if palette.opaque else ""
+    return (
+        f'{PRESENT_STYLE}<div class="tl-present{contrast}" '
+        f'style="--tl-text-size: {text_size}; --tl-note-size: {note_size};">{main}{side}</div>'
     )
 
 
