@@ -10,9 +10,9 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from textlens.dataset.labels import NO_LABEL, match_labels
+from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
 from textlens.dataset.metrics import compute_metrics
-from textlens.dataset.predict import RowPredictions, score_column
+from textlens.dataset.predict import RowPredictions, results_frame, score_column, truth_index
 from textlens.dataset.slices import MIN_SLICE_ROWS, Slice
 from textlens.errors import TextlensError
 from textlens.text.wordstats import CHANGE_FLOOR, WordTally
@@ -411,3 +411,44 @@ def word_shifts(
 def flipped_rows(codes: np.ndarray, which: Sequence[int] = (FIXED, BROKEN)) -> np.ndarray:
     """Positions of the rows in the flip cells ``which`` (by default every row B fixed or broke), in row order."""
     return np.flatnonzero(np.isin(codes, list(which)))
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Both models on one file: the paired headline, each row's flip code and the rows table with both models."""
+
+    versus: Versus | None  # None when no row has a matched label predicted by both
+    codes: np.ndarray  # per row: BOTH_RIGHT, FIXED, BROKEN, BOTH_WRONG or NOT_PAIRED
+    truth: np.ndarray
+    predicted_a: np.ndarray
+    predicted_b: np.ndarray
+    results: pd.DataFrame  # compared_frame: the file's rows, A's and B's columns, the change
+    match: LabelMatch | None
+    b: RowPredictions  # model B's predictions in A's label order
+
+    def slices(self, slices: Sequence[Slice]) -> list[SliceVersus]:
+        """``slices`` of these rows compared (:func:`compare_slices`)."""
+        return compare_slices(slices, self.codes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The headline's keys at the top level (``accuracy_a`` … ``difference_ci``) and the label match."""
+        head = self.versus.to_dict() if self.versus else {"kind": Versus.kind, "rows": 0}
+        return {**head, "label_match": self.match.to_dict() if self.match else None}
+
+
+def compare_runs(
+    frame: pd.DataFrame, text_column: str, label_column: str | None, run_a: RowPredictions, run_b: RowPredictions
+) -> Comparison:
+    """Everything the Dataset page and ``textlens dataset compare`` show about A against B on one file.
+
+    The file's labels are matched to A's (:func:`textlens.dataset.match_labels`); B's predictions are
+    aligned to A's labels by name, and :class:`LabelSetError` is raised when the two label sets differ.
+    """
+    b = aligned(run_b, run_a.labels)
+    results_a, match = results_frame(frame, text_column, run_a, label_column)
+    truth = truth_index(results_a, run_a.labels)
+    predicted_a, predicted_b = run_a.predicted, b.predicted
+    codes = flips(truth, predicted_a, predicted_b)
+    versus = compare(truth, predicted_a, predicted_b, run_a.labels) if label_column else None
+    results = compared_frame(results_a, b, truth, predicted_a)
+    return Comparison(versus, codes, truth, predicted_a, predicted_b, results, match, b)
