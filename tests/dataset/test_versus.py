@@ -197,3 +197,21 @@ def test_word_shifts_toward_each_rows_true_label():
     one = word_shifts([(a1, b1, "POSITIVE")], min_count=1)
     assert one[0].word in ("not", "bad") and one[0].sign_flip  # sign flips first
     assert len(word_shifts([(a1, b1, "POSITIVE")], min_count=1, top=1)) == 1
+
+
+def test_flip_sample_and_cases():
+    from textlens.dataset.versus import flip_cases, flip_sample
+
+    truth, a, b = table_rows(5, 4, 3, 2)
+    codes = flips(truth, a, b)
+    assert flip_sample(codes, 100) == list(range(5, 12))
+    some = flip_sample(codes, 3)
+    assert len(some) == 3 and some == sorted(some) and set(some) <= set(range(5, 12))
+    assert flip_sample(codes, 3) == some  # seeded
+    ea = make_explanation("good", [0.3])
+    eb = make_explanation("good", [-0.3])
+    cases = flip_cases([5, 9], codes, ["POSITIVE"] * 2, [ea, ea], [eb, eb], ("bundled", "v2"), "f1")
+    assert len(cases) == 4 and [c["tags"] for c in cases[:2]] == [("fixed by B", "model A"), ("fixed by B", "model B")]
+    assert cases[2]["tags"][0] == "broken by B" and cases[3]["record"] is eb and cases[0]["target"] == "POSITIVE"
+    assert cases[1]["context"] == {"row": 5, "truth": "POSITIVE", "change": "fixed by B", "model": "B", "file": "f1"}
+    assert "Model B (v2) predicted NEGATIVE" in cases[1]["note"]

@@ -16,7 +16,7 @@ from textlens.dataset.predict import RowPredictions, results_frame, score_column
 from textlens.dataset.slices import MIN_SLICE_ROWS, Slice
 from textlens.errors import TextlensError
 from textlens.text.wordstats import CHANGE_FLOOR, WordTally
-from textlens.types import Explanation
+from textlens.types import Explanation, Prediction
 
 LEVEL = 0.95  # confidence level of the interval, and 1 - the significance level of the tests
 NOT_PAIRED, BOTH_RIGHT, FIXED, BROKEN, BOTH_WRONG = -1, 0, 1, 2, 3
@@ -276,7 +276,7 @@ class SliceVersus:
         return not self.small and self.p_adjusted < 1 - LEVEL
 
     def verdict(self) -> str:
-        """ "too few rows", "B better", "B worse" or "not significant"."""
+        """The slice's verdict: too few rows, B better, B worse or not significant."""
         if self.small:
             return f"too few rows (under {MIN_SLICE_ROWS})"
         if self.significant:
@@ -452,3 +452,51 @@ def compare_runs(
     versus = compare(truth, predicted_a, predicted_b, run_a.labels) if label_column else None
     results = compared_frame(results_a, b, truth, predicted_a)
     return Comparison(versus, codes, truth, predicted_a, predicted_b, results, match, b)
+
+
+def flip_sample(codes: np.ndarray, n: int, which: Sequence[int] = (FIXED, BROKEN), seed: int = 0) -> list[int]:
+    """Up to ``n`` rows of the flip cells ``which``, a seeded uniform sample in row order (all when fewer)."""
+    rows = flipped_rows(codes, which)
+    if len(rows) > n:
+        rows = np.sort(np.random.default_rng(seed).choice(rows, n, replace=False))
+    return [int(r) for r in rows]
+
+
+def prediction_records(texts: Sequence[object], run: RowPredictions, model_id: str, rows: Sequence[int]) -> list:
+    """The :class:`~textlens.types.Prediction` records of ``rows`` (predicted rows only) from one model's run."""
+    return [
+        Prediction(
+            text=str(texts[r]), model_id=model_id, labels=run.labels, scores=tuple(float(v) for v in run.probs[r])
+        )
+        for r in rows
+    ]
+
+
+def flip_cases(
+    rows: Sequence[int],
+    codes: np.ndarray,
+    truths: Sequence[str],
+    records_a: Sequence[Any],
+    records_b: Sequence[Any],
+    names: tuple[str, str],
+    file_key: str = "",
+) -> list[dict[str, Any]]:
+    """Review-pack cases (``Store.add_case`` keyword arguments) for flipped rows: A's and B's record of each
+    (predictions or explanations), shown for the row's true label, tagged with the change ("fixed by B" /
+    "broken by B") and the model ("model A" / "model B").
+    """
+    out = []
+    for row, truth, a, b in zip(rows, truths, records_a, records_b):
+        change = FLIP_NAMES.get(int(codes[row]), "")
+        for tag, name, record in (("A", names[0], a), ("B", names[1], b)):
+            out.append(
+                {
+                    "record": record,
+                    "target": truth,
+                    "note": f"Row {row}: {change}. Model {tag} ({name}) predicted {record.predicted_label}; "
+                    f"true label {truth}.",
+                    "tags": (change, f"model {tag}"),
+                    "context": {"row": row, "truth": truth, "change": change, "model": tag, "file": file_key},
+                }
+            )
+    return out
