@@ -113,20 +113,22 @@ def headline_ui(comparison: Comparison, model_a: str, model_b: str) -> None:
     if v is None:
         st.info("No row has a matched label that both models predicted, so there is nothing to compare.")
         return
-    a, b, c, d, e = st.columns(5)
+    a, b, c, d, e, f = st.columns(6)
     a.metric("Accuracy A", f"{v.accuracy_a:.1%}", help=f"A: {model_display(model_a)}")
     b.metric("Accuracy B", f"{v.accuracy_b:.1%}", f"{v.difference * 100:+.1f} points", help=model_display(model_b))
     low, high = v.difference_ci
     c.metric(
-        "Difference B − A",
-        f"{v.difference * 100:+.1f} points",
+        "B − A (points)",
+        f"{v.difference * 100:+.1f}",
         f"95% CI {low * 100:+.1f} to {high * 100:+.1f}",
         delta_color="off",
-        help="Accuracy of B minus A on the same rows, with its 95% confidence interval (Agresti–Min, for "
-        "paired rows). An interval containing 0 means the data do not rule out no difference.",
+        delta_arrow="off",
+        help="Accuracy of B minus A on the same rows, in percentage points, with its 95% confidence interval "
+        "(Agresti–Min, for paired rows). An interval containing 0 means the data do not rule out no difference.",
     )
-    d.metric("Macro-F1 A → B", f"{v.macro_f1_a:.3f} → {v.macro_f1_b:.3f}", f"{v.macro_f1_b - v.macro_f1_a:+.3f}")
-    e.metric(
+    d.metric("Macro-F1 A", f"{v.macro_f1_a:.3f}")
+    e.metric("Macro-F1 B", f"{v.macro_f1_b:.3f}", f"{v.macro_f1_b - v.macro_f1_a:+.3f}")
+    f.metric(
         "McNemar's p",
         f"{v.mcnemar_p:.3g}",
         help="McNemar's exact test on the rows where exactly one model is right: the chance of a split at "
@@ -269,7 +271,8 @@ def side_by_side_ui(model_a: str, model_b: str, comparison: Comparison, texts: l
         with st.container(border=True):
             st.markdown(f"**Row {row}** · {escape_md(change or 'no matched label')} · toward {escape_md(target)}")
             compared = CompareRow(f"row {row}", a, b, truth)
-            ui.two_model_view(compared, target, shared_scale([a, b], target), "A", "B")
+            scale = shared_scale([a, b], target)
+            ui.two_model_view(compared, target, scale, model_display(model_a), model_display(model_b))
     st.caption(
         "Each row's A and B share one colour scale, toward the row's true label (else A's prediction): red "
         "pushes toward it, blue away. Below each pair, the words whose attribution changed sign or moved most."
