@@ -299,6 +299,12 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     b_case = next(c for c in cases if c.context["model"] == "B")
     assert b_case.provenance["model_id"] == str(tiny_sentiment_dir)
     store.close()
+    # Which words changed: two flipped rows explained by both models, the words' means under A and B.
+    at.number_input(key="dataset_shift_n").set_value(2).run()
+    button(at, "Explain 2 flipped rows with A and B").click().run()
+    assert not at.exception, at.exception
+    shifts = next(d.value for d in at.dataframe if "shift B − A" in d.value)
+    assert len(shifts) > 0 and (shifts["shift B − A"] == shifts["mean B"] - shifts["mean A"]).all()
     # The second model and its results are kept across a page switch.
     visit_another_page(at, PAGE)
     assert at.toggle(key="dataset_versus_on").value

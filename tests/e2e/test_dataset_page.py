@@ -195,4 +195,5 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     page.get_by_label("New pack's name").last.fill(f"Release review {theme}")
     click(page, f"Send {2 * broken} cases to the pack")
     page.get_by_text(f"Sent {2 * broken} cases to").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
     screenshot(page, f"dataset-versus-pack-{theme}")
