@@ -409,13 +409,14 @@ def slices_ui(
     pattern = left.text_input(
         "Rows containing (a keyword, or a regular expression)",
         key=KEYS.PATTERN,
+        persist_state="session",
         placeholder="e.g. not",
         help="A keyword matches whole words, ignoring case: 'not' finds 'Not' but not 'nothing'.",
     )
     with middle:
         st.write("")
-        is_regex = st.toggle("Regular expression", key=KEYS.REGEX)
-        case = st.toggle("Match case", key=KEYS.CASE)
+        is_regex = st.toggle("Regular expression", key=KEYS.REGEX, persist_state="session")
+        case = st.toggle("Match case", key=KEYS.CASE, persist_state="session")
     slices = ui.attempt(set_slices, scored.results, columns.text, columns.meta, pattern, is_regex=is_regex, case=case)
     if slices is None:  # the pattern cannot be used (its message is shown): the other slices still are
         slices = set_slices(scored.results, columns.text, columns.meta)
@@ -469,8 +470,10 @@ def table_ui(
     has_truth = scored.metrics is not None
     left, middle, right = st.columns([3, 2, 2])
     presets = [ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT] if has_truth else [ALL, LEAST_CONFIDENT]
-    preset = left.radio("Show", presets, horizontal=True, key=KEYS.PRESET)
-    search = right.text_input("Text contains", key=KEYS.SEARCH, placeholder="filter by a word or phrase")
+    preset = left.radio("Show", presets, horizontal=True, key=KEYS.PRESET, persist_state="session")
+    search = right.text_input(
+        "Text contains", key=KEYS.SEARCH, placeholder="filter by a word or phrase", persist_state="session"
+    )
     mask = np.ones(len(results), dtype=bool)
     filters = []
     if issues is not None:
@@ -480,6 +483,7 @@ def table_ui(
             [ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY],
             horizontal=True,
             key=KEYS.LABEL_ISSUES_FILTER,
+            persist_state="session",
             help="Set aside the rows whose label is probably wrong to see the model's own errors.",
         )
         if kept != ISSUES_IN:
@@ -655,8 +659,9 @@ def words_ui(
                 available, dataset_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts)
             )
     left, middle, right = st.columns([1, 1, 2])
-    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N))
-    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT))
+    kept = {"persist_state": "session"}
+    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N, **kept))
+    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
     right.caption(
         ("Stored explanations of the corpus result. " if stored else f"About a minute for {default:,} rows here. ")
         + ("Half the sample are errors (or all of them, if fewer), so both sides can be compared." if has_truth else "")
@@ -674,7 +679,13 @@ def words_ui(
     if sample is None:
         return None
     positions, explanations = sample
-    target = st.selectbox("Toward class", labels, index=labels.index(default_target(labels)), key=KEYS.WORD_TARGET)
+    target = st.selectbox(
+        "Toward class",
+        labels,
+        index=labels.index(default_target(labels)),
+        key=KEYS.WORD_TARGET,
+        persist_state="session",
+    )
     stats = word_statistics(explanations, target, min_count)
     errors = [e for i, e in zip(positions, explanations) if wrong is not None and wrong[i]]
     right_rows = [e for i, e in zip(positions, explanations) if wrong is not None and not wrong[i]]

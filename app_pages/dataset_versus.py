@@ -297,7 +297,9 @@ def words_changed_ui(model_a: str, model_b: str, comparison: Comparison, texts: 
         )
     default = max(1, min(available, per_minute // 2))  # two explanations a row
     left, right = st.columns([1, 3])
-    n = int(left.number_input("Flipped rows to explain", 1, available, default, key=KEYS.SHIFT_N))
+    n = int(
+        left.number_input("Flipped rows to explain", 1, available, default, key=KEYS.SHIFT_N, persist_state="session")
+    )
     right.caption(
         f"{len(flipped):,} rows flipped (fixed or broken by B). Each is explained by both models: about a minute "
         f"for {default:,} rows here; a seeded random sample when fewer are asked for. Values are toward each "

@@ -93,7 +93,14 @@ def test_upload_is_kept_across_pages(app):
     at.run()
     button(at, "Predict all 8 rows").click()
     at.run()
+    at.text_input(key="dataset_pattern").set_value("not")
+    at.toggle(key="dataset_case").set_value(True)
+    at.radio(key="dataset_preset").set_value("All errors")
+    at.text_input(key="dataset_search").set_value("plot").run()
     visit_another_page(at, PAGE)
+    # The slice pattern, its toggles, the preset and the search are kept too.
+    assert at.text_input(key="dataset_pattern").value == "not" and at.toggle(key="dataset_case").value
+    assert at.radio(key="dataset_preset").value == "All errors" and at.text_input(key="dataset_search").value == "plot"
     # Streamlit's uploader forgot the file; the kept copy is in use, with its columns and predictions.
     assert any("uploaded earlier in this session" in plain(c.value) for c in at.caption)
     assert next(s for s in at.selectbox if s.label == "True label column").value == "sentiment"
