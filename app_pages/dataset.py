@@ -44,6 +44,7 @@ from textlens.dataset import (
     predicted_index,
     results_frame,
     results_parquet,
+    row_cases,
     sample_rows,
     slice_metrics,
     truth_index,
@@ -62,6 +63,7 @@ PRESET_ROWS = 100  # rows the "most/least confident" presets show
 SEND_ROWS = 20  # likely label errors sent to a review pack by default
 ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY = "Included", "Set aside", "Only them"
 MAX_EXPLAINED = 5  # selected rows explained in place
+SEND_MAX = 1000  # rows the table shows sent to a review pack in one step, at most
 STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 # A metadata column is offered by default when it has at most this many distinct values (source, language...).
 META_MAX_VALUES = 20
@@ -90,6 +92,15 @@ class Scored:
     confidence: np.ndarray
     metrics: Metrics | None
     match: LabelMatch | None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the rows table shows: the rows selected in it, every row in it, and the filters that made it."""
+
+    selected: list[int]
+    rows: list[int]
+    filters: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -459,9 +470,11 @@ def table_ui(
     issues: LabelIssues | None,
     comparison: Comparison | None = None,
     flip: versus.RowFilter | None = None,
-) -> list[int]:
+) -> Shown:
     """The rows, filtered by the clicked cell, the selected slice, a preset, likely label errors and a search;
     with a second model, its columns and the flip-table cell's filter.
+
+    Returns the selected row ids, and every row id the table shows with the filters that made it.
 
     Returns the selected row ids.
     """
@@ -545,7 +558,43 @@ def table_ui(
         },
     )
     rows = event.selection.rows if event and event.selection else []
-    return [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+    shown_filters = [*filters, *([preset.lower()] if preset != ALL else [])]
+    selected = [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+    return Shown(selected, [int(r) for r in view["row_id"]], ", ".join(shown_filters))
+
+
+def send_rows_ui(model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns, shown: Shown):
+    """Every row the table shows (all errors of a filter, a confusion cell, a slice…) into a review pack in one
+    step, each as its prediction with the filter noted; at most :data:`SEND_MAX` rows.
+    """
+    rows = shown.rows[:SEND_MAX]
+    what = shown.filters or "all rows"
+    with st.expander(f"Send the {len(rows):,} rows shown to a review pack", icon=":material/playlist_add:"):
+        if len(shown.rows) > SEND_MAX:
+            st.caption(f"The table shows {len(shown.rows):,} rows; the first {SEND_MAX:,} in its order are sent.")
+        st.caption(
+            escape_md(
+                f"Each row as the model's prediction, noting why it was sent ({what}), with its row and true label."
+            )
+        )
+        texts = scored.results[columns.text].tolist()
+        truths = scored.results["true_label"].tolist() if "true_label" in scored.results else [None] * len(texts)
+        cases = row_cases(
+            texts,
+            run,
+            model_id,
+            rows,
+            [truths[r] if isinstance(truths[r], str) else None for r in rows],
+            what,
+            loaded.file_hash,
+        )
+        ui.send_to_pack_ui(
+            cases,
+            source="dataset",
+            classifier=None if loaded.stored else models.load_model(model_id),
+            key=KEYS.ROWS_SEND,
+            what="rows",
+        )
 
 
 def explained_ui(
@@ -839,7 +888,9 @@ def render() -> None:
             )
     issues = label_issues_ui(model_id, loaded, scored, run, columns) if scored.metrics else None
     slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, comparison)
-    row_ids = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, comparison, flip)
+    shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, comparison, flip)
+    send_rows_ui(model_id, loaded, scored, run, columns, shown)
+    row_ids = shown.selected
     second = (model_b, comparison) if comparison else None
     explained = explained_ui(model_id, scored, columns, row_ids, loaded.stored, second)
     texts = scored.results[columns.text].tolist()

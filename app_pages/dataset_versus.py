@@ -15,6 +15,7 @@ from components.state import dataset as dataset_state
 from components.state import models
 from textlens import DEFAULT_MODEL_ID
 from textlens.dataset import RowPredictions, Slice
+from textlens.dataset.predict import prediction_records
 from textlens.dataset.slices import MIN_SLICE_ROWS
 from textlens.dataset.versus import (
     BOTH_RIGHT,
@@ -29,7 +30,6 @@ from textlens.dataset.versus import (
     flip_cases,
     flip_sample,
     flipped_rows,
-    prediction_records,
     word_shifts,
 )
 from textlens.report.compare import CompareRow, shared_scale

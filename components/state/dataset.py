@@ -51,6 +51,7 @@ class DatasetKeys:
     LABEL_ISSUES_OPEN = "dataset_label_issues_open"  # the section's expander: open or not, kept across reruns
     LABEL_ISSUES_FILTER = "dataset_label_issues_filter"  # the rows table: include, set aside or only them
     LABEL_ISSUES_SEND = "dataset_label_issues_send"  # the send-to-pack form's widgets add suffixes
+    ROWS_SEND = "dataset_rows_send"  # the send-the-rows-shown form's widgets add suffixes
     # The second model (B)
     VERSUS_ON = "dataset_versus_on"  # the "Compare with a second model" toggle
     MODEL_B = "dataset_model_b"  # model B's id once it loaded

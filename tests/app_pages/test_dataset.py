@@ -312,6 +312,16 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     assert not at.exception, at.exception
     shifts = next(d.value for d in at.dataframe if "shift B − A" in d.value)
     assert len(shifts) > 0 and (shifts["shift B − A"] == shifts["mean B"] - shifts["mean A"]).all()
+    # Every row the table shows (here: broken by B) into a pack in one step, the filter noted.
+    (sent,) = [e for e in at.expander if e.label == f"Send the {expected.broken} rows shown to a review pack"]
+    at.selectbox(key="dataset_rows_send_pack").set_value("Release 3")
+    button(at, f"Send {expected.broken} rows to the pack").click().run()
+    assert not at.exception, at.exception
+    store = open_store(tmp_path / "packs.db")
+    cases = store.cases(store.pack("Release 3").id)[2 * expected.broken :]
+    assert sorted(c.context["row"] for c in cases) == sorted(rows["row_id"].tolist())
+    assert all("broken by B" in c.note and c.kind == "text-prediction" for c in cases)
+    store.close()
     # The second model and its results are kept across a page switch.
     visit_another_page(at, PAGE)
     assert at.toggle(key="dataset_versus_on").value

@@ -215,3 +215,14 @@ def test_flip_sample_and_cases():
     assert cases[2]["tags"][0] == "broken by B" and cases[3]["record"] is eb and cases[0]["target"] == "POSITIVE"
     assert cases[1]["context"] == {"row": 5, "truth": "POSITIVE", "change": "fixed by B", "model": "B", "file": "f1"}
     assert "Model B (v2) predicted NEGATIVE" in cases[1]["note"]
+
+
+def test_row_cases_skip_unpredicted_rows_and_note_the_filter():
+    from textlens.dataset import row_cases
+
+    run = RowPredictions(("NEGATIVE", "POSITIVE"), np.array([[0.2, 0.8], [np.nan, np.nan], [0.9, 0.1]]), (None,) * 3)
+    cases = row_cases(["good", "", "bad"], run, "m", [0, 1, 2], ["POSITIVE", None, None], "all errors", "f")
+    assert [c["context"]["row"] for c in cases] == [0, 2]
+    assert cases[0]["note"] == "Row 0 (all errors). True label POSITIVE." and cases[0]["context"]["truth"] == "POSITIVE"
+    assert "truth" not in cases[1]["context"] and cases[1]["record"].scores == (0.9, 0.1)
+    assert cases[1]["record"].kind == "text-prediction" and cases[1]["context"]["file"] == "f"

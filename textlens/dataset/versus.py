@@ -16,7 +16,7 @@ from textlens.dataset.predict import RowPredictions, results_frame, score_column
 from textlens.dataset.slices import MIN_SLICE_ROWS, Slice
 from textlens.errors import TextlensError
 from textlens.text.wordstats import CHANGE_FLOOR, WordTally
-from textlens.types import Explanation, Prediction
+from textlens.types import Explanation
 
 LEVEL = 0.95  # confidence level of the interval, and 1 - the significance level of the tests
 NOT_PAIRED, BOTH_RIGHT, FIXED, BROKEN, BOTH_WRONG = -1, 0, 1, 2, 3
@@ -460,16 +460,6 @@ def flip_sample(codes: np.ndarray, n: int, which: Sequence[int] = (FIXED, BROKEN
     if len(rows) > n:
         rows = np.sort(np.random.default_rng(seed).choice(rows, n, replace=False))
     return [int(r) for r in rows]
-
-
-def prediction_records(texts: Sequence[object], run: RowPredictions, model_id: str, rows: Sequence[int]) -> list:
-    """The :class:`~textlens.types.Prediction` records of ``rows`` (predicted rows only) from one model's run."""
-    return [
-        Prediction(
-            text=str(texts[r]), model_id=model_id, labels=run.labels, scores=tuple(float(v) for v in run.probs[r])
-        )
-        for r in rows
-    ]
 
 
 def flip_cases(
