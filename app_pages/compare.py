@@ -24,9 +24,7 @@ from textlens.dataset.labels import match_labels
 from textlens.report.compare import (
     CompareRow,
     all_explanations,
-    changes_html,
     comparison_report,
-    probability_change,
     row_correct,
     row_header_html,
     shared_scale,
@@ -34,8 +32,7 @@ from textlens.report.compare import (
 from textlens.report.document import words_csv
 from textlens.report.export_info import ExportInfo
 from textlens.report.highlight import PER_ROW, highlight_html, legend_html
-from textlens.text.summary import signed
-from textlens.text.wordstats import default_target, shared_labels, word_changes, word_statistics
+from textlens.text.wordstats import default_target, shared_labels, word_statistics
 
 MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
 SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"
@@ -237,13 +234,7 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
                 st.html(highlight_html(row.a, target, scale=scale))
                 ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)
                 continue
-            for tag, model_id, e in (("A", model_a, row.a), ("B", model_b, row.b)):
-                st.html(row_header_html(row, e, target, f"{tag}: {model_display(model_id)}"))
-                st.html(highlight_html(e, target, scale=scale))
-            st.markdown(
-                f"Change in P({escape_md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**"
-            )
-            st.html(changes_html(word_changes(row.a, row.b, target)))
+            ui.two_model_view(row, target, scale, model_display(model_a), model_display(model_b))
             ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from app_pages import dataset_versus as versus
 from components import widgets as ui
 from components.dataset import (
     ExplainedRow,
@@ -40,17 +41,17 @@ from textlens.dataset import (
     RowPredictions,
     SliceMetrics,
     compute_metrics,
-    length_slices,
-    metadata_slices,
-    pattern_slice,
     predicted_index,
     results_frame,
     results_parquet,
+    row_cases,
     sample_rows,
     slice_metrics,
     truth_index,
 )
 from textlens.dataset.label_issues import CAVEAT, MEANING
+from textlens.dataset.slices import set_slices
+from textlens.dataset.versus import Comparison, SliceVersus
 from textlens.report.export_info import ExportInfo
 from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
@@ -62,6 +63,7 @@ PRESET_ROWS = 100  # rows the "most/least confident" presets show
 SEND_ROWS = 20  # likely label errors sent to a review pack by default
 ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY = "Included", "Set aside", "Only them"
 MAX_EXPLAINED = 5  # selected rows explained in place
+SEND_MAX = 1000  # rows the table shows sent to a review pack in one step, at most
 STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 # A metadata column is offered by default when it has at most this many distinct values (source, language...).
 META_MAX_VALUES = 20
@@ -90,6 +92,15 @@ class Scored:
     confidence: np.ndarray
     metrics: Metrics | None
     match: LabelMatch | None
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the rows table shows: the rows selected in it, every row in it, and the filters that made it."""
+
+    selected: list[int]
+    rows: list[int]
+    filters: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -203,15 +214,16 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
     return Columns(text, None if label == NO_LABEL else label, tuple(meta))
 
 
-def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPredictions | None:
+def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = False) -> RowPredictions | None:
     """The predictions of every row: stored in a corpus result, from this session or the cache, or computed
-    on click with progress (rows done and time left).
+    on click with progress (rows done and time left). ``second``: the second model's (B), never stored.
     """
-    if loaded.stored:
+    if loaded.stored and not second:
         return loaded.stored.run
     labelled, file_hash = loaded.labelled, loaded.file_hash
     run_key = (model_id, file_hash, columns.text)
-    done = session.recall(KEYS.RUN, run_key)
+    kept, button = (KEYS.RUN_B, KEYS.PREDICT_B) if second else (KEYS.RUN, KEYS.PREDICT)
+    done = session.recall(kept, run_key)
     if done is not None:
         return done
     classifier = models.load_model(model_id)
@@ -221,7 +233,8 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
         st.caption(f"{rows:,} rows · {took} to predict them all with {escape_md(model_display(model_id))}.")
-        clicked = st.button(f"Predict all {rows:,} rows", type="primary", key=KEYS.PREDICT)
+        who = " with model B" if second else ""
+        clicked = st.button(f"Predict all {rows:,} rows{who}", type="primary", key=button)
     if not clicked:
         return None
     start.empty()
@@ -236,7 +249,7 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns) -> RowPrediction
         run = ui.attempt(dataset_state.row_predictions, model_id, file_hash, columns.text, texts, draw)
     if run is None:
         return None
-    session.remember(KEYS.RUN, run_key, run)
+    session.remember(kept, run_key, run)
     return run
 
 
@@ -395,31 +408,29 @@ def label_issues_ui(
 
 
 def slices_ui(
-    scored: Scored, columns: Columns, labels: tuple[str, ...]
-) -> tuple[list[SliceMetrics], np.ndarray | None, str]:
-    """Slices by metadata, length and a typed pattern, worst first.
+    scored: Scored, columns: Columns, labels: tuple[str, ...], comparison: Comparison | None = None
+) -> tuple[list[SliceMetrics], np.ndarray | None, str, list[SliceVersus]]:
+    """Slices by metadata, length and a typed pattern, worst first; with a second model, the slices compared.
 
-    Returns the slice table, and the mask and name of the slice selected in it (None and "" when none is).
+    Returns the slice table, the mask and name of the slice selected in it (None and "" when none is) and
+    the slices compared (empty without a second model).
     """
     st.subheader("Slices")
-    texts = scored.results[columns.text].tolist()
     left, middle = st.columns([3, 2])
     pattern = left.text_input(
         "Rows containing (a keyword, or a regular expression)",
         key=KEYS.PATTERN,
+        persist_state="session",
         placeholder="e.g. not",
         help="A keyword matches whole words, ignoring case: 'not' finds 'Not' but not 'nothing'.",
     )
     with middle:
         st.write("")
-        is_regex = st.toggle("Regular expression", key=KEYS.REGEX)
-        case = st.toggle("Match case", key=KEYS.CASE)
-    slices = [s for column in columns.meta for s in metadata_slices(scored.results[column].tolist(), column)]
-    slices += length_slices(texts)
-    if pattern.strip():
-        found = ui.attempt(pattern_slice, texts, pattern, is_regex=is_regex, case=case)
-        if found is not None:
-            slices.insert(0, found)
+        is_regex = st.toggle("Regular expression", key=KEYS.REGEX, persist_state="session")
+        case = st.toggle("Match case", key=KEYS.CASE, persist_state="session")
+    slices = ui.attempt(set_slices, scored.results, columns.text, columns.meta, pattern, is_regex=is_regex, case=case)
+    if slices is None:  # the pattern cannot be used (its message is shown): the other slices still are
+        slices = set_slices(scored.results, columns.text, columns.meta)
     table = slice_metrics(slices, scored.truth, scored.predicted, scored.confidence, labels)
     masks = {(s.group, s.value): s.mask for s in slices}
     order = "worst accuracy first" if scored.metrics else "lowest mean confidence first"
@@ -441,11 +452,12 @@ def slices_ui(
             "mean confidence": FLOAT3,
         },
     )
+    compared = versus.slices_compared_ui(comparison, slices) if comparison else []
     rows = event.selection.rows if event and event.selection else []
     if rows and rows[0] < len(table):
         chosen = table[rows[0]]
-        return table, masks[(chosen.group, chosen.value)], f"{chosen.group} = {chosen.value}"
-    return table, None, ""
+        return table, masks[(chosen.group, chosen.value)], f"{chosen.group} = {chosen.value}", compared
+    return table, None, "", compared
 
 
 def table_ui(
@@ -456,8 +468,13 @@ def table_ui(
     slice_mask,
     slice_name: str,
     issues: LabelIssues | None,
-) -> list[int]:
-    """The rows, filtered by the clicked cell, the selected slice, a preset, likely label errors and a search.
+    comparison: Comparison | None = None,
+    flip: versus.RowFilter | None = None,
+) -> Shown:
+    """The rows, filtered by the clicked cell, the selected slice, a preset, likely label errors and a search;
+    with a second model, its columns and the flip-table cell's filter.
+
+    Returns the selected row ids, and every row id the table shows with the filters that made it.
 
     Returns the selected row ids.
     """
@@ -466,8 +483,10 @@ def table_ui(
     has_truth = scored.metrics is not None
     left, middle, right = st.columns([3, 2, 2])
     presets = [ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT] if has_truth else [ALL, LEAST_CONFIDENT]
-    preset = left.radio("Show", presets, horizontal=True, key=KEYS.PRESET)
-    search = right.text_input("Text contains", key=KEYS.SEARCH, placeholder="filter by a word or phrase")
+    preset = left.radio("Show", presets, horizontal=True, key=KEYS.PRESET, persist_state="session")
+    search = right.text_input(
+        "Text contains", key=KEYS.SEARCH, placeholder="filter by a word or phrase", persist_state="session"
+    )
     mask = np.ones(len(results), dtype=bool)
     filters = []
     if issues is not None:
@@ -477,11 +496,17 @@ def table_ui(
             [ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY],
             horizontal=True,
             key=KEYS.LABEL_ISSUES_FILTER,
+            persist_state="session",
             help="Set aside the rows whose label is probably wrong to see the model's own errors.",
         )
         if kept != ISSUES_IN:
             mask &= ~issues.issue if kept == ISSUES_ASIDE else issues.issue
             filters.append(f"likely label errors {kept.lower()}")
+    b_columns, b_config = versus.table_columns(comparison) if comparison else ({}, {})
+    results = results.assign(**b_columns)
+    if flip is not None and flip.mask is not None:
+        mask &= flip.mask
+        filters.append(flip.name)
     if cell is not None:
         t, p = cell
         mask &= (scored.truth == t) & (scored.predicted == p)
@@ -501,7 +526,8 @@ def table_ui(
     elif preset == LEAST_CONFIDENT:
         view = view.sort_values("confidence", ascending=True, na_position="last").head(PRESET_ROWS)
     shown = ["row_id", columns.text, *(["true_label"] if has_truth else []), "predicted_label", "confidence"]
-    shown += (["correct"] if has_truth else []) + (["likely_label_error"] if issues is not None else [])
+    shown += (["correct"] if has_truth else []) + list(b_columns)
+    shown += ["likely_label_error"] if issues is not None else []
     shown += [c for c in columns.meta if c not in shown]
     if (results["error"] != "").any():
         shown.append("error")
@@ -510,6 +536,9 @@ def table_ui(
         note.caption(escape_md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
         if cell is not None and clear.button("Clear cell filter", key=KEYS.CLEAR_CELL):
             st.session_state[KEYS.CONFUSION_GEN] += 1
+            st.rerun()
+        if flip is not None and flip.mask is not None and clear.button("Clear flip filter", key=KEYS.FLIP_CLEAR):
+            st.session_state[KEYS.FLIP] = None
             st.rerun()
     st.caption(f"{len(view):,} of {len(results):,} rows. Click a header to sort; select rows to explain them below.")
     event = st.dataframe(
@@ -525,21 +554,69 @@ def table_ui(
             columns.text: st.column_config.TextColumn(columns.text, width="large"),
             "confidence": FLOAT3,
             "likely_label_error": st.column_config.CheckboxColumn("likely label error"),
+            **b_config,
         },
     )
     rows = event.selection.rows if event and event.selection else []
-    return [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+    shown_filters = [*filters, *([preset.lower()] if preset != ALL else [])]
+    selected = [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+    return Shown(selected, [int(r) for r in view["row_id"]], ", ".join(shown_filters))
+
+
+def send_rows_ui(model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns, shown: Shown):
+    """Every row the table shows (all errors of a filter, a confusion cell, a slice…) into a review pack in one
+    step, each as its prediction with the filter noted; at most :data:`SEND_MAX` rows.
+    """
+    rows = shown.rows[:SEND_MAX]
+    what = shown.filters or "all rows"
+    with st.expander(f"Send the {len(rows):,} rows shown to a review pack", icon=":material/playlist_add:"):
+        if len(shown.rows) > SEND_MAX:
+            st.caption(f"The table shows {len(shown.rows):,} rows; the first {SEND_MAX:,} in its order are sent.")
+        st.caption(
+            escape_md(
+                f"Each row as the model's prediction, noting why it was sent ({what}), with its row and true label."
+            )
+        )
+        texts = scored.results[columns.text].tolist()
+        truths = scored.results["true_label"].tolist() if "true_label" in scored.results else [None] * len(texts)
+        cases = row_cases(
+            texts,
+            run,
+            model_id,
+            rows,
+            [truths[r] if isinstance(truths[r], str) else None for r in rows],
+            what,
+            loaded.file_hash,
+        )
+        ui.send_to_pack_ui(
+            cases,
+            source="dataset",
+            classifier=None if loaded.stored else models.load_model(model_id),
+            key=KEYS.ROWS_SEND,
+            what="rows",
+        )
 
 
 def explained_ui(
-    model_id: str, scored: Scored, columns: Columns, row_ids: list[int], stored: StoredRun | None
+    model_id: str,
+    scored: Scored,
+    columns: Columns,
+    row_ids: list[int],
+    stored: StoredRun | None,
+    second: tuple[str, Comparison] | None = None,
 ) -> list[ExplainedRow]:
-    """The selected rows explained in place (toward each row's predicted label), each with "Open in Explain"."""
+    """The selected rows explained in place (toward each row's predicted label), each with "Open in Explain";
+    with a second model (``second``: its id and the comparison), by both models side by side.
+    """
     if not row_ids:
         st.caption("Select rows in the table to see why the model decided as it did.")
         return []
     if len(row_ids) > MAX_EXPLAINED:
         st.info(f"{len(row_ids)} rows selected; the first {MAX_EXPLAINED} are explained.")
+    if second is not None:
+        texts = scored.results[columns.text].tolist()
+        versus.side_by_side_ui(model_id, second[0], second[1], texts, row_ids[:MAX_EXPLAINED])
+        return []
     results = scored.results
     picked = [r for r in row_ids[:MAX_EXPLAINED] if results["error"].iloc[r] == ""]
     if not picked:
@@ -631,8 +708,9 @@ def words_ui(
                 available, dataset_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts)
             )
     left, middle, right = st.columns([1, 1, 2])
-    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N))
-    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT))
+    kept = {"persist_state": "session"}
+    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N, **kept))
+    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
     right.caption(
         ("Stored explanations of the corpus result. " if stored else f"About a minute for {default:,} rows here. ")
         + ("Half the sample are errors (or all of them, if fewer), so both sides can be compared." if has_truth else "")
@@ -650,7 +728,13 @@ def words_ui(
     if sample is None:
         return None
     positions, explanations = sample
-    target = st.selectbox("Toward class", labels, index=labels.index(default_target(labels)), key=KEYS.WORD_TARGET)
+    target = st.selectbox(
+        "Toward class",
+        labels,
+        index=labels.index(default_target(labels)),
+        key=KEYS.WORD_TARGET,
+        persist_state="session",
+    )
     stats = word_statistics(explanations, target, min_count)
     errors = [e for i, e in zip(positions, explanations) if wrong is not None and wrong[i]]
     right_rows = [e for i, e in zip(positions, explanations) if wrong is not None and not wrong[i]]
@@ -697,8 +781,11 @@ def downloads_ui(
     slices: list[SliceMetrics],
     words: WordResult | None,
     explained: list[ExplainedRow],
+    more: list[ui.Download] = (),
 ) -> None:
-    """Predictions (CSV, Parquet), metrics and slices (CSV), and the page as one HTML report."""
+    """Predictions (CSV, Parquet), metrics and slices (CSV), ``more`` (a second model's), and the page as one
+    HTML report.
+    """
     st.subheader("Downloads")
     classifier = models.load_model(model_id)
     info = ExportInfo(labelled.name, model_id, classifier.precision, "each row's predicted label")
@@ -738,6 +825,8 @@ def downloads_ui(
         "text/csv",
         on_click="ignore",
     )
+    for file in more:
+        row.download_button(file.label, file.data, f"{stem}-{file.file_name}", file.mime, on_click="ignore")
     row.download_button(
         "Report (HTML)",
         lambda: dataset_report(
@@ -783,12 +872,33 @@ def render() -> None:
         cell = metrics_ui(scored.metrics)
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
+    comparison, flip, model_b = None, None, None
+    if scored.metrics:
+        model_b = versus.model_b_ui(model_id, labels)
+        run_b = predict_ui(model_b, loaded, columns, second=True) if model_b else None
+        if run_b is not None:
+            frame = labelled.frame
+            comparison = versus.comparison_of(
+                model_id, model_b, loaded.file_hash, frame, columns.text, columns.label, run, run_b
+            )
+            versus.headline_ui(comparison, model_id, model_b)
+            flip = versus.flip_table_ui(comparison)
+            versus.send_flips_ui(
+                model_id, model_b, comparison, labelled.frame[columns.text].tolist(), run, loaded.file_hash
+            )
     issues = label_issues_ui(model_id, loaded, scored, run, columns) if scored.metrics else None
-    slices, slice_mask, slice_name = slices_ui(scored, columns, labels)
-    row_ids = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues)
-    explained = explained_ui(model_id, scored, columns, row_ids, loaded.stored)
+    slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, comparison)
+    shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, comparison, flip)
+    send_rows_ui(model_id, loaded, scored, run, columns, shown)
+    row_ids = shown.selected
+    second = (model_b, comparison) if comparison else None
+    explained = explained_ui(model_id, scored, columns, row_ids, loaded.stored, second)
+    texts = scored.results[columns.text].tolist()
+    if comparison:
+        versus.words_changed_ui(model_id, model_b, comparison, texts, loaded.file_hash)
     words = words_ui(model_id, scored, columns, loaded, labels)
-    downloads_ui(loaded.labelled, model_id, scored, slices, words, explained)
+    more = versus.comparison_downloads(comparison, compared) if comparison else []
+    downloads_ui(loaded.labelled, model_id, scored, slices, words, explained, more)
 
 
 render()

@@ -36,31 +36,7 @@ def model_picker() -> str:
     A model that fails to load shows its message and leaves the previous model active.
     """
     st.sidebar.header("Model")
-    active = models.active_model_id()
-    keys = models.SidebarKeys
-    choice = st.sidebar.radio(
-        "Classifier",
-        [models.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
-        index=0 if active == DEFAULT_MODEL_ID else 1,
-        key=keys.MODEL_CHOICE,
-    )
-    if choice == models.DEFAULT_MODEL_LABEL:
-        if active != DEFAULT_MODEL_ID and load_model_into_session(DEFAULT_MODEL_ID):
-            active = DEFAULT_MODEL_ID
-    else:
-        with st.sidebar.form(keys.MODEL_FORM, border=False):
-            wanted = st.text_input(
-                "Hub id or folder",
-                key=keys.MODEL_WANTED,
-                value="" if active == DEFAULT_MODEL_ID else active,
-                placeholder="a local folder, or a hub id where the hub is reachable",
-                help="A Hugging Face text-classification model: a local folder, or a hub id such as "
-                "distilbert-base-uncased-finetuned-sst-2-english (hub ids work only where the model hub is "
-                "reachable, or for models already in the local cache). Models that need their own code are refused.",
-            )
-            submitted = st.form_submit_button("Load model")
-        if submitted and wanted.strip() and wanted.strip() != active and load_model_into_session(wanted.strip()):
-            active = wanted.strip()
+    active = model_choice_ui(st.sidebar, models.SidebarKeys, models.active_model_id(), models.set_active_model)
     with st.spinner("Loading the model (a few seconds, once per server)…"):
         classifier = attempt(
             models.load_model, active, message="The model cannot be loaded, so this page has nothing to show. {}"
@@ -82,13 +58,50 @@ def model_picker() -> str:
     return models.active_model_id()
 
 
-def load_model_into_session(model_id: str) -> bool:
+def model_choice_ui(where, keys, active: str, make_active: Callable[[str], None], label: str = "Classifier") -> str:
+    """The model picker's widgets in ``where`` (the sidebar, or a page's container for a second model): the
+    bundled model, or a hub id / local folder typed in a form. Returns the model id active after this run.
+
+    ``keys`` names the radio, form and text input (``MODEL_CHOICE``, ``MODEL_FORM``, ``MODEL_WANTED``); a
+    chosen model is loaded with a spinner and handed to ``make_active``; one that fails to load shows its
+    message and leaves ``active`` as it was.
+    """
+    choice = where.radio(
+        label,
+        [models.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
+        index=0 if active == DEFAULT_MODEL_ID else 1,
+        key=keys.MODEL_CHOICE,
+    )
+    wanted = None
+    if choice == models.DEFAULT_MODEL_LABEL:
+        wanted = DEFAULT_MODEL_ID
+    else:
+        with where.form(keys.MODEL_FORM, border=False):
+            typed = st.text_input(
+                "Hub id or folder",
+                key=keys.MODEL_WANTED,
+                value="" if active == DEFAULT_MODEL_ID else active,
+                placeholder="a local folder, or a hub id where the hub is reachable",
+                help="A Hugging Face text-classification model: a local folder, or a hub id such as "
+                "distilbert-base-uncased-finetuned-sst-2-english (hub ids work only where the model hub is "
+                "reachable, or for models already in the local cache). Models that need their own code are refused.",
+            )
+            submitted = st.form_submit_button("Load model")
+        wanted = typed.strip() if submitted and typed.strip() else None
+    if wanted and wanted != active and load_model_into_session(wanted, where, make_active):
+        return wanted
+    return active
+
+
+def load_model_into_session(
+    model_id: str, where=None, make_active: Callable[[str], None] = models.set_active_model
+) -> bool:
     """Load ``model_id`` with a spinner; on success make it active, otherwise show why and keep the old one."""
-    with st.sidebar, st.spinner(f"Loading {escape_md(model_id)}…"):
+    with where if where is not None else st.sidebar, st.spinner(f"Loading {escape_md(model_id)}…"):
         loaded = attempt(models.load_model, model_id, message="{}\n\nStill using the previous model.")
     if loaded is None:
         return False
-    models.set_active_model(model_id)
+    make_active(model_id)
     return True
 
 
@@ -271,6 +284,24 @@ def download_row(
         row.download_button(file.label, file.data, file.file_name, file.mime, on_click="ignore")
 
 
+def two_model_view(row, target: str, scale: float | None, name_a: str, name_b: str) -> None:
+    """One input explained by two models (a :class:`textlens.report.compare.CompareRow` with ``b``): each
+    model's header and highlight on the given colour ``scale`` (None: each on its own), the change in
+    P(target) from A to B and the words whose attribution changed sign or moved most. The Compare page's
+    two-model row, and the Dataset page's flipped row.
+    """
+    from textlens.report.compare import changes_html, probability_change, row_header_html
+    from textlens.report.highlight import highlight_html
+    from textlens.text.summary import signed
+    from textlens.text.wordstats import word_changes
+
+    for tag, name, e in (("A", name_a, row.a), ("B", name_b, row.b)):
+        st.html(row_header_html(row, e, target, f"{tag}: {name}"))
+        st.html(highlight_html(e, target, scale=scale))
+    st.markdown(f"Change in P({escape_md(target)}) from A to B: **{signed(probability_change(row, target), 3)}**")
+    st.html(changes_html(word_changes(row.a, row.b, target)))
+
+
 NEW_PACK = "+ New pack…"
 
 
@@ -360,6 +391,8 @@ def add_to_pack_ui(
 def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key: str, what: str = "cases"):
     """A form that adds ``cases`` (``Store.add_case`` keyword arguments) to a pack picked or named in it.
 
+    A case's provenance is its own ``"provenance"`` if it has one, else ``classifier``'s.
+
     Returns the pack name picked (also when nothing was sent this run, so verdicts can be read back
     from it), or None when packs are unavailable. ``key`` names the form (its widgets add "_pack", "_new").
     """
@@ -391,7 +424,10 @@ def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key:
     def send():
         pack = _pack_for(store, choice, new_name)
         for case in cases:
-            provenance = provenance_of(classifier, case["record"]) if classifier is not None else None
+            case = dict(case)  # a case may carry its own provenance (two models' cases in one pack)
+            provenance = case.pop("provenance", None)
+            if provenance is None and classifier is not None:
+                provenance = provenance_of(classifier, case["record"])
             store.add_case(pack.id, **case, provenance=provenance, author=review_state.author(), source=source)
         return pack
 

@@ -51,6 +51,29 @@ class DatasetKeys:
     LABEL_ISSUES_OPEN = "dataset_label_issues_open"  # the section's expander: open or not, kept across reruns
     LABEL_ISSUES_FILTER = "dataset_label_issues_filter"  # the rows table: include, set aside or only them
     LABEL_ISSUES_SEND = "dataset_label_issues_send"  # the send-to-pack form's widgets add suffixes
+    ROWS_SEND = "dataset_rows_send"  # the send-the-rows-shown form's widgets add suffixes
+    # The second model (B)
+    VERSUS_ON = "dataset_versus_on"  # the "Compare with a second model" toggle
+    MODEL_B = "dataset_model_b"  # model B's id once it loaded
+    PREDICT_B = "dataset_predict_b"
+    RUN_B = "dataset_run_b"  # (run key, RowPredictions) of model B
+    COMPARISON = "dataset_comparison"  # (input key, textlens.dataset.versus.Comparison)
+    FLIP = "dataset_flip"  # the flip-table cell filtering the rows (a flip code) or absent
+    FLIP_CELL = "dataset_flip_cell_"  # + flip code: the cell's button
+    FLIP_CLEAR = "dataset_flip_clear"
+    VERSUS_SLICES = "dataset_versus_slices"
+    SHIFT_N = "dataset_shift_n"
+    SHIFT_RUN = "dataset_shift_run"
+    SHIFTS = "dataset_shifts"  # (sample key, (rows, A's explanations, B's explanations)) of flipped rows
+    FLIP_SEND = "dataset_flip_send"  # the send-flips-to-pack form's widgets add suffixes
+
+
+class ModelBKeys:
+    """The second model's picker (the sidebar picker's widgets, on the Dataset page)."""
+
+    MODEL_CHOICE = "dataset_model_b_choice"
+    MODEL_FORM = "dataset_model_b_form"
+    MODEL_WANTED = "dataset_model_b_wanted"
 
 
 DATASET_FILE_ENTRIES = 4

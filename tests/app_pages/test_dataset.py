@@ -93,7 +93,14 @@ def test_upload_is_kept_across_pages(app):
     at.run()
     button(at, "Predict all 8 rows").click()
     at.run()
+    at.text_input(key="dataset_pattern").set_value("not")
+    at.toggle(key="dataset_case").set_value(True)
+    at.radio(key="dataset_preset").set_value("All errors")
+    at.text_input(key="dataset_search").set_value("plot").run()
     visit_another_page(at, PAGE)
+    # The slice pattern, its toggles, the preset and the search are kept too.
+    assert at.text_input(key="dataset_pattern").value == "not" and at.toggle(key="dataset_case").value
+    assert at.radio(key="dataset_preset").value == "All errors" and at.text_input(key="dataset_search").value == "plot"
     # Streamlit's uploader forgot the file; the kept copy is in use, with its columns and predictions.
     assert any("uploaded earlier in this session" in plain(c.value) for c in at.caption)
     assert next(s for s in at.selectbox if s.label == "True label column").value == "sentiment"
@@ -228,3 +235,94 @@ def test_likely_label_errors_table_filter_pack_and_verdicts(tmp_path, monkeypatc
     assert table["reviewer_verdict"].tolist()[:3] == ["label-error", "right-right", ""]
     corrected = table["corrected_label"].tolist()
     assert corrected[0] == table["suggested_label"].iloc[0] and corrected[1] == table["given_label"].iloc[1]
+
+
+def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny_sentiment_dir):
+    """A second model: its picker, the paired headline, the flip table filtering the rows, slices compared,
+    the flipped rows into a pack as A's and B's cases; the numbers are the core's on the same predictions."""
+    from tests.factories import flipped_reviews_csv
+    from textlens import load_classifier
+    from textlens.dataset import predict_rows, read_labelled
+    from textlens.dataset.versus import compare_runs
+    from textlens.store import open_store
+
+    monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    upload(at, flipped_reviews_csv(), "flipped.csv")
+    next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
+    at.run()
+    button(at, "Predict all 24 rows").click().run()
+    at.toggle(key="dataset_versus_on").set_value(True).run()
+    assert not at.exception, at.exception
+    at.radio(key="dataset_model_b_choice").set_value("Hub id or local folder").run()
+    at.text_input(key="dataset_model_b_wanted").set_value(str(tiny_sentiment_dir))
+    button(at, "Load model").click().run()
+    assert not at.exception, at.exception
+    assert any("Model B loaded" in plain(s.value) for s in at.success)
+    button(at, "Predict all 24 rows with model B").click().run()
+    assert not at.exception, at.exception
+    # The same numbers as the core on the same predictions.
+    labelled = read_labelled(flipped_reviews_csv(), "flipped.csv")
+    texts = labelled.frame["review"].tolist()
+    expected = compare_runs(
+        labelled.frame,
+        "review",
+        "sentiment",
+        predict_rows(load_classifier("default"), texts),
+        predict_rows(load_classifier(str(tiny_sentiment_dir)), texts),
+    ).versus
+    metrics = {m.label: m.value for m in at.metric}
+    assert (
+        metrics["Accuracy A"] == f"{expected.accuracy_a:.1%}" and metrics["Accuracy B"] == f"{expected.accuracy_b:.1%}"
+    )
+    assert metrics["McNemar's p"] == f"{expected.mcnemar_p:.3g}"
+    boxes = plain(" ".join(x.value for x in [*at.success, *at.warning, *at.info]))
+    assert f"B fixes {expected.fixed}" in boxes and f"breaks {expected.broken}" in boxes
+    assert expected.broken > 0  # a random model B breaks rows the bundled model gets right
+    # Click "broken by B": the rows table shows exactly those rows, with both models' columns.
+    (cell,) = [b for b in at.button if b.label.startswith("Broken by B")]
+    cell.click().run()
+    assert not at.exception, at.exception
+    rows = at.dataframe(key="dataset_table").value
+    assert len(rows) == expected.broken and (rows["change"] == "broken by B").all()
+    assert (rows["predicted_label"] == rows["true_label"]).all() and (
+        rows["predicted_label_b"] != rows["true_label"]
+    ).all()
+    # Slices compared: every slice, small ones saying so.
+    compared = next(d.value for d in at.dataframe if "verdict" in d.value)
+    assert {"accuracy A", "accuracy B", "change (points)", "verdict"} <= set(compared)
+    small = compared[compared["rows"] < 10]
+    assert small["verdict"].str.startswith("too few rows").all() and small["change (points)"].isna().all()
+    # The broken rows into a new pack in one step: two cases a row, tagged.
+    at.selectbox(key="dataset_flip_send_pack").set_value("+ New pack…")
+    at.text_input(key="dataset_flip_send_new").set_value("Release 3")
+    button(at, f"Send {2 * expected.broken} cases to the pack").click().run()
+    assert not at.exception, at.exception
+    store = open_store(tmp_path / "packs.db")
+    cases = store.cases(store.pack("Release 3").id)
+    assert len(cases) == 2 * expected.broken
+    assert {tuple(c.tags) for c in cases} == {("broken by B", "model A"), ("broken by B", "model B")}
+    assert sorted({c.context["row"] for c in cases}) == sorted(rows["row_id"].tolist())
+    b_case = next(c for c in cases if c.context["model"] == "B")
+    assert b_case.provenance["model_id"] == str(tiny_sentiment_dir)
+    store.close()
+    # Which words changed: two flipped rows explained by both models, the words' means under A and B.
+    at.number_input(key="dataset_shift_n").set_value(2).run()
+    button(at, "Explain 2 flipped rows with A and B").click().run()
+    assert not at.exception, at.exception
+    shifts = next(d.value for d in at.dataframe if "shift B − A" in d.value)
+    assert len(shifts) > 0 and (shifts["shift B − A"] == shifts["mean B"] - shifts["mean A"]).all()
+    # Every row the table shows (here: broken by B) into a pack in one step, the filter noted.
+    (sent,) = [e for e in at.expander if e.label == f"Send the {expected.broken} rows shown to a review pack"]
+    at.selectbox(key="dataset_rows_send_pack").set_value("Release 3")
+    button(at, f"Send {expected.broken} rows to the pack").click().run()
+    assert not at.exception, at.exception
+    store = open_store(tmp_path / "packs.db")
+    cases = store.cases(store.pack("Release 3").id)[2 * expected.broken :]
+    assert sorted(c.context["row"] for c in cases) == sorted(rows["row_id"].tolist())
+    assert all("broken by B" in c.note and c.kind == "text-prediction" for c in cases)
+    store.close()
+    # The second model and its results are kept across a page switch.
+    visit_another_page(at, PAGE)
+    assert at.toggle(key="dataset_versus_on").value
+    assert {m.label for m in at.metric} >= {"Accuracy A", "Accuracy B"}

@@ -7,6 +7,7 @@ import os
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
@@ -139,3 +140,72 @@ def test_likely_label_errors_rank_the_flipped_rows_and_go_to_a_pack(server, new_
         cases = store.cases(store.pack("Label audit (e2e)").id)
     assert sorted(c.context["row"] for c in cases) == list(FLIPPED_ROWS)
     assert {c.verdict for c in cases} == {"label-error"}
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_page, tmp_path, theme, tiny_sentiment_dir):
+    """Load a set, pick a second model (a tiny local folder), read the headline, click "broken by B", open one
+    row's two explanations side by side, and send the broken rows to a review pack."""
+    page = new_page(theme, height=2600)
+    page.goto(server.url + "/dataset")
+    path = tmp_path / "reviews.csv"
+    write_reviews(path)
+    page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="Predict all 60 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, "Predict all 60 rows")
+    page.get_by_text("Confusion matrix", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    main = page.get_by_test_id("stMain")
+    main.get_by_text("Compare with a second model").click()
+    main.get_by_text("Hub id or local folder").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    main.get_by_text("Hub id or local folder").click()
+    wait_idle(page)
+    main.get_by_role("textbox", name="Hub id or folder").fill(str(tiny_sentiment_dir))
+    main.get_by_role("button", name="Load model").click()
+    page.get_by_text("Model B loaded").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, "Predict all 60 rows with model B")
+    page.get_by_text("Accuracy B", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    sentence = page.get_by_text(re.compile(r"^B fixes \d+ rows? and breaks \d+"))
+    expect(sentence).to_have_count(1, timeout=RESULT_TIMEOUT_MS)
+    broken = int(re.search(r"breaks (\d+)", sentence.inner_text()).group(1))
+    assert broken > 0
+    page.get_by_text("What B changes").scroll_into_view_if_needed()
+    screenshot(page, f"dataset-versus-{theme}")
+    # Click the "broken by B" cell: the rows table shows those rows only.
+    page.get_by_role("button", name=re.compile(r"^Broken by B · ")).click()
+    caption = page.get_by_text("Filtered to broken by B")
+    caption.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert f": {broken} rows." in caption.inner_text().replace("\\", "")
+    # One row's two explanations side by side, on one scale, with the words that changed.
+    select_grid_row(page, page.locator("[data-testid='stDataFrame']").last, 0)
+    page.get_by_text(re.compile(r"^Change in P\(")).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    expect(page.locator(".tl-highlight")).to_have_count(2, timeout=RESULT_TIMEOUT_MS)
+    expect(page.get_by_text("✓ correct")).to_have_count(1)
+    expect(page.get_by_text("✗ wrong")).to_have_count(1)
+    page.get_by_text(re.compile(r"^Change in P\(")).scroll_into_view_if_needed()
+    screenshot(page, f"dataset-versus-side-by-side-{theme}")
+    # The broken rows into a new review pack in one step.
+    section = page.get_by_test_id("stExpander").filter(has_text=f"Send the {broken} rows broken by B")
+    section.get_by_text(f"Send the {broken} rows broken by B to a review pack").click()
+    wait_idle(page)
+    new_pack = page.get_by_role("option", name="+ New pack…", exact=True)
+    for _ in range(5):  # a click landing while the expander still opens is lost on a busy machine
+        section.get_by_role("combobox", name="Pack").click()
+        try:
+            new_pack.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    new_pack.click()
+    section.get_by_role("textbox", name="New pack's name").fill(f"Release review {theme}")
+    click(page, f"Send {2 * broken} cases to the pack")
+    page.get_by_text(f"Sent {2 * broken} cases to").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    screenshot(page, f"dataset-versus-pack-{theme}")

@@ -1,6 +1,8 @@
 """``textlens dataset …``: a labelled file, read, matched and predicted as the Dataset page does it.
 
-``label-issues`` prints the likely label errors as JSON lines, most likely first, and a summary line. A new
+``evaluate`` prints one model's metrics, confusion, calibration and slices as JSON; ``compare`` two models'
+paired comparison (:mod:`textlens.dataset.versus`, the module the page uses too); ``label-issues`` prints the
+likely label errors as JSON lines, most likely first, and a summary line. A new
 subcommand adds a ``(add_parser, run)`` pair to :data:`SUBCOMMANDS`; :func:`file_arguments` and
 :func:`predicted_file` give it the page's reader, label matcher and predictions.
 """
@@ -11,6 +13,7 @@ import argparse
 import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from textlens.errors import InputFileError
@@ -35,29 +38,187 @@ def file_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
 
 
+def read_file(args: argparse.Namespace):
+    """``args.file`` read with the page's reader, its columns checked; warnings and notices go to stderr."""
+    from textlens.dataset import read_labelled
+    from textlens.dataset.load import check_column
+
+    labelled = read_labelled(args.file)
+    for column, what in ((args.text_column, "the text column"), (args.label_column, "the label column")):
+        check_column(column, labelled.columns, what, labelled.name)
+    for column in getattr(args, "slice_column", None) or ():
+        check_column(column, labelled.columns, "a slice column", labelled.name)
+    for warning in labelled.warnings:  # rows and lines disagree: the numbers below may be off
+        print(f"warning: {warning}", file=sys.stderr)
+    for notice in labelled.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return labelled
+
+
+def matched_truth(labelled, label_column: str, labels: tuple[str, ...]):
+    """The label column matched to ``labels`` as the page matches it; its message on stderr, none matched an error."""
+    from textlens.dataset import match_labels
+
+    truth, match = match_labels(labelled.frame[label_column].tolist(), labels)
+    for notice in (match.message(), match.note()):
+        if notice:
+            print(f"note: {notice}", file=sys.stderr)
+    if match.matched == 0:
+        raise InputFileError(f"No label in {label_column!r} matches the model's ({', '.join(labels)}).")
+    return truth
+
+
+def predict_all(classifier, texts: list[object], what: str = "Predicting"):
+    """Every row's prediction (:func:`textlens.dataset.predict_rows`) with a progress line on stderr."""
+    from textlens.corpus.progress import ProgressLine
+    from textlens.dataset import predict_rows
+
+    line: ProgressLine | None = None
+
+    def progress(done: int, total: int, _eta: float | None) -> None:
+        nonlocal line
+        if line is None:
+            print(f"{what}…", file=sys.stderr, flush=True)
+            line = ProgressLine(total, 0)
+            line.start()
+            return
+        line.update(done - line.now)
+
+    run = predict_rows(classifier, texts, progress=progress)
+    if line is not None:
+        line.finish()
+    return run
+
+
 def predicted_file(args: argparse.Namespace) -> PredictedFile:
     """Read ``args.file`` with the page's reader, match its labels to the model's and predict every row.
 
     The reader's notices and the label matcher's message go to stderr; no matched label is an error.
     """
-    from textlens.dataset import match_labels, predict_rows, read_labelled
-    from textlens.dataset.load import check_column
     from textlens.text.models import load_classifier
 
-    labelled = read_labelled(args.file)
-    for column, what in ((args.text_column, "the text column"), (args.label_column, "the label column")):
-        check_column(column, labelled.columns, what, labelled.name)
+    labelled = read_file(args)
     classifier = load_classifier(args.model, precision=args.precision)
-    truth, match = match_labels(labelled.frame[args.label_column].tolist(), classifier.labels)
-    for warning in labelled.warnings:  # rows and lines disagree: the numbers below may be off
-        print(f"warning: {warning}", file=sys.stderr)
-    for notice in (*labelled.notices, match.message() or "", match.note()):
-        if notice:
-            print(f"note: {notice}", file=sys.stderr)
-    if match.matched == 0:
-        raise InputFileError(f"No label in {args.label_column!r} matches the model's ({', '.join(classifier.labels)}).")
+    truth = matched_truth(labelled, args.label_column, classifier.labels)
     texts = labelled.frame[args.text_column].tolist()
-    return PredictedFile(texts, truth, predict_rows(classifier, texts))
+    return PredictedFile(texts, truth, predict_all(classifier, texts))
+
+
+def slice_arguments(parser: argparse.ArgumentParser) -> None:
+    """The slices every evaluation reports, as on the Dataset page."""
+    parser.add_argument(
+        "--slice-column",
+        action="append",
+        metavar="COLUMN",
+        help="a metadata column to slice by (repeat for more); default: every other column with at most "
+        "20 distinct values",
+    )
+    parser.add_argument("--keyword", default="", help="also slice by the rows containing this word (whole word)")
+    parser.add_argument("--regex", action="store_true", help="--keyword is a regular expression")
+    parser.add_argument("--out", metavar="DIR", help="write per-row predictions and the slice table to DIR")
+
+
+def set_slices(args: argparse.Namespace, labelled):
+    """The slices of ``labelled`` that ``args`` ask for (the page's defaults when no column is named)."""
+    from textlens.dataset.slices import set_slices as slices_of
+    from textlens.dataset.slices import slice_columns
+
+    meta = args.slice_column or slice_columns(labelled.frame, (args.text_column, args.label_column))
+    return slices_of(labelled.frame, args.text_column, meta, args.keyword, is_regex=args.regex)
+
+
+def write_out(folder: str | None, summary: dict[str, Any], predictions, slices) -> None:
+    """``summary.json``, ``predictions.csv`` and ``slices.csv`` into ``folder`` (made if missing)."""
+    if not folder:
+        return
+    import pandas as pd
+
+    out = Path(folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        predictions.to_csv(out / "predictions.csv", index=False)
+        pd.DataFrame([s.to_dict() for s in slices]).to_csv(out / "slices.csv", index=False)
+        (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise InputFileError(f"Cannot write to {folder}: {exc.strerror or exc}.") from exc
+    print(f"wrote {out / 'predictions.csv'}, {out / 'slices.csv'} and {out / 'summary.json'}", file=sys.stderr)
+
+
+def add_evaluate(sub) -> None:
+    parser = sub.add_parser(
+        "evaluate", help="one model on a labelled file: metrics, confusion, calibration and slices as JSON"
+    )
+    file_arguments(parser)
+    slice_arguments(parser)
+
+
+def run_evaluate(args: argparse.Namespace) -> None:
+    from textlens.dataset import compute_metrics, results_frame, slice_metrics
+    from textlens.text.models import load_classifier
+
+    labelled = read_file(args)
+    slices = set_slices(args, labelled)
+    classifier = load_classifier(args.model, precision=args.precision)
+    truth = matched_truth(labelled, args.label_column, classifier.labels)
+    run = predict_all(classifier, labelled.frame[args.text_column].tolist())
+    metrics = compute_metrics(truth, run.predicted, run.confidence, run.labels)
+    if metrics is None:
+        raise InputFileError(f"No row with a matched label could be predicted: {args.text_column!r} holds no text.")
+    results, _ = results_frame(labelled.frame, args.text_column, run, args.label_column)
+    table = slice_metrics(slices, truth, run.predicted, run.confidence, run.labels)
+    summary = {
+        "file": labelled.name,
+        "model": args.model,
+        "file_rows": len(labelled.frame),
+        "unpredicted_rows": int((~run.ok).sum()),
+        **{k: v for k, v in metrics.to_dict().items() if k != "kind"},
+        "errors": metrics.errors,
+        "slices": [s.to_dict() for s in table],
+    }
+    write_out(args.out, summary, results, table)
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+def add_compare(sub) -> None:
+    parser = sub.add_parser(
+        "compare",
+        help="two models on one labelled file: both accuracies, what B fixes and breaks, McNemar's test, "
+        "the difference's 95%% interval and slices compared, as JSON",
+    )
+    parser.add_argument("file", help="CSV, TSV, Parquet or JSON-lines file with a header")
+    parser.add_argument("--text-column", required=True, help="column holding the texts")
+    parser.add_argument("--label-column", required=True, help="column holding the labels (names or ids)")
+    parser.add_argument("--model-a", default=DEFAULT_MODEL_ID, help="model A: 'default', a local folder or a hub id")
+    parser.add_argument("--model-b", required=True, help="model B: 'default', a local folder or a hub id")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
+    slice_arguments(parser)
+
+
+def run_compare(args: argparse.Namespace) -> None:
+    from textlens.dataset.versus import align_labels, compare_runs
+    from textlens.text.models import load_classifier
+
+    labelled = read_file(args)
+    slices = set_slices(args, labelled)
+    model_a = load_classifier(args.model_a, precision=args.precision)
+    model_b = load_classifier(args.model_b, precision=args.precision)
+    align_labels(model_a.labels, model_b.labels)  # refuse before minutes of predictions
+    matched_truth(labelled, args.label_column, model_a.labels)
+    texts = labelled.frame[args.text_column].tolist()
+    run_a = predict_all(model_a, texts, "Model A")
+    run_b = predict_all(model_b, texts, "Model B")
+    comparison = compare_runs(labelled.frame, args.text_column, args.label_column, run_a, run_b)
+    table = comparison.slices(slices)
+    summary = {
+        "file": labelled.name,
+        "model_a": args.model_a,
+        "model_b": args.model_b,
+        "file_rows": len(labelled.frame),
+        **comparison.to_dict(),
+        "slices": [s.to_dict() for s in table],
+    }
+    write_out(args.out, summary, comparison.results, table)
+    print(json.dumps(summary, ensure_ascii=False))
 
 
 def add_label_issues(sub) -> None:
@@ -80,7 +241,11 @@ def run_label_issues(args: argparse.Namespace) -> None:
 
 
 # Each subcommand: (adds its parser, runs it). In the order ``textlens dataset --help`` lists them.
-SUBCOMMANDS = {"label-issues": (add_label_issues, run_label_issues)}
+SUBCOMMANDS = {
+    "evaluate": (add_evaluate, run_evaluate),
+    "compare": (add_compare, run_compare),
+    "label-issues": (add_label_issues, run_label_issues),
+}
 
 
 def add_parser(subparsers) -> None:

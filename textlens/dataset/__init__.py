@@ -24,6 +24,7 @@ from textlens.dataset.predict import (
     readable,
     results_frame,
     results_parquet,
+    row_cases,
     score_column,
     truth_index,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "readable",
     "results_frame",
     "results_parquet",
+    "row_cases",
     "sample_rows",
     "sample_size_for",
     "seconds_per_explanation",

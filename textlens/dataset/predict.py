@@ -12,6 +12,7 @@ import pandas as pd
 
 from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
 from textlens.text.models import Classifier
+from textlens.types import Prediction
 
 # (rows done, rows in all, seconds left or None before the first batch)
 ProgressFn = Callable[[int, int, float | None], None]
@@ -127,6 +128,44 @@ def results_frame(
         out[score_column(label)] = predictions.probs[:, i]
     out["error"] = [e or "" for e in predictions.errors]
     return out, match
+
+
+def prediction_records(texts: Sequence[object], run: RowPredictions, model_id: str, rows: Sequence[int]) -> list:
+    """The :class:`~textlens.types.Prediction` records of ``rows`` (predicted rows only) from one model's run."""
+    return [
+        Prediction(text=str(texts[r]), model_id=model_id, labels=run.labels, scores=tuple(map(float, run.probs[r])))
+        for r in rows
+    ]
+
+
+def row_cases(
+    texts: Sequence[object],
+    run: RowPredictions,
+    model_id: str,
+    rows: Sequence[int],
+    truths: Sequence[str | None],
+    why: str,
+    file_key: str = "",
+) -> list[dict]:
+    """Review-pack cases (``Store.add_case`` keyword arguments) for many rows at once: each row's prediction,
+    shown for its predicted label, noting ``why`` it was sent (e.g. "all errors, slice source = web") and
+    keeping the row, its true label and ``file_key`` as context. Rows that could not be predicted are skipped.
+    """
+    ok = run.ok
+    kept = [(r, t) for r, t in zip(rows, truths) if ok[r]]
+    records = prediction_records(texts, run, model_id, [r for r, _ in kept])
+    return [
+        {
+            "record": record,
+            "note": f"Row {row} ({why})." + (f" True label {truth}." if truth else ""),
+            "context": {
+                "row": row,
+                **({"truth": truth} if truth else {}),
+                **({"file": file_key} if file_key else {}),
+            },
+        }
+        for (row, truth), record in zip(kept, records)
+    ]
 
 
 def score_column(label: str) -> str:

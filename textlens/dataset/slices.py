@@ -105,6 +105,30 @@ def _value_name(value: object) -> str:
     return text or EMPTY_VALUE
 
 
+def slice_columns(frame: pd.DataFrame, exclude: Sequence[str], max_values: int = MAX_SLICE_VALUES) -> list[str]:
+    """The columns worth slicing by by default: besides ``exclude``, those with at most ``max_values`` values."""
+    return [c for c in frame.columns if c not in exclude and frame[c].astype(str).nunique() <= max_values]
+
+
+def set_slices(
+    frame: pd.DataFrame,
+    text_column: str,
+    meta_columns: Sequence[str],
+    pattern: str = "",
+    *,
+    is_regex: bool = False,
+    case: bool = False,
+) -> list[Slice]:
+    """Every slice of a set: the pattern's (first, when one is given), each metadata column's values, lengths.
+
+    Raises :class:`PatternError` for a pattern that cannot be used.
+    """
+    texts = frame[text_column].tolist()
+    out = [pattern_slice(texts, pattern, is_regex=is_regex, case=case)] if pattern.strip() else []
+    out += [s for column in meta_columns for s in metadata_slices(frame[column].tolist(), column)]
+    return out + length_slices(texts)
+
+
 def pattern_slice(texts: Sequence[object], pattern: str, *, is_regex: bool = False, case: bool = False) -> Slice:
     """Rows whose text contains ``pattern``: a keyword as a whole word (``not`` is not ``nothing``) or a regex.
 
