@@ -221,7 +221,7 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         else:
             label_now = label
         if state.waiting:
-            who = "your previous click is still finishing" if state.own_earlier else "another explanation is running"
+            who = "stopping your earlier unfinished job" if state.own_earlier else "another explanation is running"
             bar.progress(overall, text=f"{label_now} — waiting: {who} on this server…")
             return
         if state.total <= 0:

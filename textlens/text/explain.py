@@ -13,8 +13,8 @@ import numpy as np
 from textlens import shap_kernels
 from textlens.caches import owned
 from textlens.errors import EmptyTextError
-from textlens.text.models import Classifier
 from textlens.text import owen
+from textlens.text.models import Classifier
 from textlens.text.owen import OwenTree
 from textlens.text.words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans, words_of_features
 from textlens.types import Explanation, Span, Unit
