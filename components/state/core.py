@@ -36,6 +36,9 @@ def has_result(key: str) -> bool:
 CACHE_ENTRIES = 512
 
 
+MIN_MEASURED_SECONDS = 1.0  # a job times itself this long before its time left is shown
+
+
 @dataclass
 class Progress:
     """What a running explanation has done so far, read by the page to draw its progress bar."""
@@ -62,6 +65,17 @@ class Progress:
 
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
+
+    def measured_eta(self) -> float | None:
+        """Seconds left at the rate measured so far; None until rows have run for :data:`MIN_MEASURED_SECONDS`.
+
+        A guess from the model's speed before any row of this job has run was off by up to 8× (the row
+        cache and batching change the cost), so pages say "estimating" until the job has timed itself.
+        """
+        elapsed = time.perf_counter() - self.started
+        if self.waiting or self.done <= 0 or elapsed < MIN_MEASURED_SECONDS:
+            return None
+        return max(0, self.total - self.done) * elapsed / self.done
 
     def eta_seconds(self, seconds_per_row: float) -> float:
         """Seconds left: from the rate so far, or from the model's measured speed before the first batch."""
