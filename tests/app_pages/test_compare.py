@@ -128,7 +128,7 @@ def test_more_than_fifty_inputs_say_which_fifty_and_can_be_chosen(app):
 
 
 # 60 labelled rows: the model gets the first 54 right and the last 6 wrong (their labels are swapped).
-RIGHT = ["A wonderful, moving film that I loved.", "A dull and boring waste of time."]
+RIGHT = ["A wonderful and moving film that I loved.", "A dull and boring waste of time."]
 LONG_FILE = [(RIGHT[i % 2], ("positive", "negative")[i % 2]) for i in range(54)] + [
     (RIGHT[i % 2], ("negative", "positive")[i % 2]) for i in range(6)
 ]
@@ -147,7 +147,7 @@ def test_model_a_errors_of_a_long_labelled_file(app):
     assert any("6 of 6 wrong" in m.value for m in at.markdown), [m.value for m in at.markdown]
     heads = rows(at)
     assert len(heads) == 6 and all("✗ wrong" in h for h in heads)
-    assert ">#55<" in heads[0] or "#55" in heads[0]  # named by their row in the file
+    assert "#55" in heads[0]  # named by their row in the file
 
 
 REVIEWS = (
