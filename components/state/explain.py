@@ -140,6 +140,7 @@ def start_live(model_id: str, text: str, max_evals: int, seconds: float) -> Live
     """Start (or, for the same input, continue) refining ``text`` on screen."""
     run = live_run(model_id, text) or LiveRun(model_id, text)
     st.session_state[ExplainKeys.LIVE] = run
+    session.cancel_other_jobs(keep=("live", model_id, text))  # a job left on another page frees the model
     if not run.running:
         run.start(models.load_model(model_id), max_evals, seconds)
     return run
