@@ -15,12 +15,13 @@ from textlens import DEFAULT_MODEL_ID, Explanation
 from textlens.dataset.files import (
     MAX_INPUTS,
     label_column_guess,
-    limit_inputs,
     read_table,
     split_lines,
     text_column_guess,
 )
+from textlens.dataset.labels import NO_LABEL as UNMATCHED
 from textlens.dataset.labels import match_labels
+from textlens.dataset.sample import ROWS_ERRORS, ROWS_FIRST, ROWS_RANDOM, RowChoice, choose_rows
 from textlens.report.compare import (
     CompareRow,
     all_explanations,
@@ -128,16 +129,68 @@ def mode_ui(model_a: str) -> tuple[str, str | None]:
     return mode, model_b_ui()
 
 
-def texts_ui(labels: list[str]) -> tuple[list[str], list[str | None], list[dict[str, str]], bool]:
-    """The inputs, cut to the limit: (texts, true labels, each row's columns, whether anything was given)."""
+ROW_CHOICES = {ROWS_FIRST: "The first rows", ROWS_RANDOM: "A random sample", ROWS_ERRORS: "Model A's errors"}
+
+
+def model_a_errors(model_a: str, texts: list[str], truths: list[str | None]) -> list[bool]:
+    """Whether model A's prediction differs from each row's matched true label (False where none matched)."""
+    labels = list(models.load_model(model_a).labels)
+    truth_index, _ = match_labels(truths, labels)
+    with st.spinner(f"Predicting all {len(texts):,} rows with model A to find its errors…"):
+        predictions = models.classify(model_a, tuple(texts))
+    return [t != UNMATCHED and labels[t] != p.label for t, p in zip(truth_index, predictions)]
+
+
+def row_choice_ui(model_a: str, texts: list[str], truths: list[str | None]) -> RowChoice:
+    """Which rows one run takes when there are more than :data:`MAX_INPUTS`, chosen by the user and said."""
+    if len(texts) <= MAX_INPUTS:
+        return choose_rows(len(texts), MAX_INPUTS)
+    options = [ROWS_FIRST, ROWS_RANDOM] + ([ROWS_ERRORS] if any(y is not None for y in truths) else [])
+    if st.session_state.get(KEYS.ROWS) not in options:
+        st.session_state[KEYS.ROWS] = ROWS_FIRST
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    how = left.radio(
+        f"Which {MAX_INPUTS} rows to compare (one run takes at most {MAX_INPUTS})",
+        options,
+        format_func=ROW_CHOICES.get,
+        horizontal=True,
+        key=KEYS.ROWS,
+        persist_state="session",
+    )
+    seed = 0
+    if how == ROWS_RANDOM:
+        seed = int(
+            right.number_input(
+                "Seed", min_value=0, step=1, key=KEYS.ROWS_SEED, persist_state="session", help="Same seed, same rows."
+            )
+        )
+    wrong = model_a_errors(model_a, texts, truths) if how == ROWS_ERRORS else None
+    return choose_rows(len(texts), MAX_INPUTS, how, seed=seed, wrong=wrong)
+
+
+def texts_ui(
+    model_a: str, labels: list[str]
+) -> tuple[list[str], list[str | None], list[dict[str, str]], list[str], bool]:
+    """The inputs a run takes: (texts, true labels, each row's columns, row names, whether anything was given).
+
+    More than :data:`MAX_INPUTS` rows are cut to the rows the user chooses, and the page says which.
+    """
     source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key=KEYS.SOURCE, persist_state="session")
     given = inputs_ui(source, labels)
     texts, truths, columns = given if given else ([], [], [])
-    texts_cut, too_many = limit_inputs(texts)
-    if too_many:
-        st.warning(too_many)
-    n = len(texts_cut)
-    return texts_cut, truths[:n], columns[:n], given is not None
+    choice = row_choice_ui(model_a, texts, truths)
+    if len(texts) > MAX_INPUTS:
+        st.caption(f"Comparing {choice.description}.")
+    if not choice.positions and texts:
+        st.info("Model A gets every labelled row right: there are no errors to compare. Choose other rows.")
+    taken = list(choice.positions)
+    return (
+        [texts[i] for i in taken],
+        [truths[i] for i in taken],
+        [columns[i] for i in taken],
+        [f"#{i + 1}" for i in taken],
+        given is not None,
+    )
 
 
 def labels_ui(model_a: str, model_b: str | None) -> list[str]:
@@ -158,9 +211,17 @@ def row_seconds(model_id: str, texts: list[str]) -> float:
 
 
 def run_comparison(
-    model_ids: list[str], texts: list[str], truths: list[str | None], columns: list[dict[str, str]], budget
+    model_ids: list[str],
+    texts: list[str],
+    truths: list[str | None],
+    columns: list[dict[str, str]],
+    budget,
+    names: list[str] | None = None,
 ) -> list[CompareRow]:
-    """Explain every text with every model (each explanation cached), with progress across inputs."""
+    """Explain every text with every model (each explanation cached), with progress across inputs.
+
+    ``names`` are the rows' names (their numbers in the file); #1, #2… by default.
+    """
     per_model = []
     with ui.progress("Comparing", row_seconds(model_ids[0], texts)) as drawer:
         for model_id in model_ids:
@@ -168,9 +229,10 @@ def run_comparison(
             draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
             per_model.append(models.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
+    names = names or [f"#{i + 1}" for i in range(len(texts))]
     return [
-        CompareRow(f"#{i + 1}", a, b, truth, cells)
-        for i, (a, b, truth, cells) in enumerate(zip(per_model[0], b_results, truths, columns))
+        CompareRow(name, a, b, truth, cells)
+        for name, a, b, truth, cells in zip(names, per_model[0], b_results, truths, columns)
     ]
 
 
@@ -347,7 +409,7 @@ def render() -> None:
         "across rows."
     )
     mode, model_b = mode_ui(model_a)
-    texts, truths, columns, given = texts_ui(list(models.load_model(model_a).labels))
+    texts, truths, columns, names, given = texts_ui(model_a, list(models.load_model(model_a).labels))
     with st.expander("Advanced"):
         budget = ui.budget_ui(
             KEYS.BUDGET,
@@ -358,9 +420,9 @@ def render() -> None:
     common_labels = labels_ui(model_a, model_b)
 
     ready = bool(texts) and (mode == MODE_ONE or (model_b is not None and bool(common_labels)))
-    input_key = (tuple(model_ids), tuple(texts), tuple(truths), str(budget))
+    input_key = (tuple(model_ids), tuple(texts), tuple(truths), tuple(names), str(budget))
     if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
-        compared = ui.attempt(run_comparison, model_ids, texts, truths, columns, budget)
+        compared = ui.attempt(run_comparison, model_ids, texts, truths, columns, budget, names)
         if compared is not None:
             session.remember(KEYS.RESULT, input_key, compared)
             st.session_state[KEYS.TARGET] = default_target(common_labels)

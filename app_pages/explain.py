@@ -191,34 +191,44 @@ def refine_ui(model_id: str, classifier: Classifier, text: str, result: Explanat
     return result
 
 
-def live_view(result: Explanation, steps: int) -> str:
-    """One refinement step drawn: where it stands, the legend and the highlighted text."""
+LIVE_REDRAW_SECONDS = 0.5  # how often the live view's counters redraw while a long text refines
+
+
+def live_status(run: explain_state.LiveRun) -> str:
+    """Where a running refinement stands: its step, the words resolved, model calls and time, all moving."""
+    result = run.latest
+    words = "splitting the text"
+    if result is not None:
+        words = f"{result.resolved_words:,} of {len(result.words):,} words resolved"
+    return (
+        f'<div class="tl-live" style="font-weight: 600; margin-bottom: 0.3rem;">Sharpening: step {run.steps:,}, '
+        f"{words}, {run.rows:,} model calls, {run.elapsed:.1f} s</div>"
+    )
+
+
+def live_view(result: Explanation) -> str:
+    """The latest refinement step drawn: the legend and the highlighted text."""
     labels = result.labels
     target = st.session_state.get(KEYS.TARGET)
     target = target if target in labels else result.predicted_label
-    status = (
-        f'<div class="tl-live" style="font-weight: 600; margin-bottom: 0.3rem;">Sharpening: step {steps:,}, '
-        f"{result.resolved_words:,} of {len(result.words):,} words resolved, {result.evals:,} model calls, "
-        f"{result.seconds:.1f} s</div>"
-    )
-    return status + legend_html(result, target) + highlight_html(result, target)
+    return legend_html(result, target) + highlight_html(result, target)
 
 
+@st.fragment(run_every=LIVE_REDRAW_SECONDS)
 def live_ui(run: explain_state.LiveRun) -> None:
-    """While a long text refines: a Stop button and each step's exact view, drawn as it arrives."""
+    """While a long text refines: its moving counters, a Stop button and the latest exact view.
+
+    A fragment that redraws itself every :data:`LIVE_REDRAW_SECONDS`, so the script is never blocked:
+    Stop is handled at once, the page can be left (the run goes on into the session, shown on
+    return), and nothing of an earlier text stays greyed beneath. When the run ends the whole page
+    redraws with the final result.
+    """
     if not run.running:
-        return
-    stop = st.empty()
-    stop.button("Stop", key=KEYS.LIVE_STOP, on_click=run.stop.set, help="Keep the view reached so far.")
-    view = st.empty()
-    shown = None
-    while run.running:
-        run.thread.join(0.15)
-        if run.latest is not None and run.latest is not shown:
-            shown = run.latest
-            view.html(live_view(shown, run.steps))
-    stop.empty()
-    view.empty()
+        st.rerun()
+    st.button("Stop", key=KEYS.LIVE_STOP, on_click=run.stop.set, help="Keep the view reached so far.")
+    st.html(live_status(run))
+    if run.latest is not None:
+        st.html(live_view(run.latest))
 
 
 ENDED = {
@@ -423,10 +433,12 @@ def render() -> None:
         prediction_ui(prediction, classifier, text)
         cautions_ui(classifier, text)
     live = explain_state.live_run(model_id, text)
-    if live is not None:
+    if live is not None and live.running:
+        st.subheader("Explanation")
         live_ui(live)
-        if live.latest is not None:
-            session.remember(KEYS.RESULT, (model_id, text), live.latest)
+        return  # the full result (tabs, downloads) is drawn once the run ends
+    if live is not None and live.latest is not None:
+        session.remember(KEYS.RESULT, (model_id, text), live.latest)
     result = session.recall(KEYS.RESULT, (model_id, text))
     if result is not None:
         st.subheader("Explanation")

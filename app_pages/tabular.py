@@ -247,8 +247,11 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
 def form_ui(model: TabularModel) -> dict[str, Any]:
     """The inputs, built from the data; returns feature name -> value (None for missing)."""
     first_key = _widget_key(model, 0, "choice" if not model.features[0].numeric else "number")
-    if first_key not in st.session_state:  # a new model: the form starts from the table's first row
-        _fill(model, model.row_values(0))
+    if first_key not in st.session_state:
+        # Streamlit forgets a form's widgets when the page is left: the values kept below come back;
+        # a new model starts from the table's first row.
+        kept = st.session_state.get(KEYS.FORM, {}).get(model.fingerprint)
+        _fill(model, kept if kept is not None else model.row_values(0))
     row_picker_ui(model)
     values: dict[str, Any] = {}
     columns = st.columns(2, gap="large")
@@ -258,6 +261,7 @@ def form_ui(model: TabularModel) -> dict[str, Any]:
             values[feature.name] = numeric_ui(model, j, container)
         else:
             values[feature.name] = categorical_ui(model, j, container)
+    st.session_state.setdefault(KEYS.FORM, {})[model.fingerprint] = values
     return values
 
 

@@ -226,7 +226,9 @@ def progress(label: str, seconds_per_row: float) -> Iterator[ProgressDrawer]:
 def progress_callback(bar, label: str, seconds_per_row: float):
     """A callback that draws an :class:`components.state.Progress` on ``bar`` (texts done, model calls, time left).
 
-    ``seconds_per_row`` (the model's measured speed) gives the time estimate before the first batch ends.
+    The time left is shown once the job has timed its own first rows (:meth:`Progress.measured_eta`),
+    "estimating time left…" until then; ``seconds_per_row`` is no longer used for it (a guess from the
+    model's speed before the job ran was off by up to 8×) and stays for the callers' signature.
     """
 
     def draw(state: session.Progress) -> None:
@@ -236,16 +238,15 @@ def progress_callback(bar, label: str, seconds_per_row: float):
         else:
             label_now = label
         if state.waiting:
-            who = "your previous click is still finishing" if state.own_earlier else "another explanation is running"
+            who = "stopping your earlier unfinished job" if state.own_earlier else "another explanation is running"
             bar.progress(overall, text=f"{label_now} — waiting: {who} on this server…")
             return
         if state.total <= 0:
             bar.progress(0.0, text=f"{label_now} — starting…")
             return
-        eta = state.eta_seconds(seconds_per_row)
-        bar.progress(
-            overall, text=f"{label_now} — {state.done:,} of {state.total:,} model calls, about {eta:.0f} s left"
-        )
+        eta = state.measured_eta()
+        left = "estimating time left…" if eta is None else f"about {eta:.0f} s left"
+        bar.progress(overall, text=f"{label_now} — {state.done:,} of {state.total:,} model calls, {left}")
 
     return draw
 

@@ -15,8 +15,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "sst2"
 
 
-def make_tiny_model(folder: Path, labels: tuple[str, ...] = ("anger", "joy", "fear"), seed: int = 0) -> Path:
-    """Save a randomly initialised small BERT classifier with the bundled encoder's fast tokenizer."""
+def make_tiny_model(
+    folder: Path, labels: tuple[str, ...] = ("anger", "joy", "fear"), seed: int = 0, max_positions: int = 64
+) -> Path:
+    """Save a randomly initialised small BERT classifier with the bundled encoder's fast tokenizer.
+
+    ``max_positions`` is the longest input it reads, in tokens (512 for a model that reads a long review whole).
+    """
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
 
@@ -30,7 +35,7 @@ def make_tiny_model(folder: Path, labels: tuple[str, ...] = ("anger", "joy", "fe
         num_hidden_layers=2,
         num_attention_heads=2,
         intermediate_size=64,
-        max_position_embeddings=64,
+        max_position_embeddings=max_positions,
         num_labels=len(labels),
         id2label=dict(enumerate(labels)),
         label2id={name: i for i, name in enumerate(labels)},

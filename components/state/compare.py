@@ -14,6 +14,8 @@ class CompareKeys:
     FILE_DATA = "compare_file_data"  # the last upload (widgets.KeptFile): kept when the uploader is not shown
     FILE_SEEN = "compare_file_seen"  # (name, content hash) whose default columns were set
     FORGET_FILE = "compare_forget_file"
+    ROWS = "compare_rows"  # which rows a run takes from a long file: first, random or model A's errors
+    ROWS_SEED = "compare_rows_seed"
     FIXED_SCALE = "compare_fixed_scale"
     SHOW = "compare_show"
     ORDER = "compare_order"

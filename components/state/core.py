@@ -5,13 +5,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-IN_FLIGHT_KEY = "textlens_in_flight"  # this session's last explanation worker thread
+JOBS_KEY = "textlens_jobs"  # this session's background jobs, by what they compute (see run_in_worker)
 
 
 def remember(key: str, input_key: Hashable, value: Any) -> None:
@@ -36,6 +36,9 @@ def has_result(key: str) -> bool:
 CACHE_ENTRIES = 512
 
 
+MIN_MEASURED_SECONDS = 1.0  # a job times itself this long before its time left is shown
+
+
 @dataclass
 class Progress:
     """What a running explanation has done so far, read by the page to draw its progress bar."""
@@ -47,15 +50,32 @@ class Progress:
     item: int = 0  # texts finished, when several are explained together
     items: int = 1
     own_earlier: bool = False  # waiting behind this same session's earlier run (e.g. a double click)
+    cancelled: threading.Event = field(default_factory=threading.Event)
 
     def report(self, done: int, total: int) -> None:
-        """The progress callback textlens calls (from the worker thread): the first call ends waiting."""
+        """The progress callback textlens calls (from the worker thread): the first call ends waiting.
+
+        Raises :class:`JobCancelled` once the job is cancelled, which ends the work at its next batch.
+        """
+        if self.cancelled.is_set():
+            raise JobCancelled()
         if self.waiting:
             self.waiting, self.started = False, time.perf_counter()
         self.done, self.total = done, total
 
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
+
+    def measured_eta(self) -> float | None:
+        """Seconds left at the rate measured so far; None until rows have run for :data:`MIN_MEASURED_SECONDS`.
+
+        A guess from the model's speed before any row of this job has run was off by up to 8× (the row
+        cache and batching change the cost), so pages say "estimating" until the job has timed itself.
+        """
+        elapsed = time.perf_counter() - self.started
+        if self.waiting or self.done <= 0 or elapsed < MIN_MEASURED_SECONDS:
+            return None
+        return max(0, self.total - self.done) * elapsed / self.done
 
     def eta_seconds(self, seconds_per_row: float) -> float:
         """Seconds left: from the rate so far, or from the model's measured speed before the first batch."""
@@ -66,30 +86,86 @@ class Progress:
         return left * seconds_per_row
 
 
+class JobCancelled(Exception):
+    """Raised in a worker whose job was cancelled: its page was left and the session asked for other work."""
+
+
+@dataclass
+class Job:
+    """A session's background work: its thread, its progress, and how to cancel it."""
+
+    thread: threading.Thread
+    cancel: Callable[[], None]
+    state: Progress | None = None
+    outcome: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def alive(self) -> bool:
+        return self.thread.is_alive()
+
+
+def _jobs() -> dict[Hashable, Job]:
+    return st.session_state.setdefault(JOBS_KEY, {})
+
+
+def register_job(key: Hashable, thread: threading.Thread, cancel: Callable[[], None]) -> None:
+    """Make a page's own worker (e.g. a live refinement) known, so newer work of the session can cancel it."""
+    _jobs()[key] = Job(thread, cancel)
+
+
 def earlier_run_in_flight() -> bool:
-    """Whether this session's previous explanation is still running (its page rerun, its worker did not stop)."""
-    worker = st.session_state.get(IN_FLIGHT_KEY)
-    return worker is not None and worker.is_alive()
+    """Whether work this session started earlier is still running (its page was left or rerun)."""
+    return any(job.alive for job in _jobs().values())
 
 
-def run_in_worker(fn, on_progress: Callable[[Progress], None] | None, state: Progress):
-    """Run ``fn`` in a thread (with this script's context) and redraw progress until it returns."""
-    outcome: dict[str, object] = {}
+def cancel_other_jobs(keep: Hashable | None = None) -> None:
+    """Cancel this session's running jobs except ``keep``, and forget the finished ones.
 
-    def work() -> None:
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # re-raised in the script thread
-            outcome["error"] = exc
+    A session runs one script at a time, so when it asks for new work nobody watches the older
+    jobs any more (their page was left, or rerun with other input): they stop at their next batch
+    instead of holding the model for minutes, and what they had stored (a live refinement's last
+    view) stays in the session. Finished results are already in the caches of the calls that made them.
+    """
+    jobs = _jobs()
+    for key, job in list(jobs.items()):
+        if key == keep:
+            continue
+        if job.alive:
+            job.cancel()
+        else:
+            del jobs[key]
 
-    worker = threading.Thread(target=work, name="textlens-explain", daemon=True)
-    add_script_run_ctx(worker, get_script_run_ctx())
-    worker.start()
-    st.session_state[IN_FLIGHT_KEY] = worker
-    while worker.is_alive():
-        worker.join(0.15)
-        if on_progress is not None and worker.is_alive():
-            on_progress(state)
-    if "error" in outcome:
-        raise outcome["error"]  # type: ignore[misc]
-    return outcome["value"]
+
+def run_in_worker(fn, on_progress: Callable[[Progress], None] | None, state: Progress, key: Hashable | None = None):
+    """Run ``fn`` in a thread (with this script's context) and redraw progress until it returns.
+
+    ``key`` names what ``fn`` computes: when the same work is still running from an earlier script
+    run (the user left the page and came back, or clicked twice), this waits for that job instead of
+    starting it again. Other running jobs of the session are cancelled (:func:`cancel_other_jobs`).
+    """
+    jobs = _jobs()
+    key = key if key is not None else object()
+    job = jobs.get(key)
+    if job is None or not (job.alive or "value" in job.outcome):
+        cancel_other_jobs(keep=key)
+        outcome: dict[str, object] = {}
+
+        def work() -> None:
+            try:
+                outcome["value"] = fn()
+            except BaseException as exc:  # re-raised in the script thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=work, name="textlens-job", daemon=True)
+        add_script_run_ctx(worker, get_script_run_ctx())
+        job = jobs[key] = Job(worker, state.cancelled.set, state, outcome)
+        worker.start()
+    shown = job.state or state
+    while job.alive:
+        job.thread.join(0.15)
+        if on_progress is not None and job.alive:
+            on_progress(shown)
+    jobs.pop(key, None)
+    if "error" in job.outcome:
+        raise job.outcome["error"]  # type: ignore[misc]
+    return job.outcome["value"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,6 +57,16 @@ class LiveRun:
     error: BaseException | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    rows: int = 0  # masked rows evaluated so far (reported every chunk, between steps too)
+    started: float = 0.0  # time.monotonic() when the current run started
+    spent: float = 0.0  # compute seconds of the runs before it
+
+    @property
+    def elapsed(self) -> float:
+        """Seconds of refinement so far, over every run of this text (moving while a run goes on)."""
+        if self.running:
+            return self.spent + time.monotonic() - self.started
+        return self.latest.seconds if self.latest is not None else self.spent
 
     @property
     def running(self) -> bool:
@@ -73,9 +84,14 @@ class LiveRun:
 
         self.stop.clear()
         self.error = None
+        self.spent = self.state.seconds if self.state is not None else 0.0
+        self.started = time.monotonic()
 
         def step(result: Explanation) -> None:
             self.latest, self.steps = result, self.steps + 1
+
+        def rows(done: int, _expected: int) -> None:
+            self.rows = max(self.rows, done)
 
         def work() -> None:
             try:
@@ -87,6 +103,7 @@ class LiveRun:
                     seconds=seconds,
                     should_stop=self.stop.is_set,
                     on_step=step,
+                    progress=rows,
                 )
             except BaseException as exc:  # shown by the page
                 self.error = exc
@@ -103,6 +120,8 @@ class LiveRun:
 
         self.thread = threading.Thread(target=work, name="textlens-refine", daemon=True)
         self.thread.start()
+        # Work the session asks for elsewhere (another page's job) stops this run, keeping its last view.
+        session.register_job(("live", self.model_id, self.text), self.thread, self.stop.set)
 
 
 def live_run(model_id: str, text: str) -> LiveRun | None:
@@ -121,6 +140,7 @@ def start_live(model_id: str, text: str, max_evals: int, seconds: float) -> Live
     """Start (or, for the same input, continue) refining ``text`` on screen."""
     run = live_run(model_id, text) or LiveRun(model_id, text)
     st.session_state[ExplainKeys.LIVE] = run
+    session.cancel_other_jobs(keep=("live", model_id, text))  # a job left on another page frees the model
     if not run.running:
         run.start(models.load_model(model_id), max_evals, seconds)
     return run

@@ -116,6 +116,7 @@ def explanations(
             ),
             on_progress,
             state,
+            key=("explanations", model_id, tuple(texts[i] for i in missing), max_evals, leaves),
         )
         for i, result in zip(missing, computed):
             cached[i] = _explanation(model_id, texts[i], max_evals, leaves, _computed=result)
@@ -141,7 +142,10 @@ def explanation(
         own_earlier=session.earlier_run_in_flight(),
     )
     return session.run_in_worker(
-        lambda: _explanation(model_id, text, max_evals, leaves, _progress=state.report), on_progress, state
+        lambda: _explanation(model_id, text, max_evals, leaves, _progress=state.report),
+        on_progress,
+        state,
+        key=("explanation", model_id, text, max_evals, leaves),
     )
 
 

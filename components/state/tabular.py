@@ -20,6 +20,7 @@ class TabularKeys:
     FORGET_FILE = "tabular_forget_file"
     TARGET = "tabular_target_"  # + the table's content key[:16]: a new table gets a fresh guess
     INPUT = "tabular_"  # + model fingerprint[:12] + "_{input index}_{part}": the form's widgets
+    FORM = "tabular_form"  # model fingerprint -> the form's values, kept when the page is left
     ROWS = "tabular_rows_"  # + model fingerprint[:12]: the "Start from a real row" table
     MODE = "tabular_mode"  # None, "classify" or "explain": what the page keeps computing as inputs move
     SHOWN = "tabular_shown"  # the explanation on screen

@@ -108,12 +108,46 @@ def test_two_models_with_different_labels(app, tiny_model_dir):
     assert any("labels differ" in e.value for e in at.error)
 
 
-def test_more_than_fifty_inputs_are_capped(app):
+def captions(at) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_more_than_fifty_inputs_say_which_fifty_and_can_be_chosen(app):
     at = app
     at.text_area(key="compare_texts").set_value("\n".join(f"text {i}" for i in range(60)))
     at.run()
-    assert any("at most 50" in w.value for w in at.warning)
+    assert "Comparing the first 50 of 60 rows." in captions(at)
     assert any(b.label == "Compare 50 inputs" for b in at.button)
+    assert at.radio(key="compare_rows").options == ["The first rows", "A random sample"]  # no labels: no errors
+    at.radio(key="compare_rows").set_value("random")
+    at.run()
+    at.number_input(key="compare_rows_seed").set_value(7)
+    at.run()
+    assert not at.exception, at.exception
+    assert "Comparing a random sample of 50 of 60 rows (seed 7)." in captions(at)
+
+
+# 60 labelled rows: the model gets the first 54 right and the last 6 wrong (their labels are swapped).
+RIGHT = ["A wonderful and moving film that I loved.", "A dull and boring waste of time."]
+LONG_FILE = [(RIGHT[i % 2], ("positive", "negative")[i % 2]) for i in range(54)] + [
+    (RIGHT[i % 2], ("negative", "positive")[i % 2]) for i in range(6)
+]
+
+
+def test_model_a_errors_of_a_long_labelled_file(app):
+    at = app
+    data = "text,label\n" + "".join(f"{t},{y}\n" for t, y in LONG_FILE)
+    upload(at, "long.csv", data.encode())
+    assert "Comparing the first 50 of 60 rows." in captions(at)
+    at.radio(key="compare_rows").set_value("errors")
+    at.run()
+    assert not at.exception, at.exception
+    assert "Comparing all 6 rows model A gets wrong, of 60." in captions(at)
+    compare(at, 6)
+    assert any("6 of 6 wrong" in m.value for m in at.markdown), [m.value for m in at.markdown]
+    heads = rows(at)
+    assert len(heads) == 6 and all("✗ wrong" in h for h in heads)
+    assert "#55" in heads[0]  # named by their row in the file
 
 
 REVIEWS = (

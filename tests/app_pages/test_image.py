@@ -86,3 +86,21 @@ def image_captions(at) -> list[str]:
 def class_name(option: str) -> str:
     """'Egyptian cat (76.3%)' -> 'Egyptian cat'."""
     return option.rsplit(" (", 1)[0]
+
+
+def test_choices_and_explanation_survive_a_visit_to_another_page(app):
+    from tests.apptest_helpers import visit_another_page
+
+    at = app
+    at.radio(key="image_source").set_value(at.radio(key="image_source").options[1])
+    at.select_slider(key="image_budget").set_value(100)
+    at.run()
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    source, legends = at.radio(key="image_source").value, [b for b in html_blocks(at) if 'class="tl-legend"' in b]
+    assert legends
+    visit_another_page(at, PAGE)
+    assert at.radio(key="image_source").value == source
+    assert at.select_slider(key="image_budget").value == 100
+    assert [b for b in html_blocks(at) if 'class="tl-legend"' in b] == legends

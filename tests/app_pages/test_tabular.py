@@ -177,3 +177,16 @@ def test_bad_uploads_are_messages(app, data, message):
         app.selectbox[0].set_value("b")
         app.run()
     assert any(message in e.value for e in app.error), [e.value for e in app.error]
+
+
+def test_the_form_and_explanation_survive_a_visit_to_another_page(app):
+    at = app
+    slider(at, "flipper").set_value(225.0)
+    at.run()
+    button(at, "Explain").click()
+    at.run()
+    assert not at.exception, at.exception
+    visit_another_page(at, PAGE)
+    assert number(at, "flipper").value == 225.0, "the form's row is kept, not reset to the table's first row"
+    assert slider(at, "flipper").value == 225.0
+    assert "flipper_length_mm = 225" in at.get("plotly_chart")[1].proto.spec  # and its explanation shown

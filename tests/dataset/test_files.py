@@ -157,3 +157,20 @@ def test_rows_that_span_several_lines_are_reported(tmp_path):
     (tmp_path / "merged.csv").write_bytes(MERGED_CSV)
     assert "5 lines after its header, but 3 rows were read" in reading_notice(tmp_path / "merged.csv", 3)
     assert reading_notice(tmp_path / "merged.csv", 5) is None
+
+
+def test_choose_rows_says_which_rows():
+    from textlens.dataset.sample import choose_rows
+
+    first = choose_rows(1000, 50)
+    assert first.positions == tuple(range(50)) and first.description == "the first 50 of 1,000 rows"
+    sample = choose_rows(1000, 50, "random", seed=3)
+    assert sample == choose_rows(1000, 50, "random", seed=3) and sample != choose_rows(1000, 50, "random", seed=4)
+    assert len(set(sample.positions)) == 50 and list(sample.positions) == sorted(sample.positions)
+    assert sample.description == "a random sample of 50 of 1,000 rows (seed 3)"
+    wrong = [i % 7 == 0 for i in range(1000)]
+    errors = choose_rows(1000, 50, "errors", wrong=wrong)
+    assert errors.positions == tuple(range(0, 350, 7))
+    assert errors.description == "the first 50 of the 143 rows model A gets wrong, of 1,000"
+    assert choose_rows(30, 50).description == "all 30 rows"
+    assert choose_rows(30, 50, "errors", wrong=[False] * 29 + [True]).positions == (29,)

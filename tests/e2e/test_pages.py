@@ -117,3 +117,26 @@ def test_image_page_cat_heatmap(server, new_page):
     assert page.locator("[data-testid='stImage'] img").count() >= 3  # sample, model input, overlay
     screenshot(page, "image-light")
     assert not page.dialogs
+
+
+def test_compare_says_which_rows_of_a_long_file_and_takes_model_a_errors(server, new_page, tmp_path):
+    from tests.app_pages.test_compare import LONG_FILE
+
+    page = new_page(height=2600)
+    open_page(page, server.url, "compare")
+    page.get_by_text("Upload CSV / TSV / TXT").click()
+    path = tmp_path / "long.csv"
+    path.write_text("text,label\n" + "".join(f"{t},{y}\n" for t, y in LONG_FILE), encoding="utf-8")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_text("Comparing the first 50 of 60 rows.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    page.get_by_text("Model A's errors").click()
+    page.get_by_text("Comparing all 6 rows model A gets wrong, of 60.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, "Compare 6 inputs")
+    page.wait_for_selector(".tl-row-head", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    heads = page.locator(".tl-row-head").all_inner_texts()
+    assert len(heads) == 6 and all("✗ wrong" in h for h in heads) and "#55" in heads[0], heads
+    screenshot(page, "compare-model-a-errors")
+    assert not page.dialogs

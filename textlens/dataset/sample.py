@@ -1,9 +1,10 @@
-"""Choosing which rows to explain for the word aggregate, and how many fit in a time budget."""
+"""Choosing which rows to explain (the word aggregate, Compare's capped runs), and how many fit in a time budget."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -65,3 +66,43 @@ def sample_size_for(classifier: Classifier, texts: Sequence[str], seconds: float
     n = MAX_SAMPLE if per_text <= 0 else int(seconds / per_text)
     n = max(MIN_SAMPLE, min(MAX_SAMPLE, n))
     return n if n < 50 else n // 10 * 10
+
+
+ROWS_FIRST, ROWS_RANDOM, ROWS_ERRORS = "first", "random", "errors"
+
+
+@dataclass(frozen=True)
+class RowChoice:
+    """Which rows of a file a capped run takes: their positions (in file order) and a sentence saying so."""
+
+    positions: tuple[int, ...]
+    description: str
+
+
+def choose_rows(
+    n_rows: int, limit: int, how: str = ROWS_FIRST, *, seed: int = SAMPLE_SEED, wrong: Sequence[bool] | None = None
+) -> RowChoice:
+    """Up to ``limit`` of ``n_rows`` rows: the first ones, a seeded random sample, or the rows in ``wrong``.
+
+    ``how`` is :data:`ROWS_FIRST`, :data:`ROWS_RANDOM` or :data:`ROWS_ERRORS` (``wrong[i]`` True where
+    row ``i`` is an error; the first ``limit`` of them are taken). The description names the choice
+    and the counts, e.g. "the first 50 of 1,000 rows", so a page never takes rows without saying which.
+    """
+    if how == ROWS_ERRORS:
+        if wrong is None:
+            raise ValueError("choosing the errors needs which rows are wrong")
+        errors = np.flatnonzero(np.asarray(wrong, dtype=bool)[:n_rows])
+        taken = errors[:limit]
+        if len(errors) <= limit:
+            text = f"all {len(errors):,} rows model A gets wrong, of {n_rows:,}"
+        else:
+            text = f"the first {limit:,} of the {len(errors):,} rows model A gets wrong, of {n_rows:,}"
+        return RowChoice(tuple(int(i) for i in taken), text)
+    if n_rows <= limit:
+        return RowChoice(tuple(range(n_rows)), f"all {n_rows:,} rows")
+    if how == ROWS_RANDOM:
+        pick = np.sort(np.random.default_rng(seed).choice(n_rows, size=limit, replace=False))
+        return RowChoice(tuple(int(i) for i in pick), f"a random sample of {limit:,} of {n_rows:,} rows (seed {seed})")
+    if how != ROWS_FIRST:
+        raise ValueError(f"how must be one of {(ROWS_FIRST, ROWS_RANDOM, ROWS_ERRORS)}, not {how!r}")
+    return RowChoice(tuple(range(limit)), f"the first {limit:,} of {n_rows:,} rows")

@@ -13,6 +13,7 @@ import numpy as np
 from textlens import shap_kernels
 from textlens.caches import owned
 from textlens.errors import EmptyTextError
+from textlens.text import owen
 from textlens.text.models import Classifier
 from textlens.text.owen import OwenTree
 from textlens.text.words import WORD_PATTERN, WordSegmenter, merge_to_words, word_spans, words_of_features
@@ -37,6 +38,12 @@ FULL_TREE_NODES_PER_BATCH = 512
 PARTIAL_NODES_PER_BATCH = 5
 AUTO_PARTIAL_NODES_PER_BATCH = 32
 ROW_CACHE_TEXTS = 32
+# A refinement (refine) sends rows to the model in chunks of about CHUNK_SECONDS and shows a new
+# view at least every STEP_SECONDS or so, whatever the text's length: its time limit and a stop
+# request are then honoured within a chunk, and the view and counters keep moving on long texts.
+CHUNK_SECONDS = 1.0
+STEP_SECONDS = 3.0
+MIN_CHUNK_ROWS = 4
 
 
 def tree_evals_needed(clustering: np.ndarray) -> int:
@@ -451,12 +458,14 @@ def _grow(
     deadline: float | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_step: Callable[[OwenTree], None] | None = None,
+    pace: tuple[int, int] | None = None,
 ) -> OwenTree:
     """Expand ``job``'s tree node-complete (a new one, or ``tree`` resumed) within its budget.
 
     Every forward pass goes through the engine's row cache, so resumed work and repeated texts
     cost only rows never evaluated before. A budget that covers the whole tree expands it level by
-    level in the largest batches; a smaller one in steps, most important nodes first.
+    level in the largest batches; a smaller one, or a ``pace`` of ``(chunk rows, step rows)`` (a
+    refinement shown as it goes), in steps, most important nodes first.
     """
     masker = engine.masker
     with _evaluating(classifier, engine, job, progress, tree.rows if tree is not None else 0) as evaluator:
@@ -477,7 +486,9 @@ def _grow(
             deadline=deadline,
             should_stop=should_stop,
             on_step=on_step,
-            full_batches=job.full,
+            full_batches=job.full and pace is None,
+            chunk_rows=None if pace is None else pace[0],
+            max_step_rows=None if pace is None else pace[1],
         )
     return tree
 
@@ -560,6 +571,18 @@ class Refinement:
         return self.tree is not None and not self.tree.complete and not self.tree.plan(self.job.budget, None)
 
 
+def refinement_pace(classifier: Classifier, text: str) -> tuple[int, int]:
+    """(rows per chunk, rows per step) that take about :data:`CHUNK_SECONDS` and :data:`STEP_SECONDS` here.
+
+    From the model's measured speed at this text's length, so a 400-token review gets chunks of a
+    few rows where a short sentence gets :data:`textlens.text.owen.CHUNK_ROWS`.
+    """
+    row = max(classifier.estimate_seconds(1, classifier.token_counts([text])[0]), 1e-6)
+    chunk = int(min(owen.CHUNK_ROWS, max(MIN_CHUNK_ROWS, CHUNK_SECONDS / row)))
+    step = max(owen.MIN_STEP_ROWS, int(STEP_SECONDS / row))
+    return chunk, step
+
+
 def refine(
     classifier: Classifier,
     text: str,
@@ -575,12 +598,15 @@ def refine(
     """Explain ``text`` node-complete in steps, each an exact view, until done, out of budget or time.
 
     ``on_step(explanation)`` receives the record after every refinement step (the first within a
-    few rows: the text split in two); ``should_stop()`` is asked between steps; ``seconds`` bounds
-    this call's time. ``state`` (a previous :class:`Refinement` of the same text, model and leaves)
-    resumes from its tree and rows; ``max_evals`` is then the new total budget.
+    few rows: the text split in two; later ones every few seconds at most); ``should_stop()`` and the
+    ``seconds`` limit of this call are checked between chunks of about :data:`CHUNK_SECONDS` of model
+    work, so both end the run within one chunk, keeping every node finished by then (the result stays
+    exact and additive). ``progress(rows, expected)`` reports every chunk. ``state`` (a previous
+    :class:`Refinement` of the same text, model and leaves) resumes from its tree and rows;
+    ``max_evals`` is then the new total budget.
     """
     _validate(text)
-    deadline = None if seconds is None else time.monotonic() + seconds
+    deadline = None if seconds is None else owen.now() + seconds
     shap_engine = _engine(classifier, leaves)
     with classifier.lock, _tokenizer_lock(classifier, leaves):
         fresh = _prepare(classifier, shap_engine, text, max_evals)
@@ -601,7 +627,15 @@ def refine(
                 on_step(_build_owen(classifier, shap_engine, fresh, grown, leaves, max_evals, 0))
 
         tree = _grow(
-            classifier, shap_engine, fresh, tree, progress, deadline=deadline, should_stop=should_stop, on_step=step
+            classifier,
+            shap_engine,
+            fresh,
+            tree,
+            progress,
+            deadline=deadline,
+            should_stop=should_stop,
+            on_step=step,
+            pace=refinement_pace(classifier, fresh.readable),
         )
         result = _build_owen(classifier, shap_engine, fresh, tree, leaves, max_evals, 0)
     return Refinement(fresh, tree, leaves, classifier.model_id, result, result.seconds)

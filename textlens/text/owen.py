@@ -27,9 +27,15 @@ StepReport = Callable[["OwenTree"], None]
 # many as spent so far (steps double the work), so the first views come quickly and later steps
 # still fill large forward batches.
 MIN_STEP_ROWS = 32
-# A step's rows go to the model in chunks of this many, so a stop request or a deadline is noticed
-# within one chunk's time; an interrupted step changes nothing (its rows stay in the caller's cache).
+# A step's rows go to the model in chunks of (at most) this many, so a stop request or a deadline is
+# noticed within one chunk's time; an interrupted step keeps the nodes it finished (the rest of its
+# rows stay in the caller's cache).
 CHUNK_ROWS = 64
+
+
+def now() -> float:
+    """The clock deadlines are set on (:func:`time.monotonic`; one name, so tests can drive it)."""
+    return time.monotonic()
 
 
 @dataclass
@@ -144,30 +150,42 @@ class OwenTree:
             rows += cost
         return chosen
 
-    def expand(self, nodes: Sequence[int], evaluate: Evaluate, interrupted: Callable[[], bool] | None = None) -> bool:
-        """Expand ``nodes`` in all their contexts; returns False (and changes nothing) if interrupted.
+    def expand(
+        self,
+        nodes: Sequence[int],
+        evaluate: Evaluate,
+        interrupted: Callable[[], bool] | None = None,
+        chunk_rows: int | None = None,
+    ) -> bool:
+        """Expand ``nodes`` in all their contexts; returns False if ``interrupted()`` cut the step short.
 
         Without ``interrupted`` all rows go to ``evaluate`` in one call; with it, in chunks of
-        :data:`CHUNK_ROWS`, asking ``interrupted()`` between them.
+        ``chunk_rows`` (default :data:`CHUNK_ROWS`), asking ``interrupted()`` between them. An
+        interrupted step expands the nodes (a prefix of ``nodes``) whose rows were all evaluated, so
+        the tree stays exact and keeps what was paid for; a node cut in the middle stays unexpanded.
         """
         masks = []
+        ends = []  # rows evaluated once each node's contexts are done
         for node in nodes:
             left, right = self.children(node)
             left_mask, right_mask = self._node_mask(left), self._node_mask(right)
             for m00, _f00, _f11, _w in self.contexts[node]:
                 masks.append(m00 | left_mask)
                 masks.append(m00 | right_mask)
+            ends.append(len(masks))
         if interrupted is None:
             outputs = np.asarray(evaluate(np.array(masks)), dtype=np.float64)
         else:
+            size = max(1, chunk_rows or CHUNK_ROWS)
             parts = []
-            for start in range(0, len(masks), CHUNK_ROWS):
+            for start in range(0, len(masks), size):
                 if start and interrupted():
-                    return False
-                parts.append(np.asarray(evaluate(np.array(masks[start : start + CHUNK_ROWS])), dtype=np.float64))
-            outputs = np.concatenate(parts)
+                    break
+                parts.append(np.asarray(evaluate(np.array(masks[start : start + size])), dtype=np.float64))
+            outputs = np.concatenate(parts) if parts else np.zeros((0, len(self.base)))
+        finished = sum(1 for end in ends if end <= len(outputs))
         i = 0
-        for node in nodes:
+        for node in nodes[:finished]:
             left, right = self.children(node)
             for m00, f00, f11, w in self.contexts[node]:
                 m10, m01 = masks[i], masks[i + 1]
@@ -185,9 +203,10 @@ class OwenTree:
             self.frontier.discard(node)
             # An expanded node's contexts are no longer needed (its children hold their own).
             del self.contexts[node]
-        self.rows += len(masks)
-        self.steps += 1
-        return True
+        if finished:
+            self.rows += i
+            self.steps += 1
+        return finished == len(nodes)
 
     def run(
         self,
@@ -198,31 +217,41 @@ class OwenTree:
         should_stop: Callable[[], bool] | None = None,
         on_step: StepReport | None = None,
         full_batches: bool = False,
+        chunk_rows: int | None = None,
+        max_step_rows: int | None = None,
     ) -> bool:
         """Expand in steps until complete, ``max_rows`` is spent, ``deadline`` passes or ``should_stop()``.
 
         ``full_batches`` puts every pending node into one step (the order does not matter when the
         whole tree will be expanded); otherwise steps are at least :data:`MIN_STEP_ROWS` rows and
-        at most the rows spent so far. ``on_step(self)`` runs after every step. Returns
+        at most the rows spent so far, and at most ``max_step_rows`` (so each view arrives within a
+        few seconds on long texts; a single node costlier than that is a step of its own).
+        ``deadline`` (on :func:`now`'s clock) and ``should_stop()`` are asked between chunks of
+        ``chunk_rows`` rows, so either ends the run within one chunk's time, keeping every node
+        finished by then. ``on_step(self)`` runs after every step that expanded something. Returns
         :attr:`complete`.
         """
 
-        # A stop request also interrupts a step (its rows stay cached for Continue); the deadline is
-        # only checked between steps, so a time-limited run always makes progress.
-        while not self.complete:
-            if (should_stop is not None and should_stop()) or (deadline is not None and time.monotonic() >= deadline):
-                break
-            step_rows = None if full_batches else max(MIN_STEP_ROWS, self.rows)
+        def interrupted() -> bool:
+            return (should_stop is not None and should_stop()) or (deadline is not None and now() >= deadline)
+
+        while not self.complete and not interrupted():
+            step_rows = None
+            if not full_batches:
+                step_rows = max(MIN_STEP_ROWS, self.rows)
+                if max_step_rows is not None:
+                    step_rows = max(MIN_STEP_ROWS, min(step_rows, max_step_rows))
             nodes = self.plan(max_rows, step_rows)
             if not nodes:
                 break
             started = time.perf_counter()
-            done = self.expand(nodes, evaluate, should_stop)
+            steps = self.steps
+            done = self.expand(nodes, evaluate, interrupted, chunk_rows)
             self.seconds += time.perf_counter() - started
+            if self.steps > steps and on_step is not None:
+                on_step(self)
             if not done:
                 break
-            if on_step is not None:
-                on_step(self)
         return self.complete
 
     def units(self) -> list[int]:

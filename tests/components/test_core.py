@@ -1,0 +1,98 @@
+"""The session primitives: a job's time left is measured, never guessed; a job cancelled stops at its next batch."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from components.state.core import MIN_MEASURED_SECONDS, JobCancelled, Progress
+
+
+def test_time_left_is_estimating_until_the_job_has_timed_itself():
+    state = Progress(started=time.perf_counter())
+    state.report(0, 1000)
+    assert state.measured_eta() is None  # nothing run yet: no guess
+    state.report(10, 1000)
+    assert state.measured_eta() is None  # not yet timed for long enough
+    state.started -= MIN_MEASURED_SECONDS * 2  # as if the 10 rows took 2 s: 990 more take about 198 s
+    assert state.measured_eta() == pytest.approx(990 * MIN_MEASURED_SECONDS * 2 / 10, rel=0.05)
+
+
+def test_a_cancelled_job_stops_at_its_next_report():
+    state = Progress()
+    state.report(1, 10)
+    state.cancelled.set()
+    with pytest.raises(JobCancelled):
+        state.report(2, 10)
+
+
+@pytest.fixture
+def session(monkeypatch):
+    """core's Streamlit session state as a plain dict (run_in_worker needs no page for this)."""
+    import types
+
+    from components.state import core
+
+    monkeypatch.setattr(core, "st", types.SimpleNamespace(session_state={}))
+    return core
+
+
+def reporting_job(state: Progress, steps: int, seen: list[int]):
+    """Work that reports progress every few milliseconds for ``steps`` batches (a long job when steps is large)."""
+
+    def work():
+        for i in range(steps):
+            seen.append(i)
+            state.report(i, steps)
+            time.sleep(0.005)
+        return "done"
+
+    return work
+
+
+def test_a_job_left_by_its_page_is_cancelled_when_the_session_asks_for_other_work(session):
+    import threading
+
+    left = Progress()
+    seen: list[int] = []
+    outcome: dict[str, object] = {}
+
+    def page_left_mid_job():  # a script run that started a long job, then its page was left
+        try:
+            session.run_in_worker(reporting_job(left, 100_000, seen), None, left, key="dataset words")
+        except JobCancelled as exc:
+            outcome["error"] = exc
+
+    script = threading.Thread(target=page_left_mid_job)
+    script.start()
+    while not seen:
+        time.sleep(0.01)
+    assert session.earlier_run_in_flight()
+    new = Progress()
+    assert session.run_in_worker(lambda: "explained", None, new, key="explain") == "explained"
+    script.join(10)
+    assert isinstance(outcome.get("error"), JobCancelled) and len(seen) < 100_000
+    assert not session.earlier_run_in_flight()
+
+
+def test_the_same_job_is_rejoined_not_started_again(session):
+    import threading
+
+    first = Progress()
+    seen: list[int] = []
+    script = threading.Thread(
+        target=lambda: session.run_in_worker(reporting_job(first, 200, seen), None, first, key="same")
+    )
+    script.start()
+    while not seen:
+        time.sleep(0.01)
+
+    def again():
+        raise AssertionError("the same work was started a second time")
+
+    drawn: list[Progress] = []
+    assert session.run_in_worker(again, drawn.append, Progress(), key="same") == "done"
+    script.join(10)
+    assert seen == list(range(200))  # ran once, to its end
+    assert not drawn or drawn[-1] is first  # the progress shown is the running job's
