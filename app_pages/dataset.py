@@ -51,7 +51,7 @@ from textlens.dataset import (
 )
 from textlens.dataset.label_issues import CAVEAT, MEANING
 from textlens.dataset.slices import set_slices
-from textlens.dataset.versus import Comparison, SliceVersus
+from textlens.dataset.versus import Comparison, SliceVersus, Versus
 from textlens.report.export_info import ExportInfo
 from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
@@ -782,9 +782,10 @@ def downloads_ui(
     words: WordResult | None,
     explained: list[ExplainedRow],
     more: list[ui.Download] = (),
+    against: tuple[str, Versus | None, list[SliceVersus]] | None = None,
 ) -> None:
     """Predictions (CSV, Parquet), metrics and slices (CSV), ``more`` (a second model's), and the page as one
-    HTML report.
+    HTML report (with ``against``: model B's name, the paired headline and its slices compared).
     """
     st.subheader("Downloads")
     classifier = models.load_model(model_id)
@@ -838,6 +839,9 @@ def downloads_ui(
             contrast=words.contrast if words else (),
             explained=explained,
             notes=notes,
+            versus=against[1] if against else None,
+            model_b=against[0] if against else "",
+            compared=against[2] if against else (),
         ),
         f"{stem}-report.html",
         "text/html",
@@ -898,7 +902,8 @@ def render() -> None:
         versus.words_changed_ui(model_id, model_b, comparison, texts, loaded.file_hash)
     words = words_ui(model_id, scored, columns, loaded, labels)
     more = versus.comparison_downloads(comparison, compared) if comparison else []
-    downloads_ui(loaded.labelled, model_id, scored, slices, words, explained, more)
+    against = (versus.model_display(model_b), comparison.versus, compared) if comparison else None
+    downloads_ui(loaded.labelled, model_id, scored, slices, words, explained, more, against)
 
 
 render()

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import widgets as ui
+from components.dataset import slices_compared_frame
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import dataset as dataset_state
@@ -203,23 +204,7 @@ def slices_compared_ui(comparison: Comparison, slices: list[Slice]) -> list[Slic
         "(too few rows to say anything). *Significant*: McNemar's exact test within the slice, Holm-corrected "
         "for testing every slice."
     )
-    frame = pd.DataFrame(
-        [
-            {
-                "slice": s.group,
-                "value": s.value,
-                "rows": s.labelled,
-                "accuracy A": s.accuracy_a,
-                "accuracy B": s.accuracy_b,
-                "change (points)": None if s.small else s.change * 100,
-                "fixed by B": s.fixed,
-                "broken by B": s.broken,
-                "p (Holm)": None if s.small else s.p_adjusted,
-                "verdict": s.verdict(),
-            }
-            for s in table
-        ]
-    )
+    frame = slices_compared_frame(table)
     st.dataframe(
         frame,
         hide_index=True,

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from components.charts import _layout
 from textlens.dataset import Metrics, SliceMetrics
+from textlens.dataset.versus import SliceVersus, Versus
 from textlens.report.compare import CompareRow, row_header_html
 from textlens.report.document import html_document
 from textlens.report.export_info import ExportInfo
@@ -283,6 +284,49 @@ def explained_row_html(row: ExplainedRow, target: str) -> str:
     return row_header_html(row.compare_row(), row.explanation, target) + highlight_html(row.explanation, target)
 
 
+def slices_compared_frame(table: Sequence[SliceVersus]) -> pd.DataFrame:
+    """Slices compared as the page and the report show them: small slices get no change and no p-value."""
+    return pd.DataFrame(
+        [
+            {
+                "slice": s.group,
+                "value": s.value,
+                "rows": s.labelled,
+                "accuracy A": s.accuracy_a,
+                "accuracy B": s.accuracy_b,
+                "change (points)": None if s.small else s.change * 100,
+                "fixed by B": s.fixed,
+                "broken by B": s.broken,
+                "p (Holm)": None if s.small else s.p_adjusted,
+                "verdict": s.verdict(),
+            }
+            for s in table
+        ]
+    )
+
+
+def _versus_html(versus: Versus, model_b: str, compared: Sequence[SliceVersus]) -> str:
+    """The report's section on a second model: the headline, the flip table and the worst slices compared."""
+    cells = (
+        ("A right", versus.both_right, versus.broken),
+        ("A wrong", versus.fixed, versus.both_wrong),
+    )
+    flips = "".join(f"<tr><th>{name}</th><td>{right:,}</td><td>{wrong:,}</td></tr>" for name, right, wrong in cells)
+    parts = [
+        f"<h2>Model B: {escape(model_b)}</h2>",
+        f"<div><b>{escape(versus.headline())}</b></div>",
+        "<h3>What B changes</h3><table><tr><th></th><th>B right</th><th>B wrong</th></tr>" + flips + "</table>",
+    ]
+    if compared:
+        parts.append(
+            "<h3>Slices compared: A against B</h3><p class='tl-meta'>Biggest loss first; slices with too few "
+            "paired rows show no change. p: McNemar's exact test within the slice, Holm-corrected.</p>"
+        )
+        fmt = {"accuracy A": ".3f", "accuracy B": ".3f", "change (points)": "+.1f", "p (Holm)": ".3g"}
+        parts.append(_table_html(slices_compared_frame(compared[:REPORT_SLICES]), fmt))
+    return "".join(parts)
+
+
 def _table_html(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     formats = formats or {}
     head = "".join(f"<th>{escape(str(c))}</th>" for c in frame.columns)
@@ -345,9 +389,13 @@ def dataset_report(
     contrast: Sequence[WordContrast] = (),
     explained: Sequence[ExplainedRow] = (),
     notes: Sequence[str] = (),
+    versus: Versus | None = None,
+    model_b: str = "",
+    compared: Sequence[SliceVersus] = (),
 ) -> str:
-    """The Dataset page as one self-contained HTML file: metrics, confusion matrix, worst slices, top
-    words, words driving the errors and the explained rows. Every user string is escaped.
+    """The Dataset page as one self-contained HTML file: metrics, confusion matrix, a second model's
+    comparison (``versus`` with ``model_b`` and its ``compared`` slices), worst slices, top words, words
+    driving the errors and the explained rows. Every user string is escaped.
     """
     body = [f"<h1>textlens dataset report: {escape(info.subject)}</h1>", info.html()]
     body += [f'<div class="tl-meta">{escape(n)}</div>' for n in notes]
@@ -373,6 +421,8 @@ def dataset_report(
         )
         body.append(f"<h2>Calibration (ECE {metrics.ece:.3f})</h2>")
         body.append(_table_html(calibration, {"mean confidence": ".3f", "accuracy": ".3f"}))
+    if versus is not None:
+        body.append(_versus_html(versus, model_b, compared))
     if slices:
         body.append("<h2>Worst slices</h2>")
         frame = slices_frame(slices[:REPORT_SLICES]).drop(columns=["few rows"])

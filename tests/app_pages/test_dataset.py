@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.apptest_helpers import button, start_app, visit_another_page
+from tests.apptest_helpers import button, capture_downloads, download_data, start_app, visit_another_page
 from tests.conftest import ROOT
 
 PAGE = "app_pages/dataset.py"
@@ -247,6 +247,7 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     from textlens.store import open_store
 
     monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
+    seen = capture_downloads(monkeypatch)
     at = start_app(ROOT / "dashboard.py", PAGE)
     upload(at, flipped_reviews_csv(), "flipped.csv")
     next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
@@ -293,6 +294,10 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     assert {"accuracy A", "accuracy B", "change (points)", "verdict"} <= set(compared)
     small = compared[compared["rows"] < 10]
     assert small["verdict"].str.startswith("too few rows").all() and small["change (points)"].isna().all()
+    # The page's HTML report carries model B: its name, the paired headline, the flips and the slices.
+    report = download_data(seen, "Report (HTML)")
+    assert f"Model B: {tiny_sentiment_dir}" in report and "Slices compared: A against B" in report
+    assert f"B fixes {expected.fixed}" in report and f"<td>{expected.broken:,}</td>" in report
     # The broken rows into a new pack in one step: two cases a row, tagged.
     at.selectbox(key="dataset_flip_send_pack").set_value("+ New pack…")
     at.text_input(key="dataset_flip_send_new").set_value("Release 3")

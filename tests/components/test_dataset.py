@@ -95,3 +95,26 @@ def test_report_escapes_every_user_string():
     for expected in ("Metrics", "Confusion matrix", "Calibration", "Worst slices", "Explained rows", "row 3"):
         assert expected in html
     assert "POS&lt;b&gt;" in html and "model&lt;x&gt;" in html
+
+
+def test_report_carries_a_second_model_escaped():
+    """With model B the report gives its name, the paired headline, the flip table and the slices compared."""
+    from textlens.dataset.versus import SliceVersus, Versus
+
+    versus = Versus(LABELS, 40, 0.8, 0.7, 0.79, 0.69, 25, 3, 7, 5, 0.34, (-0.25, 0.05))
+    compared = [
+        SliceVersus(f"col{EVIL}", EVIL, 30, 30, 0.8, 0.6, 1, 7, 0.07, 0.14),
+        SliceVersus("length", "1-5 words", 4, 4, 0.5, 0.75, 1, 0, 1.0, float("nan")),
+    ]
+    html = dataset_report(
+        info=ExportInfo("file.csv", "model", "float32", "each row's predicted label"),
+        metrics=metrics(),
+        versus=versus,
+        model_b=f"/models/b{EVIL}",
+        compared=compared,
+    )
+    assert "<script>" not in html.replace('<meta http-equiv="Content-Security-Policy"', "")
+    assert "Model B: /models/b&lt;script&gt;" in html
+    assert "B fixes 3 rows and breaks 7" in html and "-10.0 points" in html
+    assert "<th>A right</th><td>25</td><td>7</td>" in html and "<th>A wrong</th><td>3</td><td>5</td>" in html
+    assert "not significant" in html and "too few rows" in html and "-20.0" in html
