@@ -273,7 +273,7 @@ def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> S
     return Scored(results, truth, predicted, confidence, metrics, match)
 
 
-def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
+def metrics_ui(metrics: Metrics, view_key: tuple) -> tuple[int, int] | None:
     """Headline numbers, per-class table, the clickable confusion matrix and calibration. Returns the clicked cell."""
     a, b, c, d, e = st.columns(5)
     a.metric("Accuracy", f"{metrics.accuracy:.1%}")
@@ -291,6 +291,7 @@ def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
         st.subheader("Confusion matrix")
         st.caption("Rows: true label; columns: predicted. Click a cell to show its rows in the table below.")
         generation = st.session_state.setdefault(KEYS.CONFUSION_GEN, 0)
+        fresh = session.widget_is_new(f"{KEYS.CONFUSION}{generation}")
         event = st.plotly_chart(
             confusion_figure(metrics),
             key=f"{KEYS.CONFUSION}{generation}",
@@ -310,10 +311,8 @@ def metrics_ui(metrics: Metrics) -> tuple[int, int] | None:
         st.caption("Accuracy per confidence bin; on the dashed line, a confidence of 0.9 is right 90 % of the time.")
         st.plotly_chart(reliability_figure(metrics), width="stretch", key=KEYS.RELIABILITY)
     points = (event.selection.points if event and event.selection else None) or []
-    if not points:
-        return None
-    point = points[0]
-    return int(round(point["y"])), int(round(point["x"]))
+    clicked = (int(round(points[0]["y"])), int(round(points[0]["x"]))) if points else None
+    return session.kept_selection(KEYS.CELL_KEPT, view_key, clicked, fresh)
 
 
 def label_issues_ui(
@@ -408,7 +407,11 @@ def label_issues_ui(
 
 
 def slices_ui(
-    scored: Scored, columns: Columns, labels: tuple[str, ...], comparison: Comparison | None = None
+    scored: Scored,
+    columns: Columns,
+    labels: tuple[str, ...],
+    view_key: tuple,
+    comparison: Comparison | None = None,
 ) -> tuple[list[SliceMetrics], np.ndarray | None, str, list[SliceVersus]]:
     """Slices by metadata, length and a typed pattern, worst first; with a second model, the slices compared.
 
@@ -437,6 +440,7 @@ def slices_ui(
     st.caption(
         f"{len(table)} slices, {order}; slices with fewer than 10 labelled rows last. Select one to filter the table."
     )
+    fresh = session.widget_is_new(KEYS.SLICES)
     event = st.dataframe(
         slices_frame(table),
         hide_index=True,
@@ -454,9 +458,10 @@ def slices_ui(
     )
     compared = versus.slices_compared_ui(comparison, slices) if comparison else []
     rows = event.selection.rows if event and event.selection else []
-    if rows and rows[0] < len(table):
-        chosen = table[rows[0]]
-        return table, masks[(chosen.group, chosen.value)], f"{chosen.group} = {chosen.value}", compared
+    clicked = (table[rows[0]].group, table[rows[0]].value) if rows and rows[0] < len(table) else None
+    chosen = session.kept_selection(KEYS.SLICE_KEPT, view_key, clicked, fresh)
+    if chosen in masks:
+        return table, masks[chosen], f"{chosen[0]} = {chosen[1]}", compared
     return table, None, "", compared
 
 
@@ -468,15 +473,15 @@ def table_ui(
     slice_mask,
     slice_name: str,
     issues: LabelIssues | None,
+    view_key: tuple,
     comparison: Comparison | None = None,
     flip: versus.RowFilter | None = None,
 ) -> Shown:
     """The rows, filtered by the clicked cell, the selected slice, a preset, likely label errors and a search;
     with a second model, its columns and the flip-table cell's filter.
 
-    Returns the selected row ids, and every row id the table shows with the filters that made it.
-
-    Returns the selected row ids.
+    Returns the selected row ids (kept across a page switch), and every row id the table shows with the
+    filters that made it.
     """
     st.subheader("Rows")
     results = scored.results
@@ -536,11 +541,13 @@ def table_ui(
         note.caption(escape_md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
         if cell is not None and clear.button("Clear cell filter", key=KEYS.CLEAR_CELL):
             st.session_state[KEYS.CONFUSION_GEN] += 1
+            st.session_state.pop(KEYS.CELL_KEPT, None)
             st.rerun()
         if flip is not None and flip.mask is not None and clear.button("Clear flip filter", key=KEYS.FLIP_CLEAR):
             st.session_state[KEYS.FLIP] = None
             st.rerun()
     st.caption(f"{len(view):,} of {len(results):,} rows. Click a header to sort; select rows to explain them below.")
+    fresh = session.widget_is_new(KEYS.TABLE)
     event = st.dataframe(
         view[shown],
         hide_index=True,
@@ -559,7 +566,13 @@ def table_ui(
     )
     rows = event.selection.rows if event and event.selection else []
     shown_filters = [*filters, *([preset.lower()] if preset != ALL else [])]
-    selected = [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+    clicked = [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
+    selected = session.kept_selection(KEYS.ROWS_KEPT, view_key, clicked, fresh)
+    if selected and not clicked:  # kept from before a page switch: the table itself cannot show it again
+        st.caption(
+            f"Selected before you left this page: row{'s' if len(selected) > 1 else ''} "
+            f"{', '.join(map(str, selected))} (select rows in the table to change)."
+        )
     return Shown(selected, [int(r) for r in view["row_id"]], ", ".join(shown_filters))
 
 
@@ -870,10 +883,12 @@ def render() -> None:
     if run is None:
         return
     scored = score_ui(labelled, run, columns)
+    # What the kept selections (clicked cell, slice, rows) belong to: another file, model or column forgets them.
+    view_key = (loaded.file_hash, model_id, columns.text, columns.label)
     cell = None
     if scored.metrics:
         st.caption(escape_md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
-        cell = metrics_ui(scored.metrics)
+        cell = metrics_ui(scored.metrics, view_key)
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
     comparison, flip, model_b = None, None, None
@@ -891,8 +906,8 @@ def render() -> None:
                 model_id, model_b, comparison, labelled.frame[columns.text].tolist(), run, loaded.file_hash
             )
     issues = label_issues_ui(model_id, loaded, scored, run, columns) if scored.metrics else None
-    slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, comparison)
-    shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, comparison, flip)
+    slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, view_key, comparison)
+    shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, view_key, comparison, flip)
     send_rows_ui(model_id, loaded, scored, run, columns, shown)
     row_ids = shown.selected
     second = (model_b, comparison) if comparison else None

@@ -27,6 +27,26 @@ def recall(key: str, input_key: Hashable) -> Any | None:
     return None
 
 
+def widget_is_new(key: str) -> bool:
+    """Whether widget ``key`` starts afresh in this run: Streamlit drops a widget's state when its page is left."""
+    return key not in st.session_state
+
+
+def kept_selection(key: str, input_key: Hashable, current: Any, fresh: bool) -> Any:
+    """A table's or chart's selection that survives a page switch.
+
+    Selections of ``st.dataframe`` and ``st.plotly_chart`` are forgotten when the page is left and cannot be
+    set back. So the selection in force is kept under ``key`` (for ``input_key``) with the widget's own last
+    value: a change the user makes wins; a widget that comes back empty (``fresh``) does not.
+    """
+    stored = recall(key, input_key)
+    kept, seen = stored if stored is not None else (current, current)
+    if not fresh and current != seen:
+        kept = current
+    remember(key, input_key, (kept, current))
+    return kept
+
+
 def has_result(key: str) -> bool:
     """Whether something is stored under ``key`` at all (for "the inputs changed since" notes)."""
     return st.session_state.get(key) is not None

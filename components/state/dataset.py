@@ -29,6 +29,9 @@ class DatasetKeys:
     RUN = "dataset_run"  # (run key, RowPredictions) of the last prediction
     CONFUSION = "dataset_confusion_"  # + generation, bumped to clear the clicked cell
     CONFUSION_GEN = "dataset_confusion_gen"
+    CELL_KEPT = "dataset_cell_kept"  # the clicked cell, kept across page switches (session.kept_selection)
+    SLICE_KEPT = "dataset_slice_kept"  # the selected slice's (group, value)
+    ROWS_KEPT = "dataset_rows_kept"  # the selected rows' ids
     RELIABILITY = "dataset_reliability"
     PATTERN = "dataset_pattern"
     REGEX = "dataset_regex"

@@ -96,3 +96,15 @@ def test_the_same_job_is_rejoined_not_started_again(session):
     script.join(10)
     assert seen == list(range(200))  # ran once, to its end
     assert not drawn or drawn[-1] is first  # the progress shown is the running job's
+
+
+def test_a_kept_selection_survives_a_page_switch_and_yields_to_the_user(session):
+    """A table's selection comes back empty after a page switch: the kept one stays until the user changes it."""
+    key, view = "kept", ("file", "model")
+    assert session.kept_selection(key, view, [], fresh=True) == []  # first visit: nothing selected
+    assert session.kept_selection(key, view, [3, 7], fresh=False) == [3, 7]  # the user selects rows
+    assert session.kept_selection(key, view, [], fresh=True) == [3, 7]  # back from another page: kept
+    assert session.kept_selection(key, view, [], fresh=False) == [3, 7]  # any later rerun keeps it
+    assert session.kept_selection(key, view, [5], fresh=False) == [5]  # a new choice wins
+    assert session.kept_selection(key, view, [], fresh=False) == []  # and so does clearing it
+    assert session.kept_selection(key, ("other file", "model"), [], fresh=True) == []  # another input: forgotten

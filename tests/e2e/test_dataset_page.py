@@ -78,6 +78,16 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert page.get_by_text("✗ wrong").count() == 1
     page.get_by_role("button", name="Open in Explain").scroll_into_view_if_needed()
     screenshot(page, f"dataset-explained-{theme}")
+    if theme == "dark":  # a page switch keeps the clicked cell, the selected row and its explanation
+        for name in ("Review", "Dataset"):
+            page.locator("[data-testid='stSidebarNavLink']", has_text=name).first.click()
+            wait_idle(page)
+        caption = page.get_by_text("Filtered to true NEGATIVE, predicted POSITIVE")
+        caption.wait_for(timeout=RESULT_TIMEOUT_MS)
+        page.get_by_text("Selected before you left this page: row").wait_for(timeout=RESULT_TIMEOUT_MS)
+        page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
+        assert page.get_by_role("button", name="Open in Explain").count() == 1
+        screenshot(page, "dataset-round-trip-dark")
     if theme == "light":  # the word aggregate over a small sample: words driving the errors beside correct rows
         page.get_by_role("button", name="Clear cell filter").click()
         wait_idle(page)
