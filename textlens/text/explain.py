@@ -606,9 +606,10 @@ def refine(
     ``max_evals`` is then the new total budget.
     """
     _validate(text)
-    deadline = None if seconds is None else owen.now() + seconds
     shap_engine = _engine(classifier, leaves)
     with classifier.lock, _tokenizer_lock(classifier, leaves):
+        # The limit counts from here: time spent waiting for the model (another session's job) is not this run's.
+        deadline = None if seconds is None else owen.now() + seconds
         fresh = _prepare(classifier, shap_engine, text, max_evals)
         if fresh.single:
             result = _explain_single(classifier, fresh, leaves, max_evals, 0)
