@@ -10,6 +10,7 @@ subcommand adds a ``(add_parser, run)`` pair to :data:`SUBCOMMANDS`; :func:`file
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from dataclasses import dataclass
@@ -131,13 +132,16 @@ def write_out(folder: str | None, summary: dict[str, Any], predictions, slices) 
     """``summary.json``, ``predictions.csv`` and ``slices.csv`` into ``folder`` (made if missing)."""
     if not folder:
         return
-    import pandas as pd
-
     out = Path(folder)
     try:
         out.mkdir(parents=True, exist_ok=True)
         predictions.to_csv(out / "predictions.csv", index=False)
-        pd.DataFrame([s.to_dict() for s in slices]).to_csv(out / "slices.csv", index=False)
+        rows = [s.to_dict() for s in slices]
+        with open(out / "slices.csv", "w", encoding="utf-8", newline="") as handle:
+            # The CLI imports only the standard library and textlens (the installed package's promise).
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["group", "value"])
+            writer.writeheader()
+            writer.writerows(rows)
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
         raise InputFileError(f"Cannot write to {folder}: {exc.strerror or exc}.") from exc
