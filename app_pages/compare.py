@@ -11,7 +11,7 @@ from components.safe_text import escape_md
 from components.state import compare as compare_state
 from components.state import core as session
 from components.state import models
-from textlens import DEFAULT_MODEL_ID, Explanation
+from textlens import Explanation
 from textlens.dataset.files import (
     MAX_INPUTS,
     label_column_guess,
@@ -104,20 +104,10 @@ def model_b_ui() -> str | None:
     ).strip()
     if not wanted:
         return None
-    with st.spinner(f"Loading {escape_md(wanted)}…"):
-        classifier = ui.attempt(models.load_model, wanted)
+    classifier = ui.second_model_ui(st, wanted)
     if classifier is None:
         return None
-    st.success(
-        f"Model B loaded: **{escape_md(model_display(wanted))}** · {len(classifier.labels)} labels "
-        f"({escape_md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
-        icon=":material/check_circle:",
-    )
     return wanted
-
-
-def model_display(model_id: str) -> str:
-    return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
 
 
 def mode_ui(model_a: str) -> tuple[str, str | None]:
@@ -125,7 +115,7 @@ def mode_ui(model_a: str) -> tuple[str, str | None]:
     mode = st.radio("Mode", [MODE_ONE, MODE_TWO], horizontal=True, key=KEYS.MODE, persist_state="session")
     if mode != MODE_TWO:
         return mode, None
-    st.write(f"Model A: **{escape_md(model_display(model_a))}** (the sidebar's model)")
+    st.write(f"Model A: **{escape_md(ui.model_display(model_a))}** (the sidebar's model)")
     return mode, model_b_ui()
 
 
@@ -225,7 +215,7 @@ def run_comparison(
     per_model = []
     with ui.progress("Comparing", row_seconds(model_ids[0], texts)) as drawer:
         for model_id in model_ids:
-            suffix = f" with {escape_md(model_display(model_id))}" if len(model_ids) > 1 else ""
+            suffix = f" with {escape_md(ui.model_display(model_id))}" if len(model_ids) > 1 else ""
             draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
             per_model.append(models.explanations(model_id, texts, max_evals=budget, on_progress=draw))
     b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
@@ -296,7 +286,7 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
                 st.html(highlight_html(row.a, target, scale=scale))
                 ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)
                 continue
-            ui.two_model_view(row, target, scale, model_display(model_a), model_display(model_b))
+            ui.two_model_view(row, target, scale, ui.model_display(model_a), ui.model_display(model_b))
             ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
 
 
@@ -306,8 +296,8 @@ def which_model_ui(model_a: str, model_b: str | None) -> str:
         return "A"
     choice = st.segmented_control(
         "Overview of model",
-        [f"A: {model_display(model_a)}", f"B: {model_display(model_b)}"],
-        default=f"A: {model_display(model_a)}",
+        [f"A: {ui.model_display(model_a)}", f"B: {ui.model_display(model_b)}"],
+        default=f"A: {ui.model_display(model_a)}",
         key=KEYS.OVERVIEW_MODEL,
         persist_state="session",
     )
@@ -392,10 +382,10 @@ def results_ui(rows: list[CompareRow], common_labels: list[str], model_a: str, m
         st.caption("Each row is coloured on its own scale: compare patterns within a row, not intensities across rows.")
     rows_ui(triage_ui(rows, target), target, None if per_row else scale, model_a, model_b)
     which = which_model_ui(model_a, model_b)
-    suffix = f" (model {which}: {model_display(model_a if which == 'A' else model_b)})" if model_b else ""
+    suffix = f" (model {which}: {ui.model_display(model_a if which == 'A' else model_b)})" if model_b else ""
     overview_ui(rows, target, which, suffix)
     word_statistics_ui(rows, target, which, suffix)
-    names = (model_display(model_a), model_display(model_b) if model_b else None)
+    names = (ui.model_display(model_a), ui.model_display(model_b) if model_b else None)
     downloads_ui(rows, explanations, target, per_row, names)
 
 

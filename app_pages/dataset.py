@@ -31,7 +31,7 @@ from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
 from components.state import models
-from textlens import DEFAULT_MODEL_ID, Explanation, InputFileError
+from textlens import Explanation, InputFileError
 from textlens.corpus import DataEntry, StoredRun, data_folder_entries, resolve_entry, result_hash
 from textlens.dataset import (
     LabelIssues,
@@ -110,10 +110,6 @@ class Loaded:
     labelled: LabelledFile
     file_hash: str
     stored: StoredRun | None = None
-
-
-def model_display(model_id: str) -> str:
-    return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
 
 
 def load_ui() -> Loaded | None:
@@ -232,7 +228,7 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = F
     took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
-        st.caption(f"{rows:,} rows · {took} to predict them all with {escape_md(model_display(model_id))}.")
+        st.caption(f"{rows:,} rows · {took} to predict them all with {escape_md(ui.model_display(model_id))}.")
         who = " with model B" if second else ""
         clicked = st.button(f"Predict all {rows:,} rows{who}", type="primary", key=button)
     if not clicked:
@@ -887,7 +883,7 @@ def render() -> None:
     view_key = (loaded.file_hash, model_id, columns.text, columns.label)
     cell = None
     if scored.metrics:
-        st.caption(escape_md(f"{labelled.name} · {model_display(model_id)} · {metrics_summary(scored.metrics)}"))
+        st.caption(escape_md(f"{labelled.name} · {ui.model_display(model_id)} · {metrics_summary(scored.metrics)}"))
         cell = metrics_ui(scored.metrics, view_key)
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
@@ -917,7 +913,7 @@ def render() -> None:
         versus.words_changed_ui(model_id, model_b, comparison, texts, loaded.file_hash)
     words = words_ui(model_id, scored, columns, loaded, labels)
     more = versus.comparison_downloads(comparison, compared) if comparison else []
-    against = (versus.model_display(model_b), comparison.versus, compared) if comparison else None
+    against = (ui.model_display(model_b), comparison.versus, compared) if comparison else None
     downloads_ui(loaded.labelled, model_id, scored, slices, words, explained, more, against)
 
 

@@ -14,7 +14,6 @@ from components.safe_text import escape_md
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import models
-from textlens import DEFAULT_MODEL_ID
 from textlens.dataset import RowPredictions, Slice
 from textlens.dataset.predict import prediction_records
 from textlens.dataset.slices import MIN_SLICE_ROWS
@@ -40,10 +39,6 @@ MAX_SHIFT_ROWS = 200  # flipped rows explained by both models at most, for the w
 PERCENT = st.column_config.NumberColumn(format="percent")
 SIGNED_POINTS = st.column_config.NumberColumn(format="%+.1f")
 SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
-
-
-def model_display(model_id: str) -> str:
-    return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,15 +74,9 @@ def model_b_ui(model_a: str, labels: tuple[str, ...]) -> str | None:
     if not model_b:
         box.caption("Model B: the bundled model, or a folder or hub id typed above and loaded.")
         return None
-    with st.spinner(f"Loading {escape_md(model_b)}…"):
-        classifier = ui.attempt(models.load_model, model_b)
+    classifier = ui.second_model_ui(box, model_b)
     if classifier is None:
         return None
-    box.success(
-        f"Model B loaded: **{escape_md(model_display(model_b))}** · {len(classifier.labels)} labels "
-        f"({escape_md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
-        icon=":material/check_circle:",
-    )
     if model_b == model_a:
         st.info("Model B is the sidebar's model (A): pick another model to compare.")
         return None
@@ -115,8 +104,8 @@ def headline_ui(comparison: Comparison, model_a: str, model_b: str) -> None:
         st.info("No row has a matched label that both models predicted, so there is nothing to compare.")
         return
     a, b, c, d, e, f = st.columns(6)
-    a.metric("Accuracy A", f"{v.accuracy_a:.1%}", help=f"A: {model_display(model_a)}")
-    b.metric("Accuracy B", f"{v.accuracy_b:.1%}", f"{v.difference * 100:+.1f} points", help=model_display(model_b))
+    a.metric("Accuracy A", f"{v.accuracy_a:.1%}", help=f"A: {ui.model_display(model_a)}")
+    b.metric("Accuracy B", f"{v.accuracy_b:.1%}", f"{v.difference * 100:+.1f} points", help=ui.model_display(model_b))
     low, high = v.difference_ci
     c.metric(
         "B − A (points)",
@@ -139,7 +128,7 @@ def headline_ui(comparison: Comparison, model_a: str, model_b: str) -> None:
     box(escape_md(v.sentence()))
     st.caption(
         f"{v.rows:,} paired rows: a matched label and a prediction from both models. A: "
-        f"{escape_md(model_display(model_a))}; B: {escape_md(model_display(model_b))}."
+        f"{escape_md(ui.model_display(model_a))}; B: {escape_md(ui.model_display(model_b))}."
     )
 
 
@@ -257,7 +246,7 @@ def side_by_side_ui(model_a: str, model_b: str, comparison: Comparison, texts: l
             st.markdown(f"**Row {row}** · {escape_md(change or 'no matched label')} · toward {escape_md(target)}")
             compared = CompareRow(f"row {row}", a, b, truth)
             scale = shared_scale([a, b], target)
-            ui.two_model_view(compared, target, scale, model_display(model_a), model_display(model_b))
+            ui.two_model_view(compared, target, scale, ui.model_display(model_a), ui.model_display(model_b))
     st.caption(
         "Each row's A and B share one colour scale, toward the row's true label (else A's prediction): red "
         "pushes toward it, blue away. Below each pair, the words whose attribution changed sign or moved most."
@@ -354,7 +343,7 @@ def send_flips_ui(
         truths = [truth_of(comparison, r) for r in rows]
         records_a = prediction_records(texts, run_a, model_a, rows)
         records_b = prediction_records(texts, comparison.b, model_b, rows)
-        names = (model_display(model_a), model_display(model_b))
+        names = (ui.model_display(model_a), ui.model_display(model_b))
         cases = flip_cases(rows, comparison.codes, truths, records_a, records_b, names, file_hash)
         classifiers = {"A": models.load_model(model_a), "B": models.load_model(model_b)}
         for case in cases:

@@ -30,6 +30,25 @@ PRECISION_NOTES = {
 }
 
 
+def model_display(model_id: str) -> str:
+    """A model's name as the pages show it: "bundled model" or its folder / hub id."""
+    return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
+
+
+def second_model_ui(where, model_id: str):
+    """Load a second model (B) with a spinner and confirm it in ``where``; returns it, or None (message shown)."""
+    with st.spinner(f"Loading {escape_md(model_id)}…"):
+        classifier = attempt(models.load_model, model_id)
+    if classifier is None:
+        return None
+    where.success(
+        f"Model B loaded: **{escape_md(model_display(model_id))}** · {len(classifier.labels)} labels "
+        f"({escape_md(', '.join(classifier.labels))}) · runs in {classifier.precision}",
+        icon=":material/check_circle:",
+    )
+    return classifier
+
+
 def model_picker() -> str:
     """Sidebar: the bundled model or a hub id / local folder. Returns the active model id.
 
