@@ -67,7 +67,8 @@ def budget_ui(classifier: Classifier, text: str) -> int | str:
             value=explain_state.LIVE_SECONDS_DEFAULT,
             key=KEYS.LIVE_SECONDS,
             help="With 'auto', a text too long for exact word values is shown as exact phrases first and "
-            "refined on screen until every word is resolved, this time is up, or you press Stop.",
+            "refined on screen until every word is resolved, this time is up, or you press Stop. The time "
+            "counts from the first exact view, so a busy machine never ends a run before it shows one.",
         )
     return budget
 

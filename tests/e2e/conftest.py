@@ -28,6 +28,47 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Streamlit's server racing a closing tab (see Server.app_errors); the app's own code is not in it.
+SERVER_NOISE = ('Cannot call "send" once a close message has been sent',)
+
+
+def error_blocks(log: str) -> list[str]:
+    """The log's tracebacks (a chained one as one block, through its last line) and other lines saying Error."""
+    chained = ("During handling of the above exception", "The above exception was the direct cause")
+    lines = log.splitlines()
+
+    def inside(line: str) -> bool:
+        return line[:1].isspace() or "Traceback" in line or line.startswith(chained)
+
+    def next_text(j: int) -> int:
+        while j < len(lines) and not lines[j].strip():
+            j += 1
+        return j
+
+    blocks: list[str] = []
+    i = 0
+    while i < len(lines):
+        if "Traceback" not in lines[i]:
+            if "Error" in lines[i]:
+                blocks.append(lines[i])
+            i += 1
+            continue
+        j = i + 1
+        while j < len(lines):
+            if inside(lines[j]):
+                j += 1
+                continue
+            k = next_text(j + 1 if lines[j].strip() else j)
+            # Blank lines, or the exception's own line, continue the block when a chained traceback follows.
+            if k < len(lines) and (lines[k].startswith(chained) or (not lines[j].strip() and inside(lines[k]))):
+                j = k
+                continue
+            break
+        blocks.append("\n".join(lines[i : j + 1]).rstrip())
+        i = j + 1
+    return blocks
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -82,6 +123,15 @@ class Server:
     def log(self) -> str:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
+
+    def app_errors(self, since: int = 0) -> list[str]:
+        """Tracebacks and error lines the app logged after character ``since`` of the log.
+
+        Leaves out Streamlit's own websocket race when a browser tab closes (starlette's "Cannot call
+        "send" once a close message has been sent", raised inside Streamlit's server after the session
+        is gone): it is not the app's, and it comes and goes with the order tabs close in.
+        """
+        return [block for block in error_blocks(self.log()[since:]) if not any(n in block for n in SERVER_NOISE)]
 
     def stop(self) -> None:
         self.process.terminate()

@@ -88,12 +88,18 @@ def test_the_pace_of_a_slow_long_text_is_a_few_rows_a_chunk(slowed):
 def test_a_time_limit_on_a_long_text_holds_within_one_chunk(slowed):
     classifier, clock = slowed
     limit = 6.0
-    views = []
-    state = refine(classifier, REVIEW_317, max_evals=10**9, seconds=limit, on_step=views.append)
+    views, first = [], []
+
+    def view(explanation):
+        views.append(explanation)
+        first.append(first[0] if first else (clock.now, clock.rows))
+
+    state = refine(classifier, REVIEW_317, max_evals=10**9, seconds=limit, on_step=view)
     chunk, step = refinement_pace(classifier, REVIEW_317)
-    # The clock starts at 0 and the deadline is `limit`: rows evaluated past it are at most one chunk.
-    assert clock.now >= limit
-    assert clock.rows <= limit / SECONDS_PER_ROW + chunk
+    # The limit counts from the first exact view: rows evaluated past its end are at most one chunk.
+    started, rows_then = first[0]
+    assert clock.now >= started + limit
+    assert clock.rows <= rows_then + limit / SECONDS_PER_ROW + chunk
     assert not state.complete and state.tree.rows <= clock.rows
     # Views kept arriving (every step bounded), each exact and refining the one before.
     assert len(views) >= 3 and all(v.evals - w.evals <= step + 2 * chunk for w, v in zip(views, views[1:]))
@@ -101,6 +107,22 @@ def test_a_time_limit_on_a_long_text_holds_within_one_chunk(slowed):
         assert_refines(earlier, later, tol=1e-9)
     assert_additive_units(state.result)
     assert state.result.units == views[-1].units or state.result.evals >= views[-1].evals
+
+
+def test_a_slow_set_up_does_not_use_up_the_limit(slowed, monkeypatch):
+    # On a busy machine the planning before the first view can take longer than the whole limit.
+    classifier, clock = slowed
+    counts = classifier.token_counts
+
+    def slow_counts(texts):
+        clock.now += 100.0
+        return counts(texts)
+
+    monkeypatch.setattr(classifier, "token_counts", slow_counts, raising=False)
+    views = []
+    state = refine(classifier, REVIEW_317, max_evals=10**9, seconds=2.0, on_step=views.append)
+    assert len(views) >= 2 and state.tree.rows > views[0].evals  # refined past the first view
+    assert not state.complete
 
 
 def test_stop_returns_the_nodes_finished_so_far_and_continue_reuses_rows(slowed):

@@ -105,10 +105,32 @@ def _masker(classifier: Classifier, leaves: str):
     shap_kernels.install()
 
     if leaves == "words":
-        return shap.maskers.Text(WordSegmenter(classifier.mask_token))
-    # shap looks at the tokenizer's class (e.g. for sentencepiece), so it gets the real one; callers
-    # hold the tokenizer's lock while the masker runs.
-    return shap.maskers.Text(getattr(classifier.tokenizer, "raw", classifier.tokenizer))
+        masker = shap.maskers.Text(WordSegmenter(classifier.mask_token))
+    else:
+        # shap looks at the tokenizer's class (e.g. for sentencepiece), so it gets the real one; callers
+        # hold the tokenizer's lock while the masker runs.
+        masker = shap.maskers.Text(getattr(classifier.tokenizer, "raw", classifier.tokenizer))
+    masker.clustering = _last_clustering(masker)
+    return masker
+
+
+def _last_clustering(masker):
+    """``masker.clustering`` remembering its last text: planning, shap and a resumed run ask for it again.
+
+    shap's partition tree is pure Python and quadratic in the words (a second for a 350-word review,
+    several under load), so computing it once per text keeps it out of the model's time.
+    """
+    compute = masker.clustering
+    last: list = [None, None]
+
+    def clustering(s):
+        if last[0] != s:
+            last[:] = [s, compute(s)]
+        else:
+            masker._update_s_cache(s)  # what compute() does first: the masker's segments are this text's
+        return last[1].copy()
+
+    return clustering
 
 
 class _Engine:
@@ -455,7 +477,6 @@ def _grow(
     tree: OwenTree | None,
     progress: Progress | None,
     *,
-    deadline: float | None = None,
     should_stop: Callable[[], bool] | None = None,
     on_step: Callable[[OwenTree], None] | None = None,
     pace: tuple[int, int] | None = None,
@@ -483,7 +504,6 @@ def _grow(
         tree.run(
             evaluate,
             job.budget,
-            deadline=deadline,
             should_stop=should_stop,
             on_step=on_step,
             full_batches=job.full and pace is None,
@@ -601,15 +621,15 @@ def refine(
     few rows: the text split in two; later ones every few seconds at most); ``should_stop()`` and the
     ``seconds`` limit of this call are checked between chunks of about :data:`CHUNK_SECONDS` of model
     work, so both end the run within one chunk, keeping every node finished by then (the result stays
-    exact and additive). ``progress(rows, expected)`` reports every chunk. ``state`` (a previous
+    exact and additive). The limit counts from the first exact view (a resumed run's: from the start),
+    so waiting for the model and the set-up, slow on a busy machine, never end a run before it shows one.
+    ``progress(rows, expected)`` reports every chunk. ``state`` (a previous
     :class:`Refinement` of the same text, model and leaves) resumes from its tree and rows;
     ``max_evals`` is then the new total budget.
     """
     _validate(text)
     shap_engine = _engine(classifier, leaves)
     with classifier.lock, _tokenizer_lock(classifier, leaves):
-        # The limit counts from here: time spent waiting for the model (another session's job) is not this run's.
-        deadline = None if seconds is None else owen.now() + seconds
         fresh = _prepare(classifier, shap_engine, text, max_evals)
         if fresh.single:
             result = _explain_single(classifier, fresh, leaves, max_evals, 0)
@@ -622,10 +642,17 @@ def refine(
             spent = 0.0
         # The record's seconds count compute time over every call, not the pauses between them.
         fresh.started -= spent
+        deadline = [None if seconds is None or tree is None else owen.now() + seconds]
 
         def step(grown: OwenTree) -> None:
+            if deadline[0] is None and seconds is not None:
+                deadline[0] = owen.now() + seconds
             if on_step is not None:
                 on_step(_build_owen(classifier, shap_engine, fresh, grown, leaves, max_evals, 0))
+
+        def stop() -> bool:
+            timed_out = deadline[0] is not None and owen.now() >= deadline[0]
+            return timed_out or (should_stop is not None and should_stop())
 
         tree = _grow(
             classifier,
@@ -633,8 +660,7 @@ def refine(
             fresh,
             tree,
             progress,
-            deadline=deadline,
-            should_stop=should_stop,
+            should_stop=stop,
             on_step=step,
             pace=refinement_pace(classifier, fresh.readable),
         )
