@@ -239,8 +239,15 @@ class Explanation(Labelled):
     units: tuple[Unit, ...] = ()
 
     @property
+    def amortized(self) -> bool:
+        """True when the values are estimated in one pass (:mod:`textlens.text.amortized`), not computed exactly."""
+        return self.settings.get("method") == "amortized"
+
+    @property
     def converged(self) -> bool:
         """True when every word has its own exact Owen value (every unit is a single word)."""
+        if self.amortized:
+            return False
         if self.units:
             return all(u.resolved for u in self.units)
         return self.evals >= self.evals_needed or self.unsettled <= 1e-9
@@ -284,6 +291,7 @@ class Explanation(Labelled):
             "model": self.model_id,
             "text": self.text,
             "target": self.labels[i],
+            "method": "amortized" if self.amortized else "exact",
             "output_space": self.output_space,
             "base_value": self.base_values[i],
             "scores": dict(zip(self.labels, self.scores)),

@@ -26,6 +26,25 @@ def click(page, name: str) -> None:
     page.get_by_role("button", name=name, exact=True).click()
 
 
+def go_to(page, name: str) -> None:
+    """Switch page with the sidebar's navigation, as a user does (the session and its state stay), and wait."""
+    page.locator("[data-testid='stSidebarNavLink']", has_text=name).first.click()
+    wait_idle(page)
+
+
+def upload_and_predict(page, path, rows: int, until: str = "Confusion matrix") -> None:
+    """On the Dataset page: upload the labelled file at ``path``, predict its ``rows`` rows, wait for ``until``."""
+    file_input = page.locator("input[type=file]")
+    file_input.wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    file_input.set_input_files(str(path))
+    button = f"Predict all {rows} rows"
+    page.get_by_role("button", name=button).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    click(page, button)
+    page.get_by_text(until).first.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+
+
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label``."""
     page.get_by_role("combobox", name=label).click()

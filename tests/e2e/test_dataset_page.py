@@ -11,7 +11,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, select_grid_row, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, go_to, select_grid_row, upload_and_predict, wait_idle
 from tests.factories import FLIPPED_ROWS, flipped_reviews, flipped_reviews_csv
 
 pytestmark = pytest.mark.e2e
@@ -40,13 +40,7 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     page.goto(server.url + "/dataset")
     path = tmp_path / "reviews.csv"
     write_reviews(path)
-    page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Predict all 60 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
-    click(page, "Predict all 60 rows")
-    page.get_by_text("Confusion matrix", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
+    upload_and_predict(page, path, 60)
     # Auto-waiting: a slow machine may still be drawing the rest of the run's elements.
     expect(page.get_by_text("Accuracy", exact=True)).to_have_count(1, timeout=RESULT_TIMEOUT_MS)
     expect(page.get_by_text(re.compile(r"^\d+ of 60 rows"))).to_have_count(1, timeout=RESULT_TIMEOUT_MS)
@@ -80,8 +74,7 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     screenshot(page, f"dataset-explained-{theme}")
     if theme == "dark":  # a page switch keeps the clicked cell, the selected row and its explanation
         for name in ("Review", "Dataset"):
-            page.locator("[data-testid='stSidebarNavLink']", has_text=name).first.click()
-            wait_idle(page)
+            go_to(page, name)
         caption = page.get_by_text("Filtered to true NEGATIVE, predicted POSITIVE")
         caption.wait_for(timeout=RESULT_TIMEOUT_MS)
         page.get_by_text("Selected before you left this page: row").wait_for(timeout=RESULT_TIMEOUT_MS)
@@ -122,14 +115,9 @@ def test_likely_label_errors_rank_the_flipped_rows_and_go_to_a_pack(server, new_
     page.goto(server.url + "/dataset")
     path = tmp_path / "flipped.csv"
     path.write_bytes(flipped_reviews_csv())
-    page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Predict all 24 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
-    click(page, "Predict all 24 rows")
-    title = page.get_by_text(f"Likely label errors: {len(FLIPPED_ROWS)} of 24 labelled rows")
-    title.wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
+    title_text = f"Likely label errors: {len(FLIPPED_ROWS)} of 24 labelled rows"
+    upload_and_predict(page, path, 24, until=title_text)
+    title = page.get_by_text(title_text)
     title.click()
     section = page.locator("[data-testid='stExpander']").filter(has_text="Likely label errors")
     section.get_by_text("Accuracy without likely label errors").wait_for(timeout=RESULT_TIMEOUT_MS)
@@ -160,13 +148,7 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     page.goto(server.url + "/dataset")
     path = tmp_path / "reviews.csv"
     write_reviews(path)
-    page.locator("input[type=file]").wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Predict all 60 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
-    click(page, "Predict all 60 rows")
-    page.get_by_text("Confusion matrix", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
+    upload_and_predict(page, path, 60)
     main = page.get_by_test_id("stMain")
     main.get_by_text("Compare with a second model").click()
     main.get_by_text("Hub id or local folder").wait_for(timeout=RESULT_TIMEOUT_MS)

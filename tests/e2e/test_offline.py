@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, go_to, open_page, type_text, upload_and_predict, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -37,12 +37,6 @@ def foreign(urls, server_url: str) -> list[str]:
     return sorted({u for u in urls if urlsplit(u).scheme not in LOCAL_SCHEMES and urlsplit(u).netloc != own})
 
 
-def go(page, name: str) -> None:
-    """Switch page through the sidebar, as a user does (the session and its state stay)."""
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name=name).click()
-    wait_idle(page)
-
-
 def test_a_whole_session_fetches_nothing_from_outside(server, new_page, tmp_path):
     page = new_page("light", height=2000)
     requested, failed, dom = [], [], []
@@ -62,37 +56,32 @@ def test_a_whole_session_fetches_nothing_from_outside(server, new_page, tmp_path
     wait_idle(page)
     look()
 
-    go(page, "Compare")
+    go_to(page, "Compare")
     type_text(page, "A warm, funny and moving film.\nThe plot was dull.", label="Texts, one per line")
     click(page, "Compare 2 inputs")
     page.wait_for_selector(".tl-row-head", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     look()
 
-    go(page, "Dataset")
+    go_to(page, "Dataset")
     path = tmp_path / "reviews.csv"
     path.write_text("text,label\nA warm film.,positive\nA dull mess.,negative\nLovely.,positive\n", encoding="utf-8")
-    page.locator("input[type=file]").set_input_files(str(path))
-    page.get_by_role("button", name="Predict all 3 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
-    click(page, "Predict all 3 rows")
-    page.get_by_text("Confusion matrix", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
+    upload_and_predict(page, path, 3)
     look()
 
-    go(page, "Image")
+    go_to(page, "Image")
     click(page, "Explain")
     page.wait_for_selector(".tl-legend", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     look()
 
-    go(page, "Tabular")
+    go_to(page, "Tabular")
     click(page, "Explain")
     page.wait_for_selector(".tl-legend", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     look()
 
-    go(page, "Review")
+    go_to(page, "Review")
     page.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     look()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, go_to, open_page, type_text, wait_idle
 from tests.e2e.test_review import open_pack
 from textlens.store import open_store, provenance_of
 
@@ -130,12 +130,6 @@ def test_present_fits_the_screen_and_follows_arrow_keys(server, new_page, presen
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
     assert page.locator("[data-testid='stSidebar']").is_visible()
-
-
-def go_to(page, title: str) -> None:
-    """Switch pages through the sidebar's navigation, as a user does (the session and its state stay)."""
-    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
-    wait_idle(page)
 
 
 def test_review_keeps_search_pack_and_position_across_pages(server, new_page, presented_pack):

@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, go_to, open_page, type_text, wait_idle
 from tests.e2e.test_tabular import WATERFALL_LABELS_JS, open_tabular, waterfall
 
 pytestmark = pytest.mark.e2e
-
-
-def go_to(page, name: str) -> None:
-    """Switch page with the sidebar's navigation, as a user does, and wait for the run to end."""
-    page.locator("[data-testid='stSidebarNavLink']", has_text=name).first.click()
-    wait_idle(page)
 
 
 def round_trip(page, here: str, away: str) -> None:

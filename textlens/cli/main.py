@@ -10,6 +10,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from textlens.cli import amortize as cli_amortize
 from textlens.cli import corpus as cli_corpus
 from textlens.cli import dataset as cli_dataset
 from textlens.cli import faithfulness as cli_faithfulness
@@ -25,6 +26,7 @@ COMMANDS = {
     "explain": cli_text,
     "pack": cli_pack,
     "corpus": cli_corpus,
+    "amortize": cli_amortize,
     "dataset": cli_dataset,
     "faithfulness": cli_faithfulness,
     "tabular": cli_tabular,

@@ -23,6 +23,13 @@ def add_parser(subparsers) -> None:
     explain.add_argument("--target", help="label to explain (default: the predicted one)")
     explain.add_argument("--max-evals", type=int, default=None, help="SHAP's evaluation budget (default: auto)")
     explain.add_argument("--leaves", choices=("words", "tokens"), default="words", help="what SHAP masks")
+    explain.add_argument(
+        "--method",
+        choices=("exact", "amortized"),
+        default="exact",
+        help="exact (SHAP, node-complete) or amortized (estimated in one pass by the model's trained explainer)",
+    )
+    explain.add_argument("--amortizer", help="folder of the amortized explainer (default: the one found for the model)")
     for p in (predict, explain):
         p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
         p.add_argument(
@@ -75,5 +82,22 @@ def run(args: argparse.Namespace) -> None:
     from textlens.text.explain import explain
 
     classifier = load_for_target(args.model, args.precision, args.target)
-    result = explain(classifier, args.text, max_evals=args.max_evals or "auto", leaves=args.leaves)
+    if args.method == "amortized":
+        result = amortizer_for(classifier, args.amortizer).explain(classifier, [args.text])[0]
+    else:
+        result = explain(classifier, args.text, max_evals=args.max_evals or "auto", leaves=args.leaves)
     print(json.dumps(result.target_dict(args.target), ensure_ascii=False))
+
+
+def amortizer_for(classifier: Classifier, folder: str | None):
+    """The amortized explainer in ``folder``, or the one found for the model; an error says how to train one."""
+    from textlens.text.amortized import find_amortizer, load_amortizer
+
+    amortizer = load_amortizer(folder) if folder else find_amortizer(classifier)
+    if amortizer is None:
+        raise TextlensError(
+            f"No amortized explainer is trained for {classifier.model_id!r}: train one with `textlens amortize "
+            "train --model … --data FILE --text-column C --out DIR` and pass --amortizer DIR (or put DIR in "
+            "TEXTLENS_AMORTIZERS)."
+        )
+    return amortizer

@@ -24,10 +24,12 @@ def duration(seconds: float) -> str:
 
 
 class ProgressLine:
-    """Draws ``done/total rows, rate, ETA`` for a run that started with ``before`` rows already done."""
+    """Draws ``done/total rows, rate, ETA`` for a run that started with ``before`` rows (or other units) done."""
 
-    def __init__(self, total: int, before: int, stream: TextIO | None = None, enabled: bool = True) -> None:
-        self.total, self.before = total, before
+    def __init__(
+        self, total: int, before: int, stream: TextIO | None = None, enabled: bool = True, unit: str = "rows"
+    ) -> None:
+        self.total, self.before, self.unit = total, before, unit
         self.now = self.bad = 0
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled
@@ -59,7 +61,8 @@ class ProgressLine:
         rate = self.rate
         eta = duration(left / rate) if rate > 0 else "?"
         bad = f", {self.bad:,} bad" if self.bad else ""
-        text = f"{done:,}/{self.total:,} rows ({self.now:,} this run{bad}) · {rate:.2f} rows/s · {eta} left"
+        unit = self.unit
+        text = f"{done:,}/{self.total:,} {unit} ({self.now:,} this run{bad}) · {rate:.2f} {unit}/s · {eta} left"
         if self.tty:
             filled = int(BAR_WIDTH * done / self.total) if self.total else BAR_WIDTH
             text = f"[{'#' * filled}{'-' * (BAR_WIDTH - filled)}] {text}"

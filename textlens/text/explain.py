@@ -133,6 +133,13 @@ def _last_clustering(masker):
     return clustering
 
 
+def masked_texts(classifier: Classifier, texts: Sequence[str]) -> list[str]:
+    """Each text as the model reads it with every word masked: the row behind an explanation's base value."""
+    masker = _masker(classifier, "words")
+    segment = WordSegmenter(None)
+    return [masker(np.zeros(len(segment(t)["offset_mapping"]), dtype=bool), t)[0][0] for t in texts]
+
+
 class _Engine:
     """One Partition explainer per (classifier, leaves), built once and reused under the classifier's lock.
 

@@ -1,0 +1,44 @@
+"""``textlens amortize train`` and ``textlens explain --method amortized`` on a tiny model, end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.cli.test_pack import cli
+from tests.text.test_amortized import TEXTS
+from textlens.corpus.result import MANIFEST
+
+
+def test_train_then_explain_in_one_pass_with_the_agreement(capsys, tmp_path, tiny_model_dir, monkeypatch):
+    data = tmp_path / "texts.csv"
+    data.write_text("text\n" + "\n".join(f'"{t}"' for t in TEXTS * 2) + "\n", encoding="utf-8")
+    out = tmp_path / "explainer"
+    model = str(tiny_model_dir)
+    args = ["amortize", "train", "--data", str(data), "--text-column", "text", "--out", str(out), "--model", model]
+    code, stdout, err = cli(capsys, *args, "--steps", "50", "--held-out", "0.3")
+    assert code == 0, err
+    report = json.loads(stdout)
+    assert report["training"]["texts"] + report["agreement"]["texts"] <= 2 * len(TEXTS)
+    assert report["agreement"]["texts"] >= 2 and "held-out texts" in report["agreement"]["data"]
+    assert "steps" in err and "estimated in one pass; r = " in err
+    assert (out / "exact" / MANIFEST).is_file() and (out / "head.pt").is_file()
+    # Run again: the exact explanations are all there already, nothing is explained twice.
+    code, _, err = cli(capsys, *args, "--steps", "10", "--held-out", "0.3")
+    assert code == 0 and "(0 this run)" in err
+    # The explainer is found through TEXTLENS_AMORTIZERS, or given by its folder.
+    monkeypatch.setenv("TEXTLENS_AMORTIZERS", str(out))
+    code, stdout, err = cli(capsys, "explain", TEXTS[0], "--model", model, "--method", "amortized")
+    assert code == 0, err
+    result = json.loads(stdout)
+    assert result["method"] == "amortized"
+    total = result["base_value"] + sum(w["value"] for w in result["words"])
+    assert total == pytest.approx(result["scores"][result["target"]], abs=1e-5)
+    assert [w["word"] for w in result["words"]] == TEXTS[0].split()
+
+
+def test_explain_amortized_without_an_explainer_says_how_to_train_one(capsys, tiny_model_dir, monkeypatch):
+    monkeypatch.delenv("TEXTLENS_AMORTIZERS", raising=False)
+    code, _, err = cli(capsys, "explain", "a fine film", "--model", str(tiny_model_dir), "--method", "amortized")
+    assert code == 2 and "textlens amortize train" in err and "Traceback" not in err

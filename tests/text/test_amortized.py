@@ -1,0 +1,108 @@
+"""Amortized word values: efficiency, training on exact explanations, agreement, saving and loading."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from textlens.text.amortized import (
+    Agreement,
+    AmortizerError,
+    agreement,
+    load_amortizer,
+    make_head,
+    resolve_layers,
+    train,
+)
+from textlens.text.explain import explain_many
+from textlens.types import Explanation, Span
+
+TEXTS = [
+    "a warm , funny and moving film",
+    "the plot was dull and the acting worse",
+    "i loved every minute of this charming story",
+    "a tedious , empty mess that never ends",
+    "the music is lovely but the script is weak",
+    "an honest , brave and beautiful picture",
+    "boring characters and a silly , slow plot",
+    "one of the best films of the year",
+    "nothing here works , not even the jokes",
+    "a gentle comedy with real heart",
+    "the worst two hours i have spent in a cinema",
+    "sharp dialogue and a great cast",
+]
+
+
+@pytest.fixture(scope="module")
+def exact(tiny_classifier):
+    return explain_many(tiny_classifier, TEXTS)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_classifier, exact):
+    return train(tiny_classifier, exact[:9], steps=300, batch_texts=8, hidden=64, seed=0)
+
+
+def test_every_amortized_explanation_is_additive_with_the_exact_base(tiny_classifier, exact, trained):
+    estimated = trained.explain(tiny_classifier, TEXTS + ["one", "word salad , salad ; salad!"])
+    for est in estimated:
+        assert est.settings["method"] == "amortized" and not est.converged
+        for i in range(len(est.labels)):
+            total = est.base_values[i] + sum(w.values[i] for w in est.words)
+            assert abs(total - est.scores[i]) <= 1e-5
+    for est, ref in zip(estimated, exact):
+        assert [(w.start, w.end) for w in est.words] == [(w.start, w.end) for w in ref.words]
+        np.testing.assert_allclose(est.base_values, ref.base_values, atol=1e-6)
+        np.testing.assert_allclose(est.scores, ref.scores, atol=1e-6)
+
+
+def test_training_beats_a_random_head_on_its_texts(tiny_classifier, exact, trained):
+    untrained = train(tiny_classifier, exact[:9], steps=0, hidden=64, seed=1)
+    fit = agreement(trained.explain(tiny_classifier, TEXTS[:9]), exact[:9])
+    chance = agreement(untrained.explain(tiny_classifier, TEXTS[:9]), exact[:9])
+    assert fit.median_r > chance.median_r + 0.2
+    assert fit.median_r > 0.6
+
+
+def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, trained, tmp_path):
+    trained.agreement = (Agreement(3, 0.93, 0.8, 0.9, "three texts"),)
+    loaded = load_amortizer(trained.save(tmp_path / "amortizer"))
+    a = trained.explain(tiny_classifier, TEXTS[:3])
+    b = loaded.explain(tiny_classifier, TEXTS[:3])
+    assert [w.values for e in a for w in e.words] == [w.values for e in b for w in e.words]
+    assert b[0].settings["agreement"].startswith("estimated in one pass; r = 0.93 with exact on three texts")
+
+
+def test_another_model_and_a_broken_folder_are_refused(tiny_classifier, trained, tmp_path):
+    other = load_amortizer(trained.save(tmp_path / "other"))
+    other.fingerprint = "not this model"
+    with pytest.raises(AmortizerError, match="textlens amortize train"):
+        other.explain(tiny_classifier, TEXTS[:1])
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "amortizer.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(AmortizerError, match="No amortized explainer could be read"):
+        load_amortizer(tmp_path / "broken")
+
+
+def _record(values: list[float]) -> Explanation:
+    words = tuple(Span(f"w{i}", 3 * i, 3 * i + 2, (-v, v)) for i, v in enumerate(values))
+    return Explanation("t", "m", ("NEG", "POS"), (0.1, 0.9), (0.5, 0.5), words, words, "words", 0, 0, 0, 0.0)
+
+
+def test_agreement_by_hand():
+    exact = [_record([0.3, -0.1, 0.06, 0.0]), _record([0.2, 0.1])]
+    estimated = [_record([0.2, -0.2, -0.07, 0.01]), _record([0.1, 0.2])]
+    result = agreement(estimated, exact, "two texts")
+    r1 = np.corrcoef([0.2, -0.2, -0.07, 0.01], [0.3, -0.1, 0.06, 0.0])[0, 1]
+    assert result.texts == 2 and result.median_r == pytest.approx(np.median([r1, -1.0]))
+    # Top 3 by |value|: {0, 1, 2} both on the first text; the second has two words, both in both.
+    assert result.top3 == pytest.approx(1.0)
+    # Words with |exact| > 0.05: 0.3, -0.1, 0.06 (first; the last flips sign) and 0.2, 0.1: 4 of 5 agree.
+    assert result.sign == pytest.approx(4 / 5)
+
+
+def test_the_head_reads_two_layers_and_the_first_token(tiny_classifier):
+    layers = resolve_layers(tiny_classifier)
+    assert len(layers) == 2 and layers[0] == -1 and 0 < layers[1]
+    head = make_head(3 * 32, 3, 16)
+    assert head[0].in_features == 96 and head[-1].out_features == 3

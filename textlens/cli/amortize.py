@@ -1,0 +1,76 @@
+"""``textlens amortize train``: exact explanations of a file (resumable), then a one-pass explainer trained on them."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
+
+EXACT = "exact"  # the corpus result inside --out: the training data, resumable
+
+
+def add_parser(subparsers) -> None:
+    """Add the ``amortize`` command group to the main parser's subparsers."""
+    group = subparsers.add_parser("amortize", help="train a one-pass (amortized) explainer for a model")
+    sub = group.add_subparsers(dest="amortize_command", required=True)
+    train = sub.add_parser(
+        "train",
+        help="explain every row of --data exactly (resumable), train on them, measure agreement on held-out rows",
+        description="Explain every row of --data exactly into OUT/exact (run again after an interruption to "
+        "continue), train a head on the explanations and measure its agreement on held-out rows. The dashboard "
+        "and `textlens explain --method amortized` find OUT when it is in TEXTLENS_AMORTIZERS or named "
+        "textlens-amortizer inside the model's folder.",
+    )
+    train.add_argument("--data", required=True, help="CSV, TSV, Parquet or JSON-lines file of texts")
+    train.add_argument("--text-column", required=True, help="column holding the texts")
+    train.add_argument("--out", required=True, help="folder for the explainer (and its training data, OUT/exact)")
+    train.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
+    train.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
+    train.add_argument("--held-out", type=float, default=0.1, help="share of rows kept out to measure agreement")
+    train.add_argument("--steps", type=int, default=3000, help="training steps")
+    train.add_argument("--seed", type=int, default=0, help="seed of the split and the training")
+    train.add_argument("--quiet", action="store_true", help="no progress on stderr")
+
+
+def run(args: argparse.Namespace) -> None:
+    """Run ``amortize train``; errors and an interruption (with what it saved) are raised to the entry point."""
+    from textlens.corpus import run_corpus
+    from textlens.corpus.amortize import train_on_result
+    from textlens.corpus.progress import ProgressLine
+    from textlens.errors import TextlensError
+    from textlens.text.models import load_classifier
+
+    if not 0 < args.held_out < 1:
+        raise TextlensError("--held-out must be between 0 and 1 (a share of the rows).")
+    classifier = load_classifier(args.model, precision=args.precision)
+    out = Path(args.out)
+    summary = run_corpus(
+        args.data,
+        out / EXACT,
+        text_column=args.text_column,
+        classifier=classifier,
+        show_progress=not args.quiet,
+    )
+    if summary.notice:
+        print(f"warning: {summary.notice}", file=sys.stderr)
+    line = ProgressLine(args.steps, 0, enabled=not args.quiet, unit="steps")
+    if not args.quiet:
+        print("Training the one-pass explainer…", file=sys.stderr, flush=True)
+    line.start()
+    amortizer = train_on_result(
+        classifier,
+        out / EXACT,
+        held_out=args.held_out,
+        data=Path(args.data).name,
+        seed=args.seed,
+        steps=args.steps,
+        progress=lambda done, _total: line.update(done - line.now),
+    )
+    line.finish()
+    amortizer.save(out)
+    agreement = amortizer.agreement[0]
+    print(agreement.sentence(), file=sys.stderr)
+    print(json.dumps({"out": str(out), "agreement": agreement.__dict__, "training": amortizer.training}))

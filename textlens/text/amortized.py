@@ -1,0 +1,356 @@
+"""Amortized word values: a small head on the classifier's own token states, trained on exact explanations."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from textlens.errors import TextlensError
+from textlens.text.models import Classifier
+from textlens.text.words import word_spans
+from textlens.types import Explanation, Span
+
+HEAD_FILE = "head.pt"
+CARD_FILE = "amortizer.json"
+HIDDEN = 256
+# Two layers of the encoder feed the head: the last one (what the classifier reads) and a middle one
+# (closer to the words themselves).
+LAYERS = (-1, "middle")
+# Words whose exact value is below this are left out of the sign agreement: their sign is noise.
+SIGN_THRESHOLD = 0.05
+
+
+class AmortizerError(TextlensError):
+    """An amortized explainer that cannot be trained, loaded or used with this model."""
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far amortized values agree with exact ones on held-out texts (toward each text's predicted class)."""
+
+    texts: int
+    median_r: float  # median per-text Pearson correlation
+    top3: float  # mean share of the exact top-3 words (by |value|) among the estimated top 3
+    sign: float  # share of words with |exact value| > SIGN_THRESHOLD whose estimated sign is the same
+    data: str = ""  # what the texts were, e.g. "SST-2 dev, 300 sentences"
+
+    def sentence(self) -> str:
+        """The one line shown wherever amortized values are: how far to trust them."""
+        where = f" on {self.data}" if self.data else " on held-out texts"
+        return (
+            f"estimated in one pass; r = {self.median_r:.2f} with exact{where} "
+            f"(top-3 words {self.top3:.0%}, signs {self.sign:.0%})"
+        )
+
+
+@dataclass
+class Amortizer:
+    """A trained head for one classifier: every word's value for every label in one batched forward pass.
+
+    Base values are the model's output with every word masked, as in the exact explanations, and the
+    head's values are shifted evenly per label so that base value + sum of word values = model output.
+    """
+
+    model_id: str
+    fingerprint: str
+    labels: tuple[str, ...]
+    head: torch.nn.Module
+    layers: tuple[int, ...]
+    scale: float = 1.0  # the head predicts values in units of this (the training values' spread)
+    agreement: tuple[Agreement, ...] = ()
+    training: dict[str, Any] = field(default_factory=dict)
+
+    def explain(self, classifier: Classifier, texts: Sequence[str], batch_size: int = 64) -> list[Explanation]:
+        """Amortized :class:`Explanation` records of ``texts`` (``settings["method"] == "amortized"``)."""
+        self.check(classifier)
+        started = time.perf_counter()
+        out: list[Explanation] = []
+        for first in range(0, len(texts), batch_size):
+            chunk = list(texts[first : first + batch_size])
+            feats, probs, spans, readable = word_features(classifier, chunk, self.layers)
+            base = base_values(classifier, readable)
+            with torch.inference_mode():
+                raw = [self.head(torch.as_tensor(f, dtype=torch.float32)).double().numpy() * self.scale for f in feats]
+            for text, cut, s, r, p, b in zip(chunk, readable, spans, raw, probs, base):
+                values = efficient(r, p - b)
+                out.append(self._record(classifier, text, cut, s, values, p, b))
+        seconds = (time.perf_counter() - started) / max(len(texts), 1)
+        return [_with_seconds(e, seconds) for e in out]
+
+    def _record(self, classifier, text, readable, spans, values, probs, base) -> Explanation:
+        words = tuple(
+            Span(text[a:b], a, b, tuple(float(v) for v in values[i]), False) for i, (a, b) in enumerate(spans)
+        )
+        settings = {"method": "amortized"}
+        if self.agreement:
+            settings["agreement"] = self.agreement[0].sentence()
+        return Explanation(
+            text=text,
+            model_id=classifier.model_id,
+            labels=classifier.labels,
+            scores=tuple(float(x) for x in probs),
+            base_values=tuple(float(x) for x in base),
+            words=words,
+            features=words,
+            leaves="words",
+            max_evals=0,
+            evals=0,
+            evals_needed=0,
+            unsettled=1.0 if words else 0.0,
+            truncated=len(readable) < len(text),
+            read_until=len(readable) if len(readable) < len(text) else None,
+            settings=settings,
+        )
+
+    def check(self, classifier: Classifier) -> None:
+        """Refuse a classifier this head was not trained for (another model, or changed weights)."""
+        if tuple(classifier.labels) != tuple(self.labels) or classifier.fingerprint != self.fingerprint:
+            raise AmortizerError(
+                f"This amortized explainer was trained for {self.model_id!r} (labels {', '.join(self.labels)}); "
+                f"{classifier.model_id!r} is another model or changed weights. Train one for it with "
+                "`textlens amortize train`."
+            )
+
+    def save(self, folder: str | Path) -> Path:
+        """Write the head's weights and its card (model, layers, agreement, training) to ``folder``."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        torch.save(self.head.state_dict(), folder / HEAD_FILE)
+        card = {
+            "model_id": self.model_id,
+            "fingerprint": self.fingerprint,
+            "labels": list(self.labels),
+            "layers": list(self.layers),
+            "scale": self.scale,
+            "inputs": int(self.head[0].in_features),
+            "hidden": int(self.head[0].out_features),
+            "agreement": [asdict(a) for a in self.agreement],
+            "training": self.training,
+        }
+        (folder / CARD_FILE).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+        return folder
+
+
+def load_amortizer(folder: str | Path) -> Amortizer:
+    """The amortized explainer saved in ``folder`` (weights only: nothing in it runs as code)."""
+    folder = Path(folder)
+    try:
+        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        head = make_head(card["inputs"], len(card["labels"]), card["hidden"])
+        head.load_state_dict(torch.load(folder / HEAD_FILE, map_location="cpu", weights_only=True))
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
+    head.eval()
+    return Amortizer(
+        card["model_id"],
+        card["fingerprint"],
+        tuple(card["labels"]),
+        head,
+        tuple(card["layers"]),
+        float(card.get("scale", 1.0)),
+        tuple(Agreement(**a) for a in card.get("agreement", ())),
+        card.get("training", {}),
+    )
+
+
+def make_head(inputs: int, labels: int, hidden: int = HIDDEN) -> torch.nn.Sequential:
+    """The head: per word, its token states (two layers) and the text's [CLS] state in, one value per label out."""
+    return torch.nn.Sequential(torch.nn.Linear(inputs, hidden), torch.nn.GELU(), torch.nn.Linear(hidden, labels))
+
+
+def resolve_layers(classifier: Classifier, layers=LAYERS) -> tuple[int, ...]:
+    """Hidden-state indices for ``layers`` ("middle" = half way up the encoder)."""
+    n = int(getattr(classifier.model.config, "num_hidden_layers", 0) or 0)
+    return tuple((n + 1) // 2 if layer == "middle" else int(layer) for layer in layers)
+
+
+@torch.inference_mode()
+def word_features(classifier: Classifier, texts: Sequence[str], layers: tuple[int, ...]):
+    """Per text: word features ``(words, inputs)``, probabilities, word spans and the part the model reads.
+
+    One forward pass for all texts: a word's features are the mean of its tokens' states in each of
+    ``layers``, then the first token's state of the last of them.
+    """
+    readable = []
+    for text in texts:
+        cut = classifier.read_until(text)
+        readable.append(text if cut is None else text[:cut])
+    enc = classifier.tokenizer(
+        readable,
+        padding=True,
+        truncation=True,
+        max_length=classifier.max_length,
+        return_tensors="pt",
+        return_offsets_mapping=True,
+    )
+    offsets = enc.pop("offset_mapping").numpy()
+    output = classifier.model(**enc, output_hidden_states=True)
+    logits = output.logits.float()
+    probs = (torch.sigmoid(logits) if classifier.multi_label else torch.softmax(logits, dim=-1)).double().numpy()
+    states = [output.hidden_states[layer].float() for layer in layers]
+    mask = enc["attention_mask"].numpy().astype(bool)
+    feats, spans = [], []
+    for row, text in enumerate(readable):
+        words = word_spans(text)
+        tokens = [(i, a, b) for i, (a, b) in enumerate(offsets[row]) if mask[row, i] and b > a]
+        first = states[-1][row, 0]
+        rows = []
+        for a, b in words:
+            ids = [i for i, s, e in tokens if s < b and e > a] or [0]
+            rows.append(torch.cat([st[row, ids].mean(0) for st in states] + [first]))
+        feats.append(
+            torch.stack(rows).numpy() if rows else np.zeros((0, sum(s.shape[-1] for s in states) + first.shape[-1]))
+        )
+        spans.append(words)
+    return feats, probs, spans, readable
+
+
+def base_values(classifier: Classifier, readable: Sequence[str]) -> np.ndarray:
+    """The model's output with every word masked, as the exact explainer computes it (each distinct row once)."""
+    from textlens.text.explain import masked_texts
+
+    rows = masked_texts(classifier, readable)
+    unique = list(dict.fromkeys(rows))
+    probs = dict(zip(unique, classifier.predict(unique)))
+    return np.stack([probs[r] for r in rows]) if rows else np.zeros((0, len(classifier.labels)))
+
+
+def efficient(values: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """``values`` shifted evenly per label so that they add up to ``total`` (base value + sum = output)."""
+    if len(values) == 0:
+        return values
+    return values + (np.asarray(total) - values.sum(axis=0)) / len(values)
+
+
+def agreement(estimated: Sequence[Explanation], exact: Sequence[Explanation], data: str = "") -> Agreement:
+    """How far ``estimated`` values agree with ``exact`` ones, text by text, toward each predicted class."""
+    rs, tops, signs_same, signs_all = [], [], 0, 0
+    for est, ref in zip(estimated, exact):
+        i = ref.label_index(ref.predicted_label)
+        a = np.array([w.values[i] for w in est.words])
+        b = np.array([w.values[i] for w in ref.words])
+        if len(a) != len(b) or len(b) < 2:
+            continue
+        if a.std() > 0 and b.std() > 0:
+            rs.append(float(np.corrcoef(a, b)[0, 1]))
+        k = min(3, len(b))
+        tops.append(len(set(np.argsort(-np.abs(a))[:k]) & set(np.argsort(-np.abs(b))[:k])) / k)
+        strong = np.abs(b) > SIGN_THRESHOLD
+        signs_same += int((np.sign(a[strong]) == np.sign(b[strong])).sum())
+        signs_all += int(strong.sum())
+    if not rs:
+        raise AmortizerError("No text with two or more words to compare amortized and exact values on.")
+    return Agreement(len(rs), float(np.median(rs)), float(np.mean(tops)), signs_same / max(signs_all, 1), data)
+
+
+def train(
+    classifier: Classifier,
+    exact: Sequence[Explanation],
+    *,
+    steps: int = 2000,
+    batch_texts: int = 32,
+    hidden: int = HIDDEN,
+    learning_rate: float = 1e-3,
+    seed: int = 0,
+    progress=None,
+) -> Amortizer:
+    """Train a head on exact explanations of ``classifier`` (their texts, words and values).
+
+    The loss is the squared error of the values after the efficiency shift, so the head learns
+    what the shift cannot give: how the output's change splits over the words.
+    """
+    exact = [e for e in exact if len(e.words) >= 1 and e.settings.get("method", "exact") == "exact"]
+    if not exact:
+        raise AmortizerError("Training needs exact explanations of at least one text.")
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    layers = resolve_layers(classifier)
+    examples = []
+    for first in range(0, len(exact), 64):
+        chunk = exact[first : first + 64]
+        feats, _, spans, _ = word_features(classifier, [e.text for e in chunk], layers)
+        for e, f, s in zip(chunk, feats, spans):
+            if [(w.start, w.end) for w in e.words] != list(s):
+                continue  # words split another way (a truncated or edited text): not a clean example
+            target = np.array([w.values for w in e.words])
+            examples.append((torch.as_tensor(f), torch.as_tensor(target), torch.as_tensor(target.sum(axis=0))))
+    if not examples:
+        raise AmortizerError("None of the exact explanations' words match this model's reading of their texts.")
+    # Values of a weak model are tiny (1e-6 for a random one): the head learns them in units of their spread.
+    scale = float(torch.cat([e[1] for e in examples]).std()) or 1.0
+    examples = [(f, target / scale, total / scale) for f, target, total in examples]
+    head = make_head(examples[0][0].shape[1], len(classifier.labels), hidden)
+    optimizer = torch.optim.AdamW(head.parameters(), lr=learning_rate, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps)
+    started = time.perf_counter()
+    for step in range(steps):
+        batch = rng.choice(len(examples), size=min(batch_texts, len(examples)), replace=False)
+        feats = torch.cat([examples[j][0] for j in batch])
+        target = torch.cat([examples[j][1] for j in batch])
+        totals = torch.stack([examples[j][2] for j in batch])
+        owner = torch.cat([torch.full((len(examples[j][0]),), k) for k, j in enumerate(batch)])
+        counts = torch.bincount(owner, minlength=len(batch)).double()
+        raw = head(feats).double()
+        sums = torch.zeros_like(totals).index_add_(0, owner, raw)
+        values = raw + ((totals - sums) / counts[:, None])[owner]
+        # Every text weighs the same, whatever its length.
+        per_word = ((values - target) ** 2).mean(dim=1)
+        loss = (torch.zeros(len(batch), dtype=torch.float64).index_add_(0, owner, per_word) / counts).mean()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        if progress is not None:
+            progress(step + 1, steps)
+    head.eval()
+    training = {
+        "texts": len(examples),
+        "steps": steps,
+        "batch_texts": batch_texts,
+        "hidden": hidden,
+        "learning_rate": learning_rate,
+        "seed": seed,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    return Amortizer(
+        classifier.model_id, classifier.fingerprint, tuple(classifier.labels), head, layers, scale, (), training
+    )
+
+
+def _with_seconds(explanation: Explanation, seconds: float) -> Explanation:
+    from dataclasses import replace
+
+    return replace(explanation, seconds=seconds)
+
+
+BUNDLED = Path(__file__).resolve().parent.parent / "bundled" / "amortizer"
+FOLDER_NAME = "textlens-amortizer"  # beside a local model's own files
+
+
+def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> Amortizer | None:
+    """The amortized explainer trained for this model, or None: looked for in ``extra`` folders, the folders
+    in ``TEXTLENS_AMORTIZERS`` (separated like PATH), the model's own folder and the package's bundled one.
+    """
+    candidates = [Path(p) for p in extra]
+    candidates += [Path(p) for p in os.environ.get("TEXTLENS_AMORTIZERS", "").split(os.pathsep) if p]
+    if Path(classifier.model_id).is_dir():
+        candidates.append(Path(classifier.model_id) / FOLDER_NAME)
+    candidates.append(BUNDLED)
+    for folder in candidates:
+        if not (folder / CARD_FILE).is_file():
+            continue
+        try:
+            card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if card.get("fingerprint") == classifier.fingerprint and tuple(card.get("labels", ())) == classifier.labels:
+            return load_amortizer(folder)
+    return None
