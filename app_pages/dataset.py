@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -678,6 +679,90 @@ def explain_rows(
         return ui.attempt(models.explanations, model_id, texts, on_progress=draw)
 
 
+ESTIMATED = "Estimated, every row"
+EXACT = "Exact, a sample"
+
+
+def words_method_ui(available: int) -> str:
+    """Estimated values over every row (the model's one-pass explainer), or exact ones over a sample."""
+    return st.radio(
+        "Word values",
+        (ESTIMATED, EXACT),
+        horizontal=True,
+        key=KEYS.WORD_METHOD,
+        persist_state="session",
+        help=f"Estimated: all {available:,} rows in one pass each, by a small explainer trained on exact "
+        "explanations of this model (its agreement with exact values is shown below). Exact: SHAP on a sample, "
+        "about a minute for a few dozen rows. Any row's exact explanation is one click away in the rows table.",
+    )
+
+
+def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tuple) -> tuple[list, list] | None:
+    """Every predicted row's amortized explanation (a button, then a progress bar); (positions, explanations)."""
+    positions = [int(p) for p in np.flatnonzero(ok)]
+    sample_key = (model_id, *file_key, "estimated")
+    agreement = models.amortizer(model_id).agreement
+    trust = agreement[0].sentence() if agreement else "estimated in one pass (agreement with exact values not measured)"
+    st.caption(
+        f"Values over all {len(positions):,} rows, {escape_md(trust)}. Select a row in the rows table for its exact "
+        "explanation."
+    )
+    if st.button(f"Estimate over all {len(positions):,} rows", key=KEYS.EXPLAIN_SAMPLE):
+        bar = st.progress(0.0, text="Estimating word values…")
+        started = time.perf_counter()
+
+        def draw(done: int, total: int) -> None:
+            rate = done / max(time.perf_counter() - started, 1e-6)
+            bar.progress(
+                done / total,
+                text=f"Estimating word values: {done:,} of {total:,} rows, about {(total - done) / rate:.0f} s left",
+            )
+
+        found = ui.attempt(models.amortized, model_id, tuple(str(texts[i]) for i in positions), draw)
+        bar.empty()
+        if found is None:
+            return None
+        session.remember(KEYS.WORDS, sample_key, (positions, found))
+    return session.recall(KEYS.WORDS, sample_key)
+
+
+def exact_words_ui(
+    model_id: str, texts: list, ok: np.ndarray, wrong, loaded: Loaded, columns: Columns, available: int
+) -> tuple[tuple[list, list] | None, int]:
+    """Exact explanations of a sample (stored ones of a corpus result, or computed); (sample, minimum rows per word)."""
+    stored = loaded.stored
+    if stored:  # stored explanations cost only reading
+        default = min(available, STORED_SAMPLE)
+    else:
+        with st.spinner("Measuring how long an explanation takes here…"):
+            ok_texts = [texts[i] for i in np.flatnonzero(ok)[:50]]
+            default = min(
+                available, dataset_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts)
+            )
+    left, middle, right = st.columns([1, 1, 2])
+    kept = {"persist_state": "session"}
+    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N, **kept))
+    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
+    right.caption(
+        ("Stored explanations of the corpus result. " if stored else f"About a minute for {default:,} rows here. ")
+        + (
+            "Half the sample are errors (or all of them, if fewer), so both sides can be compared."
+            if wrong is not None
+            else ""
+        )
+    )
+    sample_key = (model_id, loaded.file_hash, columns.text, columns.label, n)
+    verb = "Aggregate" if stored else "Explain"
+    if st.button(f"{verb} {n:,} rows", key=KEYS.EXPLAIN_SAMPLE):
+        positions = [int(p) for p in sample_rows(ok, wrong, n)]
+        found = explain_rows(model_id, [texts[i] for i in positions], positions, stored, f"{len(positions):,} rows")
+        if found is None:
+            return None, min_count
+        pairs = [(p, e) for p, e in zip(positions, found) if e is not None]
+        session.remember(KEYS.WORDS, sample_key, ([p for p, _ in pairs], [e for _, e in pairs]))
+    return session.recall(KEYS.WORDS, sample_key), min_count
+
+
 @dataclass(frozen=True, eq=False)
 class WordResult:
     """The word aggregate of an explained sample."""
@@ -708,32 +793,14 @@ def words_ui(
     if available == 0:
         st.info("No predicted rows to explain.")
         return None
-    if stored:  # stored explanations cost only reading
-        default = min(available, STORED_SAMPLE)
-    else:
-        with st.spinner("Measuring how long an explanation takes here…"):
-            ok_texts = [texts[i] for i in np.flatnonzero(ok)[:50]]
-            default = min(
-                available, dataset_state.explain_sample_size(model_id, loaded.file_hash, columns.text, ok_texts)
-            )
-    left, middle, right = st.columns([1, 1, 2])
     kept = {"persist_state": "session"}
-    n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N, **kept))
-    min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
-    right.caption(
-        ("Stored explanations of the corpus result. " if stored else f"About a minute for {default:,} rows here. ")
-        + ("Half the sample are errors (or all of them, if fewer), so both sides can be compared." if has_truth else "")
-    )
-    sample_key = (model_id, loaded.file_hash, columns.text, columns.label, n)
-    verb = "Aggregate" if stored else "Explain"
-    if st.button(f"{verb} {n:,} rows", key=KEYS.EXPLAIN_SAMPLE):
-        positions = [int(p) for p in sample_rows(ok, wrong, n)]
-        found = explain_rows(model_id, [texts[i] for i in positions], positions, stored, f"{len(positions):,} rows")
-        if found is None:
-            return None
-        kept = [(p, e) for p, e in zip(positions, found) if e is not None]
-        session.remember(KEYS.WORDS, sample_key, ([p for p, _ in kept], [e for _, e in kept]))
-    sample = session.recall(KEYS.WORDS, sample_key)
+    amortizer = None if stored else models.amortizer(model_id)
+    estimated = amortizer is not None and words_method_ui(available) == ESTIMATED
+    if estimated:
+        sample = estimated_words_ui(model_id, texts, ok, (loaded.file_hash, columns.text, columns.label))
+        min_count = int(st.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
+    else:
+        sample, min_count = exact_words_ui(model_id, texts, ok, wrong, loaded, columns, available)
     if sample is None:
         return None
     positions, explanations = sample
@@ -749,9 +816,10 @@ def words_ui(
     right_rows = [e for i, e in zip(positions, explanations) if wrong is not None and not wrong[i]]
     contrast = word_contrast(errors, right_rows, None, min_count) if errors else []
     chart, table = st.columns([3, 2])
+    kind = "estimated" if estimated else "explained"
     chart.caption(
         f"Mean attribution toward {escape_md(target)} over the rows each word occurs in ({len(explanations):,} rows "
-        f"explained; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
+        f"{kind}; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
     )
     chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key=KEYS.WORDS_CHART)
     table.dataframe(
@@ -764,10 +832,10 @@ def words_ui(
     if has_truth:
         st.markdown("**Words that drive the errors**")
         if not contrast:
-            st.caption(f"No word occurs in at least {min_count} of the {len(errors)} explained errors.")
+            st.caption(f"No word occurs in at least {min_count} of the {len(errors)} {kind} errors.")
         else:
             st.caption(
-                f"Toward each row's predicted label, in the {len(errors):,} explained errors beside the "
+                f"Toward each row's predicted label, in the {len(errors):,} {kind} errors beside the "
                 f"{len(right_rows):,} correct rows. A word that pushes wrong decisions much harder than right "
                 "ones is a candidate spurious cue."
             )

@@ -296,12 +296,23 @@ def explanation_ui(result: Explanation, target: str, model_id: str, classifier: 
         unsettled_note(result)
         st.html(legend_html(result, target))
         st.html(highlight_html(result, target))
+        estimate_agreement_ui(model_id, result)
     with chart_tab:
         unsettled_note(result)
         k = st.slider("Words for and against (k)", 1, 30, 10, key=KEYS.K, persist_state="session")
         figure = top_words_figure(result, target, k)
         st.plotly_chart(figure, width="stretch", key=KEYS.WORDS_CHART)
     return figure
+
+
+def estimate_agreement_ui(model_id: str, result: Explanation) -> None:
+    """Under an exact explanation: how far the one-pass estimate shown first agreed with it."""
+    agreed = explain_state.estimate_agreement(model_id, result)
+    if agreed is not None:
+        st.caption(
+            f"The one-pass estimate shown first agreed with these exact values at r = {agreed.median_r:.2f} "
+            f"(top-3 words {agreed.top3:.0%}, signs of clear values {agreed.sign:.0%})."
+        )
 
 
 @contextmanager

@@ -171,10 +171,14 @@ def what_if_html(change: WhatIf) -> str:
 
 def preview_html(preview: Explanation, target: str | int | None = None) -> str:
     """The preview's highlight, muted and labelled, so nobody takes it for the SHAP explanation."""
+    if preview.amortized:
+        kind = "estimated in one pass · the exact explanation replaces it when ready"
+        trust = preview.settings.get("agreement", "")
+    else:
+        kind, trust = "leave-one-out, not SHAP · the explanation replaces it when ready", ""
+    note = f'<div style="font-size: 0.8rem; margin-bottom: 0.25rem;">{escape(trust)}</div>' if trust else ""
     return (
         '<div class="tl-preview" style="opacity: 0.6; filter: saturate(0.6);">'
         '<div style="font-size: 0.8rem; font-weight: 600; letter-spacing: 0.04em; text-transform: uppercase; '
-        'margin-bottom: 0.25rem;">Preview · leave-one-out, not SHAP · the explanation replaces it when ready</div>'
-        + highlight_html(preview, target)
-        + "</div>"
+        f'margin-bottom: 0.25rem;">Preview · {kind}</div>' + note + highlight_html(preview, target) + "</div>"
     )

@@ -176,12 +176,32 @@ def faithfulness_of(model_id: str, explanation: Explanation, target: str):
     return _faithfulness(model_id, _explanation_key(explanation), target, explanation)
 
 
-@st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
 def preview(model_id: str, text: str) -> Explanation:
-    """The instant leave-one-out preview of ``text`` (marked as one: never store it as the explanation)."""
+    """The instant first view of ``text``: the model's one-pass estimate when it has a trained explainer, else
+    leave-one-out (marked as a preview either way: never store it as the explanation).
+    """
+    if models.amortizer(model_id) is not None:
+        return models.amortized(model_id, (text,))[0]
+    return _leave_one_out(model_id, text)
+
+
+@st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
+def _leave_one_out(model_id: str, text: str) -> Explanation:
     from textlens.text.preview import preview as leave_one_out_preview
 
     return leave_one_out_preview(models.load_model(model_id), text)
+
+
+def estimate_agreement(model_id: str, exact: Explanation):
+    """How far the one-pass estimate of ``exact``'s text agreed with it (an ``Agreement``), or None without one."""
+    from textlens.text.amortized import AmortizerError, agreement
+
+    if exact.amortized or models.amortizer(model_id) is None:
+        return None
+    try:
+        return agreement(models.amortized(model_id, (exact.text,)), [exact])
+    except AmortizerError:
+        return None  # one word, or the estimate splits the text's words another way
 
 
 @st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)

@@ -45,6 +45,20 @@ def load_model(model_id: str) -> Classifier:
     return classifier
 
 
+@st.cache_resource(max_entries=MODEL_CACHE_ENTRIES, show_spinner=False)
+def amortizer(model_id: str):
+    """The one-pass (amortized) explainer trained for this model, or None (see :func:`find_amortizer`)."""
+    from textlens.text.amortized import find_amortizer
+
+    return find_amortizer(load_model(model_id))
+
+
+@st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
+def amortized(model_id: str, texts: tuple[str, ...], _progress=None) -> list[Explanation]:
+    """Every text's amortized explanation (one batched pass), cached by model and texts."""
+    return amortizer(model_id).explain(load_model(model_id), texts, progress=_progress)
+
+
 def active_model_id() -> str:
     """The model the pages use now (the last one that loaded successfully)."""
     return st.session_state.setdefault(MODEL_KEY, DEFAULT_MODEL_ID)

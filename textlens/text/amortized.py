@@ -68,8 +68,13 @@ class Amortizer:
     agreement: tuple[Agreement, ...] = ()
     training: dict[str, Any] = field(default_factory=dict)
 
-    def explain(self, classifier: Classifier, texts: Sequence[str], batch_size: int = 64) -> list[Explanation]:
-        """Amortized :class:`Explanation` records of ``texts`` (``settings["method"] == "amortized"``)."""
+    def explain(
+        self, classifier: Classifier, texts: Sequence[str], batch_size: int = 64, progress=None
+    ) -> list[Explanation]:
+        """Amortized :class:`Explanation` records of ``texts`` (``settings["method"] == "amortized"``).
+
+        ``progress(texts_done, n_texts)`` is called after every batch.
+        """
         self.check(classifier)
         started = time.perf_counter()
         out: list[Explanation] = []
@@ -82,6 +87,8 @@ class Amortizer:
             for text, cut, s, r, p, b in zip(chunk, readable, spans, raw, probs, base):
                 values = efficient(r, p - b)
                 out.append(self._record(classifier, text, cut, s, values, p, b))
+            if progress is not None:
+                progress(len(out), len(texts))
         seconds = (time.perf_counter() - started) / max(len(texts), 1)
         return [_with_seconds(e, seconds) for e in out]
 

@@ -1,0 +1,100 @@
+"""Train the bundled model's one-pass (amortized) explainer on exact explanations of SST-2 train sentences.
+
+Run: python scripts/train_amortizer.py --data ../shared/data --work WORK_DIR --out textlens/bundled/amortizer
+
+1. Samples ``--train-rows`` SST-2 train sentences of at least ``--min-words`` words (seeded shuffle) and
+   ``--dev-rows`` dev sentences, detokenised as users write them, into WORK_DIR as TSV files.
+2. Explains each file exactly with the corpus engine into WORK_DIR/train_exact and WORK_DIR/dev_exact
+   (resumable: run the same command again after an interruption; with ``--use-explained`` the train file
+   is not explained further and the head trains on the rows explained so far).
+3. Trains the head (``textlens.text.amortized.train``), measures its agreement with the exact values of the
+   dev sentences (never trained on) and of WORK_DIR/other_exact when ``--other FILE`` is given, and writes
+   the head and its card (data, seed, settings, training time, agreement) to ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from textlens import load_classifier  # noqa: E402
+from textlens.corpus import run_corpus  # noqa: E402
+from textlens.corpus.result import explanations, read_result  # noqa: E402
+from textlens.text.amortized import agreement, train  # noqa: E402
+from textlens.text.sst2 import read_sst2  # noqa: E402
+
+
+def sample(path: Path, rows: int, min_words: int, seed: int, out: Path) -> Path:
+    """``rows`` sentences of ``path`` with at least ``min_words`` words, in a seeded order, as a TSV."""
+    texts, labels = read_sst2(path)
+    pairs = [(t, y) for t, y in zip(texts, labels) if len(t.split()) >= min_words]
+    random.Random(seed).shuffle(pairs)
+    if not out.exists():
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, delimiter="\t")
+            writer.writerow(["sentence", "label"])
+            writer.writerows(pairs[:rows])
+    return out
+
+
+def exact(classifier, tsv: Path, folder: Path, explain_more: bool = True):
+    """Exact explanations of every row of ``tsv`` (resumed in ``folder``), read back in row order."""
+    if explain_more:
+        run_corpus(tsv, folder, text_column="sentence", label_column="label", classifier=classifier)
+    result = read_result(folder, columns=["explanation"])
+    return explanations(result.ok)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default="../shared/data", help="folder holding sst2/train.tsv and sst2/dev.tsv")
+    parser.add_argument("--work", required=True, help="folder for the samples and their exact explanations")
+    parser.add_argument("--out", default="textlens/bundled/amortizer", help="where the explainer is written")
+    parser.add_argument("--train-rows", type=int, default=3000)
+    parser.add_argument("--dev-rows", type=int, default=300)
+    parser.add_argument("--min-words", type=int, default=6)
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--use-explained", action="store_true", help="train on the train rows explained so far")
+    parser.add_argument("--other", help="a TSV (sentence<TAB>label) from another domain, for a second agreement")
+    args = parser.parse_args()
+
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    data = Path(args.data) / "sst2"
+    classifier = load_classifier("default")
+    dev_tsv = sample(data / "dev.tsv", args.dev_rows, 1, args.seed + 1, work / "dev_sample.tsv")
+    train_tsv = sample(data / "train.tsv", args.train_rows, args.min_words, args.seed, work / "train_sample.tsv")
+    dev = exact(classifier, dev_tsv, work / "dev_exact")
+    train_rows = exact(classifier, train_tsv, work / "train_exact", not args.use_explained)
+    started = time.perf_counter()
+    amortizer = train(classifier, train_rows, steps=args.steps, hidden=args.hidden, seed=args.seed)
+    print(f"trained on {len(train_rows)} texts in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    measured = [
+        agreement(amortizer.explain(classifier, [e.text for e in dev]), dev, f"SST-2 dev, {len(dev)} sentences")
+    ]
+    if args.other:
+        other = exact(classifier, Path(args.other), work / "other_exact")
+        name = f"{Path(args.other).name}, {len(other)} texts"
+        measured.append(agreement(amortizer.explain(classifier, [e.text for e in other]), other, name))
+    amortizer.agreement = tuple(measured)
+    amortizer.training.update(
+        data=f"SST-2 train: {len(train_rows)} sentences of {args.min_words}+ words (seed {args.seed}), detokenised",
+        explanations="exact node-complete Owen values (textlens corpus explain, max_evals auto)",
+    )
+    amortizer.save(args.out)
+    print(json.dumps({"agreement": [a.__dict__ for a in measured], "training": amortizer.training}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
