@@ -78,8 +78,10 @@ class Amortizer:
         self.check(classifier)
         started = time.perf_counter()
         out: list[Explanation] = []
-        for first in range(0, len(texts), batch_size):
-            chunk = list(texts[first : first + batch_size])
+        # Length-sorted batches pad little; the records come back in the order given.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for first in range(0, len(order), batch_size):
+            chunk = [texts[i] for i in order[first : first + batch_size]]
             feats, probs, spans, readable = word_features(classifier, chunk, self.layers)
             base = base_values(classifier, readable)
             with torch.inference_mode():
@@ -90,7 +92,10 @@ class Amortizer:
             if progress is not None:
                 progress(len(out), len(texts))
         seconds = (time.perf_counter() - started) / max(len(texts), 1)
-        return [_with_seconds(e, seconds) for e in out]
+        records: list[Explanation] = [None] * len(texts)  # type: ignore[list-item]
+        for i, record in zip(order, out):
+            records[i] = _with_seconds(record, seconds)
+        return records
 
     def _record(self, classifier, text, readable, spans, values, probs, base) -> Explanation:
         words = tuple(

@@ -1,0 +1,88 @@
+"""One-pass (amortized) word values: against exact explanations per text, and over 10,000 rows against predicting them.
+
+Run: nice -n 10 python bench/amortized_speed.py --texts ../shared/data/sst2/dev.tsv --json bench/results/amortized.json
+
+Needs a trained explainer for the model (the bundled one ships with textlens; another model's folder is
+given with --amortizer). Three measurements in one run, on SST-2 dev sentences:
+
+- texts per second of exact explanations (``explain_many``, node-complete, max_evals auto) on ``--exact``
+  sentences, against the one-pass explainer on the same sentences: the speed-up (target >= 100x);
+- the Dataset page's word drivers over ``--rows`` rows (the dev set repeated): the one-pass values of
+  every row and the word statistics over them, against predicting those rows (``predict_rows``), the
+  page's own first step (target <= 2x).
+"""
+
+from __future__ import annotations
+
+import time
+
+from common import bench_parser, machine, verdict, write_json
+from dataset_speed import ignore, rows_of
+
+from textlens import load_classifier
+from textlens.dataset import predict_rows
+from textlens.text.amortized import find_amortizer, load_amortizer
+from textlens.text.explain import explain_many
+from textlens.text.wordstats import word_statistics
+
+ROWS = 10_000
+EXACT = 40
+
+
+def main() -> None:
+    parser = bench_parser(__doc__)
+    parser.add_argument("--rows", type=int, default=ROWS, help="rows for the word drivers (the dev set repeated)")
+    parser.add_argument("--exact", type=int, default=EXACT, help="sentences explained exactly for the speed-up")
+    parser.add_argument("--amortizer", help="the explainer's folder (default: the one found for the model)")
+    args = parser.parse_args()
+    classifier = load_classifier(args.model)
+    amortizer = load_amortizer(args.amortizer) if args.amortizer else find_amortizer(classifier)
+    if amortizer is None:
+        raise SystemExit(f"No one-pass explainer for {args.model}: train one (textlens amortize train).")
+    texts, _ = rows_of(args.texts, args.rows)
+    sample = texts[: args.exact]
+    print(f"{len(texts):,} SST-2 dev rows, {args.exact} exact, {classifier.precision}, {machine()}")
+    explain_many(classifier, sample[:3])  # warm up shap and the model
+    amortizer.explain(classifier, sample[:8])
+
+    started = time.perf_counter()
+    explain_many(classifier, sample)
+    exact_rate = len(sample) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    amortizer.explain(classifier, sample)
+    one_pass_rate = len(sample) / (time.perf_counter() - started)
+    speedup = one_pass_rate / exact_rate
+    print(f"  exact:    {exact_rate:8.2f} texts/s")
+    print(f"  one pass: {one_pass_rate:8.2f} texts/s")
+    print(verdict("one-pass / exact texts per second", speedup, 100, True, "x"))
+
+    started = time.perf_counter()
+    predict_rows(classifier, texts, progress=ignore)
+    predict = time.perf_counter() - started
+    started = time.perf_counter()
+    estimated = amortizer.explain(classifier, texts)
+    target = classifier.labels[-1]
+    word_statistics(estimated, target, 3)
+    drivers = time.perf_counter() - started
+    print(f"  predict {len(texts):,} rows:               {predict:6.2f} s")
+    print(f"  one-pass word drivers over them:     {drivers:6.2f} s")
+    ratio = drivers / predict
+    print(verdict("word drivers / predicting the rows", ratio, 2.0, False, "x"))
+    write_json(
+        args.json,
+        {
+            "rows": len(texts),
+            "exact_texts": len(sample),
+            "machine": machine(),
+            "exact_texts_per_second": exact_rate,
+            "one_pass_texts_per_second": one_pass_rate,
+            "speedup": speedup,
+            "predict_seconds": predict,
+            "word_drivers_seconds": drivers,
+            "ratio": ratio,
+        },
+    )
+
+
+if __name__ == "__main__":
+    main()
