@@ -36,18 +36,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from textlens import explain, load_classifier  # noqa: E402
 from textlens import models as textlens_models  # noqa: E402
-from textlens.text.explain import _masker  # noqa: E402  (the explainer's own masker, so base values match it)
+from textlens.text.explain import masked_texts  # noqa: E402  (the explainer's own masked rows: base values match)
 from textlens.text.faithfulness import REMOVALS  # noqa: E402
 from textlens.text.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
 from textlens.text.sst2 import long_reviews, read_sst2  # noqa: E402
-from textlens.text.words import word_spans  # noqa: E402
 
 
 def base_values(classifier, texts: list[str]) -> np.ndarray:
     """P(POSITIVE) of each text with every word hidden, by the explainer's masker (the SHAP base value)."""
-    masker = _masker(classifier, "words")
-    masked = [str(masker(np.zeros(len(word_spans(t)), dtype=bool), t)[0][0]) for t in texts]
-    return classifier.predict(masked)[:, classifier.labels.index("POSITIVE")]
+    return classifier.predict(masked_texts(classifier, texts))[:, classifier.labels.index("POSITIVE")]
 
 
 def all_masked(classifier, lengths: range) -> np.ndarray:

@@ -5,8 +5,9 @@ Run: python scripts/train_amortizer.py --data ../shared/data --work WORK_DIR --o
 1. Samples ``--train-rows`` SST-2 train sentences of at least ``--min-words`` words (seeded shuffle) and
    ``--dev-rows`` dev sentences, detokenised as users write them, into WORK_DIR as TSV files.
 2. Explains each file exactly with the corpus engine into WORK_DIR/train_exact and WORK_DIR/dev_exact
-   (resumable: run the same command again after an interruption; with ``--use-explained`` the train file
-   is not explained further and the head trains on the rows explained so far).
+   (resumable: run the same command again after an interruption; with ``--use-explained`` neither file is
+   explained further: the head trains on the train rows explained so far and is measured on the dev rows
+   explained so far).
 3. Trains the head (``textlens.text.amortized.train``), measures its agreement with the exact values of the
    dev sentences (never trained on) and of WORK_DIR/other_exact when ``--other FILE`` is given, and writes
    the head and its card (data, seed, settings, training time, agreement) to ``--out``.
@@ -65,7 +66,7 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=3000)
     parser.add_argument("--hidden", type=int, default=256)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--use-explained", action="store_true", help="train on the train rows explained so far")
+    parser.add_argument("--use-explained", action="store_true", help="use the rows explained so far")
     parser.add_argument("--other", help="a TSV (sentence<TAB>label) from another domain, for a second agreement")
     args = parser.parse_args()
 
@@ -75,7 +76,7 @@ def main() -> None:
     classifier = load_classifier("default")
     dev_tsv = sample(data / "dev.tsv", args.dev_rows, 1, args.seed + 1, work / "dev_sample.tsv")
     train_tsv = sample(data / "train.tsv", args.train_rows, args.min_words, args.seed, work / "train_sample.tsv")
-    dev = exact(classifier, dev_tsv, work / "dev_exact")
+    dev = exact(classifier, dev_tsv, work / "dev_exact", not args.use_explained)
     train_rows = exact(classifier, train_tsv, work / "train_exact", not args.use_explained)
     started = time.perf_counter()
     amortizer = train(classifier, train_rows, steps=args.steps, hidden=args.hidden, seed=args.seed)
