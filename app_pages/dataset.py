@@ -718,7 +718,7 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
                 text=f"Estimating word values: {done:,} of {total:,} rows, about {(total - done) / rate:.0f} s left",
             )
 
-        found = ui.attempt(models.amortized, model_id, tuple(str(texts[i]) for i in positions), draw)
+        found = ui.attempt(models.amortized_with_progress, model_id, [str(texts[i]) for i in positions], draw)
         bar.empty()
         if found is None:
             return None

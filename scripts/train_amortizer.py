@@ -63,11 +63,16 @@ def main() -> None:
     parser.add_argument("--train-rows", type=int, default=3000)
     parser.add_argument("--dev-rows", type=int, default=300)
     parser.add_argument("--min-words", type=int, default=6)
-    parser.add_argument("--steps", type=int, default=3000)
-    parser.add_argument("--hidden", type=int, default=256)
+    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--use-explained", action="store_true", help="use the rows explained so far")
-    parser.add_argument("--other", help="a TSV (sentence<TAB>label) from another domain, for a second agreement")
+    parser.add_argument(
+        "--other",
+        default=str(Path(__file__).parent / "data" / "other_domain_reviews.tsv"),
+        help="a TSV (sentence<TAB>label) from another domain for a second agreement (default: 40 product, "
+        "restaurant and service reviews written for this check)",
+    )
     args = parser.parse_args()
 
     work = Path(args.work)

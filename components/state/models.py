@@ -54,9 +54,16 @@ def amortizer(model_id: str):
 
 
 @st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
-def amortized(model_id: str, texts: tuple[str, ...], _progress=None) -> list[Explanation]:
+def amortized(model_id: str, texts: tuple[str, ...]) -> list[Explanation]:
     """Every text's amortized explanation (one batched pass), cached by model and texts."""
-    return amortizer(model_id).explain(load_model(model_id), texts, progress=_progress)
+    return amortized_with_progress(model_id, texts)
+
+
+def amortized_with_progress(model_id: str, texts, progress=None) -> list[Explanation]:
+    """Every text's amortized explanation with ``progress(done, total)`` after each batch (not cached: a cached
+    function may not draw on the page, so the caller keeps the result).
+    """
+    return amortizer(model_id).explain(load_model(model_id), list(texts), progress=progress)
 
 
 def active_model_id() -> str:

@@ -333,17 +333,19 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     assert {m.label for m in at.metric} >= {"Accuracy A", "Accuracy B"}
 
 
-def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch, default_amortizer):
-    """With a one-pass explainer for the model, the word drivers cover every row, say they are estimated and
+def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch):
+    """With the bundled model's one-pass explainer, the word drivers cover every row, say they are estimated and
     how far to trust them, and are the core's own numbers."""
     from tests.factories import flipped_reviews_csv
     from textlens import load_classifier
     from textlens.dataset import read_labelled
-    from textlens.text.amortized import load_amortizer
+    from textlens.text.amortized import find_amortizer
     from textlens.text.wordstats import word_statistics
 
-    monkeypatch.setenv("TEXTLENS_AMORTIZERS", str(default_amortizer))
     monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
+    classifier = load_classifier("default")
+    amortizer = find_amortizer(classifier)
+    trust = amortizer.agreement[0]
     at = start_app(ROOT / "dashboard.py", PAGE)
     upload(at, flipped_reviews_csv(), "flipped.csv")
     next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
@@ -351,15 +353,14 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     button(at, "Predict all 24 rows").click().run()
     assert at.radio(key="dataset_word_method").value == "Estimated, every row"
     captions = plain(" ".join(c.value for c in at.caption))
-    headline = "Values over all 24 rows, estimated in one pass; r = 0.91 with exact on the test's texts (top-3 words"
+    headline = f"Values over all 24 rows, estimated in one pass; r = {trust.median_r:.2f} with exact on SST-2 dev, "
     assert headline in captions
     button(at, "Estimate over all 24 rows").click().run()
     assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
     captions = plain(" ".join(c.value for c in at.caption))
     assert "24 rows estimated" in captions and "3 estimated errors" in captions
     texts = read_labelled(flipped_reviews_csv(), "flipped.csv").frame["review"].tolist()
-    classifier = load_classifier("default")
-    estimated = load_amortizer(default_amortizer).explain(classifier, texts)
+    estimated = amortizer.explain(classifier, texts)
     target = at.selectbox(key="dataset_word_target").value
     expected = word_statistics(estimated, target, 3)
     table = next(d.value for d in at.dataframe if "mean |value|" in d.value.columns)

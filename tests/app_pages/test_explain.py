@@ -195,23 +195,24 @@ def test_a_german_review_gets_a_caution(app):
     assert any("German" in w.value and "English" in w.value for w in at.warning)
 
 
-def test_the_one_pass_estimate_comes_first_and_its_agreement_is_shown(monkeypatch, default_amortizer):
-    """With a trained one-pass explainer, the instant preview is its estimate, and under the exact explanation
-    the page says how far the two agreed: the core's figure for this text."""
+def test_the_one_pass_estimate_comes_first_and_its_agreement_is_shown():
+    """With the bundled model's one-pass explainer, the instant preview is its estimate, and under the exact
+    explanation the page says how far the two agreed: the core's figure for this text."""
     from components.trust import preview_html
     from textlens import explain, load_classifier
-    from textlens.text.amortized import agreement, load_amortizer
+    from textlens.text.amortized import agreement, find_amortizer
 
-    monkeypatch.setenv("TEXTLENS_AMORTIZERS", str(default_amortizer))
     text = "The acting was wonderful but the plot was dull."
     at = start_app(ROOT / "dashboard.py")
     at.text_area(key="explain_text").set_value(text)
     button(at, "Explain").click().run()
     assert not at.exception, at.exception
     classifier = load_classifier("default")
-    estimate = load_amortizer(default_amortizer).explain(classifier, [text])
+    amortizer = find_amortizer(classifier)
+    estimate = amortizer.explain(classifier, [text])
     expected = agreement(estimate, [explain(classifier, text)])
     caption = next(c.value for c in at.caption if c.value.startswith("The one-pass estimate shown first"))
     assert f"r = {expected.median_r:.2f}" in caption and f"top-3 words {expected.top3:.0%}" in caption
     preview = preview_html(estimate[0])
-    assert "estimated in one pass" in preview and "r = 0.91 with exact on the test&#x27;s texts" in preview
+    trust = amortizer.agreement[0]
+    assert "estimated in one pass" in preview and f"r = {trust.median_r:.2f} with exact on SST-2 dev" in preview

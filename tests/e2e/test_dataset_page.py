@@ -81,8 +81,20 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
         page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
         assert page.get_by_role("button", name="Open in Explain").count() == 1
         screenshot(page, "dataset-round-trip-dark")
-    if theme == "light":  # the word aggregate over a small sample: words driving the errors beside correct rows
+    # Which words drive the model, estimated over every row by the bundled model's one-pass explainer.
+    if theme == "light":
         page.get_by_role("button", name="Clear cell filter").click()
+        wait_idle(page)
+    click(page, "Estimate over all 60 rows")
+    estimated = page.get_by_text(re.compile(r"\(60 rows estimated; words in at least"))
+    estimated.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    trust = re.compile(r"^Values over all 60 rows, estimated in one pass; r = 0\.\d\d with exact")
+    assert page.get_by_text(trust).count() == 1
+    estimated.scroll_into_view_if_needed()
+    screenshot(page, f"dataset-words-estimated-{theme}")
+    if theme == "light":  # the exact aggregate over a small sample: words driving the errors beside correct rows
+        page.get_by_text("Exact, a sample", exact=True).click()
         wait_idle(page)
         rows = page.get_by_label("Rows to explain")
         rows.fill("4")

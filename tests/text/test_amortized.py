@@ -105,4 +105,23 @@ def test_the_head_reads_two_layers_and_the_first_token(tiny_classifier):
     layers = resolve_layers(tiny_classifier)
     assert len(layers) == 2 and layers[0] == -1 and 0 < layers[1]
     head = make_head(3 * 32, 3, 16)
-    assert head[0].in_features == 96 and head[-1].out_features == 3
+    assert head[1].in_features == 96 and head[-1].out_features == 3
+
+
+def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():
+    from textlens import load_classifier
+    from textlens.text.amortized import BUNDLED, find_amortizer
+
+    classifier = load_classifier("default")
+    amortizer = find_amortizer(classifier)
+    assert amortizer is not None and amortizer.training["texts"] > 500
+    assert [a.data.split(",")[0] for a in amortizer.agreement] == ["SST-2 dev", "other_domain_reviews.tsv"]
+    assert (BUNDLED / "amortizer.json").is_file()
+    texts = ["A warm, funny and moving film.", "The plot was dull and the acting was worse.", "Great!"]
+    for est in amortizer.explain(classifier, texts):
+        total = est.base_values[1] + sum(w.values[1] for w in est.words)
+        assert abs(total - est.scores[1]) <= 1e-5
+    # The words that carry a clear review are found: "dull" pushes toward NEGATIVE, "moving" toward POSITIVE.
+    warm, dull, _ = amortizer.explain(classifier, texts)
+    assert max(warm.for_label("POSITIVE"), key=lambda w: w.value).word in {"warm", "funny", "moving"}
+    assert max(dull.for_label("NEGATIVE"), key=lambda w: w.value).word in {"dull", "worse"}

@@ -30,7 +30,7 @@ def add_parser(subparsers) -> None:
     train.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
     train.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
     train.add_argument("--held-out", type=float, default=0.1, help="share of rows kept out to measure agreement")
-    train.add_argument("--steps", type=int, default=3000, help="training steps")
+    train.add_argument("--steps", type=int, default=600, help="training steps")
     train.add_argument("--seed", type=int, default=0, help="seed of the split and the training")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
 

@@ -20,7 +20,9 @@ from textlens.types import Explanation, Span
 
 HEAD_FILE = "head.pt"
 CARD_FILE = "amortizer.json"
-HIDDEN = 256
+HIDDEN = 128
+DROPOUT = 0.3
+WEIGHT_DECAY = 0.01
 # Two layers of the encoder feed the head: the last one (what the classifier reads) and a middle one
 # (closer to the words themselves).
 LAYERS = (-1, "middle")
@@ -142,8 +144,8 @@ class Amortizer:
             "labels": list(self.labels),
             "layers": list(self.layers),
             "scale": self.scale,
-            "inputs": int(self.head[0].in_features),
-            "hidden": int(self.head[0].out_features),
+            "inputs": int(_linears(self.head)[0].in_features),
+            "hidden": int(_linears(self.head)[0].out_features),
             "agreement": [asdict(a) for a in self.agreement],
             "training": self.training,
         }
@@ -173,9 +175,22 @@ def load_amortizer(folder: str | Path) -> Amortizer:
     )
 
 
-def make_head(inputs: int, labels: int, hidden: int = HIDDEN) -> torch.nn.Sequential:
-    """The head: per word, its token states (two layers) and the text's [CLS] state in, one value per label out."""
-    return torch.nn.Sequential(torch.nn.Linear(inputs, hidden), torch.nn.GELU(), torch.nn.Linear(hidden, labels))
+def make_head(inputs: int, labels: int, hidden: int = HIDDEN, dropout: float = DROPOUT) -> torch.nn.Sequential:
+    """The head: per word, its token states (two layers) and the text's [CLS] state in, one value per label out.
+
+    Dropout (active in training only) keeps a head trained on a few thousand texts from learning them by heart.
+    """
+    return torch.nn.Sequential(
+        torch.nn.Dropout(dropout),
+        torch.nn.Linear(inputs, hidden),
+        torch.nn.GELU(),
+        torch.nn.Dropout(dropout),
+        torch.nn.Linear(hidden, labels),
+    )
+
+
+def _linears(head: torch.nn.Module) -> list[torch.nn.Linear]:
+    return [m for m in head.modules() if isinstance(m, torch.nn.Linear)]
 
 
 def resolve_layers(classifier: Classifier, layers=LAYERS) -> tuple[int, ...]:
@@ -267,10 +282,13 @@ def train(
     classifier: Classifier,
     exact: Sequence[Explanation],
     *,
-    steps: int = 2000,
+    steps: int = 600,
     batch_texts: int = 32,
     hidden: int = HIDDEN,
+    dropout: float = DROPOUT,
+    weight_decay: float = WEIGHT_DECAY,
     learning_rate: float = 1e-3,
+    layers=LAYERS,
     seed: int = 0,
     progress=None,
 ) -> Amortizer:
@@ -284,7 +302,7 @@ def train(
         raise AmortizerError("Training needs exact explanations of at least one text.")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
-    layers = resolve_layers(classifier)
+    layers = resolve_layers(classifier, layers)
     examples = []
     for first in range(0, len(exact), 64):
         chunk = exact[first : first + 64]
@@ -299,8 +317,9 @@ def train(
     # Values of a weak model are tiny (1e-6 for a random one): the head learns them in units of their spread.
     scale = float(torch.cat([e[1] for e in examples]).std()) or 1.0
     examples = [(f, target / scale, total / scale) for f, target, total in examples]
-    head = make_head(examples[0][0].shape[1], len(classifier.labels), hidden)
-    optimizer = torch.optim.AdamW(head.parameters(), lr=learning_rate, weight_decay=1e-4)
+    head = make_head(examples[0][0].shape[1], len(classifier.labels), hidden, dropout)
+    head.train()
+    optimizer = torch.optim.AdamW(head.parameters(), lr=learning_rate, weight_decay=weight_decay)
     schedule = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, steps)
     started = time.perf_counter()
     for step in range(steps):
@@ -328,6 +347,8 @@ def train(
         "steps": steps,
         "batch_texts": batch_texts,
         "hidden": hidden,
+        "dropout": dropout,
+        "weight_decay": weight_decay,
         "learning_rate": learning_rate,
         "seed": seed,
         "seconds": round(time.perf_counter() - started, 1),
