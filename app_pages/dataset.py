@@ -772,6 +772,7 @@ class WordResult:
     contrast: list[WordContrast]
     rows: int
     errors: int
+    estimated: str = ""  # how far one-pass values agree with exact ones, when the values are estimated
 
 
 def words_ui(
@@ -848,7 +849,11 @@ def words_ui(
                 height=min(420, 38 + 35 * len(contrast)),
                 column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
             )
-    return WordResult(target, stats, contrast, len(explanations), len(errors))
+    trust = ""
+    if estimated:
+        agreement = models.amortizer(model_id).agreement
+        trust = agreement[0].sentence() if agreement else "estimated in one pass (agreement not measured)"
+    return WordResult(target, stats, contrast, len(explanations), len(errors), trust)
 
 
 def downloads_ui(
@@ -871,7 +876,9 @@ def downloads_ui(
     notes = [*labelled.warnings, *labelled.notices]
     if scored.metrics:
         notes.insert(0, metrics_summary(scored.metrics))
-    if words:
+    if words and words.estimated:
+        notes.append(f"Word aggregate over {words.rows:,} rows ({words.errors:,} errors), {words.estimated}.")
+    elif words:
         notes.append(f"Word aggregate over {words.rows:,} explained rows ({words.errors:,} errors).")
     row = st.container(horizontal=True)
     row.download_button(

@@ -343,6 +343,7 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     from textlens.text.wordstats import word_statistics
 
     monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
+    seen = capture_downloads(monkeypatch)
     classifier = load_classifier("default")
     amortizer = find_amortizer(classifier)
     trust = amortizer.agreement[0]
@@ -365,6 +366,9 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     expected = word_statistics(estimated, target, 3)
     table = next(d.value for d in at.dataframe if "mean |value|" in d.value.columns)
     assert table["word"].tolist() == [s.word for s in expected]
+    # The report says the word values are estimated, and how far they agree with exact ones.
+    report = download_data(seen, "Report (HTML)")
+    assert f"Word aggregate over 24 rows (3 errors), estimated in one pass; r = {trust.median_r:.2f}" in report
     # The exact sample stays one choice away.
     at.radio(key="dataset_word_method").set_value("Exact, a sample").run()
     assert any(b.label.startswith("Explain ") and b.label.endswith(" rows") for b in at.button)
