@@ -701,8 +701,7 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
     """Every predicted row's amortized explanation (a button, then a progress bar); (positions, explanations)."""
     positions = [int(p) for p in np.flatnonzero(ok)]
     sample_key = (model_id, *file_key, "estimated")
-    agreement = models.amortizer(model_id).agreement
-    trust = agreement[0].sentence() if agreement else "estimated in one pass (agreement with exact values not measured)"
+    trust = models.amortizer(model_id).trust()
     st.caption(
         f"Values over all {len(positions):,} rows, {escape_md(trust)}. Select a row in the rows table for its exact "
         "explanation."
@@ -849,10 +848,7 @@ def words_ui(
                 height=min(420, 38 + 35 * len(contrast)),
                 column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
             )
-    trust = ""
-    if estimated:
-        agreement = models.amortizer(model_id).agreement
-        trust = agreement[0].sentence() if agreement else "estimated in one pass (agreement not measured)"
+    trust = models.amortizer(model_id).trust() if estimated else ""
     return WordResult(target, stats, contrast, len(explanations), len(errors), trust)
 
 

@@ -99,6 +99,12 @@ class Amortizer:
             records[i] = _with_seconds(record, seconds)
         return records
 
+    def trust(self) -> str:
+        """The line shown beside its values: its agreement with exact values, or that none was measured."""
+        if self.agreement:
+            return self.agreement[0].sentence()
+        return "estimated in one pass (agreement with exact values not measured)"
+
     def _record(self, classifier, text, readable, spans, values, probs, base) -> Explanation:
         words = tuple(
             Span(text[a:b], a, b, tuple(float(v) for v in values[i]), False) for i, (a, b) in enumerate(spans)
