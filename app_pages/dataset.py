@@ -54,6 +54,7 @@ from textlens.dataset.label_issues import CAVEAT, MEANING
 from textlens.dataset.slices import set_slices
 from textlens.dataset.versus import Comparison, SliceVersus, Versus
 from textlens.report.export_info import ExportInfo
+from textlens.text.explain import explainable
 from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
 UPLOAD, DATA_FOLDER = "Upload a file", "From the data folder"
@@ -699,7 +700,7 @@ def words_method_ui(available: int) -> str:
 
 def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tuple) -> tuple[list, list] | None:
     """Every predicted row's amortized explanation (a button, then a progress bar); (positions, explanations)."""
-    positions = [int(p) for p in np.flatnonzero(ok)]
+    positions = [int(p) for p in np.flatnonzero(ok) if explainable(texts[p])]
     sample_key = (model_id, *file_key, "estimated")
     trust = models.amortizer(model_id).trust()
     st.caption(

@@ -83,21 +83,9 @@ def run(args: argparse.Namespace) -> None:
 
     classifier = load_for_target(args.model, args.precision, args.target)
     if args.method == "amortized":
-        result = amortizer_for(classifier, args.amortizer).explain(classifier, [args.text])[0]
+        from textlens.text.amortized import require_amortizer
+
+        result = require_amortizer(classifier, args.amortizer).explain(classifier, [args.text])[0]
     else:
         result = explain(classifier, args.text, max_evals=args.max_evals or "auto", leaves=args.leaves)
     print(json.dumps(result.target_dict(args.target), ensure_ascii=False))
-
-
-def amortizer_for(classifier: Classifier, folder: str | None):
-    """The amortized explainer in ``folder``, or the one found for the model; an error says how to train one."""
-    from textlens.text.amortized import find_amortizer, load_amortizer
-
-    amortizer = load_amortizer(folder) if folder else find_amortizer(classifier)
-    if amortizer is None:
-        raise TextlensError(
-            f"No amortized explainer is trained for {classifier.model_id!r}: train one with `textlens amortize "
-            "train --model … --data FILE --text-column C --out DIR` and pass --amortizer DIR (or put DIR in "
-            "TEXTLENS_AMORTIZERS)."
-        )
-    return amortizer

@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,12 +35,14 @@ from textlens.corpus.result import (
     write_manifest,
     write_part,
 )
-from textlens.corpus.rows import RowSettings, explain_row, result_table, stored_columns
+from textlens.corpus.rows import RowSettings, result_table, row_explainer, stored_columns
 from textlens.dataset.load import check_column, content_hash
 from textlens.provenance import provenance
+from textlens.text.amortized import Amortizer, require_amortizer
 from textlens.text.models import Classifier, load_classifier
 
 CORPUS_ENGINES = ("local", "ray")
+CORPUS_METHODS = ("exact", "amortized")
 # A part is written after this many rows or this many seconds, whichever comes first: a kill loses
 # at most that much work, and writing parts stays well under 1 % of the time (see bench/corpus_speed.py).
 PART_ROWS = 64
@@ -95,10 +97,18 @@ def _locked(folder: Path) -> Iterator[None]:
 
 
 def _new_manifest(
-    input_path: Path, classifier: Classifier, settings: RowSettings, label_column: str | None, renamed: dict
+    input_path: Path,
+    classifier: Classifier,
+    settings: RowSettings,
+    label_column: str | None,
+    renamed: dict,
+    amortizer: Amortizer | None = None,
 ) -> dict[str, Any]:
-    run_settings = {"max_evals": settings.max_evals, "leaves": settings.leaves, "seed": 0}
-    return {
+    run_settings: dict[str, Any] = {"max_evals": settings.max_evals, "leaves": settings.leaves, "seed": 0}
+    if amortizer is not None:
+        # One-pass values have no budget; a resumed run must use the same head (its weights' digest).
+        run_settings = {"method": "amortized", "amortizer": settings.digest, "leaves": "words"}
+    manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "input": {
@@ -120,13 +130,16 @@ def _new_manifest(
         "provenance": provenance(classifier, **run_settings),
         "runs": [],
     }
+    if amortizer is not None:
+        manifest["amortizer"] = {"folder": amortizer.source, "trust": amortizer.trust()}
+    return manifest
 
 
 # What a resumed run must share with the folder's first run, or its rows would not belong together.
 _MUST_MATCH = (
     ("model_fingerprint", "model (fingerprint of its weights and config)"),
     ("precision", "precision"),
-    ("settings", "settings (max_evals, leaves)"),
+    ("settings", "settings (method, max_evals, leaves, one-pass explainer)"),
     ("text_column", "text column"),
     ("label_column", "label column"),
     ("labels", "labels"),
@@ -201,10 +214,12 @@ def run_local(
     part_seconds: float = PART_SECONDS,
     stop_after: int | None = None,
 ) -> None:
-    """The local engine: rows in turn on this process's model, a part every ``part_rows`` rows or ``part_seconds``.
+    """The local engine: rows in turn on this process's model (exact ones one by one, one-pass ones in
+    batches), a part every ``part_rows`` rows or ``part_seconds``.
 
     On Ctrl-C the rows explained so far are written before it stops, so nothing finished is lost.
     """
+    explain_cells, batch = row_explainer(classifier, settings)
     rows: list[pd.DataFrame] = []
     outcomes: list = []
     since = time.perf_counter()
@@ -218,11 +233,15 @@ def run_local(
     explained = 0
     try:
         for chunk in pending:
-            for i in range(len(chunk)):
-                row = chunk.iloc[i : i + 1]
-                outcomes.append(explain_row(classifier, row[settings.text_column].iloc[0], settings))
-                rows.append(row)
-                explained += 1
+            first = 0
+            while first < len(chunk):
+                # A block never runs past the part being filled, nor past the test hook's row.
+                size = min(batch, part_rows - len(outcomes), (stop_after or len(chunk) + explained) - explained)
+                block = chunk.iloc[first : first + size]
+                first += len(block)
+                outcomes += explain_cells(block[settings.text_column].tolist())
+                rows.append(block)
+                explained += len(block)
                 if len(outcomes) >= part_rows or time.perf_counter() - since >= part_seconds:
                     flush()
                 if stop_after is not None and explained >= stop_after:
@@ -242,6 +261,8 @@ def run_corpus(
     precision: str = "auto",
     max_evals: int | str = "auto",
     leaves: str = "words",
+    method: str = "exact",
+    amortizer: str | os.PathLike | None = None,
     engine: str = "local",
     address: str | None = None,
     workers: int | None = None,
@@ -255,7 +276,9 @@ def run_corpus(
     """Explain every row of ``input_path`` into the result folder ``out``, resuming where a run stopped.
 
     Rows already in ``out`` are skipped, every other row is explained once and written in atomic
-    parts; rows that cannot be explained are stored with their ``error``. ``classifier`` (already
+    parts; rows that cannot be explained are stored with their ``error``. ``method="amortized"`` stores
+    the model's one-pass estimates instead (the explainer in ``amortizer``, else the one found for the
+    model; much faster, with its agreement with exact values in the manifest). ``classifier`` (already
     loaded) overrides ``model``/``precision`` for the local engine. ``stop_after`` is a test hook:
     behave as if Ctrl-C came after that many rows of this run. Ctrl-C raises ``KeyboardInterrupt``
     after the summary is saved to the manifest.
@@ -269,8 +292,11 @@ def run_corpus(
     if classifier is None:
         classifier = load_classifier(model, precision=precision)
     renamed = stored_columns(columns, classifier.labels)
-    settings = RowSettings(renamed[text_column], max_evals, leaves)
-    manifest = _new_manifest(input_path, classifier, settings, label_column, renamed)
+    one_pass = _one_pass(classifier, method, amortizer, leaves)
+    settings = RowSettings(renamed[text_column], max_evals, leaves, method)
+    if one_pass is not None:
+        settings = replace(settings, amortizer=str(amortizer or ""), digest=one_pass.digest())
+    manifest = _new_manifest(input_path, classifier, settings, label_column, renamed, one_pass)
     started = time.perf_counter()
     with _locked(_make(folder)):
         manifest = _open_folder(folder, manifest)
@@ -350,6 +376,17 @@ class CorpusInterrupted(KeyboardInterrupt):
     def __init__(self, summary: CorpusSummary) -> None:
         super().__init__(summary.line())
         self.summary = summary
+
+
+def _one_pass(classifier: Classifier, method: str, folder, leaves: str) -> Amortizer | None:
+    """The one-pass explainer a run with ``method`` uses (None for exact values); refuses what it cannot do."""
+    if method not in CORPUS_METHODS:
+        raise CorpusResultError(f"Unknown method {method!r}; choose one of: {', '.join(CORPUS_METHODS)}.")
+    if method == "exact":
+        return None
+    if leaves != "words":
+        raise CorpusResultError("One-pass (amortized) values are per word: use --leaves words with --method amortized.")
+    return require_amortizer(classifier, folder)
 
 
 def _make(folder: Path) -> Path:

@@ -30,6 +30,8 @@ def summarize_result(result: CorpusResult, *, top: int = TOP_WORDS, min_inputs: 
         "model_fingerprint": manifest.get("model_fingerprint"),
         "precision": manifest.get("precision"),
         "settings": manifest.get("settings"),
+        "method": manifest.get("settings", {}).get("method", "exact"),
+        "agreement": manifest.get("amortizer", {}).get("trust"),  # how far one-pass values agree with exact ones
         "counts": manifest["counts"],
         "input_notice": manifest.get("input", {}).get("notice"),
         "complete": manifest["counts"]["done"] == manifest["counts"]["rows"],

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from textlens.corpus.progress import Stop
-from textlens.corpus.rows import RowSettings, arrow_ready, explain_frame
+from textlens.corpus.rows import RowSettings, arrow_ready, explain_frame, row_explainer
 from textlens.errors import TextlensError
 from textlens.text.models import Classifier
 
@@ -48,10 +48,11 @@ class ExplainActor:
                 f"{self.classifier.fingerprint[:12]} vs {fingerprint[:12]}): give every node the same model."
             )
         self.settings = RowSettings(**settings)
+        self.explainer = row_explainer(self.classifier, self.settings)
 
     def __call__(self, batch):
         """Explain one batch (a pyarrow table of input rows with ``row_id``) into result rows."""
-        return explain_frame(self.classifier, batch.to_pandas(), self.settings)
+        return explain_frame(self.classifier, batch.to_pandas(), self.settings, self.explainer)
 
 
 def _init_ray(address: str | None, workers: int) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,9 @@ class RowSettings:
     text_column: str
     max_evals: int | str = "auto"
     leaves: str = "words"
+    method: str = "exact"  # or "amortized": the model's one-pass explainer, in batches
+    amortizer: str = ""  # its folder ("" = the one found for the model)
+    digest: str = ""  # its weights' digest, checked wherever it is loaded (every Ray node)
 
 
 def stored_columns(columns: list[str], labels: tuple[str, ...]) -> dict[str, str]:
@@ -41,16 +45,69 @@ def stored_columns(columns: list[str], labels: tuple[str, ...]) -> dict[str, str
     return out
 
 
+def not_text(cell: Any, settings: RowSettings) -> str | None:
+    """Why a cell cannot be explained because it is not text (missing, a number...), or None for text."""
+    if isinstance(cell, str):
+        return None
+    kind = "missing" if cell is None or (isinstance(cell, float) and cell != cell) else type(cell).__name__
+    return f"Not text: the {settings.text_column!r} cell is {kind}."
+
+
 def explain_row(classifier: Classifier, text: Any, settings: RowSettings) -> Explanation | str:
-    """One row's explanation, or the reason it has none (empty text, not text...)."""
-    if not isinstance(text, str):
-        kind = "missing" if text is None or (isinstance(text, float) and text != text) else type(text).__name__
-        return f"Not text: the {settings.text_column!r} cell is {kind}."
+    """One row's exact explanation, or the reason it has none (empty text, not text...)."""
+    reason = not_text(text, settings)
+    if reason is not None:
+        return reason
     try:
         return explain(classifier, text, max_evals=settings.max_evals, leaves=settings.leaves)
     except TextlensError as exc:
         return str(exc)
     except (ValueError, TypeError, RuntimeError, IndexError) as exc:  # one odd text must not stop a night's run
+        return f"{type(exc).__name__}: {exc}"
+
+
+# Texts per batch of the one-pass explainer: big enough to keep the model busy, small enough that a
+# part is written every few seconds.
+AMORTIZED_BATCH = 64
+
+
+def row_explainer(classifier: Classifier, settings: RowSettings) -> tuple[Callable[[list], list], int]:
+    """A function from a batch of cells to their outcomes (explanations or reasons), and its batch size.
+
+    Exact explanations go one row at a time; amortized ones in batches, with each cell that is not
+    text given its reason and a batch that fails retried row by row so one odd text cannot spoil the others.
+    """
+    if settings.method != "amortized":
+        return (lambda cells: [explain_row(classifier, cell, settings) for cell in cells]), 1
+    from textlens.text.amortized import require_amortizer
+
+    amortizer = require_amortizer(classifier, settings.amortizer or None)
+    if settings.digest and amortizer.digest() != settings.digest:
+        raise TextlensError(
+            f"The one-pass explainer found here ({amortizer.source}) differs from the run's (digest "
+            f"{amortizer.digest()} vs {settings.digest}): give every machine the same explainer."
+        )
+
+    def explain_batch(cells: list) -> list:
+        outcomes: list = [not_text(cell, settings) for cell in cells]
+        todo = [i for i, o in enumerate(outcomes) if o is None]
+        try:
+            found = amortizer.explain(classifier, [cells[i] for i in todo])
+        except (TextlensError, ValueError, TypeError, RuntimeError, IndexError):
+            found = [_one(amortizer, classifier, cells[i]) for i in todo]
+        for i, outcome in zip(todo, found):
+            outcomes[i] = outcome
+        return outcomes
+
+    return explain_batch, AMORTIZED_BATCH
+
+
+def _one(amortizer, classifier: Classifier, text: str) -> Explanation | str:
+    try:
+        return amortizer.explain(classifier, [text])[0]
+    except TextlensError as exc:
+        return str(exc)
+    except (ValueError, TypeError, RuntimeError, IndexError) as exc:
         return f"{type(exc).__name__}: {exc}"
 
 
@@ -127,11 +184,14 @@ def arrow_ready(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def explain_frame(classifier: Classifier, frame: pd.DataFrame, settings: RowSettings, on_row=None):
-    """Explain every row of ``frame`` (input columns already under their stored names) into a result table."""
+def explain_frame(classifier: Classifier, frame: pd.DataFrame, settings: RowSettings, explainer=None):
+    """Explain every row of ``frame`` (input columns already under their stored names) into a result table.
+
+    ``explainer`` is a :func:`row_explainer` made once for many frames (made here when not given).
+    """
+    explain_cells, batch = explainer or row_explainer(classifier, settings)
+    cells = frame[settings.text_column].tolist()
     outcomes = []
-    for text in frame[settings.text_column].tolist():
-        outcomes.append(explain_row(classifier, text, settings))
-        if on_row is not None:
-            on_row(outcomes[-1])
+    for first in range(0, len(cells), batch):
+        outcomes += explain_cells(cells[first : first + batch])
     return result_table(frame, outcomes, classifier.labels)

@@ -69,15 +69,31 @@ class Amortizer:
     scale: float = 1.0  # the head predicts values in units of this (the training values' spread)
     agreement: tuple[Agreement, ...] = ()
     training: dict[str, Any] = field(default_factory=dict)
+    source: str = ""  # the folder it was loaded from ("" for one trained in this process)
+
+    def digest(self) -> str:
+        """A short hash of the head's weights and settings: what a corpus run resumed with it must share."""
+        import hashlib
+
+        h = hashlib.sha256(json.dumps([self.fingerprint, list(self.layers), self.scale]).encode())
+        for name, tensor in sorted(self.head.state_dict().items()):
+            h.update(name.encode())
+            h.update(tensor.detach().cpu().numpy().tobytes())
+        return h.hexdigest()[:16]
 
     def explain(
         self, classifier: Classifier, texts: Sequence[str], batch_size: int = 64, progress=None
     ) -> list[Explanation]:
         """Amortized :class:`Explanation` records of ``texts`` (``settings["method"] == "amortized"``).
 
-        ``progress(texts_done, n_texts)`` is called after every batch.
+        ``progress(texts_done, n_texts)`` is called after every batch. A text with nothing to explain
+        (empty or blank) is refused as the exact explainer refuses it.
         """
+        from textlens.text.explain import validate_text
+
         self.check(classifier)
+        for text in texts:
+            validate_text(text)
         started = time.perf_counter()
         out: list[Explanation] = []
         # Length-sorted batches pad little; the records come back in the order given.
@@ -178,6 +194,7 @@ def load_amortizer(folder: str | Path) -> Amortizer:
         float(card.get("scale", 1.0)),
         tuple(Agreement(**a) for a in card.get("agreement", ())),
         card.get("training", {}),
+        str(folder),
     )
 
 
@@ -393,3 +410,16 @@ def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> 
         if card.get("fingerprint") == classifier.fingerprint and tuple(card.get("labels", ())) == classifier.labels:
             return load_amortizer(folder)
     return None
+
+
+def require_amortizer(classifier: Classifier, folder: str | Path | None = None) -> Amortizer:
+    """The amortized explainer in ``folder``, or the one found for the model; the error says how to train one."""
+    amortizer = load_amortizer(folder) if folder else find_amortizer(classifier)
+    if amortizer is None:
+        raise AmortizerError(
+            f"No amortized explainer is trained for {classifier.model_id!r}: train one with `textlens amortize "
+            "train --model … --data FILE --text-column C --out DIR` and pass --amortizer DIR (or put DIR in "
+            "TEXTLENS_AMORTIZERS)."
+        )
+    amortizer.check(classifier)
+    return amortizer

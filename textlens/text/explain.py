@@ -233,7 +233,13 @@ class _Job:
         return AUTO_PARTIAL_NODES_PER_BATCH if self.auto else PARTIAL_NODES_PER_BATCH
 
 
-def _validate(text: str) -> None:
+def explainable(text: object) -> bool:
+    """Whether ``text`` is a text with something to explain (see :func:`validate_text`)."""
+    return isinstance(text, str) and bool(text.strip()) and WORD_PATTERN.search(text) is not None
+
+
+def validate_text(text: str) -> None:
+    """Refuse a text with nothing to explain (empty, blank, or only invisible characters)."""
     if not text or not text.strip():
         raise EmptyTextError()
     if WORD_PATTERN.search(text) is None:  # search, not a full split: texts may be megabytes long
@@ -299,7 +305,7 @@ def explain(
     ``engine="owen"`` expands whole nodes, so every unit of :attr:`Explanation.units` has its final
     value; ``"shap"`` runs shap's own explainer and order (the guide's values at a partial budget).
     """
-    _validate(text)
+    validate_text(text)
     if engine not in ATTRIBUTION_ENGINES:
         raise ValueError(f"engine must be one of {ATTRIBUTION_ENGINES}, not {engine!r}")
     shap_engine = _engine(classifier, leaves)
@@ -447,7 +453,7 @@ def explain_many(
     results equal those of :func:`explain` text by text.
     """
     for text in texts:
-        _validate(text)
+        validate_text(text)
     shap_engine = _engine(classifier, leaves)
     results: list[Explanation] = []
     with classifier.lock, _tokenizer_lock(classifier, leaves):
@@ -634,7 +640,7 @@ def refine(
     :class:`Refinement` of the same text, model and leaves) resumes from its tree and rows;
     ``max_evals`` is then the new total budget.
     """
-    _validate(text)
+    validate_text(text)
     shap_engine = _engine(classifier, leaves)
     with classifier.lock, _tokenizer_lock(classifier, leaves):
         fresh = _prepare(classifier, shap_engine, text, max_evals)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from textlens.errors import EmptyTextError, TextlensError
-from textlens.text.explain import _validate
+from textlens.text.explain import validate_text
 from textlens.text.faithfulness import ScoringModel, _Rows, _Scorer
 from textlens.text.words import word_spans
 from textlens.types import Explanation, Span
@@ -32,7 +32,7 @@ def preview(classifier: ScoringModel, text: str) -> Explanation:
     it, with ``settings["method"] == "preview"`` (see :func:`is_preview`); ``base_values`` are set
     so that base + sum = scores (leave-one-out values need not add up), and ``evals`` counts its rows.
     """
-    _validate(text)
+    validate_text(text)
     started = time.perf_counter()
     read_until = classifier.read_until(text) if hasattr(classifier, "read_until") else None
     readable = text if read_until is None else text[:read_until]
