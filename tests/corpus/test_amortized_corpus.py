@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-
 import pandas as pd
 import pytest
 
@@ -86,8 +85,15 @@ def test_an_interrupted_run_resumes_and_exact_settings_cannot_resume_it(tmp_path
 def test_tokens_and_unknown_methods_are_refused(tmp_path, tiny_classifier, head_dir):
     source = _input(tmp_path / "in.csv", texts(3))
     with pytest.raises(CorpusResultError, match="per word"):
-        run_corpus(source, tmp_path / "a", text_column="review", classifier=tiny_classifier, method="amortized",
-                   amortizer=head_dir, leaves="tokens")
+        run_corpus(
+            source,
+            tmp_path / "a",
+            text_column="review",
+            classifier=tiny_classifier,
+            method="amortized",
+            amortizer=head_dir,
+            leaves="tokens",
+        )
     with pytest.raises(CorpusResultError, match="Unknown method"):
         run_corpus(source, tmp_path / "b", text_column="review", classifier=tiny_classifier, method="fast")
 
