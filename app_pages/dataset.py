@@ -743,8 +743,13 @@ def exact_words_ui(
     kept = {"persist_state": "session"}
     n = int(left.number_input("Rows to explain", 1, min(available, 1000), default, step=10, key=KEYS.SAMPLE_N, **kept))
     min_count = int(middle.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
+    if stored:
+        trust = f"one-pass values of the corpus result, {stored.trust}" if stored.trust else ""
+        where = f"Stored {trust or 'explanations of the corpus result'}. "
+    else:
+        where = f"About a minute for {default:,} rows here. "
     right.caption(
-        ("Stored explanations of the corpus result. " if stored else f"About a minute for {default:,} rows here. ")
+        escape_md(where)
         + (
             "Half the sample are errors (or all of them, if fewer), so both sides can be compared."
             if wrong is not None
@@ -817,6 +822,7 @@ def words_ui(
     right_rows = [e for i, e in zip(positions, explanations) if wrong is not None and not wrong[i]]
     contrast = word_contrast(errors, right_rows, None, min_count) if errors else []
     chart, table = st.columns([3, 2])
+    estimated = estimated or bool(stored and stored.trust)  # a corpus result made with --method amortized
     kind = "estimated" if estimated else "explained"
     chart.caption(
         f"Mean attribution toward {escape_md(target)} over the rows each word occurs in ({len(explanations):,} rows "
@@ -849,7 +855,7 @@ def words_ui(
                 height=min(420, 38 + 35 * len(contrast)),
                 column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
             )
-    trust = models.amortizer(model_id).trust() if estimated else ""
+    trust = (stored.trust if stored else models.amortizer(model_id).trust()) if estimated else ""
     return WordResult(target, stats, contrast, len(explanations), len(errors), trust)
 
 

@@ -161,6 +161,41 @@ def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny
     assert at.selectbox(key="dataset_word_target").value == "POSITIVE"
 
 
+def test_a_one_pass_corpus_result_says_its_values_are_estimated(tmp_path, monkeypatch, tiny_sentiment_dir):
+    from textlens import load_classifier
+    from textlens.corpus import run_corpus
+    from textlens.text.amortized import train
+    from textlens.text.explain import explain_many
+
+    classifier = load_classifier(str(tiny_sentiment_dir))
+    head = train(classifier, explain_many(classifier, ["a fine film", "dull and slow", "warm and funny"]), steps=20)
+    head.save(tmp_path / "head")
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes().decode("cp1252").encode("utf-8"))
+    run_corpus(
+        source,
+        tmp_path / "data" / "fast",
+        text_column="review",
+        label_column="sentiment",
+        classifier=classifier,
+        method="amortized",
+        amortizer=tmp_path / "head",
+        show_progress=False,
+    )
+    monkeypatch.setenv("TEXTLENS_DATA_DIR", str(tmp_path / "data"))
+    at = start_app(ROOT / "dashboard.py", PAGE)
+    at.radio(key="dataset_source").set_value("From the data folder")
+    at.run()
+    assert not at.exception, at.exception
+    (note,) = [plain(i.value) for i in at.info if "nothing is recomputed" in plain(i.value)]
+    assert "one-pass word values (estimated in one pass; agreement with exact values not measured)" in note
+    assert any("Stored one-pass values of the corpus result" in plain(c.value) for c in at.caption)
+    button(at, "Aggregate 6 rows").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert any("6 rows estimated" in plain(c.value) for c in at.caption)
+
+
 def test_rows_spanning_lines_are_a_warning_and_ids_a_note(app):
     from tests.dataset.test_files import MERGED_CSV
 

@@ -30,12 +30,14 @@ class StoredRun:
     label_column: str | None
     row_ids: np.ndarray  # the result's row ids, in table order (row positions index into it)
     explained: np.ndarray  # per row: whether a stored explanation exists
+    trust: str = ""  # for one-pass (amortized) values: how far they agree with exact ones; "" for exact values
 
     def note(self) -> str:
-        """A sentence on where the predictions come from."""
+        """A sentence on where the predictions come from, and whether the word values are estimated."""
         done = len(self.row_ids)
+        what = f"one-pass word values ({self.trust})" if self.trust else "explanations"
         return (
-            f"Stored predictions and explanations of {done:,} rows made by the corpus engine with model "
+            f"Stored predictions and {what} of {done:,} rows made by the corpus engine with model "
             f"{self.model_id}; nothing is recomputed. The sidebar's model is not used for this result."
         )
 
@@ -92,7 +94,15 @@ def read_stored(path: str | Path) -> StoredRun:
         label_column=result.label_column,
         row_ids=frame["row_id"].to_numpy(),
         explained=explained & ~np.isnan(probs).any(axis=1),
+        trust=_trust(manifest),
     )
+
+
+def _trust(manifest: dict) -> str:
+    """The agreement line of a result made with ``--method amortized`` ("" for exact values)."""
+    if manifest.get("settings", {}).get("method", "exact") == "exact":
+        return ""
+    return str(manifest.get("amortizer", {}).get("trust") or "estimated in one pass")
 
 
 def stored_explanations(stored: StoredRun, positions: Sequence[int]) -> list[Explanation | None]:

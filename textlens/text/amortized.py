@@ -119,7 +119,7 @@ class Amortizer:
         """The line shown beside its values: its agreement with exact values, or that none was measured."""
         if self.agreement:
             return self.agreement[0].sentence()
-        return "estimated in one pass (agreement with exact values not measured)"
+        return "estimated in one pass; agreement with exact values not measured"
 
     def _record(self, classifier, text, readable, spans, values, probs, base) -> Explanation:
         words = tuple(
