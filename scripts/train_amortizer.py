@@ -9,7 +9,8 @@ Run: python scripts/train_amortizer.py --data ../shared/data --work WORK_DIR --o
    explained further: the head trains on the train rows explained so far and is measured on the dev rows
    explained so far).
 3. Trains the head (``textlens.text.amortized.train``), measures its agreement with the exact values of the
-   dev sentences (never trained on) and of WORK_DIR/other_exact when ``--other FILE`` is given, and writes
+   dev sentences (never trained on), of WORK_DIR/other_exact when ``--other FILE`` is given and of
+   ``--long-texts`` long texts made of joined dev sentences (WORK_DIR/long_exact), and writes
    the head and its card (data, seed, settings, training time, agreement) to ``--out``.
 """
 
@@ -47,6 +48,30 @@ def sample(path: Path, rows: int, min_words: int, seed: int, out: Path) -> Path:
     return out
 
 
+def long_texts(path: Path, texts: int, words: tuple[int, int], seed: int, out: Path) -> Path:
+    """``texts`` long reviews made of consecutive-in-a-seeded-order sentences of ``path``, each of a length
+    drawn between ``words[0]`` and ``words[1]`` words, as a TSV (label: the majority of its sentences').
+    """
+    sentences, labels = read_sst2(path)
+    rng = random.Random(seed)
+    order = list(range(len(sentences)))
+    rng.shuffle(order)
+    rows, at = [], 0
+    while len(rows) < texts and at < len(order):
+        target, parts, votes = rng.randint(*words), [], []
+        while sum(len(p.split()) for p in parts) < target and at < len(order):
+            parts.append(sentences[order[at]])
+            votes.append(labels[order[at]])
+            at += 1
+        rows.append((" ".join(parts), max(set(votes), key=votes.count)))
+    if not out.exists():
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, delimiter="\t")
+            writer.writerow(["sentence", "label"])
+            writer.writerows(rows)
+    return out
+
+
 def exact(classifier, tsv: Path, folder: Path, explain_more: bool = True):
     """Exact explanations of every row of ``tsv`` (resumed in ``folder``), read back in row order."""
     if explain_more:
@@ -66,6 +91,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=600)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--long-texts", type=int, default=20, help="long texts (joined dev sentences) measured")
+    parser.add_argument("--long-words", type=int, nargs=2, default=(150, 300), help="their length range in words")
     parser.add_argument("--use-explained", action="store_true", help="use the rows explained so far")
     parser.add_argument(
         "--other",
@@ -93,6 +120,11 @@ def main() -> None:
         other = exact(classifier, Path(args.other), work / "other_exact")
         name = f"{Path(args.other).name}, {len(other)} texts"
         measured.append(agreement(amortizer.explain(classifier, [e.text for e in other]), other, name))
+    if args.long_texts:
+        tsv = long_texts(data / "dev.tsv", args.long_texts, tuple(args.long_words), args.seed + 2, work / "long.tsv")
+        long = exact(classifier, tsv, work / "long_exact", not args.use_explained)
+        name = f"{len(long)} long texts of {args.long_words[0]}-{args.long_words[1]} words (SST-2 dev sentences joined)"
+        measured.append(agreement(amortizer.explain(classifier, [e.text for e in long]), long, name))
     amortizer.agreement = tuple(measured)
     amortizer.training.update(
         data=f"SST-2 train: {len(train_rows)} sentences of {args.min_words}+ words (seed {args.seed}), detokenised",

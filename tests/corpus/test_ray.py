@@ -112,3 +112,18 @@ def test_bundled_model_on_ray_equals_local_and_explain(tmp_path, ray_cluster):
     assert_same_rows(local, on_ray, tolerance=1e-6)
     for text, stored in zip(rows, explanations(local)):
         assert dataclasses.replace(stored, seconds=0.0) == dataclasses.replace(explain(classifier, text), seconds=0.0)
+
+
+def test_one_pass_values_on_ray_equal_the_local_engines(tmp_path, ray_cluster):
+    """Every actor loads the same one-pass explainer (checked by its digest) and gives the local engine's values."""
+    classifier = load_classifier("default", precision="float32")
+    rows = ["A warm, funny film.", "The plot was dull and far too long.", "", "Great acting.", "Not good."]
+    source = write_csv(tmp_path / "in.csv", rows)
+    for engine in ("local", "ray"):
+        run_corpus(source, tmp_path / engine, text_column="review", classifier=classifier, engine=engine,
+                   method="amortized", part_rows=2)  # fmt: skip
+    local, on_ray = read_result(tmp_path / "local"), read_result(tmp_path / "ray")
+    assert local.manifest["settings"] == on_ray.manifest["settings"]
+    assert on_ray.manifest["settings"]["method"] == "amortized"
+    assert_same_rows(local, on_ray, tolerance=1e-5)
+    assert all(e.amortized for e in explanations(on_ray)) and len(explanations(on_ray)) == 4

@@ -102,9 +102,10 @@ def test_agreement_by_hand():
     assert result.sign == pytest.approx(4 / 5)
 
 
-def test_the_head_reads_two_layers_and_the_first_token(tiny_classifier):
-    layers = resolve_layers(tiny_classifier)
-    assert len(layers) == 2 and layers[0] == -1 and 0 < layers[1]
+def test_the_head_reads_every_layer_and_the_first_token(tiny_classifier):
+    n = tiny_classifier.model.config.num_hidden_layers
+    assert resolve_layers(tiny_classifier) == tuple(range(n + 1))
+    assert resolve_layers(tiny_classifier, (-1, "middle")) == (-1, (n + 1) // 2)
     head = make_head(3 * 32, 3, 16)
     assert head[1].in_features == 96 and head[-1].out_features == 3
 

@@ -23,9 +23,10 @@ CARD_FILE = "amortizer.json"
 HIDDEN = 128
 DROPOUT = 0.3
 WEIGHT_DECAY = 0.01
-# Two layers of the encoder feed the head: the last one (what the classifier reads) and a middle one
-# (closer to the words themselves).
-LAYERS = (-1, "middle")
+# Every hidden state feeds the head: the embeddings (the words themselves) up to the last layer (what
+# the classifier reads). On SST-2 dev this agreed better with exact values than the last and a middle
+# layer alone (median r 0.878 vs 0.866 on 300 sentences, heads trained on the same 814).
+LAYERS = "all"
 # Words whose exact value is below this are left out of the sign agreement: their sign is noise.
 SIGN_THRESHOLD = 0.05
 
@@ -199,7 +200,7 @@ def load_amortizer(folder: str | Path) -> Amortizer:
 
 
 def make_head(inputs: int, labels: int, hidden: int = HIDDEN, dropout: float = DROPOUT) -> torch.nn.Sequential:
-    """The head: per word, its token states (two layers) and the text's [CLS] state in, one value per label out.
+    """The head: per word, its token states (every layer) and the text's [CLS] state in, one value per label out.
 
     Dropout (active in training only) keeps a head trained on a few thousand texts from learning them by heart.
     """
@@ -217,8 +218,10 @@ def _linears(head: torch.nn.Module) -> list[torch.nn.Linear]:
 
 
 def resolve_layers(classifier: Classifier, layers=LAYERS) -> tuple[int, ...]:
-    """Hidden-state indices for ``layers`` ("middle" = half way up the encoder)."""
+    """Hidden-state indices for ``layers``: "all" (embeddings to last layer), or indices and "middle"."""
     n = int(getattr(classifier.model.config, "num_hidden_layers", 0) or 0)
+    if layers == "all":
+        return tuple(range(n + 1)) if n else (-1,)
     return tuple((n + 1) // 2 if layer == "middle" else int(layer) for layer in layers)
 
 
