@@ -778,12 +778,32 @@ class WordResult:
     rows: int
     errors: int
     estimated: str = ""  # how far one-pass values agree with exact ones, when the values are estimated
+    scope: str = ""  # " in slice …" when only a slice's rows are aggregated
+
+
+def in_slice_ui(slice_name: str, rows: int, inside: int) -> bool:
+    """Whether the word drivers cover only the slice selected in the slices table (on by default)."""
+    return st.toggle(
+        f"Only the rows of slice {escape_md(slice_name)} ({inside:,} of the {rows:,} rows)",
+        value=True,
+        key=KEYS.WORDS_IN_SLICE,
+        persist_state="session",
+        help="Select another slice in the slices table to see its words, or none for every row.",
+    )
 
 
 def words_ui(
-    model_id: str, scored: Scored, columns: Columns, loaded: Loaded, labels: tuple[str, ...]
+    model_id: str,
+    scored: Scored,
+    columns: Columns,
+    loaded: Loaded,
+    labels: tuple[str, ...],
+    slice_mask=None,
+    slice_name: str = "",
 ) -> WordResult | None:
-    """Explain a sample and aggregate word attributions per class, and in errors against correct rows."""
+    """Explain a sample (or estimate every row) and aggregate word attributions per class, and in errors
+    against correct rows; with a slice selected in the slices table, optionally over that slice's rows only.
+    """
     st.subheader("Which words drive the model")
     results = scored.results
     ok = scored.predicted >= 0
@@ -810,6 +830,15 @@ def words_ui(
     if sample is None:
         return None
     positions, explanations = sample
+    scope = ""
+    if slice_mask is not None:
+        inside = [k for k, p in enumerate(positions) if slice_mask[p]]
+        if in_slice_ui(slice_name, len(positions), len(inside)):
+            positions, explanations = [positions[k] for k in inside], [explanations[k] for k in inside]
+            scope = f" in slice {slice_name}"
+    if not explanations:
+        st.info(f"None of these rows is in slice {escape_md(slice_name)}.")
+        return None
     target = st.selectbox(
         "Toward class",
         labels,
@@ -826,7 +855,7 @@ def words_ui(
     kind = "estimated" if estimated else "explained"
     chart.caption(
         f"Mean attribution toward {escape_md(target)} over the rows each word occurs in ({len(explanations):,} rows "
-        f"{kind}; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
+        f"{kind}{escape_md(scope)}; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
     )
     chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key=KEYS.WORDS_CHART)
     table.dataframe(
@@ -856,7 +885,7 @@ def words_ui(
                 column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
             )
     trust = (stored.trust if stored else models.amortizer(model_id).trust()) if estimated else ""
-    return WordResult(target, stats, contrast, len(explanations), len(errors), trust)
+    return WordResult(target, stats, contrast, len(explanations), len(errors), trust, scope)
 
 
 def downloads_ui(
@@ -880,9 +909,11 @@ def downloads_ui(
     if scored.metrics:
         notes.insert(0, metrics_summary(scored.metrics))
     if words and words.estimated:
-        notes.append(f"Word aggregate over {words.rows:,} rows ({words.errors:,} errors), {words.estimated}.")
+        notes.append(
+            f"Word aggregate over {words.rows:,} rows{words.scope} ({words.errors:,} errors), {words.estimated}."
+        )
     elif words:
-        notes.append(f"Word aggregate over {words.rows:,} explained rows ({words.errors:,} errors).")
+        notes.append(f"Word aggregate over {words.rows:,} explained rows{words.scope} ({words.errors:,} errors).")
     row = st.container(horizontal=True)
     row.download_button(
         "Predictions (CSV)",
@@ -989,7 +1020,7 @@ def render() -> None:
     texts = scored.results[columns.text].tolist()
     if comparison:
         versus.words_changed_ui(model_id, model_b, comparison, texts, loaded.file_hash)
-    words = words_ui(model_id, scored, columns, loaded, labels)
+    words = words_ui(model_id, scored, columns, loaded, labels, slice_mask, slice_name)
     more = versus.comparison_downloads(comparison, compared) if comparison else []
     against = (ui.model_display(model_b), comparison.versus, compared) if comparison else None
     downloads_ui(loaded.labelled, model_id, scored, slices, words, explained, more, against)

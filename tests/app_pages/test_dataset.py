@@ -404,6 +404,19 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     # The report says the word values are estimated, and how far they agree with exact ones.
     report = download_data(seen, "Report (HTML)")
     assert f"Word aggregate over 24 rows (3 errors), estimated in one pass; r = {trust.median_r:.2f}" in report
+    # A slice selected in the slices table: its rows' words only (a toggle away from every row's).
+    slices = next(d.value for d in at.dataframe if "slice by" in d.value.columns)
+    group, value = slices["slice by"].iloc[0], slices["value"].iloc[0]
+    view_key, _ = at.session_state["dataset_slice_kept"]
+    at.session_state["dataset_slice_kept"] = (view_key, ((group, value), None))
+    at.run()
+    assert not at.exception, at.exception
+    inside = at.toggle(key="dataset_words_in_slice")
+    assert inside.value and f"Only the rows of slice {group} = {value}" in plain(inside.label)
+    rows = int(slices["rows"].iloc[0])
+    assert f"{rows} rows estimated in slice {group} = {value}" in plain(" ".join(c.value for c in at.caption))
+    inside.set_value(False).run()
+    assert "24 rows estimated;" in plain(" ".join(c.value for c in at.caption))
     # The exact sample stays one choice away.
     at.radio(key="dataset_word_method").set_value("Exact, a sample").run()
     assert any(b.label.startswith("Explain ") and b.label.endswith(" rows") for b in at.button)
