@@ -66,6 +66,9 @@ SEND_ROWS = 20  # likely label errors sent to a review pack by default
 ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY = "Included", "Set aside", "Only them"
 MAX_EXPLAINED = 5  # selected rows explained in place
 SEND_MAX = 1000  # rows the table shows sent to a review pack in one step, at most
+# Rows whose word values are estimated as soon as they are predicted (about a minute here at most: 1.5x
+# predicting them); larger files wait for a click.
+AUTO_ESTIMATE_ROWS = 5000
 STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 # A metadata column is offered by default when it has at most this many distinct values (source, language...).
 META_MAX_VALUES = 20
@@ -699,7 +702,9 @@ def words_method_ui(available: int) -> str:
 
 
 def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tuple) -> tuple[list, list] | None:
-    """Every predicted row's amortized explanation (a button, then a progress bar); (positions, explanations)."""
+    """Every predicted row's amortized explanation, (positions, explanations): computed as soon as the
+    predictions are there for up to ``AUTO_ESTIMATE_ROWS`` rows (a progress bar), on a button beyond that.
+    """
     positions = [int(p) for p in np.flatnonzero(ok) if explainable(texts[p])]
     sample_key = (model_id, *file_key, "estimated")
     trust = models.amortizer(model_id).trust()
@@ -707,23 +712,30 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
         f"Values over all {len(positions):,} rows, {escape_md(trust)}. Select a row in the rows table for its exact "
         "explanation."
     )
-    if st.button(f"Estimate over all {len(positions):,} rows", key=KEYS.EXPLAIN_SAMPLE):
-        bar = st.progress(0.0, text="Estimating word values…")
-        started = time.perf_counter()
+    found = session.recall(KEYS.WORDS, sample_key)
+    if found is not None:
+        return found
+    # A failed attempt is not repeated on every rerun: the button tries again.
+    auto = len(positions) <= AUTO_ESTIMATE_ROWS and not session.recall(KEYS.ESTIMATE_FAILED, sample_key)
+    if not auto and not st.button(f"Estimate over all {len(positions):,} rows", key=KEYS.EXPLAIN_SAMPLE):
+        return None
+    bar = st.progress(0.0, text="Estimating word values…")
+    started = time.perf_counter()
 
-        def draw(done: int, total: int) -> None:
-            rate = done / max(time.perf_counter() - started, 1e-6)
-            bar.progress(
-                done / total,
-                text=f"Estimating word values: {done:,} of {total:,} rows, about {(total - done) / rate:.0f} s left",
-            )
+    def draw(done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - started, 1e-6)
+        bar.progress(
+            done / total,
+            text=f"Estimating word values: {done:,} of {total:,} rows, about {(total - done) / rate:.0f} s left",
+        )
 
-        found = ui.attempt(models.amortized_with_progress, model_id, [str(texts[i]) for i in positions], draw)
-        bar.empty()
-        if found is None:
-            return None
-        session.remember(KEYS.WORDS, sample_key, (positions, found))
-    return session.recall(KEYS.WORDS, sample_key)
+    found = ui.attempt(models.amortized_with_progress, model_id, [str(texts[i]) for i in positions], draw)
+    bar.empty()
+    if found is None:
+        session.remember(KEYS.ESTIMATE_FAILED, sample_key, True)
+        return None
+    session.remember(KEYS.WORDS, sample_key, (positions, found))
+    return positions, found
 
 
 def exact_words_ui(

@@ -50,6 +50,7 @@ class DatasetKeys:
     WORD_TARGET = "dataset_word_target"
     WORD_METHOD = "dataset_word_method"  # estimated over every row, or exact over a sample
     WORDS_IN_SLICE = "dataset_words_in_slice"  # word drivers over the selected slice only
+    ESTIMATE_FAILED = "dataset_estimate_failed"  # the one-pass estimate of this file failed (no automatic retry)
     WORDS_CHART = "dataset_words_chart"
     CONTRAST_CHART = "dataset_contrast_chart"
     LABEL_ISSUES = "dataset_label_issues_table"
