@@ -77,6 +77,16 @@ def wait_idle(page) -> None:
     page.wait_for_function(IDLE_JS, timeout=RESULT_TIMEOUT_MS, polling=100)
 
 
+def grid_with_column(page, column: str):
+    """The last Streamlit data grid on the page with a column headed ``column`` (e.g. the rows table's text
+    column; charts' word tables below it have no such column)."""
+    return (
+        page.locator("[data-testid='stDataFrame']")
+        .filter(has=page.locator("th", has_text=re.compile(rf"^{re.escape(column)}$")))
+        .last
+    )
+
+
 def select_grid_row(page, grid, row: int, timeout_ms: int = RESULT_TIMEOUT_MS) -> None:
     """Select data row ``row`` (0-based) of a Streamlit data grid by clicking its selection box, as a user does.
 

@@ -11,7 +11,16 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, go_to, select_grid_row, upload_and_predict, wait_idle
+from tests.e2e.helpers import (
+    RESULT_TIMEOUT_MS,
+    choose,
+    click,
+    go_to,
+    grid_with_column,
+    select_grid_row,
+    upload_and_predict,
+    wait_idle,
+)
 from tests.factories import FLIPPED_ROWS, flipped_reviews, flipped_reviews_csv
 
 pytestmark = pytest.mark.e2e
@@ -64,8 +73,8 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert page.get_by_text(f"{off_diagonal} of 60 rows", exact=False).count() == 1
     screenshot(page, f"dataset-filtered-{theme}")
     # Select the first row of the filtered table (its checkbox at the grid's left edge): it is explained in place.
-    # The rows table is the last grid so far (per-class metrics, likely label errors and slices come first).
-    select_grid_row(page, page.locator("[data-testid='stDataFrame']").last, 0)
+    # The rows table: the last grid with predicted labels (the word tables below it have none).
+    select_grid_row(page, grid_with_column(page, "predicted_label"), 0)
     page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert page.get_by_role("button", name="Open in Explain").count() == 1
@@ -188,7 +197,7 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     wait_idle(page)
     assert f": {broken} rows." in caption.inner_text().replace("\\", "")
     # One row's two explanations side by side, on one scale, with the words that changed.
-    select_grid_row(page, page.locator("[data-testid='stDataFrame']").last, 0)
+    select_grid_row(page, grid_with_column(page, "B predicted"), 0)
     page.get_by_text(re.compile(r"^Change in P\(")).wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     expect(page.locator(".tl-highlight")).to_have_count(2, timeout=RESULT_TIMEOUT_MS)
