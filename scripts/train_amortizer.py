@@ -31,7 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from textlens import load_classifier  # noqa: E402
 from textlens.corpus import run_corpus  # noqa: E402
 from textlens.corpus.result import explanations, read_result  # noqa: E402
-from textlens.text.amortized import agreement, train  # noqa: E402
+from textlens.text.amortized import STEPS, agreement, train  # noqa: E402
 from textlens.text.sst2 import read_sst2  # noqa: E402
 
 
@@ -88,7 +88,7 @@ def main() -> None:
     parser.add_argument("--train-rows", type=int, default=3000)
     parser.add_argument("--dev-rows", type=int, default=300)
     parser.add_argument("--min-words", type=int, default=6)
-    parser.add_argument("--steps", type=int, default=600)
+    parser.add_argument("--steps", type=int, default=STEPS)
     parser.add_argument("--hidden", type=int, default=128)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--long-texts", type=int, default=20, help="long texts (joined dev sentences) measured")

@@ -30,7 +30,7 @@ def add_parser(subparsers) -> None:
     train.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
     train.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
     train.add_argument("--held-out", type=float, default=0.1, help="share of rows kept out to measure agreement")
-    train.add_argument("--steps", type=int, default=600, help="training steps")
+    train.add_argument("--steps", type=int, default=None, help="training steps (default 1200)")
     train.add_argument("--seed", type=int, default=0, help="seed of the split and the training")
     train.add_argument("--quiet", action="store_true", help="no progress on stderr")
 
@@ -41,6 +41,7 @@ def run(args: argparse.Namespace) -> None:
     from textlens.corpus.amortize import train_on_result
     from textlens.corpus.progress import ProgressLine
     from textlens.errors import TextlensError
+    from textlens.text.amortized import STEPS
     from textlens.text.models import load_classifier
 
     if not 0 < args.held_out < 1:
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> None:
     )
     if summary.notice:
         print(f"warning: {summary.notice}", file=sys.stderr)
-    line = ProgressLine(args.steps, 0, enabled=not args.quiet, unit="steps")
+    steps = args.steps or STEPS
+    line = ProgressLine(steps, 0, enabled=not args.quiet, unit="steps")
     if not args.quiet:
         print("Training the one-pass explainer…", file=sys.stderr, flush=True)
     line.start()
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> None:
         held_out=args.held_out,
         data=Path(args.data).name,
         seed=args.seed,
-        steps=args.steps,
+        steps=steps,
         progress=lambda done, _total: line.update(done - line.now),
     )
     line.finish()

@@ -21,6 +21,9 @@ from textlens.types import Explanation, Span
 HEAD_FILE = "head.pt"
 CARD_FILE = "amortizer.json"
 HIDDEN = 128
+# Training steps (batches of 32 texts): 1,200 agreed better on SST-2 dev than 600 (median r 0.886 vs 0.878,
+# 814 training texts); more overfit a few hundred texts less than they help.
+STEPS = 1200
 DROPOUT = 0.3
 WEIGHT_DECAY = 0.01
 # Every hidden state feeds the head: the embeddings (the words themselves) up to the last layer (what
@@ -308,7 +311,7 @@ def train(
     classifier: Classifier,
     exact: Sequence[Explanation],
     *,
-    steps: int = 600,
+    steps: int = STEPS,
     batch_texts: int = 32,
     hidden: int = HIDDEN,
     dropout: float = DROPOUT,
