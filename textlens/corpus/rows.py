@@ -58,11 +58,16 @@ def explain_row(classifier: Classifier, text: Any, settings: RowSettings) -> Exp
     reason = not_text(text, settings)
     if reason is not None:
         return reason
+    return caught(lambda: explain(classifier, text, max_evals=settings.max_evals, leaves=settings.leaves))
+
+
+def caught(make: Callable[[], Explanation]) -> Explanation | str:
+    """``make()``, or the reason it failed: one odd text must not stop a night's run."""
     try:
-        return explain(classifier, text, max_evals=settings.max_evals, leaves=settings.leaves)
+        return make()
     except TextlensError as exc:
         return str(exc)
-    except (ValueError, TypeError, RuntimeError, IndexError) as exc:  # one odd text must not stop a night's run
+    except (ValueError, TypeError, RuntimeError, IndexError) as exc:
         return f"{type(exc).__name__}: {exc}"
 
 
@@ -94,21 +99,12 @@ def row_explainer(classifier: Classifier, settings: RowSettings) -> tuple[Callab
         try:
             found = amortizer.explain(classifier, [cells[i] for i in todo])
         except (TextlensError, ValueError, TypeError, RuntimeError, IndexError):
-            found = [_one(amortizer, classifier, cells[i]) for i in todo]
+            found = [caught(lambda text=cells[i]: amortizer.explain(classifier, [text])[0]) for i in todo]
         for i, outcome in zip(todo, found):
             outcomes[i] = outcome
         return outcomes
 
     return explain_batch, AMORTIZED_BATCH
-
-
-def _one(amortizer, classifier: Classifier, text: str) -> Explanation | str:
-    try:
-        return amortizer.explain(classifier, [text])[0]
-    except TextlensError as exc:
-        return str(exc)
-    except (ValueError, TypeError, RuntimeError, IndexError) as exc:
-        return f"{type(exc).__name__}: {exc}"
 
 
 def result_columns(outcomes: list[Explanation | str], labels: tuple[str, ...]) -> dict[str, list]:
