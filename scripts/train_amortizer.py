@@ -124,7 +124,8 @@ def main() -> None:
         tsv = long_texts(data / "dev.tsv", args.long_texts, tuple(args.long_words), args.seed + 2, work / "long.tsv")
         long = exact(classifier, tsv, work / "long_exact", not args.use_explained)
         name = f"{len(long)} long texts of {args.long_words[0]}-{args.long_words[1]} words (SST-2 dev sentences joined)"
-        measured.append(agreement(amortizer.explain(classifier, [e.text for e in long]), long, name))
+        estimated = amortizer.explain(classifier, [e.text for e in long])
+        measured.append(agreement(estimated, long, name, min_words=args.long_words[0]))
     amortizer.agreement = tuple(measured)
     amortizer.training.update(
         data=f"SST-2 train: {len(train_rows)} sentences of {args.min_words}+ words (seed {args.seed}), detokenised",

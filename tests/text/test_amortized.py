@@ -65,6 +65,18 @@ def test_training_beats_a_random_head_on_its_texts(tiny_classifier, exact, train
     assert fit.median_r > 0.6
 
 
+def test_a_long_text_is_shown_the_agreement_measured_on_long_texts(tiny_classifier, exact):
+    amortizer = train(tiny_classifier, exact[:9], steps=5, hidden=16)
+    short = Agreement(30, 0.9, 0.8, 0.95, "dev")
+    long = Agreement(10, 0.7, 0.5, 0.85, "10 long texts", min_words=20)
+    amortizer.agreement = (short, long)
+    assert amortizer.trust() == amortizer.trust(19) == short.sentence()
+    assert amortizer.trust(20) == amortizer.trust(5000) == long.sentence()
+    long_text = " ".join(["a warm film"] * 10)  # 30 words, all read by the tiny model
+    record, plain = amortizer.explain(tiny_classifier, [long_text, TEXTS[0]])
+    assert record.settings["agreement"] == long.sentence() and plain.settings["agreement"] == short.sentence()
+
+
 def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, trained, tmp_path):
     trained.agreement = (Agreement(3, 0.93, 0.8, 0.9, "three texts"),)
     loaded = load_amortizer(trained.save(tmp_path / "amortizer"))

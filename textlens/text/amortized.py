@@ -47,6 +47,7 @@ class Agreement:
     top3: float  # mean share of the exact top-3 words (by |value|) among the estimated top 3
     sign: float  # share of words with |exact value| > SIGN_THRESHOLD whose estimated sign is the same
     data: str = ""  # what the texts were, e.g. "SST-2 dev, 300 sentences"
+    min_words: int = 0  # measured on texts of at least this many words: the figure shown for such texts
 
     def sentence(self) -> str:
         """The one line shown wherever amortized values are: how far to trust them."""
@@ -119,11 +120,16 @@ class Amortizer:
             records[i] = _with_seconds(record, seconds)
         return records
 
-    def trust(self) -> str:
-        """The line shown beside its values: its agreement with exact values, or that none was measured."""
-        if self.agreement:
-            return self.agreement[0].sentence()
-        return "estimated in one pass; agreement with exact values not measured"
+    def trust(self, words: int | None = None) -> str:
+        """The line shown beside its values: its agreement with exact values, or that none was measured.
+
+        For a text of ``words`` words, the agreement measured on texts of at least that length where there
+        is one (long texts agree less), else the first (the held-out texts of its own kind).
+        """
+        if not self.agreement:
+            return "estimated in one pass; agreement with exact values not measured"
+        longer = [a for a in self.agreement if a.min_words and words is not None and words >= a.min_words]
+        return max(longer, key=lambda a: a.min_words, default=self.agreement[0]).sentence()
 
     def _record(self, classifier, text, readable, spans, values, probs, base) -> Explanation:
         words = tuple(
@@ -131,7 +137,7 @@ class Amortizer:
         )
         settings = {"method": "amortized"}
         if self.agreement:
-            settings["agreement"] = self.agreement[0].sentence()
+            settings["agreement"] = self.trust(len(words))
         return Explanation(
             text=text,
             model_id=classifier.model_id,
@@ -286,8 +292,13 @@ def efficient(values: np.ndarray, total: np.ndarray) -> np.ndarray:
     return values + (np.asarray(total) - values.sum(axis=0)) / len(values)
 
 
-def agreement(estimated: Sequence[Explanation], exact: Sequence[Explanation], data: str = "") -> Agreement:
-    """How far ``estimated`` values agree with ``exact`` ones, text by text, toward each predicted class."""
+def agreement(
+    estimated: Sequence[Explanation], exact: Sequence[Explanation], data: str = "", min_words: int = 0
+) -> Agreement:
+    """How far ``estimated`` values agree with ``exact`` ones, text by text, toward each predicted class.
+
+    ``min_words``: the texts are a length band (all at least this long), whose figure is shown for such texts.
+    """
     rs, tops, signs_same, signs_all = [], [], 0, 0
     for est, ref in zip(estimated, exact):
         i = ref.label_index(ref.predicted_label)
@@ -304,7 +315,9 @@ def agreement(estimated: Sequence[Explanation], exact: Sequence[Explanation], da
         signs_all += int(strong.sum())
     if not rs:
         raise AmortizerError("No text with two or more words to compare amortized and exact values on.")
-    return Agreement(len(rs), float(np.median(rs)), float(np.mean(tops)), signs_same / max(signs_all, 1), data)
+    return Agreement(
+        len(rs), float(np.median(rs)), float(np.mean(tops)), signs_same / max(signs_all, 1), data, min_words
+    )
 
 
 def train(
