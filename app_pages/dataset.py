@@ -701,13 +701,19 @@ def words_method_ui(available: int) -> str:
     )
 
 
+def one_pass_trust(model_id: str, texts: list) -> str:
+    """The one-pass explainer's agreement line for these texts: the long-text figure when most are long."""
+    words = int(np.median([len(str(t).split()) for t in texts])) if texts else None
+    return models.amortizer(model_id).trust(words)
+
+
 def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tuple) -> tuple[list, list] | None:
     """Every predicted row's amortized explanation, (positions, explanations): computed as soon as the
     predictions are there for up to ``AUTO_ESTIMATE_ROWS`` rows (a progress bar), on a button beyond that.
     """
     positions = [int(p) for p in np.flatnonzero(ok) if explainable(texts[p])]
     sample_key = (model_id, *file_key, "estimated")
-    trust = models.amortizer(model_id).trust()
+    trust = one_pass_trust(model_id, [texts[i] for i in positions])
     st.caption(
         f"Values over all {len(positions):,} rows, {escape_md(trust)}. Select a row in the rows table for its exact "
         "explanation."
@@ -896,7 +902,7 @@ def words_ui(
                 height=min(420, 38 + 35 * len(contrast)),
                 column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
             )
-    trust = (stored.trust if stored else models.amortizer(model_id).trust()) if estimated else ""
+    trust = (stored.trust if stored else one_pass_trust(model_id, [e.text for e in explanations])) if estimated else ""
     return WordResult(target, stats, contrast, len(explanations), len(errors), trust, scope)
 
 
