@@ -129,7 +129,10 @@ def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():
     classifier = load_classifier("default")
     amortizer = find_amortizer(classifier)
     assert amortizer is not None and amortizer.training["texts"] > 500
-    assert [a.data.split(",")[0] for a in amortizer.agreement] == ["SST-2 dev", "other_domain_reviews.tsv"]
+    dev, other, long = amortizer.agreement
+    assert dev.data.startswith("SST-2 dev") and other.data.startswith("other_domain_reviews.tsv")
+    assert "long texts" in long.data and long.min_words == 150  # the figure a 150-word text is shown
+    assert amortizer.trust(12) == dev.sentence() and amortizer.trust(300) == long.sentence()
     assert (BUNDLED / "amortizer.json").is_file()
     texts = ["A warm, funny and moving film.", "The plot was dull and the acting was worse.", "Great!"]
     for est in amortizer.explain(classifier, texts):
