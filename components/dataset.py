@@ -192,7 +192,10 @@ def contrast_figure(contrast: Sequence[WordContrast], k: int = 12) -> go.Figure:
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title="mean change in probability of the predicted label", zeroline=True)
     fig = _layout(fig, 100 + 44 * max(len(items), 1))
-    fig.update_layout(showlegend=True, barmode="group", legend={"orientation": "h", "y": -0.15})
+    # Above the bars: below them a short chart (three words) put the legend on the axis title.
+    fig.update_layout(
+        showlegend=True, barmode="group", legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
+    )
     return fig
 
 
