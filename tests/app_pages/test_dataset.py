@@ -132,25 +132,33 @@ def test_data_folder_lists_files_only_inside_it(tmp_path, monkeypatch):
     assert button(at, "Predict all 8 rows")
 
 
-def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny_sentiment_dir):
-    from textlens import load_classifier
+def open_corpus_result(tmp_path, monkeypatch, classifier, name: str, **settings):
+    """The page on the data folder, holding one corpus result ``name`` of the sample file made with ``settings``."""
     from textlens.corpus import run_corpus
 
     source = tmp_path / "in.csv"
     source.write_bytes(csv_bytes().decode("cp1252").encode("utf-8"))  # the corpus engine reads UTF-8
     run_corpus(
         source,
-        tmp_path / "data" / "run1",
+        tmp_path / "data" / name,
         text_column="review",
         label_column="sentiment",
-        classifier=load_classifier(str(tiny_sentiment_dir)),
+        classifier=classifier,
         show_progress=False,
+        **settings,
     )
     monkeypatch.setenv("TEXTLENS_DATA_DIR", str(tmp_path / "data"))
     at = start_app(ROOT / "dashboard.py", PAGE)
     at.radio(key="dataset_source").set_value("From the data folder")
     at.run()
     assert not at.exception, at.exception
+    return at
+
+
+def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny_sentiment_dir):
+    from textlens import load_classifier
+
+    at = open_corpus_result(tmp_path, monkeypatch, load_classifier(str(tiny_sentiment_dir)), "run1")
     assert at.selectbox(key="dataset_entry").options == ["run1/ (corpus result)"]
     assert any("nothing is recomputed" in plain(i.value) for i in at.info)
     assert not [b for b in at.button if b.label.startswith("Predict all")]  # stored, not predicted again
@@ -163,30 +171,13 @@ def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny
 
 def test_a_one_pass_corpus_result_says_its_values_are_estimated(tmp_path, monkeypatch, tiny_sentiment_dir):
     from textlens import load_classifier
-    from textlens.corpus import run_corpus
     from textlens.text.amortized import train
     from textlens.text.explain import explain_many
 
     classifier = load_classifier(str(tiny_sentiment_dir))
     head = train(classifier, explain_many(classifier, ["a fine film", "dull and slow", "warm and funny"]), steps=20)
     head.save(tmp_path / "head")
-    source = tmp_path / "in.csv"
-    source.write_bytes(csv_bytes().decode("cp1252").encode("utf-8"))
-    run_corpus(
-        source,
-        tmp_path / "data" / "fast",
-        text_column="review",
-        label_column="sentiment",
-        classifier=classifier,
-        method="amortized",
-        amortizer=tmp_path / "head",
-        show_progress=False,
-    )
-    monkeypatch.setenv("TEXTLENS_DATA_DIR", str(tmp_path / "data"))
-    at = start_app(ROOT / "dashboard.py", PAGE)
-    at.radio(key="dataset_source").set_value("From the data folder")
-    at.run()
-    assert not at.exception, at.exception
+    at = open_corpus_result(tmp_path, monkeypatch, classifier, "fast", method="amortized", amortizer=tmp_path / "head")
     (note,) = [plain(i.value) for i in at.info if "nothing is recomputed" in plain(i.value)]
     assert "one-pass word values (estimated in one pass; agreement with exact values not measured)" in note
     assert any("Stored one-pass values of the corpus result" in plain(c.value) for c in at.caption)
