@@ -213,13 +213,15 @@ def run_local(
     part_rows: int = PART_ROWS,
     part_seconds: float = PART_SECONDS,
     stop_after: int | None = None,
+    amortizer: Amortizer | None = None,
 ) -> None:
     """The local engine: rows in turn on this process's model (exact ones one by one, one-pass ones in
-    batches), a part every ``part_rows`` rows or ``part_seconds``.
+    batches with ``amortizer``, the run's loaded one-pass explainer), a part every ``part_rows`` rows or
+    ``part_seconds``.
 
     On Ctrl-C the rows explained so far are written before it stops, so nothing finished is lost.
     """
-    explain_cells, batch = row_explainer(classifier, settings)
+    explain_cells, batch = row_explainer(classifier, settings, amortizer)
     rows: list[pd.DataFrame] = []
     outcomes: list = []
     since = time.perf_counter()
@@ -323,6 +325,7 @@ def run_corpus(
                     part_rows=part_rows,
                     part_seconds=part_seconds,
                     stop_after=stop_after,
+                    amortizer=one_pass,
                 )
             else:
                 from textlens.corpus.ray_engine import run_ray

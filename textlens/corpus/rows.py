@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ from textlens.errors import TextlensError
 from textlens.text.explain import explain
 from textlens.text.models import Classifier
 from textlens.types import Explanation
+
+if TYPE_CHECKING:
+    from textlens.text.amortized import Amortizer
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,12 @@ def caught(make: Callable[[], Explanation]) -> Explanation | str:
 AMORTIZED_BATCH = 64
 
 
-def row_explainer(classifier: Classifier, settings: RowSettings) -> tuple[Callable[[list], list], int]:
+def row_explainer(
+    classifier: Classifier, settings: RowSettings, amortizer: Amortizer | None = None
+) -> tuple[Callable[[list], list], int]:
     """A function from a batch of cells to their outcomes (explanations or reasons), and its batch size.
+
+    ``amortizer``: the one-pass explainer already loaded for the run (loaded here, e.g. on a Ray node, if not).
 
     Exact explanations go one row at a time; amortized ones in batches, with each cell that is not
     text given its reason and a batch that fails retried row by row so one odd text cannot spoil the others.
@@ -86,7 +93,7 @@ def row_explainer(classifier: Classifier, settings: RowSettings) -> tuple[Callab
         return (lambda cells: [explain_row(classifier, cell, settings) for cell in cells]), 1
     from textlens.text.amortized import require_amortizer
 
-    amortizer = require_amortizer(classifier, settings.amortizer or None)
+    amortizer = amortizer or require_amortizer(classifier, settings.amortizer or None)
     if settings.digest and amortizer.digest() != settings.digest:
         raise TextlensError(
             f"The one-pass explainer found here ({amortizer.source}) differs from the run's (digest "
