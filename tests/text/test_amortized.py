@@ -13,6 +13,7 @@ from textlens.text.amortized import (
     make_head,
     resolve_layers,
     train,
+    word_pooling,
 )
 from textlens.text.explain import explain_many
 from textlens.types import Explanation, Span
@@ -112,6 +113,16 @@ def test_agreement_by_hand():
     assert result.top3 == pytest.approx(1.0)
     # Words with |exact| > 0.05: 0.3, -0.1, 0.06 (first; the last flips sign) and 0.2, 0.1: 4 of 5 agree.
     assert result.sign == pytest.approx(4 / 5)
+
+
+def test_a_word_averages_the_tokens_it_overlaps_and_falls_back_to_the_first():
+    # Tokens: [CLS], "un" 0-2, "##fair" 2-6, "!" 6-7, [SEP], padding. Words: "unfair" 0-6, "!" 6-7, one
+    # the tokenizer dropped (8-9: no token overlaps it) and so reads the first token's state.
+    offsets = np.array([[0, 0], [0, 2], [2, 6], [6, 7], [0, 0], [0, 0]])
+    mask = np.array([1, 1, 1, 1, 1, 0], dtype=bool)
+    pool = word_pooling([(0, 6), (6, 7), (8, 9)], offsets, mask)
+    assert pool.tolist() == [[0, 0.5, 0.5, 0, 0, 0], [0, 0, 0, 1, 0, 0], [1, 0, 0, 0, 0, 0]]
+    assert word_pooling([], offsets, mask).shape == (0, 6)
 
 
 def test_the_head_reads_every_layer_and_the_first_token(tiny_classifier):

@@ -103,10 +103,11 @@ class Amortizer:
         out: list[Explanation] = []
         # Length-sorted batches pad little; the records come back in the order given.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        known: dict[str, np.ndarray] = {}  # all-masked rows repeat across batches (one per length)
         for first in range(0, len(order), batch_size):
             chunk = [texts[i] for i in order[first : first + batch_size]]
             feats, probs, spans, readable = word_features(classifier, chunk, self.layers)
-            base = base_values(classifier, readable)
+            base = base_values(classifier, readable, known)
             with torch.inference_mode():
                 raw = [self.head(torch.as_tensor(f, dtype=torch.float32)).double().numpy() * self.scale for f in feats]
             for text, cut, s, r, p, b in zip(chunk, readable, spans, raw, probs, base):
@@ -257,32 +258,45 @@ def word_features(classifier: Classifier, texts: Sequence[str], layers: tuple[in
     output = classifier.model(**enc, output_hidden_states=True)
     logits = output.logits.float()
     probs = (torch.sigmoid(logits) if classifier.multi_label else torch.softmax(logits, dim=-1)).double().numpy()
-    states = [output.hidden_states[layer].float() for layer in layers]
+    states = torch.cat([output.hidden_states[layer].float() for layer in layers], dim=-1)  # (texts, tokens, inputs)
+    first = output.hidden_states[layers[-1]][:, 0].float()
+    spans = [word_spans(text) for text in readable]
     mask = enc["attention_mask"].numpy().astype(bool)
-    feats, spans = [], []
-    for row, text in enumerate(readable):
-        words = word_spans(text)
-        tokens = [(i, a, b) for i, (a, b) in enumerate(offsets[row]) if mask[row, i] and b > a]
-        first = states[-1][row, 0]
-        rows = []
-        for a, b in words:
-            ids = [i for i, s, e in tokens if s < b and e > a] or [0]
-            rows.append(torch.cat([st[row, ids].mean(0) for st in states] + [first]))
-        feats.append(
-            torch.stack(rows).numpy() if rows else np.zeros((0, sum(s.shape[-1] for s in states) + first.shape[-1]))
-        )
-        spans.append(words)
+    feats = []
+    for row, words in enumerate(spans):
+        # A matrix per text averages each word's token states: one matmul, not a Python loop over words
+        # (the loop was most of the one-pass explainer's time).
+        pool = torch.as_tensor(word_pooling(words, offsets[row], mask[row]))
+        feats.append(torch.cat([pool @ states[row], first[row].expand(len(words), -1)], dim=1).numpy())
     return feats, probs, spans, readable
 
 
-def base_values(classifier: Classifier, readable: Sequence[str]) -> np.ndarray:
-    """The model's output with every word masked, as the exact explainer computes it (each distinct row once)."""
+def word_pooling(words: Sequence[tuple[int, int]], offsets: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``(words, tokens)``: each word's row averages the tokens overlapping it (the first token if none)."""
+    real = mask & (offsets[:, 1] > offsets[:, 0])
+    bounds = np.asarray(words, dtype=np.int64).reshape(-1, 2)
+    hits = ((offsets[None, :, 0] < bounds[:, 1:]) & (offsets[None, :, 1] > bounds[:, :1]) & real[None, :]).astype(
+        np.float32
+    )
+    hits[hits.sum(axis=1) == 0, 0] = 1.0
+    return hits / hits.sum(axis=1, keepdims=True)
+
+
+def base_values(
+    classifier: Classifier, readable: Sequence[str], known: dict[str, np.ndarray] | None = None
+) -> np.ndarray:
+    """The model's output with every word masked, as the exact explainer computes it (each distinct row once).
+
+    ``known``: outputs of masked rows already predicted, filled in with the new ones (a cache for one run).
+    """
     from textlens.text.explain import masked_texts
 
+    known = {} if known is None else known
     rows = masked_texts(classifier, readable)
-    unique = list(dict.fromkeys(rows))
-    probs = dict(zip(unique, classifier.predict(unique)))
-    return np.stack([probs[r] for r in rows]) if rows else np.zeros((0, len(classifier.labels)))
+    new = [r for r in dict.fromkeys(rows) if r not in known]
+    if new:
+        known.update(zip(new, classifier.predict(new)))
+    return np.stack([known[r] for r in rows]) if rows else np.zeros((0, len(classifier.labels)))
 
 
 def efficient(values: np.ndarray, total: np.ndarray) -> np.ndarray:
