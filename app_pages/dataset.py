@@ -66,8 +66,8 @@ SEND_ROWS = 20  # likely label errors sent to a review pack by default
 ISSUES_IN, ISSUES_ASIDE, ISSUES_ONLY = "Included", "Set aside", "Only them"
 MAX_EXPLAINED = 5  # selected rows explained in place
 SEND_MAX = 1000  # rows the table shows sent to a review pack in one step, at most
-# Rows whose word values are estimated as soon as they are predicted (at most about a minute and a half
-# here: about twice the time predicting them takes); larger files wait for a click.
+# Rows whose word values are estimated as soon as they are predicted (at most about 50 s here: about 1.3
+# times the time predicting them takes, bench/amortized_speed.py); larger files wait for a click.
 AUTO_ESTIMATE_ROWS = 5000
 STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 # A metadata column is offered by default when it has at most this many distinct values (source, language...).

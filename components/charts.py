@@ -26,6 +26,17 @@ def _layout(fig: go.Figure, height: int) -> go.Figure:
     return fig
 
 
+def room_for_labels(fig: go.Figure, values: Sequence[float], share: float = 0.2) -> go.Figure:
+    """Widen a horizontal bar chart's value axis so labels outside the longest bars clear the word labels.
+
+    Plotly sizes the axis to the bars alone: the longest bar's value label ran into its word label.
+    """
+    low, high = min([0.0, *values]), max([0.0, *values])
+    pad = (high - low) * share or 1.0
+    fig.update_xaxes(range=[low - pad if low < 0 else 0.0, high + pad if high > 0 else 0.0])
+    return fig
+
+
 EXPORT_TITLE_HEIGHT = 90
 
 
@@ -117,6 +128,7 @@ def top_words_figure(explanation: Explanation, target: str | int | None = None, 
     )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title=f"change in probability of {explanation.labels[i]}", zeroline=True, zerolinewidth=2)
+    room_for_labels(fig, [s[2] for s in items])
     return _layout(fig, 80 + 26 * max(len(items), 1))
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.charts import _layout
+from components.charts import _layout, room_for_labels
 from textlens.dataset import Metrics, SliceMetrics
 from textlens.dataset.versus import SliceVersus, Versus
 from textlens.report.compare import CompareRow, row_header_html
@@ -160,6 +160,7 @@ def word_aggregate_figure(stats: Sequence[WordStat], target: str, k: int = 12) -
     )
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(title=f"mean change in probability of {escape(target)} (rows it occurs in)", zeroline=True)
+    room_for_labels(fig, [s.mean for s in items])
     return _layout(fig, 80 + 24 * max(len(items), 1))
 
 

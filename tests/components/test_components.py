@@ -77,6 +77,10 @@ def test_top_words_figure_order_signs_and_k():
     values = list(fig.data[0].x)
     assert values == [0.5, 0.3, -0.2, -0.4]
     assert list(fig.data[0].y) == ["a · #1", "c · #3", "d · #4", "b · #2"]
+    # The value axis reaches past the longest bars, so their outside labels clear the word labels.
+    low, high = fig.layout.xaxis.range
+    assert low < -0.4 - 0.05 and high > 0.5 + 0.05
+    assert top_words_figure(make("a b", [0.2, 0.1]), "POSITIVE").layout.xaxis.range[0] == 0.0
 
 
 def test_repeated_words_are_told_apart_in_chart():

@@ -9,6 +9,7 @@ from textlens.text.amortized import (
     Agreement,
     AmortizerError,
     agreement,
+    find_amortizer,
     load_amortizer,
     make_head,
     resolve_layers,
@@ -93,9 +94,11 @@ def test_another_model_and_a_broken_folder_are_refused(tiny_classifier, trained,
     with pytest.raises(AmortizerError, match="textlens amortize train"):
         other.explain(tiny_classifier, TEXTS[:1])
     (tmp_path / "broken").mkdir()
-    (tmp_path / "broken" / "amortizer.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(AmortizerError, match="No amortized explainer could be read"):
-        load_amortizer(tmp_path / "broken")
+    for card in ("{not json", "[1, 2]", '{"inputs": 8}'):  # not JSON, not a card, a card missing its keys
+        (tmp_path / "broken" / "amortizer.json").write_text(card, encoding="utf-8")
+        with pytest.raises(AmortizerError, match="No amortized explainer could be read"):
+            load_amortizer(tmp_path / "broken")
+        assert find_amortizer(tiny_classifier, [tmp_path / "broken"]) is None
 
 
 def _record(values: list[float]) -> Explanation:
@@ -135,7 +138,7 @@ def test_the_head_reads_every_layer_and_the_first_token(tiny_classifier):
 
 def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():
     from textlens import load_classifier
-    from textlens.text.amortized import BUNDLED, find_amortizer
+    from textlens.text.amortized import BUNDLED
 
     classifier = load_classifier("default")
     amortizer = find_amortizer(classifier)

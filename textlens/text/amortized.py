@@ -188,25 +188,31 @@ class Amortizer:
 
 def load_amortizer(folder: str | Path) -> Amortizer:
     """The amortized explainer saved in ``folder`` (weights only: nothing in it runs as code)."""
-    folder = Path(folder)
     try:
-        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        card = json.loads((Path(folder) / CARD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
+    return _from_card(Path(folder), card)
+
+
+def _from_card(folder: Path, card: dict) -> Amortizer:
+    try:
         head = make_head(card["inputs"], len(card["labels"]), card["hidden"])
         head.load_state_dict(torch.load(folder / HEAD_FILE, map_location="cpu", weights_only=True))
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        head.eval()
+        return Amortizer(
+            card["model_id"],
+            card["fingerprint"],
+            tuple(card["labels"]),
+            head,
+            tuple(card["layers"]),
+            float(card.get("scale", 1.0)),
+            tuple(Agreement(**a) for a in card.get("agreement", ())),
+            card.get("training", {}),
+            str(folder),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
         raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
-    head.eval()
-    return Amortizer(
-        card["model_id"],
-        card["fingerprint"],
-        tuple(card["labels"]),
-        head,
-        tuple(card["layers"]),
-        float(card.get("scale", 1.0)),
-        tuple(Agreement(**a) for a in card.get("agreement", ())),
-        card.get("training", {}),
-        str(folder),
-    )
 
 
 def make_head(inputs: int, labels: int, hidden: int = HIDDEN, dropout: float = DROPOUT) -> torch.nn.Sequential:
@@ -440,8 +446,10 @@ def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> 
             card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
+        if not isinstance(card, dict):
+            continue
         if card.get("fingerprint") == classifier.fingerprint and tuple(card.get("labels", ())) == classifier.labels:
-            return load_amortizer(folder)
+            return _from_card(folder, card)
     return None
 
 
