@@ -356,6 +356,12 @@ def add_to_pack_ui(
     if opened is None:
         return None
     store, names = opened
+    refused = store.identity.refusal("add_case")
+    if refused:  # a viewer: a button that says why on hover, not a form refused when submitted
+        st.button(
+            "Add to review pack", icon=":material/playlist_add:", disabled=True, help=refused, key=f"{key}_refused"
+        )
+        return None
     options = [*names, NEW_PACK]
     last = st.session_state.get(review_state.ReviewKeys.LAST_PACK)
     pack_key, new_key, note_key = f"{key}_pack", f"{key}_new", f"{key}_note"
@@ -434,7 +440,10 @@ def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key:
         left, right = st.columns(2)
         choice = left.selectbox("Pack", options, key=pack_key)
         new_name = right.text_input("New pack's name", key=new_key, placeholder="e.g. Label audit, March")
-        submitted = st.form_submit_button(f"Send {len(cases):,} {what} to the pack", type="primary")
+        refused = store.identity.refusal("add_case")  # a viewer: disabled, saying why on hover
+        submitted = st.form_submit_button(
+            f"Send {len(cases):,} {what} to the pack", type="primary", disabled=bool(refused), help=refused
+        )
     if not submitted or not cases:
         return choice if choice != NEW_PACK else None
     if choice == NEW_PACK and not new_name.strip():
