@@ -359,7 +359,11 @@ def add_to_pack_ui(
     refused = store.identity.refusal("add_case")
     if refused:  # a viewer: a button that says why on hover, not a form refused when submitted
         st.button(
-            "Add to review pack", icon=":material/playlist_add:", disabled=True, help=refused, key=f"{key}_refused"
+            "Add to review pack",
+            icon=":material/playlist_add:",
+            disabled=True,
+            help=escape_md(refused),
+            key=f"{key}_refused",
         )
         return None
     options = [*names, NEW_PACK]
@@ -442,7 +446,10 @@ def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key:
         new_name = right.text_input("New pack's name", key=new_key, placeholder="e.g. Label audit, March")
         refused = store.identity.refusal("add_case")  # a viewer: disabled, saying why on hover
         submitted = st.form_submit_button(
-            f"Send {len(cases):,} {what} to the pack", type="primary", disabled=bool(refused), help=refused
+            f"Send {len(cases):,} {what} to the pack",
+            type="primary",
+            disabled=bool(refused),
+            help=escape_md(refused) if refused else None,
         )
     if not submitted or not cases:
         return choice if choice != NEW_PACK else None
