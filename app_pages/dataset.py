@@ -54,6 +54,7 @@ from textlens.dataset.label_issues import CAVEAT, MEANING
 from textlens.dataset.slices import set_slices
 from textlens.dataset.versus import Comparison, SliceVersus, Versus
 from textlens.report.export_info import ExportInfo
+from textlens.text.amortized import text_words
 from textlens.text.explain import explainable
 from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
@@ -703,7 +704,7 @@ def words_method_ui(available: int) -> str:
 
 def one_pass_trust(model_id: str, texts: list) -> str:
     """The one-pass explainer's agreement line for these texts: the long-text figure when most are long."""
-    words = int(np.median([len(str(t).split()) for t in texts])) if texts else None
+    words = int(np.median([text_words(t) for t in texts])) if texts else None
     return models.amortizer(model_id).trust(words)
 
 

@@ -77,6 +77,9 @@ def test_a_long_text_is_shown_the_agreement_measured_on_long_texts(tiny_classifi
     long_text = " ".join(["a warm film"] * 10)  # 30 words, all read by the tiny model
     record, plain = amortizer.explain(tiny_classifier, [long_text, TEXTS[0]])
     assert record.settings["agreement"] == long.sentence() and plain.settings["agreement"] == short.sentence()
+    # Lengths are words as the band counts them, punctuation apart: 12 words here (24 with ",", "!").
+    (punctuated,) = amortizer.explain(tiny_classifier, [" ".join(["warm, fun!"] * 6)])
+    assert len(punctuated.words) >= 20 and punctuated.settings["agreement"] == short.sentence()
 
 
 def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, trained, tmp_path):
