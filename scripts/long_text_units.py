@@ -23,7 +23,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from textlens import load_classifier  # noqa: E402
 from textlens.corpus.result import explanations, read_result  # noqa: E402
-from textlens.text.amortized import BUNDLED, load_amortizer  # noqa: E402
+from textlens.text.amortized import BUNDLED, load_amortizer, top_overlap  # noqa: E402
 
 
 def main() -> None:
@@ -43,8 +43,7 @@ def main() -> None:
         units.append(len(b))
         if len(b) > 2 and a.std() > 0 and b.std() > 0:
             rs.append(float(np.corrcoef(a, b)[0, 1]))
-        k = min(3, len(b))
-        tops.append(len(set(np.argsort(-np.abs(a))[:k]) & set(np.argsort(-np.abs(b))[:k])) / k)
+        tops.append(top_overlap(a, b))
     print(
         json.dumps(
             {

@@ -320,6 +320,13 @@ def efficient(values: np.ndarray, total: np.ndarray) -> np.ndarray:
     return values + (np.asarray(total) - values.sum(axis=0)) / len(values)
 
 
+def top_overlap(estimated: np.ndarray, exact: np.ndarray, k: int = 3) -> float:
+    """The share of the ``k`` largest ``exact`` values (by size) that are among the ``k`` largest estimated."""
+    k = min(k, len(exact))
+    top = set(np.argsort(-np.abs(estimated))[:k]) & set(np.argsort(-np.abs(exact))[:k])
+    return len(top) / k
+
+
 def agreement(
     estimated: Sequence[Explanation], exact: Sequence[Explanation], data: str = "", min_words: int = 0
 ) -> Agreement:
@@ -336,8 +343,7 @@ def agreement(
             continue
         if a.std() > 0 and b.std() > 0:
             rs.append(float(np.corrcoef(a, b)[0, 1]))
-        k = min(3, len(b))
-        tops.append(len(set(np.argsort(-np.abs(a))[:k]) & set(np.argsort(-np.abs(b))[:k])) / k)
+        tops.append(top_overlap(a, b))
         strong = np.abs(b) > SIGN_THRESHOLD
         signs_same += int((np.sign(a[strong]) == np.sign(b[strong])).sum())
         signs_all += int(strong.sum())
