@@ -196,11 +196,12 @@ class Amortizer:
 
 def load_amortizer(folder: str | Path) -> Amortizer:
     """The amortized explainer saved in ``folder`` (weights only: nothing in it runs as code)."""
+    folder = Path(folder)
     try:
-        card = json.loads((Path(folder) / CARD_FILE).read_text(encoding="utf-8"))
+        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
-    return _from_card(Path(folder), card)
+    return _from_card(folder, card)
 
 
 def _from_card(folder: Path, card: dict) -> Amortizer:
