@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from textlens.text.amortized import (
+    ALONE_WEIGHT,
     Agreement,
     AmortizerError,
     agreement,
@@ -15,6 +16,7 @@ from textlens.text.amortized import (
     resolve_layers,
     train,
     word_pooling,
+    words_alone,
 )
 from textlens.text.explain import explain_many
 from textlens.types import Explanation, Span
@@ -137,6 +139,36 @@ def test_the_head_reads_every_layer_and_the_first_token(tiny_classifier):
     assert resolve_layers(tiny_classifier, (-1, "middle")) == (-1, (n + 1) // 2)
     head = make_head(3 * 32, 3, 16)
     assert head[1].in_features == 96 and head[-1].out_features == 3
+
+
+def test_a_words_output_by_itself_feeds_the_head_and_is_predicted_once(tiny_classifier, trained, monkeypatch):
+    known: dict = {}
+    features = words_alone(tiny_classifier, ["warm", "dull", "warm"], known)
+    probs = tiny_classifier.predict(["warm", "dull", ""])
+    by_hand = ALONE_WEIGHT * np.hstack([probs[:2] - probs[2], np.log(probs[:2] / (1 - probs[:2])) / 10])
+    np.testing.assert_allclose(features, by_hand[[0, 1, 0]], atol=1e-5)
+    asked = []
+    predict = tiny_classifier.predict
+    monkeypatch.setattr(tiny_classifier, "predict", lambda texts: asked.append(list(texts)) or predict(texts))
+    words_alone(tiny_classifier, ["warm", "moving", "moving"], known)
+    assert asked == [["moving"]]  # "warm" and the empty text are remembered
+    assert words_alone(tiny_classifier, [], known).shape == (0, 2 * len(tiny_classifier.labels))
+    layers, labels = len(trained.layers), len(tiny_classifier.labels)
+    assert trained.alone and trained.head[1].in_features == (layers + 1) * 32 + 2 * labels
+
+
+def test_a_head_saved_before_words_alone_still_loads_and_explains(tiny_classifier, exact, tmp_path):
+    import json
+
+    plain = train(tiny_classifier, exact[:9], steps=5, hidden=16, alone=False)
+    folder = plain.save(tmp_path / "plain")
+    card = json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
+    del card["alone"]  # cards written before the word-alone inputs existed
+    (folder / "amortizer.json").write_text(json.dumps(card), encoding="utf-8")
+    loaded = load_amortizer(folder)
+    assert not loaded.alone
+    a, b = plain.explain(tiny_classifier, TEXTS[:2]), loaded.explain(tiny_classifier, TEXTS[:2])
+    assert [w.values for e in a for w in e.words] == [w.values for e in b for w in e.words]
 
 
 def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():

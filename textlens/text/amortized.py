@@ -32,6 +32,10 @@ WEIGHT_DECAY = 0.01
 LAYERS = "all"
 # Words whose exact value is below this are left out of the sign agreement: their sign is noise.
 SIGN_THRESHOLD = 0.05
+# Each word's output by itself feeds the head beside its token states (see words_alone), this many times
+# the raw figures so that 4 inputs are not lost among 3,072.
+ALONE_WEIGHT = 3.0
+ALONE_CACHE = 200_000  # words remembered per explainer; past this the memory starts again
 
 
 class AmortizerError(TextlensError):
@@ -83,12 +87,14 @@ class Amortizer:
     agreement: tuple[Agreement, ...] = ()
     training: dict[str, Any] = field(default_factory=dict)
     source: str = ""  # the folder it was loaded from ("" for one trained in this process)
+    alone: bool = False  # whether the head also reads each word's output by itself (words_alone)
+    known: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)  # words_alone's memory
 
     def digest(self) -> str:
         """A short hash of the head's weights and settings: what a corpus run resumed with it must share."""
         import hashlib
 
-        h = hashlib.sha256(json.dumps([self.fingerprint, list(self.layers), self.scale]).encode())
+        h = hashlib.sha256(json.dumps([self.fingerprint, list(self.layers), self.scale, self.alone]).encode())
         for name, tensor in sorted(self.head.state_dict().items()):
             h.update(name.encode())
             h.update(tensor.detach().cpu().numpy().tobytes())
@@ -114,7 +120,9 @@ class Amortizer:
         known: dict[str, np.ndarray] = {}  # all-masked rows repeat across batches (one per length)
         for first in range(0, len(order), batch_size):
             chunk = [texts[i] for i in order[first : first + batch_size]]
-            feats, probs, spans, readable = word_features(classifier, chunk, self.layers)
+            feats, probs, spans, readable = word_features(
+                classifier, chunk, self.layers, self.known if self.alone else None
+            )
             base = base_values(classifier, readable, known)
             with torch.inference_mode():
                 raw = [self.head(torch.as_tensor(f, dtype=torch.float32)).double().numpy() * self.scale for f in feats]
@@ -186,6 +194,7 @@ class Amortizer:
             "layers": list(self.layers),
             "scale": self.scale,
             "inputs": int(_linears(self.head)[0].in_features),
+            "alone": self.alone,
             "hidden": int(_linears(self.head)[0].out_features),
             "agreement": [asdict(a) for a in self.agreement],
             "training": self.training,
@@ -219,6 +228,7 @@ def _from_card(folder: Path, card: dict) -> Amortizer:
             tuple(Agreement(**a) for a in card.get("agreement", ())),
             card.get("training", {}),
             str(folder),
+            bool(card.get("alone", False)),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
         raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
@@ -251,11 +261,17 @@ def resolve_layers(classifier: Classifier, layers=LAYERS) -> tuple[int, ...]:
 
 
 @torch.inference_mode()
-def word_features(classifier: Classifier, texts: Sequence[str], layers: tuple[int, ...]):
+def word_features(
+    classifier: Classifier,
+    texts: Sequence[str],
+    layers: tuple[int, ...],
+    alone: dict[str, np.ndarray] | None = None,
+):
     """Per text: word features ``(words, inputs)``, probabilities, word spans and the part the model reads.
 
     One forward pass for all texts: a word's features are the mean of its tokens' states in each of
-    ``layers``, then the first token's state of the last of them.
+    ``layers``, then the first token's state of the last of them, then (given ``alone``, the memory of
+    :func:`words_alone`) the word's output by itself.
     """
     readable = []
     for text in texts:
@@ -283,7 +299,35 @@ def word_features(classifier: Classifier, texts: Sequence[str], layers: tuple[in
         # (the loop was most of the one-pass explainer's time).
         pool = torch.as_tensor(word_pooling(words, offsets[row], mask[row]))
         feats.append(torch.cat([pool @ states[row], first[row].expand(len(words), -1)], dim=1).numpy())
+    if alone is not None:
+        every = [text[a:b] for text, words in zip(readable, spans) for a, b in words]
+        by_itself = words_alone(classifier, every, alone)
+        ends = np.cumsum([len(words) for words in spans])[:-1]
+        feats = [np.hstack([f, w]).astype(np.float32) for f, w in zip(feats, np.split(by_itself, ends))]
     return feats, probs, spans, readable
+
+
+def words_alone(classifier: Classifier, words: Sequence[str], known: dict[str, np.ndarray]) -> np.ndarray:
+    """``(words, 2 * labels)``: each word's output by itself less the output on an empty text, and its log-odds.
+
+    The token states are read in the whole text, where a confident model hardly moves for any one word,
+    while exact values average over coalitions of a few words where it does: what a word does alone
+    tells the head what the states hide. Each distinct word is predicted once; ``known`` remembers them.
+    """
+    if len(known) > ALONE_CACHE:
+        known.clear()
+    # Read into a dict of this call's own: another session sharing the explainer may empty ``known``.
+    have = {w: known.get(w) for w in dict.fromkeys(["", *words])}
+    new = [w for w, p in have.items() if p is None]
+    if new:
+        fresh = dict(zip(new, classifier.predict(new)))
+        have.update(fresh)
+        known.update(fresh)
+    if not words:
+        return np.zeros((0, 2 * len(classifier.labels)), dtype=np.float32)
+    probs = np.stack([have[w] for w in words])
+    odds = np.clip(probs, 1e-6, 1 - 1e-6)
+    return ALONE_WEIGHT * np.hstack([probs - have[""], np.log(odds / (1 - odds)) / 10]).astype(np.float32)
 
 
 def word_pooling(words: Sequence[tuple[int, int]], offsets: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -366,6 +410,7 @@ def train(
     weight_decay: float = WEIGHT_DECAY,
     learning_rate: float = 1e-3,
     layers=LAYERS,
+    alone: bool = True,
     seed: int = 0,
     progress=None,
 ) -> Amortizer:
@@ -380,10 +425,11 @@ def train(
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     layers = resolve_layers(classifier, layers)
+    known: dict[str, np.ndarray] = {}
     examples = []
     for first in range(0, len(exact), 64):
         chunk = exact[first : first + 64]
-        feats, _, spans, _ = word_features(classifier, [e.text for e in chunk], layers)
+        feats, _, spans, _ = word_features(classifier, [e.text for e in chunk], layers, known if alone else None)
         for e, f, s in zip(chunk, feats, spans):
             if [(w.start, w.end) for w in e.words] != list(s):
                 continue  # words split another way (a truncated or edited text): not a clean example
@@ -431,7 +477,16 @@ def train(
         "seconds": round(time.perf_counter() - started, 1),
     }
     return Amortizer(
-        classifier.model_id, classifier.fingerprint, tuple(classifier.labels), head, layers, scale, (), training
+        classifier.model_id,
+        classifier.fingerprint,
+        tuple(classifier.labels),
+        head,
+        layers,
+        scale,
+        (),
+        training,
+        alone=alone,
+        known=known,
     )
 
 
