@@ -11,7 +11,8 @@ Run: python scripts/train_amortizer.py --data ../shared/data --work WORK_DIR --o
 3. Trains the head (``textlens.text.amortized.train``), measures its agreement with the exact values of the
    dev sentences (never trained on), of WORK_DIR/other_exact when ``--other FILE`` is given and of
    ``--long-texts`` long texts made of joined dev sentences (WORK_DIR/long_exact), and writes
-   the head and its card (data, seed, settings, training time, agreement) to ``--out``.
+   the head and its card (data, seed, settings, training time, agreement) to ``--out``, with every
+   SST-2 train word's output by itself (words.json: looked up, not predicted, by a new session).
 """
 
 from __future__ import annotations
@@ -31,8 +32,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from textlens import load_classifier  # noqa: E402
 from textlens.corpus import run_corpus  # noqa: E402
 from textlens.corpus.result import explanations, read_result  # noqa: E402
-from textlens.text.amortized import STEPS, agreement, train  # noqa: E402
+from textlens.text.amortized import STEPS, agreement, train, words_alone  # noqa: E402
 from textlens.text.sst2 import read_sst2  # noqa: E402
+from textlens.text.words import word_spans  # noqa: E402
 
 
 def sample(path: Path, rows: int, min_words: int, seed: int, out: Path) -> Path:
@@ -113,6 +115,11 @@ def main() -> None:
     started = time.perf_counter()
     amortizer = train(classifier, train_rows, steps=args.steps, hidden=args.hidden, seed=args.seed)
     print(f"trained on {len(train_rows)} texts in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    # Every word of SST-2 train by itself ships with the head: a new session looks these up instead of
+    # predicting them. Only train's words: the held-out texts below add theirs, which are not kept.
+    sentences = read_sst2(data / "train.tsv")[0]
+    words_alone(classifier, [t[a:b] for t in sentences for a, b in word_spans(t)], amortizer.known)
+    vocabulary = dict(amortizer.known)
     measured = [
         agreement(amortizer.explain(classifier, [e.text for e in dev]), dev, f"SST-2 dev, {len(dev)} sentences")
     ]
@@ -127,9 +134,12 @@ def main() -> None:
         estimated = amortizer.explain(classifier, [e.text for e in long])
         measured.append(agreement(estimated, long, name, min_words=args.long_words[0]))
     amortizer.agreement = tuple(measured)
+    amortizer.known.clear()
+    amortizer.known.update(vocabulary)
     amortizer.training.update(
         data=f"SST-2 train: {len(train_rows)} sentences of {args.min_words}+ words (seed {args.seed}), detokenised",
         explanations="exact node-complete Owen values (textlens corpus explain, max_evals auto)",
+        words_alone=f"{len(vocabulary):,} words of SST-2 train, each predicted by itself, saved in words.json",
     )
     amortizer.save(args.out)
     print(json.dumps({"agreement": [a.__dict__ for a in measured], "training": amortizer.training}, indent=2))

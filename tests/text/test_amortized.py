@@ -86,10 +86,17 @@ def test_a_long_text_is_shown_the_agreement_measured_on_long_texts(tiny_classifi
 
 def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, trained, tmp_path):
     trained.agreement = (Agreement(3, 0.93, 0.8, 0.9, "three texts"),)
-    loaded = load_amortizer(trained.save(tmp_path / "amortizer"))
+    folder = trained.save(tmp_path / "amortizer")
+    loaded = load_amortizer(folder)
     a = trained.explain(tiny_classifier, TEXTS[:3])
     b = loaded.explain(tiny_classifier, TEXTS[:3])
-    assert [w.values for e in a for w in e.words] == [w.values for e in b for w in e.words]
+    # The words met in training come back with the head (their outputs rounded to 7 digits in the file).
+    assert set(trained.known) <= set(loaded.known) and "warm" in loaded.known
+    values = [[w.values for e in records for w in e.words] for records in (a, b)]
+    np.testing.assert_allclose(*values, atol=1e-6)
+    (folder / "words.json").write_text('{"warm": [0.5]}', encoding="utf-8")  # one output, not one per label
+    with pytest.raises(AmortizerError, match="one output per label"):
+        load_amortizer(folder)
     assert b[0].settings["agreement"].startswith("estimated in one pass; r = 0.93 with exact on three texts")
 
 
@@ -178,6 +185,7 @@ def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():
     classifier = load_classifier("default")
     amortizer = find_amortizer(classifier)
     assert amortizer is not None and amortizer.training["texts"] > 500
+    assert amortizer.alone and "wonderful" in amortizer.known and len(amortizer.known) > 10_000  # SST-2 train's words
     dev, other, long = amortizer.agreement
     assert dev.data.startswith("SST-2 dev") and other.data.startswith("other_domain_reviews.tsv")
     assert "long texts" in long.data and long.min_words == 150  # the figure a 150-word text is shown
