@@ -380,7 +380,7 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     button(at, "Predict all 24 rows").click().run()
     assert at.radio(key="dataset_word_method").value == "Estimated, every row"
     captions = plain(" ".join(c.value for c in at.caption))
-    headline = f"Values over all 24 rows, estimated in one pass; r = {trust.median_r:.2f} with exact on SST-2 dev, "
+    headline = f"Values over all 24 rows, estimated in one pass; r = {trust.median_r:.3f} with exact on SST-2 dev, "
     assert headline in captions
     assert not [b for b in at.button if b.label.startswith("Estimate over")]  # estimated with the predictions
     assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
@@ -394,7 +394,7 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     assert table["word"].tolist() == [s.word for s in expected]
     # The report says the word values are estimated, and how far they agree with exact ones.
     report = download_data(seen, "Report (HTML)")
-    assert f"Word aggregate over 24 rows (3 errors), estimated in one pass; r = {trust.median_r:.2f}" in report
+    assert f"Word aggregate over 24 rows (3 errors), estimated in one pass; r = {trust.median_r:.3f}" in report
     # A slice selected in the slices table: its rows' words only (a toggle away from every row's).
     slices = next(d.value for d in at.dataframe if "slice by" in d.value.columns)
     group, value = slices["slice by"].iloc[0], slices["value"].iloc[0]

@@ -215,4 +215,4 @@ def test_the_one_pass_estimate_comes_first_and_its_agreement_is_shown():
     assert f"r = {expected.median_r:.2f}" in caption and f"top-3 words {expected.top3:.0%}" in caption
     preview = preview_html(estimate[0])
     trust = amortizer.agreement[0]
-    assert "estimated in one pass" in preview and f"r = {trust.median_r:.2f} with exact on SST-2 dev" in preview
+    assert "estimated in one pass" in preview and f"r = {trust.median_r:.3f} with exact on SST-2 dev" in preview

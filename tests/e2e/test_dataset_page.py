@@ -99,7 +99,7 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     estimated = page.get_by_text(re.compile(r"\(60 rows estimated; words in at least"))
     estimated.wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
-    trust = re.compile(r"^Values over all 60 rows, estimated in one pass; r = 0\.\d\d with exact")
+    trust = re.compile(r"^Values over all 60 rows, estimated in one pass; r = 0\.\d{3} with exact")
     assert page.get_by_text(trust).count() == 1
     estimated.scroll_into_view_if_needed()
     screenshot(page, f"dataset-words-estimated-{theme}")

@@ -97,7 +97,7 @@ def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, tra
     (folder / "words.json").write_text('{"warm": [0.5]}', encoding="utf-8")  # one output, not one per label
     with pytest.raises(AmortizerError, match="one output per label"):
         load_amortizer(folder)
-    assert b[0].settings["agreement"].startswith("estimated in one pass; r = 0.93 with exact on three texts")
+    assert b[0].settings["agreement"].startswith("estimated in one pass; r = 0.930 with exact on three texts")
 
 
 def test_another_model_and_a_broken_folder_are_refused(tiny_classifier, trained, tmp_path):

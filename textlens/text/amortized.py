@@ -58,7 +58,7 @@ class Agreement:
         """The one line shown wherever amortized values are: how far to trust them."""
         where = f" on {self.data}" if self.data else " on held-out texts"
         return (
-            f"estimated in one pass; r = {self.median_r:.2f} with exact{where} "
+            f"estimated in one pass; r = {self.median_r:.3f} with exact{where} "
             f"(top-3 words {self.top3:.0%}, signs {self.sign:.0%})"
         )
 
