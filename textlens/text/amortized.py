@@ -334,13 +334,7 @@ def words_alone(classifier: Classifier, words: Sequence[str], known: dict[str, n
     """
     if len(known) > ALONE_CACHE:
         known.clear()
-    # Read into a dict of this call's own: another session sharing the explainer may empty ``known``.
-    have = {w: known.get(w) for w in dict.fromkeys(["", *words])}
-    new = [w for w, p in have.items() if p is None]
-    if new:
-        fresh = dict(zip(new, classifier.predict(new)))
-        have.update(fresh)
-        known.update(fresh)
+    have = predicted_once(classifier, ["", *words], known)
     if not words:
         return np.zeros((0, 2 * len(classifier.labels)), dtype=np.float32)
     probs = np.stack([have[w] for w in words])
@@ -368,12 +362,24 @@ def base_values(
     """
     from textlens.text.explain import masked_texts
 
-    known = {} if known is None else known
     rows = masked_texts(classifier, readable)
-    new = [r for r in dict.fromkeys(rows) if r not in known]
+    outputs = predicted_once(classifier, rows, {} if known is None else known)
+    return np.stack([outputs[r] for r in rows]) if rows else np.zeros((0, len(classifier.labels)))
+
+
+def predicted_once(classifier: Classifier, rows: Sequence[str], known: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The model's output for each distinct row: those in ``known`` as remembered, the rest predicted in one
+    call and added to ``known``.
+
+    The answer is a dict of this call's own, so another session sharing ``known`` may empty it meanwhile.
+    """
+    outputs = {r: known.get(r) for r in dict.fromkeys(rows)}
+    new = [r for r, output in outputs.items() if output is None]
     if new:
-        known.update(zip(new, classifier.predict(new)))
-    return np.stack([known[r] for r in rows]) if rows else np.zeros((0, len(classifier.labels)))
+        fresh = dict(zip(new, classifier.predict(new)))
+        outputs.update(fresh)
+        known.update(fresh)
+    return outputs
 
 
 def efficient(values: np.ndarray, total: np.ndarray) -> np.ndarray:
