@@ -5,8 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from textlens.dataset.files import MAX_INPUTS, limit_inputs, read_table, split_lines
-from textlens.errors import InputFileError
+from textlens.dataset.files import (
+    MAX_INPUTS,
+    cell_kind,
+    column_kind,
+    limit_inputs,
+    read_table,
+    split_lines,
+    text_column,
+    text_column_guess,
+)
+from textlens.errors import InputFileError, NoTextColumnError
 
 
 def test_csv_with_label_column():
@@ -42,11 +51,15 @@ def test_utf8_bom():
         (b"text,\na,b\n", "blank_header.csv", "blank"),
         (b"text,label\n", "header_only.csv", "no data rows"),
         (b'text\n"unclosed\n', "bad.csv", "not valid CSV"),
+        (b"id,score,flag\n1,0.5,1\n2,0.7,0\n", "report.csv", r"No column of report.csv holds text \(columns: id,"),
+        (b"id\twhen\tok\n1\t2024-05-01\ttrue\n", "t.tsv", r"id \(numbers\), when \(dates\), ok \(booleans\)"),
     ],
 )
 def test_bad_files_have_clear_messages(data, name, message):
+    """Read, then its text column taken (never guessed from numbers): each bad file says what is wrong."""
     with pytest.raises(InputFileError, match=message):
-        read_table(data, name)
+        table = read_table(data, name)
+        text_column(name, table.columns, table.column)
 
 
 def test_missing_column_is_named():
@@ -174,3 +187,117 @@ def test_choose_rows_says_which_rows():
     assert errors.description == "the first 50 of the 143 rows model A gets wrong, of 1,000"
     assert choose_rows(30, 50).description == "all 30 rows"
     assert choose_rows(30, 50, "errors", wrong=[False] * 29 + [True]).positions == (29,)
+
+
+# --- which column holds the text: one guess for every reader, page and command ----------------------
+
+REPORT = pd.DataFrame({"id": [1, 2, 3], "score": [0.5, 0.7, 0.1], "flag": [1, 0, 1]})
+REFUSAL = (
+    "No column of report.{ext} holds text (columns: id, score, flag: all numbers). Name the text column with "
+    "--text-column."
+)
+
+
+def write_as(frame: pd.DataFrame, path) -> None:
+    """``frame`` saved as the format its suffix names: CSV, TSV, JSON lines or Parquet."""
+    suffix = path.suffix
+    if suffix == ".parquet":
+        frame.to_parquet(path)
+    elif suffix == ".jsonl":
+        frame.to_json(path, orient="records", lines=True)
+    else:
+        frame.to_csv(path, sep="\t" if suffix == ".tsv" else ",", index=False)
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("0.5", "number"),
+        ("-1,234.5", "number"),
+        ("3e-2", "number"),
+        ("12 %", "number"),
+        ("$3.50", "number"),
+        (7, "number"),
+        (0.25, "number"),
+        (True, "boolean"),
+        ("FALSE", "boolean"),
+        ("yes", "boolean"),
+        ("2024-05-01", "date"),
+        ("01/05/2024 10:30", "date"),
+        ("May 1, 2024", "date"),
+        (pd.Timestamp("2024-05-01"), "date"),
+        ("", None),
+        ("  ", None),
+        ("NaN", None),
+        ("N/A", None),
+        (None, None),
+        (float("nan"), None),
+        ("R001", "text"),
+        ("Great film", "text"),
+        ("0.5 stars at best", "text"),
+        ([1, 2], "other"),
+    ],
+)
+def test_what_a_cell_holds(value, kind):
+    assert cell_kind(value) == kind
+
+
+def test_a_column_holds_text_when_most_of_its_filled_cells_are_text():
+    assert column_kind(["good film", "3", "", "dull"]) == "text"  # 2 of 3 filled cells
+    assert column_kind(["good film", "3", "4", ""]) == "numbers"  # 1 of 3: not text
+    assert column_kind(["2024-01-01", "yes", "no"]) == "booleans"  # the commonest kind of what is not text
+    assert column_kind(["", "NaN", None]) == "empty"
+
+
+@pytest.mark.parametrize("ext", ["csv", "tsv", "jsonl", "parquet"])
+def test_no_column_is_guessed_as_the_text_when_none_holds_text_in_any_format(tmp_path, ext):
+    from textlens.corpus import run_corpus, text_column_of
+    from textlens.dataset import read_labelled
+
+    path = tmp_path / f"report.{ext}"
+    write_as(REPORT, path)
+    labelled = read_labelled(path)
+    assert labelled.guess_columns(("NEGATIVE", "POSITIVE"))[0] is None
+    expected = REFUSAL.format(ext=ext)
+    for refuse in (labelled.text_column, lambda: text_column_of(path)):
+        with pytest.raises(NoTextColumnError) as refused:
+            refuse()
+        assert str(refused.value) == expected
+        assert refused.value.kinds == {"id": "numbers", "score": "numbers", "flag": "numbers"}
+    assert str(labelled.no_text_column("Choose one.")).endswith("all numbers). Choose one.")
+    with pytest.raises(NoTextColumnError, match="No column of report"):  # before any model is loaded
+        run_corpus(path, tmp_path / "out", model="no/such-model")
+    assert not (tmp_path / "out").exists()
+    # Named, a column is honoured even if it holds numbers: the user asked for it.
+    assert labelled.text_column("score") == text_column_of(path, "score") == "score"
+    with pytest.raises(InputFileError, match="has no column 'text'.*id, score, flag"):
+        labelled.text_column("text")
+
+
+@pytest.mark.parametrize("ext", ["csv", "tsv", "jsonl", "parquet"])
+def test_a_review_file_gets_its_text_column_from_every_reader(tmp_path, ext):
+    from textlens.corpus import text_column_of
+    from textlens.dataset import read_labelled
+
+    frame = pd.DataFrame(
+        {
+            "id": ["R001", "R002", "R003"],
+            "stars": [4.5, 1.0, 2.0],
+            "review": ["A warm and funny film.", "Dull, and far too long.", "Not for me."],
+            "label": ["positive", "negative", "negative"],
+            "date": ["2024-05-01", "2024-05-02", "2024-05-03"],
+        }
+    )
+    path = tmp_path / f"reviews.{ext}"
+    write_as(frame, path)
+    labelled = read_labelled(path)
+    assert labelled.guess_columns(("NEGATIVE", "POSITIVE")) == ("review", "label")
+    assert labelled.text_column() == text_column_of(path) == "review"
+    assert labelled.no_text_column() is None
+
+
+def test_a_wide_file_lists_its_first_columns_and_how_many_more():
+    columns = [f"c{i}" for i in range(25)]
+    with pytest.raises(NoTextColumnError, match=r"c0, c1, .*c19 and 5 more: all numbers\)"):
+        text_column("wide.csv", columns, lambda _name: ["1", "2"])
+    assert text_column_guess(["a", "b"], {"a": ["1"], "b": ["x y"]}.__getitem__) == "b"

@@ -2,7 +2,7 @@
 
 from textlens.corpus.data_folder import DataEntry, data_folder_entries, resolve_entry
 from textlens.corpus.job import CORPUS_ENGINES, CorpusInterrupted, CorpusSummary, run_corpus
-from textlens.corpus.reader import ROW_ID, count_rows, input_format, read_chunks, reading_notice
+from textlens.corpus.reader import ROW_ID, count_rows, input_format, read_chunks, reading_notice, text_column_of
 from textlens.corpus.result import (
     MANIFEST,
     CorpusResult,
@@ -40,4 +40,5 @@ __all__ = [
     "read_manifest",
     "read_result",
     "run_corpus",
+    "text_column_of",
 ]

@@ -24,6 +24,7 @@ from textlens.corpus.reader import (
     input_format,
     read_chunks,
     reading_notice,
+    text_column_of,
 )
 from textlens.corpus.result import (
     FORMAT,
@@ -36,7 +37,8 @@ from textlens.corpus.result import (
     write_part,
 )
 from textlens.corpus.rows import RowSettings, result_table, row_explainer, stored_columns
-from textlens.dataset.load import check_column, content_hash
+from textlens.dataset.files import check_column
+from textlens.dataset.load import content_hash
 from textlens.provenance import provenance
 from textlens.text.amortized import Amortizer, require_amortizer
 from textlens.text.models import Classifier, load_classifier
@@ -256,7 +258,7 @@ def run_corpus(
     input_path: str | os.PathLike,
     out: str | os.PathLike,
     *,
-    text_column: str,
+    text_column: str | None = None,
     label_column: str | None = None,
     model: str = "default",
     classifier: Classifier | None = None,
@@ -277,7 +279,9 @@ def run_corpus(
 ) -> CorpusSummary:
     """Explain every row of ``input_path`` into the result folder ``out``, resuming where a run stopped.
 
-    Rows already in ``out`` are skipped, every other row is explained once and written in atomic
+    ``text_column`` None: the column guessed as the Dataset page guesses it; a file in which no column
+    holds text raises :class:`~textlens.errors.NoTextColumnError` (never a guess). Rows already in
+    ``out`` are skipped, every other row is explained once and written in atomic
     parts; rows that cannot be explained are stored with their ``error``. ``method="amortized"`` stores
     the model's one-pass estimates instead (the explainer in ``amortizer``, else the one found for the
     model; much faster, with its agreement with exact values in the manifest). ``classifier`` (already
@@ -289,7 +293,7 @@ def run_corpus(
         raise CorpusResultError(f"Unknown engine {engine!r}; choose one of: {', '.join(CORPUS_ENGINES)}.")
     input_path, folder = Path(input_path), Path(out)
     columns = columns_of(input_path)
-    check_column(text_column, columns, "the text column", input_path.name)
+    text_column = text_column_of(input_path, text_column)
     check_column(label_column, columns, "the label column", input_path.name)
     if classifier is None:
         classifier = load_classifier(model, precision=precision)

@@ -11,13 +11,15 @@ import pandas as pd
 from textlens.dataset.files import (
     BINARY_PROBE_BYTES,
     DIALECT_SAMPLE_CHARS,
+    GUESS_ROWS,
     count_lines,
     file_encoding,
     refuse_binary,
     rows_notice,
     sniff_dialect,
+    text_column,
 )
-from textlens.errors import InputFileError
+from textlens.errors import InputFileError, NoTextColumnError
 
 # Rows per chunk for Parquet and JSON lines, bytes per chunk for CSV/TSV (pyarrow parses blocks):
 # both keep memory at a few MB of input whatever the file's size.
@@ -101,6 +103,20 @@ def columns_of(path: str | Path) -> list[str]:
     for frame in read_chunks(path, chunk_rows=100, chunk_bytes=1 << 16):
         return [str(c) for c in frame.columns if c != ROW_ID]
     raise InputFileError(f"{Path(path).name} has no data rows.")
+
+
+def text_column_of(path: str | Path, explicit: str | None = None, hint: str = NoTextColumnError.HINT) -> str:
+    """The file's text column: ``explicit`` (checked to exist), else guessed from its first rows as the
+    Dataset page guesses it (:func:`textlens.dataset.files.text_column`); :class:`NoTextColumnError`
+    listing the columns when none holds text.
+    """
+    path = Path(path)
+    head = next(read_chunks(path, chunk_rows=GUESS_ROWS, chunk_bytes=1 << 16), None)
+    if head is None:
+        raise InputFileError(f"{path.name} has no data rows.")
+    head = head.head(GUESS_ROWS)
+    columns = [str(c) for c in head.columns if c != ROW_ID]
+    return text_column(path.name, columns, lambda name: head[name].tolist(), explicit, hint)
 
 
 def _frames(path: Path, fmt: str, chunk_rows: int, chunk_bytes: int) -> Iterator[pd.DataFrame]:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import io
+import numbers
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from textlens.errors import InputFileError
+import numpy as np
+import pandas as pd
+
+from textlens.errors import InputFileError, NoTextColumnError
 
 MAX_INPUTS = 50
 
@@ -189,22 +195,130 @@ LABEL_MAX_DISTINCT = 20
 LABEL_MAX_DISTINCT_SHARE = 0.5
 
 
-def text_column_guess(columns: Sequence[str], cells: Callable[[str], Sequence[object]]) -> str | None:
-    """The column that most looks like free text: the longest mean length among mostly-textual columns.
+# Rows looked at when guessing which column holds the text and which the label.
+GUESS_ROWS = 500
+# Cells that mean "no value" in exported files; they count as empty, not as text.
+MISSING = frozenset({"nan", "none", "null", "na", "n/a", "-", "--", "?"})
+BOOLEANS = frozenset({"true", "false", "yes", "no", "t", "f", "y", "n"})
+_NUMBER = re.compile(r"[+-]?[$€£¥]?\s?(?:\d{1,3}(?:[,_ ]\d{3})+|\d+)?(?:[.,]\d+)?(?:[eE][+-]?\d+)?\s?%?")
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s?(?:am|pm)?(?:\s?(?:z|utc|[+-]\d{2}:?\d{2}))?"
+_DATE = re.compile(
+    rf"(?:\d{{4}}[-/.]\d{{1,2}}[-/.]\d{{1,2}}|\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}"
+    rf"|(?:\d{{1,2}}\s+)?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?,?)?\s+\d{{4}})(?:[t\s]+{_TIME})?|{_TIME}",
+    re.IGNORECASE,
+)
+# What a column holds, by the commonest kind of its non-empty cells (see column_kind).
+KIND_NAMES = {"number": "numbers", "boolean": "booleans", "date": "dates", "other": "other values"}
 
-    An id column (``R001``) is short; a review is long. ``cells(name)`` returns a column's values.
+
+def cell_kind(value: object) -> str | None:
+    """``text``, ``number``, ``boolean``, ``date`` or ``other`` (lists, objects); None for an empty cell.
+
+    Typed cells (Parquet, JSON lines) go by their type; a string is a number, boolean or date when it
+    is written as one (``0.5``, ``1,234``, ``-3e2``, ``12 %``, ``true``/``no``, ``2024-05-01``,
+    ``01/05/2024 10:30``, ``May 1, 2024``), empty when blank or a missing-value marker (``NaN``, ``null``,
+    ``N/A``), else text.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        cell = value.strip()
+        folded = cell.casefold()
+        if not cell or folded in MISSING:
+            return None
+        if folded in BOOLEANS:
+            return "boolean"
+        if folded.lstrip("+-") in ("inf", "infinity") or (any(c.isdigit() for c in cell) and _NUMBER.fullmatch(cell)):
+            return "number"
+        if _DATE.fullmatch(cell):
+            return "date"
+        return "text"
+    if isinstance(value, (bool, np.bool_)):
+        return "boolean"
+    if isinstance(value, (numbers.Number, np.number)):
+        return None if value != value else "number"  # NaN is a missing value  # noqa: PLR0124
+    if isinstance(value, (datetime.date, datetime.time, np.datetime64)):
+        return None if pd.isna(value) else "date"
+    if isinstance(value, bytes):
+        return "other"
+    try:
+        if pd.isna(value):  # pandas' NA and NaT
+            return None
+    except (TypeError, ValueError):  # a list or an array: not one value
+        pass
+    return "other"
+
+
+def column_kind(values: Sequence[object]) -> str:
+    """What a column holds: ``text`` (see :func:`holds_text`), else its commonest kind of non-empty cell,
+    in words (``numbers``, ``booleans``, ``dates``, ``other values``), or ``empty``.
+    """
+    kinds = Counter(kind for kind in map(cell_kind, values) if kind is not None)
+    total = sum(kinds.values())
+    if not total:
+        return "empty"
+    if kinds["text"] * 2 > total:
+        return "text"
+    del kinds["text"]
+    return KIND_NAMES[kinds.most_common(1)[0][0]]
+
+
+def holds_text(values: Sequence[object]) -> bool:
+    """Whether a column holds text: more than half of its non-empty cells are strings that are not
+    numbers, booleans or dates (:func:`cell_kind`). A column of ``0.5``, ``true`` or ``2024-05-01``
+    never does, whatever its name; neither does an empty one.
+    """
+    return column_kind(values) == "text"
+
+
+def text_column_guess(columns: Sequence[str], cells: Callable[[str], Sequence[object]]) -> str | None:
+    """The column that most looks like free text, or None when no column holds text (:func:`holds_text`).
+
+    Among the columns that hold text, the longest mean length wins, weighted by how many cells have
+    a space: an id column (``R001``) is short, a review is long. ``cells(name)`` returns a column's
+    values (callers pass the first :data:`GUESS_ROWS` rows).
     """
     best, best_length = None, 0.0
     for name in columns:
-        values = [v for v in cells(name) if isinstance(v, str) and v.strip()]
-        if not values:
+        column = list(cells(name))
+        if not holds_text(column):
             continue
+        values = [v for v in column if cell_kind(v) == "text"]
         length = sum(len(v) for v in values) / len(values)
         wordy = sum(1 for v in values if " " in v.strip()) / len(values)
         score = length * (0.5 + wordy)  # free text has spaces; long codes or hashes do not
         if score > best_length:
             best, best_length = name, score
     return best
+
+
+def check_column(column: str | None, columns: Sequence[str], what: str, name: str) -> None:
+    """Raise :class:`InputFileError` naming the file's columns when ``column`` (if given) is not one of them."""
+    if column is not None and column not in columns:
+        raise InputFileError(f"{name} has no column {column!r} ({what}); its columns are: {', '.join(columns)}.")
+
+
+def text_column(
+    name: str,
+    columns: Sequence[str],
+    cells: Callable[[str], Sequence[object]],
+    explicit: str | None = None,
+    hint: str = NoTextColumnError.HINT,
+) -> str:
+    """The text column of the file ``name``: ``explicit`` when given (honoured even if it holds numbers:
+    the user asked for it; an unknown name is an :class:`InputFileError`), else :func:`text_column_guess`.
+
+    Every reader, page and command resolves the text column here. When no column holds text, nothing
+    is guessed: :class:`NoTextColumnError` lists the columns, what each holds, and ``hint`` (how to choose).
+    """
+    if explicit is not None:
+        check_column(explicit, columns, "the text column", name)
+        return explicit
+    guess = text_column_guess(columns, cells)
+    if guess is None:
+        raise NoTextColumnError(name, {c: column_kind(cells(c)) for c in columns}, hint)
+    return guess
 
 
 def label_column_guess(

@@ -17,6 +17,7 @@ import pandas as pd
 from textlens.dataset.files import (
     BINARY_PROBE_BYTES,
     DIALECT_SAMPLE_CHARS,
+    GUESS_ROWS,
     Dialect,
     count_lines,
     file_encoding,
@@ -24,9 +25,10 @@ from textlens.dataset.files import (
     refuse_binary,
     rows_notice,
     sniff_dialect,
+    text_column,
     text_column_guess,
 )
-from textlens.errors import InputFileError
+from textlens.errors import InputFileError, NoTextColumnError
 
 # More rows than this are read as a uniform random sample of this many (seeded), so memory stays
 # bounded and predicting them all takes minutes, not hours, on a 2-core machine.
@@ -35,8 +37,6 @@ CHUNK_ROWS = 10_000
 SAMPLE_SEED = 0
 # Bytes read at a time while scanning a file (encoding check, hashing).
 SCAN_BYTES = 1 << 20
-# Rows looked at when guessing which column holds the text and which the label.
-GUESS_ROWS = 500
 FORMATS = {
     ".csv": "csv",
     ".tsv": "tsv",
@@ -76,21 +76,31 @@ class LabelledFile:
         """The file's column names, in order."""
         return [str(c) for c in self.frame.columns]
 
+    def _cells(self, name: str) -> list[object]:
+        """The first :data:`GUESS_ROWS` cells of a column: what the guesses look at."""
+        return self.frame[name].head(GUESS_ROWS).tolist()
+
     def guess_columns(self, labels: tuple[str, ...]) -> tuple[str | None, str | None]:
-        """The likeliest text column (longest free text) and label column (few values matching ``labels``)."""
-        head = self.frame.head(GUESS_ROWS)
+        """The likeliest text column (longest free text; None when no column holds text, see
+        :func:`~textlens.dataset.files.holds_text`) and label column (few values matching ``labels``).
+        """
+        text = text_column_guess(self.columns, self._cells)
+        return text, label_column_guess(self.columns, self._cells, labels, exclude=text)
 
-        def cells(name: str) -> list[object]:
-            return head[name].tolist()
+    def text_column(self, explicit: str | None = None, hint: str = NoTextColumnError.HINT) -> str:
+        """``explicit`` (checked to exist), else the guessed text column; :class:`NoTextColumnError`
+        (the columns, what each holds, and ``hint``) when no column holds text. See
+        :func:`textlens.dataset.files.text_column`.
+        """
+        return text_column(self.name, self.columns, self._cells, explicit, hint)
 
-        text = text_column_guess(self.columns, cells)
-        return text, label_column_guess(self.columns, cells, labels, exclude=text)
-
-
-def check_column(column: str | None, columns: list[str], what: str, name: str) -> None:
-    """Raise :class:`InputFileError` naming the file's columns when ``column`` (if given) is not one of them."""
-    if column is not None and column not in columns:
-        raise InputFileError(f"{name} has no column {column!r} ({what}); its columns are: {', '.join(columns)}.")
+    def no_text_column(self, hint: str = NoTextColumnError.HINT) -> NoTextColumnError | None:
+        """The refusal :meth:`text_column` raises when no column holds text (to show), else None."""
+        try:
+            self.text_column(hint=hint)
+        except NoTextColumnError as refusal:
+            return refusal
+        return None
 
 
 def file_format(name: str, head: bytes = b"") -> str:
