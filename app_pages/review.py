@@ -132,6 +132,19 @@ def import_file(store: Store, data: bytes, name: str | None = None) -> Pack:
     return import_bundle(store, data, name=name)
 
 
+def open_linked_pack() -> None:
+    """A link naming a pack (``/review?pack=<id>``, as the "Added to …" confirmations give) opens it, in
+    the Cases view. The parameter is read once and removed, so the page's own picker rules from then on.
+    """
+    wanted = st.query_params.get(review_state.PACK_PARAM)
+    if wanted is None:
+        return
+    del st.query_params[review_state.PACK_PARAM]
+    if wanted.isdigit():  # an unknown id is ignored by pack_list_ui, like a pack deleted meanwhile
+        st.session_state[KEYS.OPEN_REQUEST] = int(wanted)
+        st.session_state[KEYS.MODE] = MODES[0]
+
+
 def _open(pack_id: int) -> None:
     st.session_state[KEYS.OPEN_REQUEST] = pack_id
     st.rerun()
@@ -524,6 +537,7 @@ def render() -> None:
     store = ui.attempt(review_state.pack_store)
     if store is None:
         st.stop()
+    open_linked_pack()
     if presenting(store):
         return
     st.title("Review packs")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from components import auth
 from components.charts import export_figure, figure_html, figure_png, png_export_available
+from components.pack_destination import NEW_PACK, destination, open_destination, where
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
@@ -322,7 +323,8 @@ def two_model_view(row, target: str, scale: float | None, name_a: str, name_b: s
     st.html(changes_html(word_changes(row.a, row.b, target)))
 
 
-NEW_PACK = "+ New pack…"
+# The Review page as registered in dashboard.py; a pack form's confirmation links to it with ?pack=<id>.
+REVIEW_PAGE = "app_pages/review.py"
 
 
 def _pack_help(store) -> str | None:
@@ -381,7 +383,10 @@ def add_to_pack_ui(
         with st.form(f"{key}_form", border=False, enter_to_submit=False):
             choice = st.selectbox("Pack", options, key=pack_key, help=_pack_help(store))
             new_name = st.text_input(
-                "New pack's name", key=new_key, placeholder="e.g. Release 3 review", help="Used with 'New pack…'"
+                "New pack's name",
+                key=new_key,
+                placeholder="e.g. Release 3 review",
+                help="With '+ New pack…': the pack to make (or to add to, if one has this name).",
             )
             note = st.text_area("Note (optional)", key=note_key, height=68)
             submitted = st.form_submit_button("Add case", type="primary")
@@ -390,13 +395,14 @@ def add_to_pack_ui(
     # The outcome is shown under the button: the popover closes when the page reruns.
     if not submitted:
         return None
-    if choice == NEW_PACK and not new_name.strip():
-        st.warning("Not added: type a name for the new pack, or pick an existing one.")
+    dest = destination(choice, new_name, names)
+    if not dest.decided:
+        st.warning(f"Not added: {dest.question}", icon=":material/help:")
         return None
 
     def add():
-        pack = _pack_for(store, choice, new_name)
-        return pack, store.add_case(
+        pack, created = open_destination(store, dest, review_state.author())
+        case = store.add_case(
             pack.id,
             record,
             target,
@@ -407,14 +413,16 @@ def add_to_pack_ui(
             context={k: v for k, v in (("row", row), ("truth", truth)) if v is not None and v != ""},
             image=image,
         )
+        return pack, created, case
 
     added = attempt(add, message="Not added: {}")
     if added is None:
         return None
-    pack, case = added
+    pack, created, case = added
     st.session_state[review_state.ReviewKeys.LAST_PACK] = pack.name
     done.add(key)
-    st.success(f"Added to **{escape_md(pack.name)}** as case {case.position + 1}. Open it on the Review page.")
+    phrase, remark = where(dest, pack.name, created)
+    _confirm(f"Added to {phrase} as case {case.position + 1}.{remark}", pack)
     return case
 
 
@@ -443,7 +451,12 @@ def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key:
     with st.form(f"{key}_form", border=False, enter_to_submit=False):
         left, right = st.columns(2)
         choice = left.selectbox("Pack", options, key=pack_key)
-        new_name = right.text_input("New pack's name", key=new_key, placeholder="e.g. Label audit, March")
+        new_name = right.text_input(
+            "New pack's name",
+            key=new_key,
+            placeholder="e.g. Label audit, March",
+            help="With '+ New pack…': the pack to make (or to add to, if one has this name).",
+        )
         refused = store.identity.refusal("add_case")  # a viewer: disabled, saying why on hover
         submitted = st.form_submit_button(
             f"Send {len(cases):,} {what} to the pack",
@@ -453,31 +466,41 @@ def send_to_pack_ui(cases: Sequence[dict], *, source: str, classifier=None, key:
         )
     if not submitted or not cases:
         return choice if choice != NEW_PACK else None
-    if choice == NEW_PACK and not new_name.strip():
-        st.warning("Not sent: type a name for the new pack, or pick an existing one.")
+    dest = destination(choice, new_name, names)
+    if not dest.decided:
+        st.warning(f"Not sent: {dest.question}", icon=":material/help:")
         return None
 
     def send():
-        pack = _pack_for(store, choice, new_name)
+        pack, created = open_destination(store, dest, review_state.author())
         for case in cases:
             case = dict(case)  # a case may carry its own provenance (two models' cases in one pack)
             provenance = case.pop("provenance", None)
             if provenance is None and classifier is not None:
                 provenance = provenance_of(classifier, case["record"])
             store.add_case(pack.id, **case, provenance=provenance, author=review_state.author(), source=source)
-        return pack
+        return pack, created
 
-    pack = attempt(send, message="Not sent: {}")
-    if pack is None:
+    sent = attempt(send, message="Not sent: {}")
+    if sent is None:
         return None
+    pack, created = sent
     st.session_state[review_state.ReviewKeys.LAST_PACK] = st.session_state[sent_key] = pack.name
-    st.success(f"Sent {len(cases):,} {what} to **{escape_md(pack.name)}**. Open it on the Review page.")
+    phrase, remark = where(dest, pack.name, created)
+    _confirm(f"Sent {len(cases):,} {escape_md(what)} to {phrase}.{remark}", pack)
     return pack.name
 
 
-def _pack_for(store, choice: str, new_name: str):
-    """The pack picked, or a new one named ``new_name`` when the choice is :data:`NEW_PACK`."""
-    return store.create_pack(new_name, owner=review_state.author()) if choice == NEW_PACK else store.pack(choice)
+def _confirm(message: str, pack) -> None:
+    """A pack form's outcome: ``message`` (Markdown), and a link that opens ``pack`` on the Review page."""
+    with st.container():
+        st.success(message, icon=":material/check_circle:")
+        st.page_link(
+            REVIEW_PAGE,
+            label=f"Open {escape_md(pack.name)} on the Review page",
+            icon=":material/fact_check:",
+            query_params={review_state.PACK_PARAM: str(pack.id)},
+        )
 
 
 def _packs_open():

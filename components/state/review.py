@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+# The Review page's query parameter naming a pack to open (its id): "Open … on the Review page" links use it.
+PACK_PARAM = "pack"
+
 
 class ReviewKeys:
     """Session keys of the Review page and of the "Add to review pack" widget."""

@@ -89,3 +89,20 @@ def test_present_mode_sizes_text_by_length_and_offers_high_contrast(tmp_path):
     contrast = present_html(text, 1, 1, palette=HIGH_CONTRAST)
     body = contrast.split("</style>")[1]
     assert 'class="tl-present tl-high-contrast"' in body and "rgba(178" not in body and "color: #" in body
+
+
+def test_present_mode_shows_an_unexplained_text_in_the_large_type_of_an_explained_one(tmp_path):
+    from textlens.types import Prediction
+
+    evil = HOSTILE[0]
+    text = f"{evil} was sent from a table."
+    record = Prediction(text=text, model_id="m", labels=("NEGATIVE", "POSITIVE"), scores=(0.1, 0.9))
+    with open_store(tmp_path / "p.db") as store:
+        pack = store.create_pack("p")
+        case = store.add_case(pack.id, record, "POSITIVE", note="Row 4 (likely label error).")
+    style, body = present_html(case, 1, 1).split("</style>")
+    assert ".tl-present .tl-present-text { font-size: var(--tl-text-size);" in style  # not the body's small type
+    escaped = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; was sent from a table."
+    assert f'<div class="tl-present-text">{escaped}</div>' in body and "<script" not in body
+    assert "Not explained" in body and "POSITIVE 0.900" in body and "Predicted <b>POSITIVE</b>" in body
+    assert "tl-card" not in body  # not the Cases view's small card

@@ -193,6 +193,9 @@ PRESENT_STYLE = """
   opacity: 0.92; }
 .tl-present .tl-highlight { font-size: var(--tl-text-size) !important; line-height: 1.6 !important;
   flex: 0 1 auto; min-height: 0; overflow-y: auto; padding: 0.2rem 0.15rem !important; }
+.tl-present .tl-present-text { font-size: var(--tl-text-size); line-height: 1.6; white-space: pre-wrap;
+  overflow-wrap: anywhere; flex: 0 1 auto; min-height: 0; overflow-y: auto; padding: 0.2rem 0.15rem;
+  margin-bottom: 0.4rem; }
 .tl-present .tl-key { font-size: clamp(0.9rem, 2.3vh, 1.2rem); margin-top: 0.4rem; }
 .tl-present .tl-meta { font-size: clamp(0.9rem, 2.3vh, 1.15rem); }
 .tl-present .tl-badge { font-size: clamp(1rem, 2.6vh, 1.3rem) !important; }
@@ -203,6 +206,7 @@ PRESENT_STYLE = """
 .tl-present img { max-height: 52vh; object-fit: contain; }
 /* Bold type is wider: a little smaller, so the same text still fits. */
 .tl-present.tl-high-contrast .tl-highlight { font-weight: 600; font-size: calc(0.93 * var(--tl-text-size)) !important; }
+.tl-present.tl-high-contrast .tl-present-text { font-weight: 600; font-size: calc(0.93 * var(--tl-text-size)); }
 .tl-present.tl-high-contrast .tl-note { font-weight: 600; font-size: calc(0.93 * var(--tl-note-size)); }
 </style>
 """
@@ -246,6 +250,8 @@ def present_main_html(case: Case, palette: Palette) -> str:
     """The left of a presented case: the prediction, why (one sentence), the highlighted text and its key."""
     if case.kind == "image":
         return prediction_html(case) + image_case_html(case)
+    if case.kind == "text-prediction":  # no explanation stored (e.g. sent from a Dataset table)
+        return prediction_html(case) + present_prediction_html(case)
     if case.kind != "text":
         return prediction_html(case) + case_result_html(case)
     from textlens.text.summary import summarize
@@ -255,6 +261,18 @@ def present_main_html(case: Case, palette: Palette) -> str:
     return (
         f'{prediction_html(case)}<div class="tl-summary">{escape(summarize(result, case.target))}</div>'
         f"{highlight_html(result, case.target, palette=palette)}{key_html(label)}"
+    )
+
+
+def present_prediction_html(case: Case) -> str:
+    """An unexplained text (a prediction only) for the projector: the text in the type an explained text of
+    its length gets (``--tl-text-size``, never the page's small body type), then each class's probability.
+    """
+    result = case.result()
+    scores = " · ".join(f"{escape(str(k))} {v:.3f}" for k, v in zip(result.labels, result.scores))
+    return (
+        '<div class="tl-summary">Not explained: the prediction alone was kept, so no word is coloured.</div>'
+        f'<div class="tl-present-text">{escape(result.text)}</div><div class="tl-meta">{scores}</div>'
     )
 
 
