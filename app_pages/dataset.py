@@ -14,6 +14,8 @@ import streamlit as st
 from app_pages import dataset_versus as versus
 from components import widgets as ui
 from components.dataset import (
+    CUT_COLUMN,
+    Cuts,
     ExplainedRow,
     confusion_figure,
     contrast_figure,
@@ -28,6 +30,7 @@ from components.dataset import (
     words_frame,
 )
 from components.safe_text import escape_md
+from components.selection import cleared_note, keep_selection
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
@@ -50,9 +53,9 @@ from textlens.dataset import (
     slice_metrics,
     truth_index,
 )
-from textlens.dataset.label_issues import CAVEAT, MEANING
+from textlens.dataset.label_issues import CAVEAT, MEANING, set_aside_note
 from textlens.dataset.slices import set_slices
-from textlens.dataset.versus import Comparison, SliceVersus, Versus
+from textlens.dataset.versus import Comparison, SliceVersus, Versus, rows_phrase
 from textlens.report.export_info import ExportInfo
 from textlens.text.amortized import text_words
 from textlens.text.explain import explainable
@@ -234,9 +237,9 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = F
     took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
-        st.caption(f"{rows:,} rows · {took} to predict them all with {escape_md(ui.model_display(model_id))}.")
+        st.caption(f"{rows_phrase(rows)} · {took} to predict them all with {escape_md(ui.model_display(model_id))}.")
         who = " with model B" if second else ""
-        clicked = st.button(f"Predict all {rows:,} rows{who}", type="primary", key=button)
+        clicked = st.button(f"Predict all {rows_phrase(rows)}{who}", type="primary", key=button)
     if not clicked:
         return None
     start.empty()
@@ -245,7 +248,7 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = F
 
         def draw(state: session.Progress) -> None:
             eta = state.eta_seconds(classifier.seconds_per_row)
-            text = f"Predicting: {state.done:,} of {state.total:,} rows, about {eta:.0f} s left"
+            text = f"Predicting: {state.done:,} of {rows_phrase(state.total)}, about {eta:.0f} s left"
             drawer.bar.progress(state.fraction(), text=text)
 
         run = ui.attempt(dataset_state.row_predictions, model_id, file_hash, columns.text, texts, draw)
@@ -265,7 +268,7 @@ def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> S
     if failed:
         parts = [f"{len(rows):,} {reason}" for reason, rows in failed.items()]
         with st.expander(
-            f"⚠ {sum(len(r) for r in failed.values()):,} rows could not be predicted ({', '.join(parts)})"
+            f"⚠ {rows_phrase(sum(len(r) for r in failed.values()))} could not be predicted ({', '.join(parts)})"
         ):
             for reason, rows in failed.items():
                 shown = ", ".join(str(r) for r in rows[:200]) + (" …" if len(rows) > 200 else "")
@@ -325,7 +328,7 @@ def label_issues_ui(
     """
     issues = dataset_state.label_issues(run.probs, scored.truth, run.labels)
     texts = scored.results[columns.text].tolist()
-    title = f"Likely label errors: {issues.count:,} of {issues.scored:,} labelled rows"
+    title = f"Likely label errors: {issues.count:,} of {rows_phrase(issues.scored, 'labelled')}"
     # Its open state is kept in the session (a rerun, e.g. sending to a pack, leaves it open), and its
     # contents run only while it is open.
     section = st.expander(title, icon=":material/label_off:", key=KEYS.LABEL_ISSUES_OPEN, on_change="rerun")
@@ -337,21 +340,9 @@ def label_issues_ui(
         for note in issues.notes:
             st.caption(f"cleanlab: {escape_md(note)}")
         aside = compute_metrics(issues.excluded_truth(scored.truth), scored.predicted, scored.confidence, run.labels)
-        a, b, c = st.columns(3)
+        st.metric("Estimated label noise", f"{issues.noise_rate:.1%}" if issues.scored else "–")
         if aside is not None and scored.metrics is not None:
-            a.metric(
-                "Accuracy without likely label errors",
-                f"{aside.accuracy:.1%}",
-                f"{aside.accuracy - scored.metrics.accuracy:+.1%} vs all rows",
-                delta_color="off",
-            )
-            b.metric(
-                "Macro-F1 without likely label errors",
-                f"{aside.macro_f1:.3f}",
-                f"{aside.rows:,} rows",
-                delta_color="off",
-            )
-        c.metric("Estimated label noise", f"{issues.noise_rate:.1%}" if issues.scored else "–")
+            st.caption(escape_md(set_aside_note(aside.accuracy, aside.macro_f1, aside.rows, scored.metrics.accuracy)))
         if not issues.count:
             return issues
         file_key = loaded.file_hash
@@ -442,8 +433,10 @@ def slices_ui(
     st.caption(
         f"{len(table)} slices, {order}; slices with fewer than 10 labelled rows last. Select one to filter the table."
     )
-    fresh = session.widget_is_new(KEYS.SLICES)
-    event = st.dataframe(
+    chosen = keep_selection(KEYS.SLICES, KEYS.SLICE_KEPT, view_key, [(s.group, s.value) for s in table])
+    if chosen.dropped:
+        st.info(escape_md(cleared_note(chosen.dropped, lambda s: f"slice {s[0]} = {s[1]}")), icon=":material/deselect:")
+    st.dataframe(
         slices_frame(table),
         hide_index=True,
         width="stretch",
@@ -459,11 +452,9 @@ def slices_ui(
         },
     )
     compared = versus.slices_compared_ui(comparison, slices) if comparison else []
-    rows = event.selection.rows if event and event.selection else []
-    clicked = (table[rows[0]].group, table[rows[0]].value) if rows and rows[0] < len(table) else None
-    chosen = session.kept_selection(KEYS.SLICE_KEPT, view_key, clicked, fresh)
-    if chosen in masks:
-        return table, masks[chosen], f"{chosen[0]} = {chosen[1]}", compared
+    if chosen.ids and chosen.ids[0] in masks:
+        group, value = chosen.ids[0]
+        return table, masks[group, value], f"{group} = {value}", compared
     return table, None, "", compared
 
 
@@ -478,6 +469,7 @@ def table_ui(
     view_key: tuple,
     comparison: Comparison | None = None,
     flip: versus.RowFilter | None = None,
+    cuts: Cuts | None = None,
 ) -> Shown:
     """The rows, filtered by the clicked cell, the selected slice, a preset, likely label errors and a search;
     with a second model, its columns and the flip-table cell's filter.
@@ -511,6 +503,8 @@ def table_ui(
             filters.append(f"likely label errors {kept.lower()}")
     b_columns, b_config = versus.table_columns(comparison) if comparison else ({}, {})
     results = results.assign(**b_columns)
+    if cuts and cuts.rows:  # say where the model stopped reading a long text, as the Explain page does
+        results = results.assign(**{CUT_COLUMN: cuts.column(results["row_id"], results[columns.text])})
     if flip is not None and flip.mask is not None:
         mask &= flip.mask
         filters.append(flip.name)
@@ -532,7 +526,8 @@ def table_ui(
         view = view.sort_values("confidence", ascending=False).head(PRESET_ROWS)
     elif preset == LEAST_CONFIDENT:
         view = view.sort_values("confidence", ascending=True, na_position="last").head(PRESET_ROWS)
-    shown = ["row_id", columns.text, *(["true_label"] if has_truth else []), "predicted_label", "confidence"]
+    cut = [CUT_COLUMN] if CUT_COLUMN in results else []
+    shown = ["row_id", columns.text, *cut, *(["true_label"] if has_truth else []), "predicted_label", "confidence"]
     shown += (["correct"] if has_truth else []) + list(b_columns)
     shown += ["likely_label_error"] if issues is not None else []
     shown += [c for c in columns.meta if c not in shown]
@@ -540,7 +535,7 @@ def table_ui(
         shown.append("error")
     if filters:
         note, clear = st.columns([5, 1])
-        note.caption(escape_md(f"Filtered to {', '.join(filters)}: {len(view):,} rows."))
+        note.caption(escape_md(f"Filtered to {', '.join(filters)}: {rows_phrase(len(view))}."))
         if cell is not None and clear.button("Clear cell filter", key=KEYS.CLEAR_CELL):
             st.session_state[KEYS.CONFUSION_GEN] += 1
             st.session_state.pop(KEYS.CELL_KEPT, None)
@@ -548,9 +543,11 @@ def table_ui(
         if flip is not None and flip.mask is not None and clear.button("Clear flip filter", key=KEYS.FLIP_CLEAR):
             st.session_state[KEYS.FLIP] = None
             st.rerun()
-    st.caption(f"{len(view):,} of {len(results):,} rows. Click a header to sort; select rows to explain them below.")
-    fresh = session.widget_is_new(KEYS.TABLE)
-    event = st.dataframe(
+    st.caption(f"{len(view):,} of {rows_phrase(len(results))}. Click a header to sort; select rows to explain them.")
+    chosen = keep_selection(KEYS.TABLE, KEYS.ROWS_KEPT, view_key, [int(r) for r in view["row_id"]])
+    if chosen.dropped:
+        st.info(escape_md(cleared_note(chosen.dropped)), icon=":material/deselect:")
+    st.dataframe(
         view[shown],
         hide_index=True,
         width="stretch",
@@ -563,19 +560,12 @@ def table_ui(
             columns.text: st.column_config.TextColumn(columns.text, width="large"),
             "confidence": FLOAT3,
             "likely_label_error": st.column_config.CheckboxColumn("likely label error"),
+            CUT_COLUMN: st.column_config.TextColumn("model read", help=cuts.help() if cuts else None),
             **b_config,
         },
     )
-    rows = event.selection.rows if event and event.selection else []
     shown_filters = [*filters, *([preset.lower()] if preset != ALL else [])]
-    clicked = [int(view["row_id"].iloc[r]) for r in rows if r < len(view)]
-    selected = session.kept_selection(KEYS.ROWS_KEPT, view_key, clicked, fresh)
-    if selected and not clicked:  # kept from before a page switch: the table itself cannot show it again
-        st.caption(
-            f"Selected before you left this page: row{'s' if len(selected) > 1 else ''} "
-            f"{', '.join(map(str, selected))} (select rows in the table to change)."
-        )
-    return Shown(selected, [int(r) for r in view["row_id"]], ", ".join(shown_filters))
+    return Shown(list(chosen.ids), [int(r) for r in view["row_id"]], ", ".join(shown_filters))
 
 
 def send_rows_ui(model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns, shown: Shown):
@@ -584,7 +574,7 @@ def send_rows_ui(model_id: str, loaded: Loaded, scored: Scored, run: RowPredicti
     """
     rows = shown.rows[:SEND_MAX]
     what = shown.filters or "all rows"
-    with st.expander(f"Send the {len(rows):,} rows shown to a review pack", icon=":material/playlist_add:"):
+    with st.expander(f"Send the {rows_phrase(len(rows))} shown to a review pack", icon=":material/playlist_add:"):
         if len(shown.rows) > SEND_MAX:
             st.caption(f"The table shows {len(shown.rows):,} rows; the first {SEND_MAX:,} in its order are sent.")
         st.caption(
@@ -696,7 +686,7 @@ def words_method_ui(available: int) -> str:
         horizontal=True,
         key=KEYS.WORD_METHOD,
         persist_state="session",
-        help=f"Estimated: all {available:,} rows in one pass each, by a small explainer trained on exact "
+        help=f"Estimated: all {rows_phrase(available)} in one pass each, by a small explainer trained on exact "
         "explanations of this model (its agreement with exact values is shown below). Exact: SHAP on a sample, "
         "about a minute for a few dozen rows. Any row's exact explanation is one click away in the rows table.",
     )
@@ -716,15 +706,15 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
     sample_key = (model_id, *file_key, "estimated")
     trust = one_pass_trust(model_id, [texts[i] for i in positions])
     st.caption(
-        f"Values over all {len(positions):,} rows, {escape_md(trust)}. Select a row in the rows table for its exact "
-        "explanation."
+        f"Values over all {rows_phrase(len(positions))}, {escape_md(trust)}. Select a row in the rows table for its "
+        "exact explanation."
     )
     found = session.recall(KEYS.WORDS, sample_key)
     if found is not None:
         return found
     # A failed attempt is not repeated on every rerun: the button tries again.
     auto = len(positions) <= AUTO_ESTIMATE_ROWS and not session.recall(KEYS.ESTIMATE_FAILED, sample_key)
-    if not auto and not st.button(f"Estimate over all {len(positions):,} rows", key=KEYS.EXPLAIN_SAMPLE):
+    if not auto and not st.button(f"Estimate over all {rows_phrase(len(positions))}", key=KEYS.EXPLAIN_SAMPLE):
         return None
     bar = st.progress(0.0, text="Estimating word values…")
     started = time.perf_counter()
@@ -733,7 +723,7 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
         rate = done / max(time.perf_counter() - started, 1e-6)
         bar.progress(
             done / total,
-            text=f"Estimating word values: {done:,} of {total:,} rows, about {(total - done) / rate:.0f} s left",
+            text=f"Estimating word values: {done:,} of {rows_phrase(total)}, about {(total - done) / rate:.0f} s left",
         )
 
     found = ui.attempt(models.amortized_with_progress, model_id, [str(texts[i]) for i in positions], draw)
@@ -766,7 +756,7 @@ def exact_words_ui(
         trust = f"one-pass values of the corpus result, {stored.trust}" if stored.trust else ""
         where = f"Stored {trust or 'explanations of the corpus result'}. "
     else:
-        where = f"About a minute for {default:,} rows here. "
+        where = f"About a minute for {rows_phrase(default)} here. "
     right.caption(
         escape_md(where)
         + (
@@ -777,9 +767,9 @@ def exact_words_ui(
     )
     sample_key = (model_id, loaded.file_hash, columns.text, columns.label, n)
     verb = "Aggregate" if stored else "Explain"
-    if st.button(f"{verb} {n:,} rows", key=KEYS.EXPLAIN_SAMPLE):
+    if st.button(f"{verb} {rows_phrase(n)}", key=KEYS.EXPLAIN_SAMPLE):
         positions = [int(p) for p in sample_rows(ok, wrong, n)]
-        found = explain_rows(model_id, [texts[i] for i in positions], positions, stored, f"{len(positions):,} rows")
+        found = explain_rows(model_id, [texts[i] for i in positions], positions, stored, rows_phrase(len(positions)))
         if found is None:
             return None, min_count
         pairs = [(p, e) for p, e in zip(positions, found) if e is not None]
@@ -803,7 +793,7 @@ class WordResult:
 def in_slice_ui(slice_name: str, rows: int, inside: int) -> bool:
     """Whether the word drivers cover only the slice selected in the slices table (on by default)."""
     return st.toggle(
-        f"Only the rows of slice {escape_md(slice_name)} ({inside:,} of the {rows:,} rows)",
+        f"Only the rows of slice {escape_md(slice_name)} ({inside:,} of the {rows_phrase(rows)})",
         value=True,
         key=KEYS.WORDS_IN_SLICE,
         persist_state="session",
@@ -873,8 +863,9 @@ def words_ui(
     estimated = estimated or bool(stored and stored.trust)  # a corpus result made with --method amortized
     kind = "estimated" if estimated else "explained"
     chart.caption(
-        f"Mean attribution toward {escape_md(target)} over the rows each word occurs in ({len(explanations):,} rows "
-        f"{kind}{escape_md(scope)}; words in at least {min_count}). Red pushes toward {escape_md(target)}, blue away."
+        f"Mean attribution toward {escape_md(target)} over the rows each word occurs in "
+        f"({rows_phrase(len(explanations))} {kind}{escape_md(scope)}; words in at least {min_count}). Red pushes "
+        f"toward {escape_md(target)}, blue away."
     )
     chart.plotly_chart(word_aggregate_figure(stats, target), width="stretch", key=KEYS.WORDS_CHART)
     table.dataframe(
@@ -891,7 +882,7 @@ def words_ui(
         else:
             st.caption(
                 f"Toward each row's predicted label, in the {len(errors):,} {kind} errors beside the "
-                f"{len(right_rows):,} correct rows. A word that pushes wrong decisions much harder than right "
+                f"{rows_phrase(len(right_rows), 'correct')}. A word that pushes wrong decisions much harder than right "
                 "ones is a candidate spurious cue."
             )
             c1, c2 = st.columns([3, 2])
@@ -929,10 +920,11 @@ def downloads_ui(
         notes.insert(0, metrics_summary(scored.metrics))
     if words and words.estimated:
         notes.append(
-            f"Word aggregate over {words.rows:,} rows{words.scope} ({words.errors:,} errors), {words.estimated}."
+            f"Word aggregate over {rows_phrase(words.rows)}{words.scope} ({words.errors:,} errors), {words.estimated}."
         )
     elif words:
-        notes.append(f"Word aggregate over {words.rows:,} explained rows{words.scope} ({words.errors:,} errors).")
+        over = rows_phrase(words.rows, "explained")
+        notes.append(f"Word aggregate over {over}{words.scope} ({words.errors:,} errors).")
     row = st.container(horizontal=True)
     row.download_button(
         "Predictions (CSV)",
@@ -1031,7 +1023,8 @@ def render() -> None:
             )
     issues = label_issues_ui(model_id, loaded, scored, run, columns) if scored.metrics else None
     slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, view_key, comparison)
-    shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, view_key, comparison, flip)
+    cuts = dataset_state.cut_rows(model_id, loaded.file_hash, columns.text, labelled.frame[columns.text].tolist())
+    shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, view_key, comparison, flip, cuts)
     send_rows_ui(model_id, loaded, scored, run, columns, shown)
     row_ids = shown.selected
     second = (model_b, comparison) if comparison else None

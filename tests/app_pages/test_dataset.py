@@ -6,7 +6,14 @@ import re
 
 import pytest
 
-from tests.apptest_helpers import button, capture_downloads, download_data, start_app, visit_another_page
+from tests.apptest_helpers import (
+    button,
+    capture_downloads,
+    download_data,
+    html_blocks,
+    start_app,
+    visit_another_page,
+)
 from tests.conftest import ROOT
 
 PAGE = "app_pages/dataset.py"
@@ -221,7 +228,10 @@ def test_likely_label_errors_table_filter_pack_and_verdicts(tmp_path, monkeypatc
     assert any("likely label errors; the estimated label-noise rate is" in plain(m.value) for m in section.markdown)
     assert any("out-of-sample" in c.value for c in section.caption)
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Accuracy"] == "87.5%" and metrics["Accuracy without likely label errors"] == "100.0%"
+    # Accuracy without the flagged rows is circular: never a headline metric, only inside its caveat, in points.
+    assert metrics["Accuracy"] == "87.5%" and not any("without" in label for label in metrics)
+    (aside,) = [plain(c.value) for c in section.caption if "Accuracy without likely label errors" in plain(c.value)]
+    assert "100.0% (+12.5 points against all rows)" in aside and "circular" in aside and "%)" not in aside
     table = section.dataframe[0].value
     assert sorted(table["row"]) == list(FLIPPED_ROWS)
     assert (table["given_label"] != table["suggested_label"]).all()
@@ -411,3 +421,89 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     # The exact sample stays one choice away.
     at.radio(key="dataset_word_method").set_value("Exact, a sample").run()
     assert any(b.label.startswith("Explain ") and b.label.endswith(" rows") for b in at.button)
+
+
+def explained_rows(at) -> list[str]:
+    """The names ("row 3") of the rows explained under the table, in order."""
+    return re.findall(r"\brow (\d+)\b", " ".join(b for b in html_blocks(at) if "tl-" in b))
+
+
+def select(at, key: str, positions: list[int]) -> None:
+    """Select rows of a table as a click does: positions in the data it was last drawn with."""
+    at.session_state[key] = {"selection": {"rows": positions, "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_a_selected_row_stays_itself_through_filters_or_is_cleared_with_a_note(app):
+    """Issue 35: a selection is a row's id. Under "All rows" row r is picked; "All errors" must not explain
+    whichever row is now at r's old position: it keeps r where r is an error, or clears it and says so.
+    """
+    at = app
+    upload(at)
+    next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
+    at.run()
+    button(at, "Predict all 8 rows").click().run()
+    every = at.dataframe(key="dataset_table").value["row_id"].tolist()
+    at.radio(key="dataset_preset").set_value("All errors").run()
+    errors = at.dataframe(key="dataset_table").value["row_id"].tolist()
+    right = [r for r in every if r not in errors and r != 6]  # row 6 is empty: nothing to explain
+    assert errors and right
+    at.radio(key="dataset_preset").set_value("All rows").run()
+    # A right row, then "All errors": cleared, with a note, and no other row explained in its place.
+    ok = right[0]
+    select(at, "dataset_table", [every.index(ok)])
+    assert explained_rows(at) == [str(ok)]
+    at.radio(key="dataset_preset").set_value("All errors").run()
+    assert not at.exception, at.exception
+    assert f"Row {ok} is not in this view; selection cleared." in [plain(i.value) for i in at.info]
+    assert explained_rows(at) == [] and at.session_state["dataset_table"]["selection"]["rows"] == []
+    # An error row picked under "All rows" is the same row under "All errors", at its new position.
+    at.radio(key="dataset_preset").set_value("All rows").run()
+    wrong = errors[-1]
+    select(at, "dataset_table", [every.index(wrong)])
+    at.radio(key="dataset_preset").set_value("All errors").run()
+    assert explained_rows(at) == [str(wrong)]
+    assert at.session_state["dataset_table"]["selection"]["rows"] == [errors.index(wrong)]
+    # A search that keeps it, a sort (most confident errors first), a page switch: still the same row.
+    at.radio(key="dataset_preset").set_value("Most confident errors").run()
+    view = at.dataframe(key="dataset_table").value["row_id"].tolist()
+    assert explained_rows(at) == [str(wrong)]
+    assert at.session_state["dataset_table"]["selection"]["rows"] == [view.index(wrong)]
+    visit_another_page(at, PAGE)
+    assert explained_rows(at) == [str(wrong)]
+    assert at.session_state["dataset_table"]["selection"]["rows"] == [view.index(wrong)]
+    # A slice picked in the slices table is its (group, value), not its place: a keyword slice added by a
+    # pattern moves the others down, and the picked slice stays picked.
+    slices = at.dataframe(key="dataset_slices_table").value
+    web = slices.index[slices["value"] == "web"][0]
+    select(at, "dataset_slices_table", [int(web)])
+    assert any(f"slice {HOSTILE} = web" in plain(c.value) for c in at.caption)
+    at.text_input(key="dataset_pattern").set_value("a").run()
+    slices = at.dataframe(key="dataset_slices_table").value
+    assert at.session_state["dataset_slices_table"]["selection"]["rows"] == [
+        int(slices.index[slices["value"] == "web"][0])
+    ]
+    assert any(f"slice {HOSTILE} = web" in plain(c.value) for c in at.caption)
+
+
+def test_cut_texts_say_so_and_counts_are_grammatical(app):
+    """A text longer than the model reads says where it stopped; "1 row", never "1 rows"."""
+    long_text = "a long and winding review " * 200
+    data = f'text,label\n"{long_text}",positive\n"Short and sweet.",positive\n"Dull.",negative\n'.encode()
+    at = app
+    upload(at, data, "long.csv")
+    next(s for s in at.selectbox if s.label == "True label column").set_value("label")
+    at.run()
+    button(at, "Predict all 3 rows").click().run()
+    assert not at.exception, at.exception
+    table = at.dataframe(key="dataset_table").value
+    assert table["model_read"].tolist()[1:] == ["", ""]
+    assert re.fullmatch(rf"first [\d,]+ of {len(long_text):,} characters", table["model_read"].iloc[0])
+    at.text_input(key="dataset_search").set_value("sweet").run()
+    assert any(plain(c.value).endswith(": 1 row.") for c in at.caption)
+    assert any(e.label == "Send the 1 row shown to a review pack" for e in at.expander)
+    texts = " ".join(plain(x.value) for x in [*at.caption, *at.info, *at.markdown]) + " ".join(
+        e.label for e in at.expander
+    )
+    assert not re.search(r"\b1 rows\b", texts)

@@ -33,6 +33,11 @@ CAVEAT = (
     "The model's probabilities stand in for out-of-sample ones: on rows the model was trained on it has "
     "learnt their labels, wrong ones included, so there the ranking finds fewer errors."
 )
+CIRCULAR = (
+    "circular, not a better estimate: a row is flagged because the model disagrees with its label, so setting "
+    "the flagged rows aside removes the model's own errors by construction. The headline numbers stand; a "
+    "reviewer's verdicts, not the flags, say which labels are wrong."
+)
 VERDICT = "label-error"  # the review-pack verdict a flagged row is sent with, for a human to confirm
 
 
@@ -230,3 +235,16 @@ def reviewed_verdicts(cases: Sequence[Any], file_key: str) -> dict[int, str]:
         if context.get("file") == file_key and isinstance(context.get("row"), int) and case.version > 1:
             out[context["row"]] = case.verdict
     return out
+
+
+def set_aside_note(accuracy_aside: float, macro_f1_aside: float, rows_aside: int, accuracy_all: float) -> str:
+    """The metrics without the flagged rows, only ever shown inside their caveat (:data:`CIRCULAR`); the
+    difference in percentage points ("+2.1 points"), never "%".
+    """
+    points = (accuracy_aside - accuracy_all) * 100
+    from textlens.dataset.versus import rows_phrase
+
+    return (
+        f"Accuracy without likely label errors: {accuracy_aside:.1%} ({points:+.1f} points against all rows), "
+        f"macro-F1 {macro_f1_aside:.3f}, over the {rows_phrase(rows_aside)} left. This is {CIRCULAR}"
+    )

@@ -111,8 +111,9 @@ def chance_phrase(p: float) -> str:
     return f"{p * 100:.0f} %"
 
 
-def rows_phrase(n: int) -> str:
-    return f"{n:,} row{'s' if n != 1 else ''}"
+def rows_phrase(n: int, kind: str = "") -> str:
+    """A count of rows in words: "1 row", "2,000 rows", with ``kind``: "1 labelled row"."""
+    return f"{n:,} {kind + ' ' if kind else ''}row{'s' if n != 1 else ''}"
 
 
 @dataclass(frozen=True)
