@@ -123,3 +123,81 @@ def test_the_installed_wheel_exports_a_pack_as_html(wheel, tmp_path):
     assert text in re.sub(r"<[^>]*>", "", html)  # the highlight wraps each word in a span
     assert "&lt;script&gt;alert(1)&lt;/script&gt; the ending" in html and "<script>alert" not in html
     assert [p.name for p in home.iterdir()] == ["x.html"]
+
+
+def _third_party_imports() -> dict[str, set[str]]:
+    """Every top-level module that a file of the package imports, but the standard library and textlens."""
+    found: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "textlens").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                tops = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                tops = [node.module.split(".")[0]]
+            else:
+                continue
+            for top in tops:
+                if top not in sys.stdlib_module_names | {"__future__", "textlens"}:
+                    found.setdefault(top, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_the_wheels_requires_dist_names_every_module_the_package_imports(wheel):
+    from importlib.metadata import packages_distributions
+
+    metadata = wheel.read(next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))).decode()
+    required: dict[str, str | None] = {}  # distribution -> the extra it comes with (None: always)
+    for line in metadata.splitlines():
+        if line.startswith("Requires-Dist: "):
+            spec = line.removeprefix("Requires-Dist: ")
+            name = _normal(re.match(r"[A-Za-z0-9_.-]+", spec).group())
+            extra = re.search(r"extra == [\"']([^\"']+)", spec)
+            required[name] = extra.group(1) if extra else None
+    owners = packages_distributions()
+    missing = {}
+    for module, files in _third_party_imports().items():
+        dists = {_normal(d) for d in owners.get(module, [module])}
+        if not dists & set(required):
+            missing[module] = sorted(files)
+    assert not missing, f"imported by textlens but not in pyproject.toml's dependencies: {missing}"
+    assert required["ray"] == "ray", "Ray is optional: the extra textlens[ray]"
+    assert "psutil" not in required, "nothing in textlens imports psutil"
+
+
+def test_the_bundled_one_pass_explainer_is_found_from_a_wheel_installed_anywhere(wheel, tmp_path):
+    """`pip install --no-deps --target` into a folder the project never saw, run from another: the model's
+    identity does not carry the install path, so the bundled head matches the bundled model there too."""
+    target, home = tmp_path / "installed" / "here", tmp_path / "elsewhere"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update(PYTHONPATH=str(target), HF_HUB_OFFLINE="1", TEXTLENS_DB=str(tmp_path / "packs.db"))
+    env.pop("TEXTLENS_AMORTIZERS", None)
+    pip = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target)]
+    subprocess.run([*pip, wheel.filename], check=True, capture_output=True, timeout=300)
+    code = "import textlens, sys; sys.argv[0] = 'textlens'; from textlens.cli.main import main; sys.exit(main())"
+    done = subprocess.run(
+        [sys.executable, "-c", code, "explain", "A gorgeous, witty, seductive movie.", "--method", "amortized"],
+        capture_output=True,
+        text=True,
+        cwd=home,
+        env=env,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["method"] == "amortized" and record["target"] == "POSITIVE"
+    total = record["base_value"] + sum(w["value"] for w in record["words"])
+    assert abs(total - record["scores"]["POSITIVE"]) < 1e-5  # additive, as every one-pass value is
+    where = subprocess.run(
+        [sys.executable, "-c", "import textlens; print(textlens.__file__)"],
+        capture_output=True,
+        text=True,
+        cwd=home,
+        env=env,
+    )
+    assert Path(where.stdout.strip()).resolve().is_relative_to(target.resolve())
+    assert not any(home.iterdir())

@@ -117,3 +117,58 @@ def test_cli_with_the_bundled_model_and_its_shipped_explainer(capsys, tmp_path):
     assert all(e.amortized for e in found)
     summary = summarize_folder(tmp_path / "out")
     assert summary["method"] == "amortized" and summary["agreement"].startswith("estimated in one pass; r = ")
+
+
+def _as_earlier_identity(folder, fingerprint: str, head=None) -> None:
+    """Rewrite a result's manifest as textlens wrote it before identity 2 (the head's digest hashed that identity)."""
+    from dataclasses import replace
+
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    del manifest["model_identity"]
+    manifest["model_fingerprint"] = manifest["provenance"]["model_fingerprint"] = fingerprint
+    if head is not None:
+        manifest["settings"]["amortizer"] = replace(head, fingerprint=fingerprint).digest()
+    (folder / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_result_under_the_earlier_identity_resumes_here_or_after_the_one_command(
+    tmp_path, tiny_classifier, tiny_model_dir, head_dir, capsys
+):
+    from textlens.text.amortized import load_amortizer
+
+    head = load_amortizer(head_dir)
+    source = _input(tmp_path / "in.csv", texts(40))
+    common = dict(text_column="review", classifier=tiny_classifier, amortizer=head_dir, method="amortized")
+    for where, earlier in (("here", tiny_classifier.legacy_fingerprint), ("elsewhere", "0" * 64)):
+        out = tmp_path / where
+        with pytest.raises(CorpusInterrupted):
+            run_corpus(source, out, stop_after=10, **common)
+        _as_earlier_identity(out, earlier, head)
+        if where == "elsewhere":  # its identity cannot be told from another model's: the user says so once
+            with pytest.raises(CorpusResultError) as why:
+                run_corpus(source, out, **common)
+            assert f"textlens reattach {out} --model {tiny_classifier.model_id}" in str(why.value)
+            code, stdout, err = cli(capsys, "reattach", str(out), "--model", str(tiny_model_dir))
+            assert code == 0, err
+            assert json.loads(stdout) == {
+                "reattached": str(out),
+                "kind": "corpus result",
+                "fingerprint": tiny_classifier.fingerprint,
+            }
+        summary = run_corpus(source, out, **common)
+        assert (summary.done_before, summary.done_now, summary.left) == (10, 30, 0)
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        assert manifest["model_fingerprint"] == tiny_classifier.fingerprint and manifest["model_identity"] == 2
+        assert manifest["settings"]["amortizer"] == head.digest()
+        assert [r["from"] for r in manifest["reattached"]] == [earlier]
+
+
+def test_reattach_refuses_a_result_made_by_another_head(tmp_path, tiny_classifier, tiny_model_dir, head_dir, capsys):
+    source = _input(tmp_path / "in.csv", texts(20))
+    common = dict(text_column="review", classifier=tiny_classifier, amortizer=head_dir, method="amortized")
+    with pytest.raises(CorpusInterrupted):
+        run_corpus(source, tmp_path / "out", stop_after=5, **common)
+    _as_earlier_identity(tmp_path / "out", "0" * 64)  # its head's digest is not this head's under that identity
+    code, _, err = cli(capsys, "reattach", str(tmp_path / "out"), "--model", str(tiny_model_dir))
+    assert code == 2 and "another one-pass explainer" in err
+    assert "reattached" not in json.loads((tmp_path / "out" / MANIFEST).read_text(encoding="utf-8"))

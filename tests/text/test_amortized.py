@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from textlens.text.amortized import (
     find_amortizer,
     load_amortizer,
     make_head,
+    require_amortizer,
     resolve_layers,
     train,
     word_pooling,
@@ -199,3 +202,56 @@ def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():
     warm, dull, _ = amortizer.explain(classifier, texts)
     assert max(warm.for_label("POSITIVE"), key=lambda w: w.value).word in {"warm", "funny", "moving"}
     assert max(dull.for_label("NEGATIVE"), key=lambda w: w.value).word in {"dull", "worse"}
+
+
+def _as_earlier_identity(folder, fingerprint: str) -> None:
+    """Rewrite a saved card as textlens wrote it before identity 2: no "identity", another fingerprint."""
+    card = json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
+    card.pop("identity")
+    card["fingerprint"] = fingerprint
+    (folder / "amortizer.json").write_text(json.dumps(card), encoding="utf-8")
+
+
+def test_a_head_saved_under_the_earlier_identity_works_here_or_says_the_one_command(
+    tiny_classifier, trained, tmp_path, capsys, monkeypatch
+):
+    from tests.cli.test_pack import cli
+
+    here = trained.save(tmp_path / "here")
+    _as_earlier_identity(here, tiny_classifier.legacy_fingerprint)  # trained in this very folder, before
+    assert find_amortizer(tiny_classifier, [here]) is not None
+    require_amortizer(tiny_classifier, here)  # and the check passes
+
+    elsewhere = trained.save(tmp_path / "elsewhere")
+    _as_earlier_identity(elsewhere, "0" * 64)  # trained on another machine: its path was in the identity
+    monkeypatch.setenv("TEXTLENS_AMORTIZERS", str(elsewhere))
+    assert find_amortizer(tiny_classifier) is None
+    command = f"textlens reattach {elsewhere} --model {tiny_classifier.model_id}"
+    for refused in (lambda: require_amortizer(tiny_classifier), lambda: require_amortizer(tiny_classifier, elsewhere)):
+        with pytest.raises(AmortizerError) as why:
+            refused()
+        assert command in str(why.value)
+    code, out, err = cli(capsys, "reattach", str(elsewhere), "--model", tiny_classifier.model_id)
+    assert code == 0, err
+    assert json.loads(out)["fingerprint"] == tiny_classifier.fingerprint
+    card = json.loads((elsewhere / "amortizer.json").read_text(encoding="utf-8"))
+    assert card["identity"] == 2 and card["reattached"] == [{"fingerprint": "0" * 64, "identity": 1}]
+    found = require_amortizer(tiny_classifier)
+    assert found.source == str(elsewhere)
+    np.testing.assert_allclose(
+        [w.values for w in found.explain(tiny_classifier, TEXTS[:1])[0].words],
+        [w.values for w in trained.explain(tiny_classifier, TEXTS[:1])[0].words],
+        atol=1e-6,
+    )
+
+
+def test_reattach_refuses_a_head_for_other_labels_and_a_folder_with_nothing(tiny_classifier, trained, tmp_path, capsys):
+    from tests.cli.test_pack import cli
+
+    folder = trained.save(tmp_path / "head")
+    _as_earlier_identity(folder, "0" * 64)
+    code, _, err = cli(capsys, "reattach", str(folder))  # the bundled model: two labels, not three
+    assert code == 2 and "trained for another model" in err
+    assert "reattached" not in json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
+    code, _, err = cli(capsys, "reattach", str(tmp_path), "--model", tiny_classifier.model_id)
+    assert code == 2 and "neither a one-pass explainer" in err

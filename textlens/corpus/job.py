@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from textlens.corpus.identity import reattach_message, upgrade_identity
 from textlens.corpus.progress import ProgressLine, Stop
 from textlens.corpus.reader import (
     CHUNK_BYTES,
@@ -39,7 +40,7 @@ from textlens.corpus.result import (
 from textlens.corpus.rows import RowSettings, result_table, row_explainer, stored_columns
 from textlens.dataset.files import check_column
 from textlens.dataset.load import content_hash
-from textlens.provenance import provenance
+from textlens.provenance import IDENTITY_VERSION, provenance
 from textlens.text.amortized import Amortizer, require_amortizer
 from textlens.text.models import Classifier, load_classifier
 
@@ -127,6 +128,7 @@ def _new_manifest(
         "labels": list(classifier.labels),
         "model_id": classifier.model_id,
         "model_fingerprint": classifier.fingerprint,
+        "model_identity": IDENTITY_VERSION,
         "precision": classifier.precision,
         "settings": run_settings,
         "provenance": provenance(classifier, **run_settings),
@@ -162,13 +164,18 @@ def _check_resume(folder: Path, old: dict[str, Any], new: dict[str, Any]) -> Non
             )
 
 
-def _open_folder(folder: Path, manifest: dict[str, Any]) -> dict[str, Any]:
+def _open_folder(
+    folder: Path, manifest: dict[str, Any], classifier: Classifier, amortizer: Amortizer | None
+) -> dict[str, Any]:
     """Create the result folder, or check that an existing one can be resumed; returns its manifest."""
     if folder.exists() and not folder.is_dir():
         raise CorpusResultError(f"{folder} exists and is not a folder.")
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / MANIFEST).exists():
         old = read_manifest(folder)
+        upgrade_identity(old, classifier, amortizer)  # the same model under the earlier identity: carry on
+        if old.get("model_fingerprint") != manifest["model_fingerprint"] and "model_identity" not in old:
+            raise CorpusResultError(reattach_message(folder, classifier.model_id))
         _check_resume(folder, old, manifest)
         return old
     strangers = [p.name for p in folder.iterdir() if p.name != LOCK]
@@ -305,7 +312,7 @@ def run_corpus(
     manifest = _new_manifest(input_path, classifier, settings, label_column, renamed, one_pass)
     started = time.perf_counter()
     with _locked(_make(folder)):
-        manifest = _open_folder(folder, manifest)
+        manifest = _open_folder(folder, manifest, classifier, one_pass)
         done = done_row_ids(folder)
         if manifest["input"]["rows"] is None:
             manifest["input"]["rows"] = count_rows(input_path)

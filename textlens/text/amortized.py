@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from textlens.errors import TextlensError
+from textlens.provenance import IDENTITY_VERSION
 from textlens.text.models import Classifier
 from textlens.text.words import word_spans
 from textlens.types import Explanation, Span
@@ -90,6 +91,7 @@ class Amortizer:
     source: str = ""  # the folder it was loaded from ("" for one trained in this process)
     alone: bool = False  # whether the head also reads each word's output by itself (words_alone)
     known: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)  # words_alone's memory
+    identity: int = IDENTITY_VERSION  # the scheme its fingerprint was made with (1: path and dtype included)
 
     def digest(self) -> str:
         """A short hash of the head's weights and settings: what a corpus run resumed with it must share."""
@@ -176,12 +178,15 @@ class Amortizer:
 
     def check(self, classifier: Classifier) -> None:
         """Refuse a classifier this head was not trained for (another model, or changed weights)."""
-        if tuple(classifier.labels) != tuple(self.labels) or classifier.fingerprint != self.fingerprint:
-            raise AmortizerError(
-                f"This amortized explainer was trained for {self.model_id!r} (labels {', '.join(self.labels)}); "
-                f"{classifier.model_id!r} is another model or changed weights. Train one for it with "
-                "`textlens amortize train`."
-            )
+        if tuple(classifier.labels) == tuple(self.labels) and classifier.is_identity(self.fingerprint):
+            return
+        if tuple(classifier.labels) == tuple(self.labels) and self.identity < IDENTITY_VERSION:
+            raise AmortizerError(reattach_message(self.source or "DIR", self.model_id, classifier.model_id))
+        raise AmortizerError(
+            f"This amortized explainer was trained for {self.model_id!r} (labels {', '.join(self.labels)}); "
+            f"{classifier.model_id!r} is another model or changed weights. Train one for it with "
+            "`textlens amortize train`."
+        )
 
     def save(self, folder: str | Path) -> Path:
         """Write the head's weights and its card (model, layers, agreement, training) to ``folder``."""
@@ -191,6 +196,7 @@ class Amortizer:
         card = {
             "model_id": self.model_id,
             "fingerprint": self.fingerprint,
+            "identity": self.identity,
             "labels": list(self.labels),
             "layers": list(self.layers),
             "scale": self.scale,
@@ -234,6 +240,7 @@ def _from_card(folder: Path, card: dict) -> Amortizer:
             str(folder),
             bool(card.get("alone", False)),
             _remembered(folder / WORDS_FILE, len(card["labels"])),
+            int(card.get("identity", 1)),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
         raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
@@ -524,33 +531,88 @@ BUNDLED = Path(__file__).resolve().parent.parent / "bundled" / "amortizer"
 FOLDER_NAME = "textlens-amortizer"  # beside a local model's own files
 
 
-def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> Amortizer | None:
-    """The amortized explainer trained for this model, or None: looked for in ``extra`` folders, the folders
-    in ``TEXTLENS_AMORTIZERS`` (separated like PATH), the model's own folder and the package's bundled one.
-    """
+def _candidates(classifier: Classifier, extra: Sequence[str | Path]) -> list[Path]:
     candidates = [Path(p) for p in extra]
     candidates += [Path(p) for p in os.environ.get("TEXTLENS_AMORTIZERS", "").split(os.pathsep) if p]
     if Path(classifier.model_id).is_dir():
         candidates.append(Path(classifier.model_id) / FOLDER_NAME)
     candidates.append(BUNDLED)
-    for folder in candidates:
-        if not (folder / CARD_FILE).is_file():
+    return candidates
+
+
+def _card_at(folder: Path) -> dict | None:
+    """The card in ``folder`` when there is one that reads as JSON object, else None."""
+    try:
+        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return card if isinstance(card, dict) else None
+
+
+def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> Amortizer | None:
+    """The amortized explainer trained for this model, or None: looked for in ``extra`` folders, the folders
+    in ``TEXTLENS_AMORTIZERS`` (separated like PATH), the model's own folder and the package's bundled one.
+    """
+    for folder in _candidates(classifier, extra):
+        card = _card_at(folder)
+        if card is None:
             continue
-        try:
-            card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(card, dict):
-            continue
-        if card.get("fingerprint") == classifier.fingerprint and tuple(card.get("labels", ())) == classifier.labels:
+        if tuple(card.get("labels", ())) == classifier.labels and classifier.is_identity(card.get("fingerprint")):
             return _from_card(folder, card)
     return None
+
+
+def _earlier_identity(classifier: Classifier, extra: Sequence[str | Path] = ()) -> Path | None:
+    """A folder among :func:`find_amortizer`'s whose card has this model's labels and an identity of the earlier
+    scheme that is not this model's here: perhaps trained for it elsewhere, to be re-attached by the user.
+    """
+    for folder in _candidates(classifier, extra):
+        card = _card_at(folder)
+        if card and tuple(card.get("labels", ())) == classifier.labels and int(card.get("identity", 1)) == 1:
+            return folder
+    return None
+
+
+def reattach_message(folder: str | Path, trained_for: str, model_id: str) -> str:
+    """What to do with a one-pass explainer saved under the earlier identity scheme (path and dtype included)."""
+    return (
+        f"The one-pass explainer in {folder} was saved under textlens's earlier model identity, which changed "
+        f"with the folder a model was installed in, so it cannot tell whether it was trained for {model_id!r}. "
+        f"If it was (it says {trained_for!r}), re-attach it once: `textlens reattach {folder} --model {model_id}`."
+    )
+
+
+def reattach_amortizer(folder: str | Path, classifier: Classifier) -> dict[str, Any]:
+    """Give the one-pass explainer in ``folder`` this model's identity (the user vouches that it was trained for
+    it); the card keeps the identity it replaced under ``"reattached"``. Returns the new card.
+    """
+    folder = Path(folder)
+    card = _card_at(folder)
+    if card is None:
+        raise AmortizerError(f"No amortized explainer could be read from {folder}.")
+    if tuple(card.get("labels", ())) != classifier.labels:
+        raise AmortizerError(
+            f"The one-pass explainer in {folder} has the labels {', '.join(map(str, card.get('labels', ())))}; "
+            f"{classifier.model_id!r} has {', '.join(classifier.labels)}: it was trained for another model."
+        )
+    load_amortizer(folder)  # refuses weights that do not fit the card before anything is written
+    if card.get("fingerprint") != classifier.fingerprint:
+        old = {"fingerprint": card.get("fingerprint"), "identity": int(card.get("identity", 1))}
+        card["reattached"] = [*card.get("reattached", []), old]
+        card.update(fingerprint=classifier.fingerprint, identity=IDENTITY_VERSION)
+        temporary = folder / f".{CARD_FILE}.tmp"
+        temporary.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, folder / CARD_FILE)
+    return card
 
 
 def require_amortizer(classifier: Classifier, folder: str | Path | None = None) -> Amortizer:
     """The amortized explainer in ``folder``, or the one found for the model; the error says how to train one."""
     amortizer = load_amortizer(folder) if folder else find_amortizer(classifier)
     if amortizer is None:
+        earlier = _earlier_identity(classifier)
+        if earlier is not None:
+            raise AmortizerError(reattach_message(earlier, str(_card_at(earlier).get("model_id")), classifier.model_id))
         raise AmortizerError(
             f"No amortized explainer is trained for {classifier.model_id!r}: train one with `textlens amortize "
             "train --model … --data FILE --text-column C --out DIR` and pass --amortizer DIR (or put DIR in "

@@ -129,10 +129,25 @@ class Classifier:
 
     @functools.cached_property
     def fingerprint(self) -> str:
-        """SHA-256 of the model's config and weights (computed once): tells a changed model folder apart."""
+        """The model's identity (computed once): SHA-256 of what decides its outputs, the same wherever its files
+        are and whatever precision it was loaded in (:func:`textlens.provenance.fingerprint_module`).
+        """
         from textlens.provenance import fingerprint_module
 
         return fingerprint_module(self.model)
+
+    @functools.cached_property
+    def legacy_fingerprint(self) -> str:
+        """The identity older textlens gave this model as loaded here (path and dtype included), computed only
+        when a saved result carries an identity that is not :attr:`fingerprint`.
+        """
+        from textlens.provenance import legacy_fingerprint_module
+
+        return legacy_fingerprint_module(self.model)
+
+    def is_identity(self, fingerprint: str | None) -> bool:
+        """Whether a saved fingerprint names this model: its identity, or the older one it had in this folder."""
+        return bool(fingerprint) and (fingerprint == self.fingerprint or fingerprint == self.legacy_fingerprint)
 
     def clear_caches(self) -> None:
         """Forget the explainers and evaluated rows built for this model; the next explanation rebuilds them.
