@@ -31,6 +31,7 @@ from components.dataset import (
 )
 from components.safe_text import escape_md
 from components.selection import cleared_note, keep_selection
+from components.send_rows import RowsToSend, shown_cases
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
@@ -48,7 +49,6 @@ from textlens.dataset import (
     predicted_index,
     results_frame,
     results_parquet,
-    row_cases,
     sample_rows,
     slice_metrics,
     truth_index,
@@ -568,37 +568,34 @@ def table_ui(
     return Shown(list(chosen.ids), [int(r) for r in view["row_id"]], ", ".join(shown_filters))
 
 
-def send_rows_ui(model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns, shown: Shown):
+def send_rows_ui(
+    model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns, shown: Shown, second=None
+):
     """Every row the table shows (all errors of a filter, a confusion cell, a slice…) into a review pack in one
-    step, each as its prediction with the filter noted; at most :data:`SEND_MAX` rows.
+    step, each with its explanation (made on send) and the filter noted; with model B (``second``: its id and
+    the comparison), A's and B's case of each row with both predictions and the change. :data:`SEND_MAX` at most.
     """
     rows = shown.rows[:SEND_MAX]
-    what = shown.filters or "all rows"
     with st.expander(f"Send the {rows_phrase(len(rows))} shown to a review pack", icon=":material/playlist_add:"):
         if len(shown.rows) > SEND_MAX:
             st.caption(f"The table shows {len(shown.rows):,} rows; the first {SEND_MAX:,} in its order are sent.")
+        each = "A's and B's explanation of each row, with both predictions and the change" if second else "explanations"
         st.caption(
-            escape_md(
-                f"Each row as the model's prediction, noting why it was sent ({what}), with its row and true label."
-            )
+            escape_md(f"Sent as {each}, noting why ({shown.filters or 'all rows'}), the row and its true label. ")
+            + "Explained when you send: one-pass values where the model has its explainer (seconds), else exact ones "
+            "(about a minute for a few dozen rows)."
         )
+        truths = scored.results["true_label"].tolist() if "true_label" in scored.results else [None] * len(run.probs)
+        truths = [t if isinstance(t, str) else None for t in truths]
         texts = scored.results[columns.text].tolist()
-        truths = scored.results["true_label"].tolist() if "true_label" in scored.results else [None] * len(texts)
-        cases = row_cases(
-            texts,
-            run,
-            model_id,
-            rows,
-            [truths[r] if isinstance(truths[r], str) else None for r in rows],
-            what,
-            loaded.file_hash,
-        )
+        to_send = RowsToSend(rows, texts, truths, shown.filters or "all rows", loaded.file_hash)
+        cases = shown_cases(to_send, model_id, run, loaded.stored, second)
         ui.send_to_pack_ui(
             cases,
             source="dataset",
             classifier=None if loaded.stored else models.load_model(model_id),
             key=KEYS.ROWS_SEND,
-            what="rows",
+            what="cases" if second else "row" if len(cases) == 1 else "rows",
         )
 
 
@@ -1025,9 +1022,9 @@ def render() -> None:
     slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, view_key, comparison)
     cuts = dataset_state.cut_rows(model_id, loaded.file_hash, columns.text, labelled.frame[columns.text].tolist())
     shown = table_ui(scored, columns, labels, cell, slice_mask, slice_name, issues, view_key, comparison, flip, cuts)
-    send_rows_ui(model_id, loaded, scored, run, columns, shown)
     row_ids = shown.selected
     second = (model_b, comparison) if comparison else None
+    send_rows_ui(model_id, loaded, scored, run, columns, shown, second)
     explained = explained_ui(model_id, scored, columns, row_ids, loaded.stored, second)
     texts = scored.results[columns.text].tolist()
     if comparison:

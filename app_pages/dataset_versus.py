@@ -11,6 +11,7 @@ import streamlit as st
 from components import widgets as ui
 from components.dataset import slices_compared_frame
 from components.safe_text import escape_md
+from components.send_rows import with_provenance
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import models
@@ -326,8 +327,6 @@ def send_flips_ui(
     as A's and B's prediction, tagged "fixed by B" / "broken by B" and "model A" / "model B", each with its
     own model's provenance.
     """
-    from textlens.store import provenance_of
-
     chosen = st.session_state.get(KEYS.FLIP)
     which = (chosen,) if chosen in (FIXED, BROKEN) else (FIXED, BROKEN)
     rows = [int(r) for r in flipped_rows(comparison.codes, which)]
@@ -345,9 +344,7 @@ def send_flips_ui(
         records_b = prediction_records(texts, comparison.b, model_b, rows)
         names = (ui.model_display(model_a), ui.model_display(model_b))
         cases = flip_cases(rows, comparison.codes, truths, records_a, records_b, names, file_hash)
-        classifiers = {"A": models.load_model(model_a), "B": models.load_model(model_b)}
-        for case in cases:
-            case["provenance"] = provenance_of(classifiers[case["context"]["model"]], case["record"])
+        with_provenance(cases, {"A": models.load_model(model_a), "B": models.load_model(model_b)})
         ui.send_to_pack_ui(cases, source="dataset", key=KEYS.FLIP_SEND, what="cases")
 
 

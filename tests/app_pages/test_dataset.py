@@ -15,6 +15,7 @@ from tests.apptest_helpers import (
     visit_another_page,
 )
 from tests.conftest import ROOT
+from textlens.dataset.versus import rows_phrase
 
 PAGE = "app_pages/dataset.py"
 HOSTILE = "<b>src</b>"
@@ -353,15 +354,30 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     assert not at.exception, at.exception
     shifts = next(d.value for d in at.dataframe if "shift B − A" in d.value)
     assert len(shifts) > 0 and (shifts["shift B − A"] == shifts["mean B"] - shifts["mean A"]).all()
-    # Every row the table shows (here: broken by B) into a pack in one step, the filter noted.
-    (sent,) = [e for e in at.expander if e.label == f"Send the {expected.broken} rows shown to a review pack"]
+    # Every row the table shows (here: broken by B) into a pack in one step, the filter noted: A's and B's
+    # case of each row, each explained on send and carrying both predictions and the change.
+    (sent,) = [e for e in at.expander if e.label == f"Send the {rows_phrase(expected.broken)} shown to a review pack"]
     at.selectbox(key="dataset_rows_send_pack").set_value("Release 3")
-    button(at, f"Send {expected.broken} rows to the pack").click().run()
+    next(b for b in sent.button if b.label == f"Send {2 * expected.broken} cases to the pack").click().run()
     assert not at.exception, at.exception
     store = open_store(tmp_path / "packs.db")
     cases = store.cases(store.pack("Release 3").id)[2 * expected.broken :]
-    assert sorted(c.context["row"] for c in cases) == sorted(rows["row_id"].tolist())
-    assert all("broken by B" in c.note and c.kind == "text-prediction" for c in cases)
+    assert len(cases) == 2 * expected.broken
+    assert sorted({c.context["row"] for c in cases}) == sorted(rows["row_id"].tolist())
+    assert all(c.kind == "text" and c.result().words for c in cases)
+    assert all(c.context["change"] == "broken by B" and "broken by B" in c.note for c in cases)
+    for c in cases:
+        row = rows.set_index("row_id").loc[c.context["row"]]
+        assert (c.context["predicted_a"], c.context["predicted_b"]) == (
+            row["predicted_label"],
+            row["predicted_label_b"],
+        )
+        assert f"predicted {row['predicted_label']}, model B" in c.note
+    by_model = {c.context["model"]: c for c in cases if c.context["row"] == cases[0].context["row"]}
+    assert by_model["A"].result().model_id == "default" and by_model["B"].provenance["model_id"] == str(
+        tiny_sentiment_dir
+    )
+    assert by_model["A"].result().settings.get("method") == "amortized"  # the bundled model's one-pass explainer
     store.close()
     # The second model and its results are kept across a page switch.
     visit_another_page(at, PAGE)
@@ -487,8 +503,12 @@ def test_a_selected_row_stays_itself_through_filters_or_is_cleared_with_a_note(a
     assert any(f"slice {HOSTILE} = web" in plain(c.value) for c in at.caption)
 
 
-def test_cut_texts_say_so_and_counts_are_grammatical(app):
-    """A text longer than the model reads says where it stopped; "1 row", never "1 rows"."""
+def test_cut_texts_say_so_and_counts_are_grammatical(app, tmp_path, monkeypatch):
+    """A text longer than the model reads says where it stopped; "1 row", never "1 rows"; the row shown goes
+    to a pack with its explanation."""
+    from textlens.store import open_store
+
+    monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
     long_text = "a long and winding review " * 200
     data = f'text,label\n"{long_text}",positive\n"Short and sweet.",positive\n"Dull.",negative\n'.encode()
     at = app
@@ -507,3 +527,11 @@ def test_cut_texts_say_so_and_counts_are_grammatical(app):
         e.label for e in at.expander
     )
     assert not re.search(r"\b1 rows\b", texts)
+    at.selectbox(key="dataset_rows_send_pack").set_value("+ New pack…")
+    at.text_input(key="dataset_rows_send_new").set_value("One")
+    button(at, "Send 1 row to the pack").click().run()
+    assert not at.exception, at.exception
+    with open_store(tmp_path / "packs.db") as store:
+        (case,) = store.cases(store.pack("One").id)
+    assert case.kind == "text" and case.result().text == "Short and sweet." and case.context["row"] == 1
+    assert case.note.startswith("Row 1 (text contains “sweet”)")

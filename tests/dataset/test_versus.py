@@ -213,8 +213,22 @@ def test_flip_sample_and_cases():
     cases = flip_cases([5, 9], codes, ["POSITIVE"] * 2, [ea, ea], [eb, eb], ("bundled", "v2"), "f1")
     assert len(cases) == 4 and [c["tags"] for c in cases[:2]] == [("fixed by B", "model A"), ("fixed by B", "model B")]
     assert cases[2]["tags"][0] == "broken by B" and cases[3]["record"] is eb and cases[0]["target"] == "POSITIVE"
-    assert cases[1]["context"] == {"row": 5, "truth": "POSITIVE", "change": "fixed by B", "model": "B", "file": "f1"}
-    assert "Model B (v2) predicted NEGATIVE" in cases[1]["note"]
+    assert cases[1]["context"] == {
+        "row": 5,
+        "truth": "POSITIVE",
+        "change": "fixed by B",
+        "model": "B",
+        "predicted_a": ea.predicted_label,
+        "predicted_b": eb.predicted_label,
+        "file": "f1",
+    }
+    # Each case carries both predictions, the change and why it was sent.
+    note = cases[1]["note"]
+    assert f"model B (v2) {eb.predicted_label}" in note and f"Model A (bundled) predicted {ea.predicted_label}" in note
+    assert note.startswith("Row 5: fixed by B.") and note.endswith("This case is model B's.")
+    why = flip_cases([5], codes, [None], [ea], [eb], ("bundled", "v2"), why="all errors")
+    assert why[0]["note"].startswith("Row 5 (all errors): fixed by B.") and "no matched true label" in why[0]["note"]
+    assert why[0]["target"] == ea.predicted_label and "truth" not in why[0]["context"]
 
 
 def test_row_cases_skip_unpredicted_rows_and_note_the_filter():
@@ -226,3 +240,7 @@ def test_row_cases_skip_unpredicted_rows_and_note_the_filter():
     assert cases[0]["note"] == "Row 0 (all errors). True label POSITIVE." and cases[0]["context"]["truth"] == "POSITIVE"
     assert "truth" not in cases[1]["context"] and cases[1]["record"].scores == (0.9, 0.1)
     assert cases[1]["record"].kind == "text-prediction" and cases[1]["context"]["file"] == "f"
+    # A row's explanation, where there is one, is sent instead of its prediction.
+    explained = make_explanation("bad", [0.3])
+    cases = row_cases(["good", "", "bad"], run, "m", [0, 2], [None, None], "all rows", "f", {2: explained})
+    assert cases[0]["record"].kind == "text-prediction" and cases[1]["record"] is explained

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -146,14 +147,17 @@ def row_cases(
     truths: Sequence[str | None],
     why: str,
     file_key: str = "",
+    explained: Mapping[int, Any] | None = None,
 ) -> list[dict]:
-    """Review-pack cases (``Store.add_case`` keyword arguments) for many rows at once: each row's prediction,
-    shown for its predicted label, noting ``why`` it was sent (e.g. "all errors, slice source = web") and
-    keeping the row, its true label and ``file_key`` as context. Rows that could not be predicted are skipped.
+    """Review-pack cases (``Store.add_case`` keyword arguments) for many rows at once: each row's prediction
+    (its explanation where ``explained`` has one for the row), shown for its predicted label, noting ``why``
+    it was sent (e.g. "all errors, slice source = web") and keeping the row, its true label and ``file_key`` as
+    context. Rows that could not be predicted are skipped.
     """
     ok = run.ok
     kept = [(r, t) for r, t in zip(rows, truths) if ok[r]]
     records = prediction_records(texts, run, model_id, [r for r, _ in kept])
+    records = [(explained or {}).get(r) or record for (r, _), record in zip(kept, records)]
     return [
         {
             "record": record,

@@ -466,28 +466,40 @@ def flip_sample(codes: np.ndarray, n: int, which: Sequence[int] = (FIXED, BROKEN
 def flip_cases(
     rows: Sequence[int],
     codes: np.ndarray,
-    truths: Sequence[str],
+    truths: Sequence[str | None],
     records_a: Sequence[Any],
     records_b: Sequence[Any],
     names: tuple[str, str],
     file_key: str = "",
+    why: str = "",
 ) -> list[dict[str, Any]]:
-    """Review-pack cases (``Store.add_case`` keyword arguments) for flipped rows: A's and B's record of each
-    (predictions or explanations), shown for the row's true label, tagged with the change ("fixed by B" /
-    "broken by B") and the model ("model A" / "model B").
+    """Review-pack cases (``Store.add_case`` keyword arguments) for rows both models predicted: A's and B's
+    record of each (predictions or explanations), shown for the row's true label (else A's prediction), tagged
+    with the change ("fixed by B", "broken by B", "both right", "both wrong") and the model ("model A" /
+    "model B"). Each case's note and context carry both predictions; ``why`` says why the rows were sent.
     """
     out = []
     for row, truth, a, b in zip(rows, truths, records_a, records_b):
         change = FLIP_NAMES.get(int(codes[row]), "")
-        for tag, name, record in (("A", names[0], a), ("B", names[1], b)):
+        head = f"Row {row}" + (f" ({why})" if why else "") + (f": {change}" if change else "")
+        both = f"Model A ({names[0]}) predicted {a.predicted_label}, model B ({names[1]}) {b.predicted_label}"
+        label = f"true label {truth}" if truth else "no matched true label"
+        for tag, record in (("A", a), ("B", b)):
             out.append(
                 {
                     "record": record,
-                    "target": truth,
-                    "note": f"Row {row}: {change}. Model {tag} ({name}) predicted {record.predicted_label}; "
-                    f"true label {truth}.",
-                    "tags": (change, f"model {tag}"),
-                    "context": {"row": row, "truth": truth, "change": change, "model": tag, "file": file_key},
+                    "target": truth or a.predicted_label,
+                    "note": f"{head}. {both}; {label}. This case is model {tag}'s.",
+                    "tags": tuple(t for t in (change, f"model {tag}") if t),
+                    "context": {
+                        "row": row,
+                        **({"truth": truth} if truth else {}),
+                        **({"change": change} if change else {}),
+                        "model": tag,
+                        "predicted_a": a.predicted_label,
+                        "predicted_b": b.predicted_label,
+                        **({"file": file_key} if file_key else {}),
+                    },
                 }
             )
     return out
