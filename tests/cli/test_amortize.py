@@ -42,3 +42,27 @@ def test_explain_amortized_without_an_explainer_says_how_to_train_one(capsys, ti
     monkeypatch.delenv("TEXTLENS_AMORTIZERS", raising=False)
     code, _, err = cli(capsys, "explain", "a fine film", "--model", str(tiny_model_dir), "--method", "amortized")
     assert code == 2 and "textlens amortize train" in err and "Traceback" not in err
+
+
+def test_reattach_gives_a_head_this_models_identity_or_refuses_with_a_reason(tiny_model_dir, tmp_path, capsys):
+    from tests.text.test_amortized import _as_earlier_identity
+    from textlens import load_classifier
+    from textlens.text.amortized import require_amortizer, train
+    from textlens.text.explain import explain_many
+
+    classifier = load_classifier(str(tiny_model_dir))
+    folder = train(classifier, explain_many(classifier, TEXTS[:4]), steps=20, hidden=16).save(tmp_path / "head")
+    _as_earlier_identity(folder, "0" * 64)
+    code, _, err = cli(capsys, "reattach", str(folder))  # the bundled model: two labels, not three
+    assert code == 2 and "trained for another model" in err and "Traceback" not in err
+    assert "reattached" not in json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
+    code, _, err = cli(capsys, "reattach", str(tmp_path), "--model", str(tiny_model_dir))
+    assert code == 2 and "neither a one-pass explainer" in err
+    code, out, err = cli(capsys, "reattach", str(folder), "--model", str(tiny_model_dir))
+    assert code == 0, err
+    assert json.loads(out) == {
+        "reattached": str(folder),
+        "kind": "one-pass explainer",
+        "fingerprint": classifier.fingerprint,
+    }
+    assert require_amortizer(classifier, folder).identity == 2

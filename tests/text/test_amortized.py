@@ -15,6 +15,7 @@ from textlens.text.amortized import (
     find_amortizer,
     load_amortizer,
     make_head,
+    reattach_amortizer,
     require_amortizer,
     resolve_layers,
     train,
@@ -213,10 +214,8 @@ def _as_earlier_identity(folder, fingerprint: str) -> None:
 
 
 def test_a_head_saved_under_the_earlier_identity_works_here_or_says_the_one_command(
-    tiny_classifier, trained, tmp_path, capsys, monkeypatch
+    tiny_classifier, trained, tmp_path, monkeypatch
 ):
-    from tests.cli.test_pack import cli
-
     here = trained.save(tmp_path / "here")
     _as_earlier_identity(here, tiny_classifier.legacy_fingerprint)  # trained in this very folder, before
     assert find_amortizer(tiny_classifier, [here]) is not None
@@ -231,11 +230,9 @@ def test_a_head_saved_under_the_earlier_identity_works_here_or_says_the_one_comm
         with pytest.raises(AmortizerError) as why:
             refused()
         assert command in str(why.value)
-    code, out, err = cli(capsys, "reattach", str(elsewhere), "--model", tiny_classifier.model_id)
-    assert code == 0, err
-    assert json.loads(out)["fingerprint"] == tiny_classifier.fingerprint
-    card = json.loads((elsewhere / "amortizer.json").read_text(encoding="utf-8"))
+    card = reattach_amortizer(elsewhere, tiny_classifier)
     assert card["identity"] == 2 and card["reattached"] == [{"fingerprint": "0" * 64, "identity": 1}]
+    assert json.loads((elsewhere / "amortizer.json").read_text(encoding="utf-8")) == card
     found = require_amortizer(tiny_classifier)
     assert found.source == str(elsewhere)
     np.testing.assert_allclose(
@@ -243,15 +240,3 @@ def test_a_head_saved_under_the_earlier_identity_works_here_or_says_the_one_comm
         [w.values for w in trained.explain(tiny_classifier, TEXTS[:1])[0].words],
         atol=1e-6,
     )
-
-
-def test_reattach_refuses_a_head_for_other_labels_and_a_folder_with_nothing(tiny_classifier, trained, tmp_path, capsys):
-    from tests.cli.test_pack import cli
-
-    folder = trained.save(tmp_path / "head")
-    _as_earlier_identity(folder, "0" * 64)
-    code, _, err = cli(capsys, "reattach", str(folder))  # the bundled model: two labels, not three
-    assert code == 2 and "trained for another model" in err
-    assert "reattached" not in json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
-    code, _, err = cli(capsys, "reattach", str(tmp_path), "--model", tiny_classifier.model_id)
-    assert code == 2 and "neither a one-pass explainer" in err
