@@ -161,3 +161,48 @@ def test_evaluate_json_and_rows(reviews, tmp_path, capsys, tiny_sentiment_dir):
     assert [s["group"] for s in summary["slices"]] and all(s["group"] == "length" for s in summary["slices"])
     code = main(["dataset", "evaluate", str(tmp_path / "missing.csv"), "--text-column", "a", "--label-column", "b"])
     assert code == 2 and "missing.csv is not a file" in capsys.readouterr().err
+
+
+# --- the text column: named, or guessed and said; never guessed from a file without text ----------
+
+REPORT_CSV = b"id,score,flag\n1,0.5,1\n2,0.7,0\n3,0.1,1\n"
+REFUSAL = (
+    "error: No column of report.csv holds text (columns: id, score, flag: all numbers). "
+    "Name the text column with --text-column."
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["dataset", "evaluate", "{file}", "--label-column", "flag", "--model", "no/such"],
+        ["dataset", "compare", "{file}", "--label-column", "flag", "--model-a", "no/such", "--model-b", "no/such"],
+        ["dataset", "label-issues", "{file}", "--label-column", "flag", "--model", "no/such"],
+        ["corpus", "explain", "{file}", "--out", "{out}", "--model", "no/such"],
+        ["amortize", "train", "--data", "{file}", "--out", "{out}", "--model", "no/such"],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_a_file_without_text_is_refused_with_its_columns(tmp_path, capsys, command):
+    path = tmp_path / "report.csv"
+    path.write_bytes(REPORT_CSV)
+    argv = [a.format(file=path, out=tmp_path / "out") for a in command]
+    code = main(argv)
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err.strip() == REFUSAL  # refused before any model is loaded, one line, no traceback
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_named_column_is_honoured_and_a_guessed_one_said(tmp_path, reviews, capsys, tiny_sentiment_dir):
+    path = tmp_path / "report.csv"
+    path.write_bytes(REPORT_CSV)
+    model = ["--model", str(tiny_sentiment_dir)]
+    code = main(["dataset", "evaluate", str(path), "--text-column", "score", "--label-column", "flag", *model])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert json.loads(captured.out)["rows"] == 3 and "guessed" not in captured.err
+    code = main(["dataset", "evaluate", str(reviews), "--label-column", "sentiment", *model])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "note: text column 'review' (guessed; name another with --text-column)" in captured.err

@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from textlens.cli.dataset import say_guess, text_column_argument
 from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
 EXACT = "exact"  # the corpus result inside --out: the training data, resumable
@@ -25,7 +26,7 @@ def add_parser(subparsers) -> None:
         "textlens-amortizer inside the model's folder.",
     )
     train.add_argument("--data", required=True, help="CSV, TSV, Parquet or JSON-lines file of texts")
-    train.add_argument("--text-column", required=True, help="column holding the texts")
+    text_column_argument(train)
     train.add_argument("--out", required=True, help="folder for the explainer (and its training data, OUT/exact)")
     train.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
     train.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
@@ -37,7 +38,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Run ``amortize train``; errors and an interruption (with what it saved) are raised to the entry point."""
-    from textlens.corpus import run_corpus
+    from textlens.corpus import run_corpus, text_column_of
     from textlens.corpus.amortize import train_on_result
     from textlens.corpus.progress import ProgressLine
     from textlens.errors import TextlensError
@@ -46,12 +47,13 @@ def run(args: argparse.Namespace) -> None:
 
     if not 0 < args.held_out < 1:
         raise TextlensError("--held-out must be between 0 and 1 (a share of the rows).")
+    text_column = say_guess(text_column_of(args.data, args.text_column), args.text_column)
     classifier = load_classifier(args.model, precision=args.precision)
     out = Path(args.out)
     summary = run_corpus(
         args.data,
         out / EXACT,
-        text_column=args.text_column,
+        text_column=text_column,
         classifier=classifier,
         show_progress=not args.quiet,
     )

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from textlens.cli.dataset import say_guess, text_column_argument
 from textlens.errors import TextlensError
 from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
@@ -32,7 +33,7 @@ def add_parser(subparsers) -> None:
         description="Explain every row; run the same command again after an interruption to continue.",
     )
     explain.add_argument("input", help="CSV, TSV, Parquet or JSON-lines file")
-    explain.add_argument("--text-column", required=True, help="column holding the texts")
+    text_column_argument(explain)
     explain.add_argument("--label-column", help="column holding the true labels (for accuracy)")
     explain.add_argument("--out", required=True, help="result folder (created, or resumed when it exists)")
     explain.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
@@ -59,7 +60,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> None:
     """Run a ``corpus`` command; errors and an interruption (with what it saved) are raised to the entry point."""
-    from textlens.corpus import run_corpus
+    from textlens.corpus import run_corpus, text_column_of
     from textlens.corpus.job import PART_ROWS
     from textlens.corpus.overview import summarize_folder
 
@@ -68,10 +69,11 @@ def run(args: argparse.Namespace) -> None:
         return
     if args.workers is not None and args.workers < 1:
         raise TextlensError("--workers must be at least 1.")
+    text_column = say_guess(text_column_of(args.input, args.text_column), args.text_column)
     summary = run_corpus(
         args.input,
         args.out,
-        text_column=args.text_column,
+        text_column=text_column,
         label_column=args.label_column,
         model=args.model,
         precision=args.precision,

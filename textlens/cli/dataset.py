@@ -30,23 +30,45 @@ class PredictedFile:
     run: Any  # textlens.dataset.RowPredictions
 
 
+TEXT_COLUMN_HELP = (
+    "column holding the texts (default: guessed as the Dataset page guesses it, the column of longest free "
+    "text, and said on stderr; a file in which no column holds text is refused)"
+)
+
+
+def text_column_argument(parser: argparse.ArgumentParser) -> None:
+    """``--text-column``, for every command that reads a file of texts: named, else guessed (never from numbers)."""
+    parser.add_argument("--text-column", help=TEXT_COLUMN_HELP)
+
+
+def say_guess(column: str, named: str | None) -> str:
+    """``column``, said on stderr when it was guessed (``named`` is None) so that a wrong guess is seen."""
+    if named is None:
+        print(f"note: text column {column!r} (guessed; name another with --text-column)", file=sys.stderr)
+    return column
+
+
 def file_arguments(parser: argparse.ArgumentParser) -> None:
     """FILE, its text and label columns, and the model: what every ``dataset`` subcommand reads."""
     parser.add_argument("file", help="CSV, TSV, Parquet or JSON-lines file with a header")
-    parser.add_argument("--text-column", required=True, help="column holding the texts")
+    text_column_argument(parser)
     parser.add_argument("--label-column", required=True, help="column holding the labels (names or ids)")
     parser.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
     parser.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
 
 
 def read_file(args: argparse.Namespace):
-    """``args.file`` read with the page's reader, its columns checked; warnings and notices go to stderr."""
+    """``args.file`` read with the page's reader, its columns checked; warnings and notices go to stderr.
+
+    ``args.text_column`` is set to the guessed text column when none was named; a file in which no
+    column holds text is refused (:class:`~textlens.errors.NoTextColumnError`, listing its columns).
+    """
     from textlens.dataset import read_labelled
-    from textlens.dataset.load import check_column
+    from textlens.dataset.files import check_column
 
     labelled = read_labelled(args.file)
-    for column, what in ((args.text_column, "the text column"), (args.label_column, "the label column")):
-        check_column(column, labelled.columns, what, labelled.name)
+    args.text_column = say_guess(labelled.text_column(args.text_column), args.text_column)
+    check_column(args.label_column, labelled.columns, "the label column", labelled.name)
     for column in getattr(args, "slice_column", None) or ():
         check_column(column, labelled.columns, "a slice column", labelled.name)
     for warning in labelled.warnings:  # rows and lines disagree: the numbers below may be off
@@ -190,7 +212,7 @@ def add_compare(sub) -> None:
         "the difference's 95%% interval and slices compared, as JSON",
     )
     parser.add_argument("file", help="CSV, TSV, Parquet or JSON-lines file with a header")
-    parser.add_argument("--text-column", required=True, help="column holding the texts")
+    text_column_argument(parser)
     parser.add_argument("--label-column", required=True, help="column holding the labels (names or ids)")
     parser.add_argument("--model-a", default=DEFAULT_MODEL_ID, help="model A: 'default', a local folder or a hub id")
     parser.add_argument("--model-b", required=True, help="model B: 'default', a local folder or a hub id")
