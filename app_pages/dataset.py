@@ -56,6 +56,7 @@ from textlens.dataset import (
 from textlens.dataset.label_issues import CAVEAT, MEANING, set_aside_note
 from textlens.dataset.slices import set_slices
 from textlens.dataset.versus import Comparison, SliceVersus, Versus, rows_phrase
+from textlens.eta import time_left
 from textlens.report.export_info import ExportInfo
 from textlens.text.amortized import text_words
 from textlens.text.explain import explainable
@@ -233,11 +234,10 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = F
         return done
     classifier = models.load_model(model_id)
     rows = len(labelled.frame)
-    estimate = rows * classifier.seconds_per_row
-    took = f"about {estimate:.0f} s" if estimate >= 1 else "under a second"
     start = st.empty()  # the button goes away once the predictions are there
     with start.container():
-        st.caption(f"{rows_phrase(rows)} · {took} to predict them all with {escape_md(ui.model_display(model_id))}.")
+        # No time is promised before the rows have run: a guess from the model's speed was off by up to 2.6x.
+        st.caption(f"{rows_phrase(rows)} to predict with {escape_md(ui.model_display(model_id))}.")
         who = " with model B" if second else ""
         clicked = st.button(f"Predict all {rows_phrase(rows)}{who}", type="primary", key=button)
     if not clicked:
@@ -247,8 +247,9 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = F
     with ui.progress("Predicting", classifier.seconds_per_row) as drawer:
 
         def draw(state: session.Progress) -> None:
-            eta = state.eta_seconds(classifier.seconds_per_row)
-            text = f"Predicting: {state.done:,} of {rows_phrase(state.total)}, about {eta:.0f} s left"
+            eta = state.measured_eta()
+            left = "estimating time left…" if eta is None else f"about {eta:.0f} s left"
+            text = f"Predicting: {state.done:,} of {rows_phrase(state.total)}, {left}"
             drawer.bar.progress(state.fraction(), text=text)
 
         run = ui.attempt(dataset_state.row_predictions, model_id, file_hash, columns.text, texts, draw)
@@ -717,11 +718,9 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
     started = time.perf_counter()
 
     def draw(done: int, total: int) -> None:
-        rate = done / max(time.perf_counter() - started, 1e-6)
-        bar.progress(
-            done / total,
-            text=f"Estimating word values: {done:,} of {rows_phrase(total)}, about {(total - done) / rate:.0f} s left",
-        )
+        eta = time_left(done, total, time.perf_counter() - started)
+        left = "estimating time left…" if eta is None else f"about {eta:.0f} s left"
+        bar.progress(done / total, text=f"Estimating word values: {done:,} of {rows_phrase(total)}, {left}")
 
     found = ui.attempt(models.amortized_with_progress, model_id, [str(texts[i]) for i in positions], draw)
     bar.empty()

@@ -11,6 +11,8 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from textlens.eta import time_left
+
 JOBS_KEY = "textlens_jobs"  # this session's background jobs, by what they compute (see run_in_worker)
 
 
@@ -56,9 +58,6 @@ def has_result(key: str) -> bool:
 CACHE_ENTRIES = 512
 
 
-MIN_MEASURED_SECONDS = 1.0  # a job times itself this long before its time left is shown
-
-
 @dataclass
 class Progress:
     """What a running explanation has done so far, read by the page to draw its progress bar."""
@@ -71,10 +70,14 @@ class Progress:
     items: int = 1
     own_earlier: bool = False  # waiting behind this same session's earlier run (e.g. a double click)
     cancelled: threading.Event = field(default_factory=threading.Event)
+    weighed: bool = False  # the job reports its own time left, weighing rows by their cost (see report)
+    eta: float | None = None
+    eta_at: float = 0.0
 
-    def report(self, done: int, total: int) -> None:
+    def report(self, done: int, total: int, eta: float | None = None) -> None:
         """The progress callback textlens calls (from the worker thread): the first call ends waiting.
 
+        ``eta`` is the time left of a :attr:`weighed` job, whose rows differ in cost (None: not trusted yet).
         Raises :class:`JobCancelled` once the job is cancelled, which ends the work at its next batch.
         """
         if self.cancelled.is_set():
@@ -82,28 +85,23 @@ class Progress:
         if self.waiting:
             self.waiting, self.started = False, time.perf_counter()
         self.done, self.total = done, total
+        self.eta, self.eta_at = eta, time.perf_counter()
 
     def fraction(self) -> float:
         return 0.0 if self.total <= 0 else min(1.0, self.done / self.total)
 
     def measured_eta(self) -> float | None:
-        """Seconds left at the rate measured so far; None until rows have run for :data:`MIN_MEASURED_SECONDS`.
+        """Seconds left, or None until the job has done 10 % of its work for a second (:func:`textlens.eta.time_left`).
 
-        A guess from the model's speed before any row of this job has run was off by up to 8× (the row
-        cache and batching change the cost), so pages say "estimating" until the job has timed itself.
+        A guess before that was off by up to 25x (the row cache, batching and warm-up change the cost), so pages
+        say "estimating" until then. A job that reports its own time left (in units of its cost, where rows
+        differ) is taken at its word, less the time since it said so.
         """
-        elapsed = time.perf_counter() - self.started
-        if self.waiting or self.done <= 0 or elapsed < MIN_MEASURED_SECONDS:
+        if self.waiting:
             return None
-        return max(0, self.total - self.done) * elapsed / self.done
-
-    def eta_seconds(self, seconds_per_row: float) -> float:
-        """Seconds left: from the rate so far, or from the model's measured speed before the first batch."""
-        left = max(0, self.total - self.done)
-        elapsed = time.perf_counter() - self.started
-        if self.done > 0 and elapsed > 0.2:
-            return left * elapsed / self.done
-        return left * seconds_per_row
+        if self.weighed:
+            return None if self.eta is None else max(0.0, self.eta - (time.perf_counter() - self.eta_at))
+        return time_left(self.done, self.total, time.perf_counter() - self.started)
 
 
 class JobCancelled(Exception):

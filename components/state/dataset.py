@@ -120,10 +120,11 @@ def row_predictions(
 ):
     """Every row's prediction, cached by (model, its fingerprint, file content hash, text column).
 
-    Runs in a worker thread; ``on_progress`` redraws a :class:`Progress` counting rows.
+    Runs in a worker thread; ``on_progress`` redraws a :class:`Progress` counting rows, its time left weighed by
+    the rows' padded lengths (:func:`textlens.dataset.predict_rows`).
     """
     classifier = models.load_model(model_id)
-    state = session.Progress(started=time.perf_counter())
+    state = session.Progress(started=time.perf_counter(), weighed=True)
     return session.run_in_worker(
         lambda: _row_predictions(
             model_id,
@@ -131,7 +132,7 @@ def row_predictions(
             file_hash,
             text_column,
             texts,
-            _progress=lambda done, total, _eta: state.report(done, total),
+            _progress=state.report,
         ),
         on_progress,
         state,

@@ -6,17 +6,49 @@ import time
 
 import pytest
 
-from components.state.core import MIN_MEASURED_SECONDS, JobCancelled, Progress
+from components.state.core import JobCancelled, Progress
+from textlens.eta import MIN_SECONDS, padded_cost, time_left
 
 
-def test_time_left_is_estimating_until_the_job_has_timed_itself():
+def test_time_left_is_estimating_until_the_job_has_done_a_tenth_for_a_second():
     state = Progress(started=time.perf_counter())
     state.report(0, 1000)
     assert state.measured_eta() is None  # nothing run yet: no guess
-    state.report(10, 1000)
-    assert state.measured_eta() is None  # not yet timed for long enough
-    state.started -= MIN_MEASURED_SECONDS * 2  # as if the 10 rows took 2 s: 990 more take about 198 s
-    assert state.measured_eta() == pytest.approx(990 * MIN_MEASURED_SECONDS * 2 / 10, rel=0.05)
+    state.report(100, 1000)
+    assert state.measured_eta() is None  # 10 % done, but in under a second
+    state = Progress(started=time.perf_counter() - 2 * MIN_SECONDS)
+    state.report(50, 1000)
+    assert state.measured_eta() is None  # timed for 2 s, but only 5 % done: a linear guess is not trusted yet
+    state.report(100, 1000)  # as if the 100 rows took 2 s: 900 more take about 18 s
+    assert state.measured_eta() == pytest.approx(900 * MIN_SECONDS * 2 / 100, rel=0.05)
+
+
+def test_a_job_that_weighs_its_rows_is_taken_at_its_word():
+    state = Progress(started=time.perf_counter() - 5, weighed=True)
+    state.report(500, 1000, eta=12.0)  # half the rows, but the long half is still to come
+    assert 11.5 < state.measured_eta() <= 12.0
+    state.report(600, 1000, eta=None)  # the job says it cannot tell yet: neither does the page
+    assert state.measured_eta() is None
+
+
+def test_weighed_by_padded_length_the_estimate_keeps_within_one_and_a_half_times():
+    """1,000 rows sorted short to long (900 of 10 characters, 100 of 400), each batch taking time in proportion
+    to its padded size: from 10 % of the cost on, the time left is within 1.5x of the real one, where a count
+    of rows promised a fraction of it."""
+    lengths, size = [10] * 900 + [400] * 100, 64
+    costs = padded_cost(lengths, size)
+    seconds = [c * 1e-3 for c in costs]
+    total, spent, elapsed, rows = sum(costs), 0, 0.0, 0
+    by_rows_off = False
+    for i, cost in enumerate(costs):
+        spent, elapsed, rows = spent + cost, elapsed + seconds[i], min(rows + size, len(lengths))
+        real = sum(seconds[i + 1 :])
+        guess = time_left(spent, total, elapsed)
+        if guess is not None and real > 0:
+            assert real / 1.5 <= guess <= real * 1.5, (i, guess, real)
+        by_rows = time_left(rows, len(lengths), elapsed)
+        by_rows_off |= by_rows is not None and real > 0 and not real / 1.5 <= by_rows <= real * 1.5
+    assert by_rows_off  # what the page showed before: "about 13 s" for 18 s
 
 
 def test_a_cancelled_job_stops_at_its_next_report():

@@ -6,6 +6,8 @@ import sys
 import time
 from typing import TextIO
 
+from textlens.eta import time_left
+
 BAR_WIDTH = 28
 # Without a terminal (a log file, CI), one line this often rather than a redrawn bar.
 LOG_EVERY_SECONDS = 10.0
@@ -59,7 +61,8 @@ class ProgressLine:
         done = self.before + self.now
         left = max(self.total - done, 0)
         rate = self.rate
-        eta = duration(left / rate) if rate > 0 else "?"
+        seconds = time_left(self.now, self.now + left, time.perf_counter() - self.started)
+        eta = duration(seconds) if seconds is not None else "?"
         bad = f", {self.bad:,} bad" if self.bad else ""
         unit = self.unit
         text = f"{done:,}/{self.total:,} {unit} ({self.now:,} this run{bad}) · {rate:.2f} {unit}/s · {eta} left"

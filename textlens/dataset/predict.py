@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
+from textlens.eta import padded_cost, time_left
 from textlens.text.models import Classifier
 from textlens.types import Prediction
 
@@ -75,7 +76,7 @@ def predict_rows(
     """Every text's probabilities through :meth:`Classifier.predict`, one batch at a time.
 
     Texts are sorted by length first so each batch pads to similar lengths; ``progress`` is called
-    after every batch with rows done, rows in all and the seconds left at the rate so far.
+    after every batch with rows done, rows in all and the seconds left (None until :func:`time_left` trusts it).
     Empty cells and cells that are not text are recorded in ``errors``, not fatal.
     """
     size = batch_size or classifier.batch_size
@@ -85,16 +86,17 @@ def predict_rows(
     # The model's view of a text is at most max_length tokens: sort by the length it will read.
     views = {i: classifier.model_view(texts[i]) for i in todo}  # type: ignore[arg-type]
     todo.sort(key=lambda i: len(views[i]))
-    started = time.perf_counter()
+    # Rows run shortest first: time left is measured in padded characters, not rows (see textlens.eta).
+    costs = padded_cost([len(views[i]) for i in todo], size)
+    started, spent = time.perf_counter(), 0
     if progress:
         progress(0, len(todo), None)
-    for start in range(0, len(todo), size):
+    for start, cost in zip(range(0, len(todo), size), costs):
         batch = todo[start : start + size]
         probs[batch] = classifier.predict([views[i] for i in batch], batch_size=size)
+        spent += cost
         if progress:
-            done = start + len(batch)
-            elapsed = time.perf_counter() - started
-            progress(done, len(todo), elapsed / done * (len(todo) - done))
+            progress(start + len(batch), len(todo), time_left(spent, sum(costs), time.perf_counter() - started))
     return RowPredictions(tuple(classifier.labels), probs, errors, time.perf_counter() - started)
 
 
