@@ -64,6 +64,7 @@ from textlens.text.wordstats import WordContrast, WordStat, default_target, word
 
 UPLOAD, DATA_FOLDER = "Upload a file", "From the data folder"
 NO_LABEL = "(no label column)"
+CHOOSE_TEXT = "If one of them does hold the texts, choose it in the Text column box; nothing is predicted until then."
 FILE_TYPES = ["csv", "tsv", "txt", "parquet", "pq", "jsonl", "ndjson", "json"]
 ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT = "All rows", "All errors", "Most confident errors", "Least confident"
 PRESET_ROWS = 100  # rows the "most/least confident" presets show
@@ -183,8 +184,9 @@ def open_entry(data_dir: str, entry: DataEntry) -> Loaded | tuple[str, str, Path
         raise InputFileError(str(exc)) from exc
 
 
-def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
-    """Pickers for the text, label and metadata columns, defaulting to the guessed ones.
+def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns | None:
+    """Pickers for the text, label and metadata columns, defaulting to the guessed ones; None until a
+    text column is chosen, when no column holds text (nothing is guessed then, and the page says why).
 
     A corpus result's text column is the one it explained (fixed), its label column the default.
     """
@@ -199,11 +201,15 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns:
     text = left.selectbox(
         "Text column",
         names,
-        index=names.index(text_guess) if text_guess in names else 0,
+        index=names.index(text_guess) if text_guess in names else None,
+        placeholder="Choose the text column",
         key=KEYS.TEXT_COLUMN + suffix,
         disabled=stored is not None,
         persist_state="session",
     )
+    if text is None:  # no column holds text, and none is chosen yet
+        st.error(escape_md(str(labelled.no_text_column(CHOOSE_TEXT))))
+        return None
     label_options = [NO_LABEL, *[n for n in names if n != text]]
     label = middle.selectbox(
         "True label column",
@@ -991,7 +997,7 @@ def render() -> None:
     else:
         labels = models.load_model(model_id).labels
     columns = columns_ui(loaded, labels)
-    run = predict_ui(model_id, loaded, columns)
+    run = predict_ui(model_id, loaded, columns) if columns else None
     if run is None:
         return
     scored = score_ui(labelled, run, columns)

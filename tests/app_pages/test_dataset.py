@@ -535,3 +535,19 @@ def test_cut_texts_say_so_and_counts_are_grammatical(app, tmp_path, monkeypatch)
         (case,) = store.cases(store.pack("One").id)
     assert case.kind == "text" and case.result().text == "Short and sweet." and case.context["row"] == 1
     assert case.note.startswith("Row 1 (text contains “sweet”)")
+
+
+def test_a_file_without_text_is_refused_until_a_column_is_chosen(app):
+    """Issue 35: id,score,flag had 'score' taken as the text and 33.3 % accuracy reported."""
+    at = app
+    upload(at, b"id,score,flag\n1,0.5,1\n2,0.7,0\n3,0.1,1\n", "report.csv")
+    refusal = " ".join(plain(e.value) for e in at.error)
+    assert "No column of report.csv holds text (columns: id, score, flag: all numbers)." in refusal
+    assert "choose it in the Text column box" in refusal
+    text_col = next(s for s in at.selectbox if s.label == "Text column")
+    assert text_col.value is None and text_col.options == ["id", "score", "flag"]
+    assert not at.metric and not [b for b in at.button if b.label.startswith("Predict all")]
+    text_col.set_value("score")  # chosen, a column is honoured: the user asked for it
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error and button(at, "Predict all 3 rows")

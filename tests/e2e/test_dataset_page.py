@@ -127,6 +127,27 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
     assert not page.dialogs
 
 
+def test_a_file_without_text_is_refused_and_a_column_can_be_chosen(server, new_page, tmp_path):
+    """Issue 35: id,score,flag had 'score' taken as the text; now the page says no column holds text."""
+    page = new_page("light", height=1000)
+    page.goto(server.url + "/dataset")
+    path = tmp_path / "report.csv"
+    path.write_text("id,score,flag\n1,0.5,1\n2,0.7,0\n3,0.1,1\n", encoding="utf-8")
+    file_input = page.locator("input[type=file]")
+    file_input.wait_for(state="attached", timeout=RESULT_TIMEOUT_MS)
+    file_input.set_input_files(str(path))
+    refusal = page.get_by_text("No column of report.csv holds text")
+    refusal.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert "(columns: id, score, flag: all numbers)" in refusal.inner_text().replace("\\", "")
+    assert page.get_by_role("button", name=re.compile("^Predict all")).count() == 0
+    assert page.get_by_text("Accuracy", exact=True).count() == 0
+    screenshot(page, "dataset-no-text-column")
+    choose(page, "Text column", "score")  # chosen, a column is honoured: the user asked for it
+    page.get_by_role("button", name="Predict all 3 rows").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert page.get_by_text("No column of report.csv holds text").count() == 0
+
+
 def test_likely_label_errors_rank_the_flipped_rows_and_go_to_a_pack(server, new_page, tmp_path):
     """A new user loads a file with three labels flipped on purpose, opens "Likely label errors", finds those
     rows ranked first and sends them to a review pack as label errors for a reviewer to confirm.
