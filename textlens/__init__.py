@@ -2,7 +2,14 @@
 
 import importlib
 
-from textlens.errors import EmptyTextError, InputFileError, ModelLoadError, TextlensError, UnknownLabelError
+from textlens.errors import (
+    EmptyTextError,
+    InputFileError,
+    ModelLoadError,
+    NoTextColumnError,
+    TextlensError,
+    UnknownLabelError,
+)
 from textlens.types import (
     ADDITIVITY_TOLERANCE,
     OUTPUT_SPACE,
@@ -54,6 +61,7 @@ __all__ = [
     "ImageExplanation",
     "ImagePrediction",
     "InputFileError",
+    "NoTextColumnError",
     "ModelLoadError",
     "Prediction",
     "Record",
