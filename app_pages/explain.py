@@ -226,7 +226,7 @@ def live_ui(run: explain_state.LiveRun) -> None:
     """
     if not run.running:
         st.rerun()
-    st.button("Stop", key=KEYS.LIVE_STOP, on_click=run.stop.set, help="Keep the view reached so far.")
+    st.button("Stop", key=KEYS.LIVE_STOP, on_click=run.halt, help="Keep the view reached so far.")
     st.html(live_status(run))
     if run.latest is not None:
         st.html(live_view(run.latest))

@@ -78,6 +78,18 @@ class LiveRun:
         """True when every word is resolved: nothing left to continue."""
         return self.state is not None and self.state.complete
 
+    def halt(self) -> None:
+        """Stop the run and wait (a chunk of model work at most) until its last view is kept.
+
+        Called by the Stop button before the page reruns, so the rerun draws the stopped result at once
+        instead of one more live frame and a redraw later.
+        """
+        from textlens.text.explain import CHUNK_SECONDS
+
+        self.stop.set()
+        if self.thread is not None:
+            self.thread.join(timeout=2 * CHUNK_SECONDS)
+
     def start(self, classifier: Classifier, max_evals: int, seconds: float) -> None:
         """Refine for up to ``seconds`` (or ``max_evals`` rows in all) from where the last run ended."""
         from textlens.text.explain import refine

@@ -69,6 +69,8 @@ def test_stop_returns_what_was_computed(app):
         run.thread.join(0.1)
     button(at, "Stop").click()
     at.run()
+    run = at.session_state["explain_live"]
+    assert not run.running  # Stop waits for the run's last chunk: no live frame is drawn after it
     run = finish(at)
     assert run.reason == "stopped"
     assert run.latest is not None and run.steps >= 1
