@@ -86,7 +86,11 @@ def test_upload_metrics_and_click_an_error_cell(server, new_page, tmp_path, them
             go_to(page, name)
         caption = page.get_by_text("Filtered to true NEGATIVE, predicted POSITIVE")
         caption.wait_for(timeout=RESULT_TIMEOUT_MS)
-        page.get_by_text("Selected before you left this page: row").wait_for(timeout=RESULT_TIMEOUT_MS)
+        # The selection comes back in the table itself (it is the row's id, set back on the new table).
+        grid = grid_with_column(page, "predicted_label")
+        grid.locator("tr[aria-rowindex='2'][aria-selected='true']").wait_for(
+            state="attached", timeout=RESULT_TIMEOUT_MS
+        )
         page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
         assert page.get_by_role("button", name="Open in Explain").count() == 1
         screenshot(page, "dataset-round-trip-dark")
@@ -244,3 +248,53 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     page.get_by_text(f"Sent {2 * broken} cases to").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     screenshot(page, f"dataset-versus-pack-{theme}")
+
+
+def show(page, preset: str) -> None:
+    """Pick a preset of the rows table's "Show" radio, as a user does, and wait for the run."""
+    page.locator("[data-testid='stRadio']").filter(has_text="Show").get_by_text(preset, exact=True).click()
+    wait_idle(page)
+
+
+def explained_text(page) -> str:
+    """The text of the row explained under the table (words joined by single spaces)."""
+    page.wait_for_selector(".tl-highlight .tl-word", timeout=RESULT_TIMEOUT_MS)
+    return " ".join(page.locator(".tl-highlight").first.inner_text().split())
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_selected_row_stays_itself_when_the_filter_changes(server, new_page, tmp_path, theme):
+    """Issue 35: row 2 picked under "All rows", then "All errors", explained row 20 (the row at position 2).
+    Now a right row is unselected with a note, and an error row stays selected and explained as itself.
+    """
+    page = new_page(theme, height=2400)
+    page.goto(server.url + "/dataset")
+    path = tmp_path / "reviews.csv"
+    write_reviews(path)  # every fifth row's label is flipped: rows 0, 5, 10… are the errors
+    upload_and_predict(page, path, 60)
+    grid = grid_with_column(page, "predicted_label")
+    select_grid_row(page, grid, 2)
+    wait_idle(page)
+    assert explained_text(page).startswith("a delight from start to end, part 2")
+    show(page, "All errors")
+    page.get_by_text("Row 2 is not in this view; selection cleared.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(".tl-highlight").count() == 0  # no other row explained in its place
+    assert grid_with_column(page, "predicted_label").locator("tr[aria-selected='true']").count() == 0
+    screenshot(page, f"dataset-selection-cleared-{theme}")
+    # An error row picked under "All rows" is still that row under "All errors", at its new place.
+    show(page, "All rows")
+    select_grid_row(page, grid_with_column(page, "predicted_label"), 5)
+    wait_idle(page)
+    assert explained_text(page).startswith("an awful waste of two hours, part 5")
+    show(page, "All errors")
+    grid = grid_with_column(page, "predicted_label")
+    errors = [t for t in grid.locator("tr").all_inner_texts() if "part" in t]
+    position = next(i for i, t in enumerate(errors) if re.search(r"part 5(?!\d)", t))
+    grid.locator(f"tr[aria-rowindex='{position + 2}'][aria-selected='true']").wait_for(
+        state="attached", timeout=RESULT_TIMEOUT_MS
+    )
+    assert explained_text(page).startswith("an awful waste of two hours, part 5")
+    assert page.get_by_text("is not in this view").count() == 0
+    grid.scroll_into_view_if_needed()
+    screenshot(page, f"dataset-selection-kept-{theme}")
