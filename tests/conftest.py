@@ -13,6 +13,16 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "sst2"
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests (everything under tests/e2e, marked ``e2e``) run after the rest: a unit or AppTest failure is
+    reported in minutes, before the slow browser tests start (with ``-x``, instead of them)."""
+    for item in items:
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=lambda item: item.path.is_relative_to(E2E))  # stable: each group keeps its order
 
 
 def make_tiny_model(
