@@ -7,19 +7,16 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from textlens.text.sst2 import long_reviews, read_sst2  # noqa: E402
-from textlens.text.words import merge_to_words  # noqa: E402
+from textlens.text.sst2 import long_reviews, read_sst2
+from textlens.text.words import merge_to_words
 
 
 def load_texts(path: str, n_short: int, n_long: int, seed: int = 0) -> tuple[list[str], list[str]]:

@@ -16,7 +16,6 @@ import time
 import numpy as np
 import psutil
 from common import (
-    ROOT,
     NaiveRecipe,
     bench_parser,
     load_texts,
@@ -32,8 +31,7 @@ from textlens import clear_caches, explain, explain_many, load_classifier
 from textlens.text.models import native_bfloat16
 
 COLD_SCRIPT = """
-import os, sys, time, json
-sys.path.insert(0, {root!r})
+import os, time, json
 os.environ["HF_HUB_OFFLINE"] = "1"
 t0 = time.perf_counter()
 from textlens import load_classifier, explain
@@ -175,7 +173,7 @@ def main() -> None:
     speedups = [r["naive_seconds"] / r["textlens_seconds"] for r in rows]
 
     # 3. Cold start: a fresh process, from load to the first finished explanation, against the steady state.
-    script = COLD_SCRIPT.format(root=str(ROOT), first=short[0], others=short[1:6])
+    script = COLD_SCRIPT.format(first=short[0], others=short[1:6])
     cold = __import__("json").loads(
         subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     )

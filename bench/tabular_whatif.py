@@ -13,14 +13,10 @@ import json
 import os
 import platform
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from textlens.tabular import dataset_view, explain_values, load_table, predict_values, train  # noqa: E402
+from textlens.tabular import dataset_view, explain_values, load_table, predict_values, train
 
 
 def seconds(fn) -> tuple[float, object]:

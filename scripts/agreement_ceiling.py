@@ -11,15 +11,11 @@ third and fourth largest exact values are nearly tied (what makes "the top 3" fr
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from textlens.corpus.result import explanations, read_result  # noqa: E402
-from textlens.text.amortized import top_overlap  # noqa: E402
+from textlens.corpus.result import explanations, read_result
+from textlens.text.amortized import top_overlap
 
 
 def main() -> None:

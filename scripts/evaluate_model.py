@@ -25,21 +25,19 @@ import argparse
 import json
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from textlens import explain, load_classifier  # noqa: E402
-from textlens import models as textlens_models  # noqa: E402
-from textlens.text.explain import masked_texts  # noqa: E402  (the explainer's own masked rows: base values match)
-from textlens.text.faithfulness import REMOVALS  # noqa: E402
-from textlens.text.faithfulness import faithfulness as textlens_faithfulness  # noqa: E402
-from textlens.text.sst2 import long_reviews, read_sst2  # noqa: E402
+from textlens import explain, load_classifier
+from textlens.text import models as textlens_models
+from textlens.text.explain import masked_texts  # the explainer's own masked rows: base values match
+from textlens.text.faithfulness import REMOVALS
+from textlens.text.faithfulness import faithfulness as textlens_faithfulness
+from textlens.text.sst2 import long_reviews, read_sst2
 
 
 def base_values(classifier, texts: list[str]) -> np.ndarray:

@@ -15,18 +15,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from textlens import load_classifier  # noqa: E402
-from textlens.dataset import label_issues, predict_rows  # noqa: E402
-from textlens.text.sst2 import read_sst2  # noqa: E402
+from textlens import load_classifier
+from textlens.dataset import label_issues, predict_rows
+from textlens.text.sst2 import read_sst2
 
 
 def main() -> None:

@@ -13,17 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from textlens import load_classifier  # noqa: E402
-from textlens.corpus.result import explanations, read_result  # noqa: E402
-from textlens.text.amortized import BUNDLED, load_amortizer, top_overlap  # noqa: E402
+from textlens import load_classifier
+from textlens.corpus.result import explanations, read_result
+from textlens.text.amortized import BUNDLED, load_amortizer, top_overlap
 
 
 def main() -> None:

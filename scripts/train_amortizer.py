@@ -26,15 +26,14 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from textlens import load_classifier  # noqa: E402
-from textlens.corpus import run_corpus  # noqa: E402
-from textlens.corpus.result import explanations, read_result  # noqa: E402
-from textlens.text.amortized import STEPS, agreement, train, words_alone  # noqa: E402
-from textlens.text.sst2 import read_sst2  # noqa: E402
-from textlens.text.words import word_spans  # noqa: E402
+from textlens import load_classifier
+from textlens.corpus import run_corpus
+from textlens.corpus.result import explanations, read_result
+from textlens.text.amortized import STEPS, agreement, train, words_alone
+from textlens.text.sst2 import read_sst2
+from textlens.text.words import word_spans
 
 
 def sample(path: Path, rows: int, min_words: int, seed: int, out: Path) -> Path:

@@ -17,7 +17,6 @@ import argparse
 import json
 import math
 import random
-import sys
 import time
 from pathlib import Path
 
@@ -26,10 +25,9 @@ import torch
 from peft import LoraConfig, PeftModel, get_peft_model
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from textlens.text.encoder import DEFAULT_ADAPTER_DIR, base_encoder_dir  # noqa: E402
-from textlens.text.sst2 import as_review, read_sst2  # noqa: E402
-from textlens.text.words import WordSegmenter  # noqa: E402
+from textlens.text.encoder import DEFAULT_ADAPTER_DIR, base_encoder_dir
+from textlens.text.sst2 import as_review, read_sst2
+from textlens.text.words import WordSegmenter
 
 LABELS = ("NEGATIVE", "POSITIVE")
 
