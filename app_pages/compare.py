@@ -278,9 +278,13 @@ def triage_ui(rows: list[CompareRow], target: str) -> list[CompareRow]:
 
 def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: str, model_b: str | None) -> None:
     """Every input highlighted (with both models' versions and what changed in two-model mode)."""
-    for n, row in enumerate(rows):
+    for row in rows:  # keyed by the row's name (its number in the file), not its place in the filtered list
         with st.container(border=True):
-            pack = {"source": "compare", "classifier": models.load_model(model_a), "key": f"{KEYS.ADD_TO_PACK}{n}"}
+            pack = {
+                "source": "compare",
+                "classifier": models.load_model(model_a),
+                "key": f"{KEYS.ADD_TO_PACK}{row.name}",
+            }
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
                 st.html(highlight_html(row.a, target, scale=scale))

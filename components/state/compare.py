@@ -29,4 +29,4 @@ class CompareKeys:
     FOCUS = "compare_focus"
     HEATMAP = "compare_heatmap"
     FOCUS_CHART = "compare_focus_chart"
-    ADD_TO_PACK = "compare_add_"  # + row number
+    ADD_TO_PACK = "compare_add_"  # + the row's name ("#3"), never its place in the filtered list
