@@ -104,7 +104,8 @@ def keep_selection(widget_key: str, kept_key: str, input_key: Hashable, view: Se
     model forgets them) and sets the widget to the ids' positions in ``view`` when they moved.
     """
     widget = widget_rows(st.session_state.get(widget_key))
-    selection, kept = reconcile(session.recall(kept_key, input_key), widget, view)
+    before = session.recall(kept_key, input_key)
+    selection, kept = reconcile(before if isinstance(before, Kept) else None, widget, view)
     session.remember(kept_key, input_key, kept)
     if (widget or ()) != selection.positions:
         st.session_state[widget_key] = {"selection": {"rows": list(selection.positions), "columns": [], "cells": []}}

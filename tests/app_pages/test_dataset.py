@@ -424,10 +424,7 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     # A slice selected in the slices table: its rows' words only (a toggle away from every row's).
     slices = next(d.value for d in at.dataframe if "slice by" in d.value.columns)
     group, value = slices["slice by"].iloc[0], slices["value"].iloc[0]
-    view_key, _ = at.session_state["dataset_slice_kept"]
-    at.session_state["dataset_slice_kept"] = (view_key, ((group, value), None))
-    at.run()
-    assert not at.exception, at.exception
+    select(at, "dataset_slices_table", [0])  # as a click on its first row
     inside = at.toggle(key="dataset_words_in_slice")
     assert inside.value and f"Only the rows of slice {group} = {value}" in plain(inside.label)
     rows = int(slices["rows"].iloc[0])

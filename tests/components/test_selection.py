@@ -120,3 +120,11 @@ def test_keep_selection_sets_the_widget_only_when_the_rows_moved(state):
     assert state[key]["selection"]["rows"] == [2]
     assert sel.keep_selection(key, kept_key, ("other file", "model"), ERRORS).ids == ()
     assert state[key]["selection"]["rows"] == []
+
+
+def test_a_value_kept_in_another_shape_starts_afresh(state):
+    """A session that kept the selection as before (a (kept, seen) pair) does not break the page."""
+    state["kept"] = (("file", "model"), ([217], [217]))
+    state["table"] = {"selection": {"rows": [3]}}
+    chosen = sel.keep_selection("table", "kept", ("file", "model"), ALL)
+    assert chosen.ids == () and state["table"]["selection"]["rows"] == []
