@@ -2,7 +2,7 @@
 
 The provider is the ``oidc-provider-mock`` package from PyPI (an OpenID Connect server whose sign-in
 form lets the test pick a predefined user); the server is started exactly as docs/deployment.md says,
-with ``scripts/team_server.py`` and the settings in environment variables.
+with ``textlens serve`` and the settings in environment variables.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
 from tests.e2e.conftest import Server, free_port, screenshot
 from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
 from textlens.store import Identity, Role, bundle_json, open_store
@@ -68,7 +68,7 @@ def provider(tmp_path_factory):
 
 
 class TeamServer:
-    """``scripts/team_server.py`` with its settings in the environment; can be restarted on the same port."""
+    """``textlens serve`` with its settings in the environment; can be restarted on the same port."""
 
     def __init__(self, provider: str, db_url: str, log_dir) -> None:
         self.port, self.db_url, self.log = free_port(), db_url, log_dir / "team.log"
@@ -90,7 +90,8 @@ class TeamServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        command = [sys.executable, str(ROOT / "scripts" / "team_server.py"), "--port", str(self.port)]
+        # The console script installed beside this interpreter, as docs/deployment.md starts it.
+        command = [str(Path(sys.executable).with_name("textlens")), "serve", "--port", str(self.port)]
         self.server = Server(self.port, self.log, command=command, env=self.env)
         self.server.wait_ready()
 

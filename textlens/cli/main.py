@@ -16,6 +16,7 @@ from textlens.cli import dataset as cli_dataset
 from textlens.cli import faithfulness as cli_faithfulness
 from textlens.cli import pack as cli_pack
 from textlens.cli import reattach as cli_reattach
+from textlens.cli import serve as cli_serve
 from textlens.cli import tabular as cli_tabular
 from textlens.cli import text as cli_text
 from textlens.errors import TextlensError
@@ -32,6 +33,7 @@ COMMANDS = {
     "faithfulness": cli_faithfulness,
     "tabular": cli_tabular,
     "reattach": cli_reattach,
+    "serve": cli_serve,
 }
 FAILED = 2  # a TextlensError or a missing package (argparse uses 2 for bad arguments too)
 INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
