@@ -14,6 +14,7 @@ from components.state import models
 from textlens import Explanation
 from textlens.dataset.files import (
     MAX_INPUTS,
+    column_kind,
     label_column_guess,
     read_table,
     split_lines,
@@ -22,6 +23,7 @@ from textlens.dataset.files import (
 from textlens.dataset.labels import NO_LABEL as UNMATCHED
 from textlens.dataset.labels import match_labels
 from textlens.dataset.sample import ROWS_ERRORS, ROWS_FIRST, ROWS_RANDOM, RowChoice, choose_rows
+from textlens.errors import NoTextColumnError
 from textlens.report.compare import (
     CompareRow,
     all_explanations,
@@ -54,19 +56,32 @@ ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE = "row order", "most confident first",
 Inputs = tuple[list[str], list[str | None], list[dict[str, str]]]  # texts, true labels, each row's columns
 
 
-def columns_ui(table, labels: list[str], file_key: tuple[str, str]) -> tuple[str, str]:
-    """Text and label column pickers; a new file starts on the longest free text and a label-like column."""
+def columns_ui(table, labels: list[str], file_key: tuple[str, str]) -> tuple[str, str] | None:
+    """Text and label column pickers; a new file starts on the longest free text and a label-like column.
+
+    None until a text column is chosen, when no column holds text (nothing is guessed then; the page says why).
+    """
     if st.session_state.get(KEYS.FILE_SEEN) != file_key:
         st.session_state[KEYS.FILE_SEEN] = file_key
-        text_guess = text_column_guess(table.columns, table.column) or table.columns[0]
+        text_guess = text_column_guess(table.columns, table.column)  # None: the box starts empty
         label_guess = label_column_guess(table.columns, table.column, labels, exclude=text_guess)
         st.session_state[KEYS.TEXT_COLUMN] = text_guess
         st.session_state[KEYS.LABEL_COLUMN] = label_guess or NO_LABEL
     left, right = st.columns(2)
-    text_column = left.selectbox("Text column", table.columns, key=KEYS.TEXT_COLUMN, persist_state="session")
+    text_column = left.selectbox(
+        "Text column",
+        table.columns,
+        key=KEYS.TEXT_COLUMN,
+        placeholder="Choose the text column",
+        persist_state="session",
+    )
     label_column = right.selectbox(
         "True label column (optional)", [NO_LABEL, *table.columns], key=KEYS.LABEL_COLUMN, persist_state="session"
     )
+    if text_column is None:
+        kinds = {c: column_kind(table.column(c)) for c in table.columns}
+        st.error(escape_md(str(NoTextColumnError(file_key[0], kinds, NoTextColumnError.BOX_HINT))))
+        return None
     return text_column, label_column
 
 
@@ -84,7 +99,10 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
         return None
     not_utf8 = f"{upload.name} is not UTF-8; it was read as {table.encoding}. Check that accents look right."
     ui.file_notes([not_utf8] if table.encoding != "utf-8-sig" else [], table.warnings)
-    text_column, label_column = columns_ui(table, labels, (upload.name, upload.digest))
+    chosen = columns_ui(table, labels, (upload.name, upload.digest))
+    if chosen is None:
+        return None
+    text_column, label_column = chosen
     texts = table.column(text_column)
     truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
     kept = [(t.strip(), y, dict(zip(table.columns, row))) for t, y, row in zip(texts, truths, table.rows) if t.strip()]

@@ -36,7 +36,7 @@ from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import explain as explain_state
 from components.state import models
-from textlens import Explanation, InputFileError
+from textlens import Explanation, InputFileError, NoTextColumnError
 from textlens.corpus import DataEntry, StoredRun, data_folder_entries, resolve_entry, result_hash
 from textlens.dataset import (
     LabelIssues,
@@ -64,7 +64,6 @@ from textlens.text.wordstats import WordContrast, WordStat, default_target, word
 
 UPLOAD, DATA_FOLDER = "Upload a file", "From the data folder"
 NO_LABEL = "(no label column)"
-CHOOSE_TEXT = "If one of them does hold the texts, choose it in the Text column box; nothing is predicted until then."
 FILE_TYPES = ["csv", "tsv", "txt", "parquet", "pq", "jsonl", "ndjson", "json"]
 ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT = "All rows", "All errors", "Most confident errors", "Least confident"
 PRESET_ROWS = 100  # rows the "most/least confident" presets show
@@ -208,7 +207,7 @@ def columns_ui(loaded: Loaded, labels: tuple[str, ...]) -> Columns | None:
         persist_state="session",
     )
     if text is None:  # no column holds text, and none is chosen yet
-        st.error(escape_md(str(labelled.no_text_column(CHOOSE_TEXT))))
+        st.error(escape_md(str(labelled.no_text_column(NoTextColumnError.BOX_HINT))))
         return None
     label_options = [NO_LABEL, *[n for n in names if n != text]]
     label = middle.selectbox(

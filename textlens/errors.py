@@ -37,6 +37,8 @@ class NoTextColumnError(InputFileError):
     """
 
     HINT = "Name the text column with --text-column."
+    # The dashboard's pages: the Text column box starts empty.
+    BOX_HINT = "If one of them does hold the texts, choose it in the Text column box; nothing is predicted until then."
     SHOWN_COLUMNS = 20  # a wider file lists its first columns and how many more
 
     def __init__(self, name: str, kinds: dict[str, str], hint: str = HINT) -> None:

@@ -85,6 +85,20 @@ def test_malformed_upload_is_a_message(app):
     assert any("binary" in e.value for e in at.error)
 
 
+def test_a_file_without_text_is_refused_until_a_column_is_chosen(app):
+    at = app
+    upload(at, "report.csv", b"id,score,flag\n1,0.5,true\n2,0.7,false\n3,0.1,true\n")
+    assert at.selectbox(key="compare_text_column").value is None  # nothing guessed: "score" is no text
+    shown = [e.value.replace("\\", "") for e in at.error]  # the page escapes Markdown in the file's names
+    want = "No column of report.csv holds text (columns: id (numbers), score (numbers), flag (booleans))"
+    assert any(want in message for message in shown), shown
+    assert all(b.disabled for b in at.button if b.label.startswith("Compare "))  # nothing to compare yet
+    at.selectbox(key="compare_text_column").set_value("score")  # the user's own choice is honoured
+    at.run()
+    assert not at.exception and not at.error
+    assert any(b.label == "Compare 3 inputs" for b in at.button)
+
+
 def choose_model_b(at, folder) -> None:
     at.radio(key="compare_mode").set_value("Two models, same inputs")
     at.run()
