@@ -141,7 +141,8 @@ def launcher(tmp_path):
     app.mkdir()
     (app / "dashboard.py").write_text("import streamlit as st\n\nst.write('hello')\n", encoding="utf-8")
     port = _free_port()
-    env = {**os.environ, **SETTINGS, "TEXTLENS_DB": str(tmp_path / "packs.db")}
+    (tmp_path / "tmp").mkdir()  # the secrets folder goes here: a killed launcher's is left in pytest's folder
+    env = {**os.environ, **SETTINGS, "TEXTLENS_DB": str(tmp_path / "packs.db"), "TMPDIR": str(tmp_path / "tmp")}
     log = open(tmp_path / "serve.log", "w")
     command = [sys.executable, "-m", "textlens", "serve", "--app", str(app), "--port", str(port)]
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -159,6 +160,7 @@ def launcher(tmp_path):
         cmdline = streamlit.cmdline()
         assert cmdline[1:4] == ["-m", "streamlit", "run"] and streamlit.cwd() == str(app)
         secrets = Path(cmdline[cmdline.index("--secrets.files") + 1])
+        assert secrets.parent.parent == tmp_path / "tmp"
         assert secrets.is_file() and secrets.stat().st_mode & 0o777 == 0o600
         assert secrets.parent.stat().st_mode & 0o777 == 0o700
         assert "client-secret-4711" in secrets.read_text(encoding="utf-8")
@@ -189,3 +191,22 @@ def test_streamlit_dies_with_a_killed_launcher(launcher):
     process.kill()  # SIGKILL: no handler runs in the launcher
     process.wait(10)
     assert _gone(streamlit), "Streamlit outlived its launcher"
+
+
+def test_when_streamlit_ends_by_itself_its_status_is_the_launchers_and_the_secrets_are_gone(tmp_path):
+    """Streamlit cannot listen (the port is taken): it exits, and the launcher ends with its status, tidied up."""
+    app, tmp = tmp_path / "app", tmp_path / "tmp"
+    app.mkdir(), tmp.mkdir()
+    (app / "dashboard.py").write_text("import streamlit as st\n", encoding="utf-8")
+    env = {**os.environ, **SETTINGS, "TEXTLENS_DB": str(tmp_path / "packs.db"), "TMPDIR": str(tmp)}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [sys.executable, "-m", "textlens", "serve", "--app", str(app), "--port", port],
+            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert done.returncode not in (0, 2), done.stderr  # Streamlit's failure, not the launcher's own error
+    assert "packs in" in done.stderr and f"Port {port} is not available" in done.stderr
+    assert list(tmp.iterdir()) == []  # the secrets folder was made in TMPDIR and removed
