@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from textlens.corpus.result import MANIFEST
-from textlens.dataset.load import SUFFIXES, inside
+from textlens.dataset.load import inside
+from textlens.dataset.reader import SUFFIXES
 from textlens.errors import InputFileError
 
 # Folders below the data folder looked into; deeper files are not listed.

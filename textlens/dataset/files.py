@@ -1,21 +1,18 @@
-"""Reading uploaded CSV/TSV/TXT files into texts, with messages a user can act on for every bad file."""
+"""Uploaded files as tables of texts (read by :mod:`textlens.dataset.reader`), and which column holds the text."""
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime
-import io
 import numbers
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
+from textlens.dataset.reader import LINES, open_file
 from textlens.errors import InputFileError, NoTextColumnError
 
 MAX_INPUTS = 50
@@ -27,7 +24,7 @@ class Table:
 
     columns: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
-    encoding: str
+    encoding: str | None  # None for Parquet
     warnings: tuple[str, ...] = field(default=())  # e.g. rows that span several lines (see rows_notice)
 
     def column(self, name: str) -> list[str]:
@@ -39,155 +36,27 @@ class Table:
         return [row[i] for row in self.rows]
 
 
-BINARY_PROBE_BYTES = 8192  # a text file has no NUL byte in its first 8 kB; nearly every binary format has one
-
-
-def refuse_binary(head: bytes, subject: str, expected: str) -> None:
-    """Raise :class:`InputFileError` ("``subject`` looks binary ..., not ``expected``") when the
-    first :data:`BINARY_PROBE_BYTES` of a file hold a NUL byte.
-    """
-    if b"\x00" in head[:BINARY_PROBE_BYTES]:
-        raise InputFileError(f"{subject} looks binary (it has NUL bytes), not {expected}.")
-
-
-def file_encoding(opener: Callable[[], BinaryIO], scan_bytes: int = 1 << 20) -> str:
-    """A file's encoding, read in ``scan_bytes`` pieces from ``opener()``: UTF-8 (BOM or not,
-    ``utf-8-sig``) when every byte decodes as such, else Windows-1252, else Latin-1 (which always works).
-    """
-    for encoding in ("utf-8-sig", "cp1252"):
-        decoder = codecs.getincrementaldecoder(encoding)()
-        try:
-            with opener() as handle:
-                while chunk := handle.read(scan_bytes):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return encoding
-        except UnicodeDecodeError:
-            continue
-    return "latin-1"
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Text of ``data`` and the encoding used: UTF-8 (with or without BOM), else Windows-1252/Latin-1."""
-    refuse_binary(data, "This file", "a CSV, TSV or text file")
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError("This file is not text in any encoding textlens knows.")  # pragma: no cover
-
-
 def read_table(data: bytes, filename: str) -> Table:
-    """Parse an uploaded file: ``.txt`` is one text per line (column ``text``), else CSV/TSV with a header.
+    """Parse an uploaded file with the one reader (:mod:`textlens.dataset.reader`): ``.txt`` is one text
+    per line (column ``text``), else CSV/TSV with a header (or Parquet, JSON lines), every cell as text.
 
-    The delimiter and whether quotes are special come from :func:`sniff_dialect`; when fewer rows
-    than lines were read, :attr:`Table.warnings` says so (:func:`rows_notice`).
+    The reader's rules hold (delimiter and quotes from ``sniff_dialect``, blank or repeated column
+    names, ragged rows and unclosed quotes refused); when fewer rows than lines were read,
+    :attr:`Table.warnings` says so (``rows_notice``).
     """
-    if not data.strip():
-        raise InputFileError(f"{filename} is empty.")
-    text, encoding = decode(data)
-    if filename.lower().endswith(".txt"):
-        lines = [line for line in text.splitlines() if line.strip()]
-        return Table(("text",), tuple((line,) for line in lines), encoding)
-    dialect = sniff_dialect(text[:DIALECT_SAMPLE_CHARS], "\t" if filename.lower().endswith(".tsv") else None)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True, **dialect.csv_options()))
-    except csv.Error as exc:
-        raise InputFileError(f"{filename} is not valid CSV: {exc}.") from exc
-    records = [r for r in records if any(cell.strip() for cell in r)]
-    if not records:
-        raise InputFileError(f"{filename} has no rows.")
-    header = [cell.strip() for cell in records[0]]
-    if any(not name for name in header):
-        raise InputFileError(f"{filename}: every column needs a name in the first row (one is blank).")
-    duplicates = sorted({name for name in header if header.count(name) > 1})
-    if duplicates:
-        raise InputFileError(f"{filename}: column names must be unique; repeated: {', '.join(duplicates)}.")
-    width = len(header)
-    rows = tuple(tuple((r + [""] * width)[:width]) for r in records[1:])
-    if not rows:
-        raise InputFileError(f"{filename} has a header but no data rows.")
-    notice = rows_notice(filename, count_lines(lambda: io.BytesIO(data)), len(rows))
-    return Table(tuple(header), rows, encoding, (notice,) if notice else ())
+    opened = open_file(data, filename, fmt=LINES if filename.lower().endswith(".txt") else None)
+    frames = list(opened.chunks())
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    rows = tuple(tuple(_cell_text(v) for v in row) for row in frame.itertuples(index=False, name=None))
+    notice = opened.reading_notice(len(rows))
+    return Table(tuple(str(c) for c in frame.columns), rows, opened.encoding, (notice,) if notice else ())
 
 
-# --- the one place that decides how a delimited file is split, and checks that no line went missing ----
-
-DELIMITERS = (",", ";", "\t", "|")
-# Characters of a file looked at to choose its delimiter and whether it is quoted.
-DIALECT_SAMPLE_CHARS = 65536
-# A whole quoted field of a TSV ("...", inner quotes doubled): on one line, or over several lines but
-# holding no tab (a lone quote that "closes" lines later has swallowed tabs on its way).
-_TSV_QUOTED_FIELD = re.compile(r'(?:^|\t)"(?:(?:[^"\r\n]|"")*|(?:[^"\t]|"")*)"(?=\t|\r|\n|$)', re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Dialect:
-    """How a delimited text file is split: its delimiter, and whether ``"`` quotes fields or is a character."""
-
-    delimiter: str
-    quoted: bool
-
-    def csv_options(self) -> dict:
-        """Keyword arguments for Python's ``csv.reader``."""
-        return {"delimiter": self.delimiter, "quoting": csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE}
-
-    def pandas_options(self) -> dict:
-        """Keyword arguments for ``pandas.read_csv``."""
-        return {"sep": self.delimiter, "quoting": csv.QUOTE_MINIMAL if self.quoted else csv.QUOTE_NONE}
-
-    def arrow_options(self) -> dict:
-        """Keyword arguments for ``pyarrow.csv.ParseOptions``."""
-        return {"delimiter": self.delimiter, "quote_char": '"' if self.quoted else False}
-
-
-def sniff_dialect(sample: str, delimiter: str | None = None) -> Dialect:
-    """The delimiter (``delimiter``, else the commonest of , ; tab | in the first line) and the quoting.
-
-    A comma- or semicolon-separated file is quoted (the convention, needed for delimiters inside
-    texts). A tab-separated file is read with ``"`` as an ordinary character unless one of its fields
-    in ``sample`` is a whole quoted field (``"..."``, inner quotes doubled, as pandas and
-    spreadsheets write them; over several lines only without a tab inside): a lone quote in a
-    review must not swallow the lines after it.
-    """
-    first = sample.split("\n", 1)[0]
-    if delimiter is None:
-        delimiter = max(DELIMITERS, key=first.count) if any(d in first for d in DELIMITERS) else ","
-    if delimiter != "\t":
-        return Dialect(delimiter, True)
-    return Dialect(delimiter, _TSV_QUOTED_FIELD.search(sample) is not None)
-
-
-def count_lines(opener: Callable[[], BinaryIO], scan_bytes: int = 1 << 20) -> int:
-    """Non-blank lines of a text file (LF, CRLF or a lone CR ends one), read in ``scan_bytes`` pieces."""
-    count, open_line = 0, False  # open_line: the line being read has something besides white space
-    with opener() as handle:
-        while chunk := handle.read(scan_bytes):
-            parts = chunk.replace(b"\r", b"\n").split(b"\n")
-            for part in parts[:-1]:
-                count += open_line or bool(part.strip())
-                open_line = False
-            open_line = open_line or bool(parts[-1].strip())
-    return count + open_line
-
-
-def rows_notice(name: str, lines: int, rows: int, header_lines: int = 1) -> str | None:
-    """A warning when ``rows`` rows were read from a file of ``lines`` non-blank lines (header included), else None."""
-    expected = lines - header_lines
-    if rows == expected:
-        return None
-    if rows < expected:
-        why = (
-            "some rows span several lines: a quote character opens a text and closes it on a later line "
-            '(a lone " in a text, or quoted text holding line breaks)'
-        )
-    else:
-        why = "lines and rows do not match one to one"
-    return (
-        f"{name} has {expected:,} lines after its header, but {rows:,} rows were read: {why}. "
-        f"Check the file; every count and metric covers the {rows:,} rows read."
-    )
+def _cell_text(value: object) -> str:
+    """A cell as text: strings as they are, a missing value (Parquet, JSON) as ``""``."""
+    if isinstance(value, str):
+        return value
+    return "" if cell_kind(value) is None else str(value)
 
 
 # A label column has few distinct values: at most this many, and at most this share of its rows.
