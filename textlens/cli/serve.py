@@ -197,10 +197,12 @@ def serve(args: argparse.Namespace) -> int:
             print(f"packs in {describe(resolve_url())} ({store.backend})", file=sys.stderr)
     except StoreError as exc:
         raise TextlensError(str(exc)) from exc
-    previous = {s: signal.signal(s, _stopped) for s in STOP_SIGNALS}
-    folder = Path(tempfile.mkdtemp(prefix="textlens-secrets-"))  # mode 700
+    previous: dict = {}
+    folder: Path | None = None
     child: subprocess.Popen | None = None
-    try:
+    try:  # from here on, every way out removes the secrets folder
+        previous = {s: signal.signal(s, _stopped) for s in STOP_SIGNALS}
+        folder = Path(tempfile.mkdtemp(prefix="textlens-secrets-"))  # mode 700
         path = folder / "secrets.toml"
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as f:
             f.write(text)
@@ -218,7 +220,8 @@ def serve(args: argparse.Namespace) -> int:
             _stop(child)
         raise
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
         for s, handler in previous.items():
             signal.signal(s, handler)
 
