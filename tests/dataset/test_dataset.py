@@ -66,24 +66,7 @@ def test_tsv_semicolon_parquet_jsonl_and_json_array():
     assert read_labelled(array, "a.json").columns == ["text", "y"]
 
 
-@pytest.mark.parametrize(
-    ("data", "name", "message"),
-    [
-        (b"", "empty.csv", "is empty"),
-        (b"   \n\n", "blank.csv", "is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "image.csv", "looks binary"),
-        (b"text,label\n", "header.csv", "no data rows"),
-        (b"text,text\na,b\n", "dup.csv", "repeated: text"),
-        (b"text,,label\na,b,c\n", "blank-name.csv", "one is blank"),
-        (b'text,label\n"unclosed,1\na,b,c,d\n', "bad.csv", "not valid CSV"),
-        (b'{"text": "a"}\n{not json\n', "bad.jsonl", "line 2"),
-        (b"[1, 2, 3]", "numbers.json", "JSON object"),
-        (b"PAR1 not really parquet", "fake.parquet", "not a readable Parquet"),
-    ],
-)
-def test_bad_files_raise_clear_errors(data, name, message):
-    with pytest.raises(InputFileError, match=message):
-        read_labelled(data, name)
+# Bad files (empty, binary, malformed, ...) are one table for every reader: tests/dataset/test_reader.py.
 
 
 def test_missing_path_is_an_input_error(tmp_path):

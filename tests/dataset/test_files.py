@@ -44,21 +44,14 @@ def test_utf8_bom():
 @pytest.mark.parametrize(
     "data,name,message",
     [
-        (b"", "empty.csv", "empty"),
-        (b"   \n\n", "blank.csv", "empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.csv", "binary"),
-        (b"text,text\na,b\n", "dup.csv", "repeated: text"),
-        (b"text,\na,b\n", "blank_header.csv", "blank"),
-        (b"text,label\n", "header_only.csv", "no data rows"),
-        (b'text\n"unclosed\n', "bad.csv", "not valid CSV"),
         (b"id,score,flag\n1,0.5,1\n2,0.7,0\n", "report.csv", r"No column of report.csv holds text \(columns: id,"),
         (b"id\twhen\tok\n1\t2024-05-01\ttrue\n", "t.tsv", r"id \(numbers\), when \(dates\), ok \(booleans\)"),
     ],
 )
-def test_bad_files_have_clear_messages(data, name, message):
-    """Read, then its text column taken (never guessed from numbers): each bad file says what is wrong."""
-    with pytest.raises(InputFileError, match=message):
-        table = read_table(data, name)
+def test_a_table_without_text_is_refused_when_its_text_column_is_taken(data, name, message):
+    """Read, then its text column taken (never guessed from numbers). Bad files: tests/dataset/test_reader.py."""
+    table = read_table(data, name)
+    with pytest.raises(NoTextColumnError, match=message):
         text_column(name, table.columns, table.column)
 
 

@@ -115,10 +115,16 @@ class UserFile:
     def count_rows(self, *, chunk_bytes: int = CHUNK_BYTES) -> int:
         """Rows in the file: Parquet from its footer, the others by one streaming pass (which checks them)."""
         if self.format == "parquet":
+            import pyarrow as pa
             import pyarrow.parquet as pq
 
-            with self.opener() as handle:
-                rows = pq.ParquetFile(handle).metadata.num_rows
+            try:
+                with self.opener() as handle:
+                    parquet = pq.ParquetFile(handle)
+                    column_names([name.strip() for name in parquet.schema_arrow.names], self.name)
+                    rows = parquet.metadata.num_rows
+            except (pa.ArrowException, OSError) as exc:
+                raise InputFileError(f"{self.name} is not a readable Parquet file: {first_line(exc)}.") from exc
             if not rows:
                 raise InputFileError(self._no_rows())
             return rows
@@ -150,7 +156,7 @@ class UserFile:
         dialect = self.dialect()
         header: list[str] | None = None
         rows: list[list[str]] = []
-        size = start = end = 0
+        size = end = 0
         with self._text() as stream:
             reader = csv.reader(stream, strict=True, **dialect.csv_options())
             try:
@@ -169,7 +175,7 @@ class UserFile:
                         yield pd.DataFrame(rows, columns=header)
                         rows, size = [], 0
             except csv.Error as exc:
-                raise InputFileError(csv_error_message(self.name, exc, start, reader.line_num)) from exc
+                raise InputFileError(csv_error_message(self.name, exc, end + 1, reader.line_num)) from exc
         if header is None:
             raise InputFileError(f"{self.name} has no column names in its first row.")
         if rows:
@@ -383,7 +389,8 @@ def ragged_message(name: str, line: int, cells: int, columns: int, dialect: Dial
     delimiter = "a tab" if dialect.delimiter == "\t" else repr(dialect.delimiter)
     fix = "quote a text that holds the delimiter, or " if dialect.quoted else ""
     return (
-        f"{name}, line {line:,}: {cells} cells, but the header names {columns} columns (split at {delimiter}). "
+        f"{name}, line {line:,}: {cells} cell{'s' * (cells != 1)}, but the header names {columns} columns "
+        f"(split at {delimiter}). "
         f"Nothing is padded or cut: {fix}fix the row."
     )
 
