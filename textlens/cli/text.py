@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
-from textlens.errors import InputFileError, TextlensError
+from textlens.errors import TextlensError
 from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ def add_parser(subparsers) -> None:
     """Add the ``predict`` and ``explain`` commands to the main parser's subparsers."""
     predict = subparsers.add_parser("predict", help="print one JSON object per text with its label and scores")
     predict.add_argument("texts", nargs="*", help="texts to classify")
-    predict.add_argument("--file", help="a UTF-8 file with one text per line")
+    predict.add_argument("--file", help="a text file with one text per line (UTF-8, or Windows-1252/Latin-1)")
     explain = subparsers.add_parser("explain", help="print word attributions for one text as JSON")
     explain.add_argument("text")
     explain.add_argument("--target", help="label to explain (default: the predicted one)")
@@ -41,20 +41,17 @@ def add_parser(subparsers) -> None:
 
 
 def read_lines(path: str) -> list[str]:
-    """The non-blank lines of a UTF-8 file, one text each."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            lines = [line.rstrip("\r\n") for line in handle]
-    except FileNotFoundError as exc:
-        raise InputFileError(f"No such file: {path}") from exc
-    except UnicodeDecodeError as exc:
-        raise InputFileError(f"{path} is not UTF-8 text.") from exc
-    except OSError as exc:
-        raise InputFileError(f"{path} cannot be read: {exc.strerror}") from exc
-    texts = [line for line in lines if line.strip()]
-    if not texts:
-        raise InputFileError(f"{path} has no texts in it (one text per line is expected).")
-    return texts
+    """The non-blank lines of a text file, one text each, read by the one reader (its encoding rule:
+    UTF-8, else Windows-1252/Latin-1, said on stderr; a binary or empty file refused).
+    """
+    import sys
+
+    from textlens.dataset.reader import LINES, open_file
+
+    opened = open_file(path, fmt=LINES)
+    if opened.encoding_notice:
+        print(f"note: {opened.encoding_notice}", file=sys.stderr)
+    return [text for frame in opened.chunks() for text in frame["text"]]
 
 
 def load_for_target(model: str, precision: str, target: str | None) -> Classifier:
