@@ -9,20 +9,19 @@ import streamlit as st
 
 from components import widgets as ui
 from components.charts import probability_figure, top_words_figure
-from components.safe_text import escape_md
+from components.explain.live import continue_ui, full_rows, live_ui, start_live
+from components.explain.tabs import trust_ui, what_if_ui
 from components.state import core as session
 from components.state import explain as explain_state
 from components.state import models
-from components.trust import curves_figure, numbers_html, preview_html, sentence_html, what_if_html
+from components.trust import preview_html
 from textlens import Classifier, Explanation, Prediction, TextlensError
-from textlens.report.compare import CompareRow, all_explanations, row_header_html, shared_scale
 from textlens.report.document import explanation_report, words_csv
 from textlens.report.export_info import ExportInfo
-from textlens.report.highlight import highlight_html, legend_html, settledness
+from textlens.report.highlight import highlight_html, legend_html
 from textlens.text.caution import cautions
 from textlens.text.explain import planned_evals
-from textlens.text.summary import signed, summarize
-from textlens.text.words import is_wordlike
+from textlens.text.summary import summarize
 
 EXAMPLES = {
     "Mixed review": "The acting was wonderful but the plot was dull.",
@@ -55,7 +54,7 @@ def budget_ui(classifier: Classifier, text: str) -> int | str:
         budget = ui.budget_ui(KEYS.BUDGET)
         if text.strip():
             rows = planned_evals(classifier, text, budget)
-            seconds = rows * row_seconds(classifier, text)
+            seconds = rows * classifier.row_seconds(text)
             st.caption(
                 f"'auto' spends exactly what is needed for exact values when that fits (for this text and budget: "
                 f"{rows:,} model calls, about {seconds:,.0f} s here). A smaller budget is faster but leaves "
@@ -73,25 +72,9 @@ def budget_ui(classifier: Classifier, text: str) -> int | str:
     return budget
 
 
-def full_rows(classifier: Classifier, text: str) -> int:
-    """Model calls that resolve every word of ``text``."""
-    return planned_evals(classifier, text, 10**12)
-
-
 def is_long(classifier: Classifier, text: str, budget: int | str) -> bool:
     """True when "auto" cannot resolve every word at once: such texts refine on screen instead."""
     return budget == "auto" and planned_evals(classifier, text, "auto") < full_rows(classifier, text)
-
-
-def start_live(model_id: str, classifier: Classifier, text: str) -> None:
-    """Start refining ``text`` on screen (a Continue click resumes the same run from its rows)."""
-    seconds = st.session_state.get(KEYS.LIVE_SECONDS, explain_state.LIVE_SECONDS_DEFAULT)
-    explain_state.start_live(model_id, text, full_rows(classifier, text), seconds)
-
-
-def row_seconds(classifier: Classifier, text: str) -> float:
-    """Seconds one masked copy of ``text`` takes, measured at this text's length (long rows cost more)."""
-    return classifier.estimate_seconds(1, classifier.token_counts([text])[0])
 
 
 def actions_ui() -> tuple[bool, bool]:
@@ -111,7 +94,7 @@ def run_explanation(
     """
     with (
         preview_ui(model_id, text, budget) if first_look else nullcontext(),
-        ui.progress(label, row_seconds(classifier, text)) as draw,
+        ui.progress(label, classifier.row_seconds(text)) as draw,
     ):
         result = ui.attempt(models.explanation, model_id, text, max_evals=budget, on_progress=draw)
     if result is None:
@@ -192,74 +175,6 @@ def refine_ui(model_id: str, classifier: Classifier, text: str, result: Explanat
     return result
 
 
-LIVE_REDRAW_SECONDS = 0.5  # how often the live view's counters redraw while a long text refines
-
-
-def live_status(run: explain_state.LiveRun) -> str:
-    """Where a running refinement stands: its step, the words resolved, model calls and time, all moving."""
-    result = run.latest
-    words = "splitting the text"
-    if result is not None:
-        words = f"{result.resolved_words:,} of {len(result.words):,} words resolved"
-    return (
-        f'<div class="tl-live" style="font-weight: 600; margin-bottom: 0.3rem;">Sharpening: step {run.steps:,}, '
-        f"{words}, {run.rows:,} model calls, {run.elapsed:.1f} s</div>"
-    )
-
-
-def live_view(result: Explanation) -> str:
-    """The latest refinement step drawn: the legend and the highlighted text."""
-    labels = result.labels
-    target = st.session_state.get(KEYS.TARGET)
-    target = target if target in labels else result.predicted_label
-    return legend_html(result, target) + highlight_html(result, target)
-
-
-@st.fragment(run_every=LIVE_REDRAW_SECONDS)
-def live_ui(run: explain_state.LiveRun) -> None:
-    """While a long text refines: its moving counters, a Stop button and the latest exact view.
-
-    A fragment that redraws itself every :data:`LIVE_REDRAW_SECONDS`, so the script is never blocked:
-    Stop is handled at once, the page can be left (the run goes on into the session, shown on
-    return), and nothing of an earlier text stays greyed beneath. When the run ends the whole page
-    redraws with the final result.
-    """
-    if not run.running:
-        st.rerun()
-    st.button("Stop", key=KEYS.LIVE_STOP, on_click=run.halt, help="Keep the view reached so far.")
-    st.html(live_status(run))
-    if run.latest is not None:
-        st.html(live_view(run.latest))
-
-
-ENDED = {
-    "resolved": "Fully resolved: every word has its own exact value.",
-    "time": "Time limit reached.",
-    "budget": "Budget spent.",
-    "stopped": "Stopped.",
-}
-
-
-def continue_ui(model_id: str, classifier: Classifier, text: str, run: explain_state.LiveRun) -> None:
-    """How the last refinement ended, and Continue (from the rows already evaluated) unless resolved."""
-    if run.error is not None:
-        if not isinstance(run.error, TextlensError):
-            raise run.error
-        ui.show_error(run.error)
-    result = run.latest
-    if result is None:
-        return
-    st.caption(f"{ENDED.get(run.reason, '')} Values are {settledness(result)}.")
-    if not run.complete:
-        st.button(
-            "Continue refining",
-            key=KEYS.LIVE_CONTINUE,
-            on_click=start_live,
-            args=(model_id, classifier, text),
-            help="Resumes from the model calls already made: nothing is computed twice.",
-        )
-
-
 def unsettled_note(result: Explanation) -> None:
     """A visible warning while most of the attribution is still on groups of words, not single words."""
     if not result.converged and result.unsettled >= UNSETTLED_WARNING and result.units:
@@ -336,84 +251,6 @@ def preview_ui(model_id: str, text: str, budget: int | str):
         yield
     finally:
         slot.empty()
-
-
-def trust_ui(model_id: str, result, target: str, is_open: bool) -> None:
-    """The Trust tab: do the top words really move the model? Measured when the tab is opened."""
-    if not is_open:
-        return
-    with st.spinner("Removing the top words, random words and each word alone…"):
-        measured = ui.attempt(explain_state.faithfulness_of, model_id, result, target)
-    if measured is None:
-        return
-    st.html(sentence_html(measured))
-    if target != result.predicted_label and measured.full_score < 0.05:
-        st.caption(
-            f"{escape_md(target)} is already near 0 here, so removing words can hardly lower it: choose "
-            f"{escape_md(result.predicted_label)} as the target to test the words behind the prediction."
-        )
-    st.plotly_chart(curves_figure(measured), width="stretch", key=TRUST.CURVES)
-    st.html(numbers_html(measured))
-    st.caption(
-        "Comprehensiveness: how much the probability drops when the explanation's top words are removed; "
-        "sufficiency: how much it drops when only they are kept. The same numbers for a random word order "
-        "and for leave-one-out (each word's own effect) show what good looks like for this text."
-    )
-
-
-def _word_option(result, target: str):
-    words = result.for_label(target)
-    return lambda i: f"{words[i].word} · #{i + 1} ({signed(words[i].value)})"
-
-
-def what_if_ui(model_id: str, classifier, result, target: str, budget) -> None:
-    """The What-if tab: remove or replace words, see the real new probability beside the predicted one."""
-    owner = (model_id, result.text)  # a new text starts with nothing chosen (its words are other words)
-    if st.session_state.get(TRUST.OWNER) != owner:
-        st.session_state[TRUST.OWNER] = owner
-        st.session_state.pop(TRUST.WORDS, None)
-    words = result.for_label(target)
-    options = [w.index for w in words if is_wordlike(w.word)] or [w.index for w in words]
-    chosen = st.multiselect(
-        "Words to edit",
-        options,
-        key=TRUST.WORDS,
-        format_func=_word_option(result, target),
-        placeholder="Pick words, e.g. the strongest ones from the highlight",
-        help="Listed with their position and value toward the target class.",
-    )
-    mode, replacement = st.columns([1, 2]), None
-    action = mode[0].radio("Edit", ["Remove", "Replace with"], horizontal=True, key=TRUST.MODE)
-    if action == "Replace with":
-        replacement = mode[1].text_input("Replacement", value="", key=TRUST.REPLACEMENT, max_chars=200)
-    if not chosen:
-        st.info("Choose one or more words to see what the model does without them.")
-        return
-    if replacement is not None and not replacement.strip():
-        st.info("Type the replacement word, or switch to **Remove**.")
-        return
-    change = ui.attempt(explain_state.what_if_of, model_id, result, tuple(chosen), target, replacement)
-    if change is None:
-        return
-    st.html(what_if_html(change))
-    st.caption("Edited text:")
-    st.html(f'<div class="tl-edited" style="white-space: pre-wrap;">{escape(change.edited_text)}</div>')
-    edited = session.recall(TRUST.EDITED, (model_id, change.edited_text))
-    if edited is None and st.button("Explain the edited text", key=TRUST.EXPLAIN_EDITED):
-        with ui.progress("Explaining the edited text", row_seconds(classifier, change.edited_text)) as draw:
-            edited = ui.attempt(models.explanation, model_id, change.edited_text, max_evals=budget, on_progress=draw)
-        session.remember(TRUST.EDITED, (model_id, change.edited_text), edited)
-    if edited is not None:
-        side_by_side_ui(result, edited, target)
-
-
-def side_by_side_ui(original, edited, target: str) -> None:
-    """The original and the edited text, on one colour scale, with the Compare page's row headers."""
-    rows = [CompareRow("Original", original), CompareRow("Edited", edited)]
-    scale = shared_scale(all_explanations(rows), target)
-    st.html(legend_html(original, target, scale=scale, totals=False))
-    for column, row in zip(st.columns(2), rows):
-        column.html(row_header_html(row, row.a, target) + highlight_html(row.a, target, scale=scale))
 
 
 def downloads_ui(result: Explanation, target: str, figure) -> None:

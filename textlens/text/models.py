@@ -248,6 +248,10 @@ class Classifier:
         rate = self.token_seconds.get(bucket) or self.seconds_per_row / max(n_tokens, 1)
         return rows * n_tokens * rate
 
+    def row_seconds(self, text: str) -> float:
+        """Seconds one masked copy of ``text`` takes, measured at this text's length (long rows cost more)."""
+        return self.estimate_seconds(1, self.token_counts([text])[0])
+
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """Predictions with labels and truncation notes; empty texts raise :class:`EmptyTextError`."""
         texts = list(texts)
