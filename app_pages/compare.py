@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import heatmap_figure, top_words_figure
 from components.safe_text import escape_md
@@ -306,10 +307,10 @@ def rows_ui(rows: list[CompareRow], target: str, scale: float | None, model_a: s
             if row.b is None:
                 st.html(row_header_html(row, row.a, target))
                 st.html(highlight_html(row.a, target, scale=scale))
-                ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)
+                packs.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)
                 continue
             ui.two_model_view(row, target, scale, ui.model_display(model_a), ui.model_display(model_b))
-            ui.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
+            packs.add_to_pack_ui(row.a, target, row=row.name, truth=row.truth, **pack)  # model A's explanation
 
 
 def which_model_ui(model_a: str, model_b: str | None) -> str:

@@ -8,6 +8,7 @@ from html import escape
 import numpy as np
 import streamlit as st
 
+from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import probability_figure
 from components.safe_text import escape_md
@@ -126,7 +127,7 @@ def render() -> None:
     k, opacity = class_ui(prediction)
     explanation_ui(model_input, result, k, opacity, name)
     classifier = image_state.load_image_model()
-    ui.add_to_pack_ui(
+    packs.add_to_pack_ui(
         result, result.labels[k], source="image", classifier=classifier, image=png(model_input), key=KEYS.ADD_TO_PACK
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import probability_figure
 from components.safe_text import escape_md
@@ -337,7 +338,7 @@ def downloads_ui(model: TabularModel, result, target: str, figure, table_name: s
     """JSON, CSV, the chart as HTML/PNG (each saying what it shows), and "Add to review pack"."""
     info = export_info(result, target, table_name)
     ui.download_row(result, info, "Inputs (CSV)", tabular_csv(result, info), figure, prefix="tabular_")
-    ui.add_to_pack_ui(result, target, source="tabular", classifier=model, key=KEYS.ADD_TO_PACK)
+    packs.add_to_pack_ui(result, target, source="tabular", classifier=model, key=KEYS.ADD_TO_PACK)
 
 
 def dataset_view_ui(model: TabularModel) -> None:

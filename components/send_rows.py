@@ -28,7 +28,7 @@ from textlens.types import Explanation
 class ExplainedOnSend(Sequence):
     """Review-pack cases made (and their rows explained) only when first iterated or indexed.
 
-    :func:`components.widgets.send_to_pack_ui` takes the cases before its form is drawn, counts them for its
+    :func:`components.pack_widgets.send_to_pack_ui` takes the cases before its form is drawn, counts them for its
     button and iterates them only once the form is sent: so a page rerun costs nothing, and the sending
     is what explains. ``count`` must be the number of cases ``make`` returns.
     """
