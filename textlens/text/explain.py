@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from textlens import shap_kernels
+from textlens import shap_kernels  # the one module that touches shap's private parts
 from textlens.caches import owned
 from textlens.errors import EmptyTextError
 from textlens.text import owen
@@ -102,35 +102,14 @@ def _tokenizer_lock(classifier: Classifier, leaves: str):
 def _masker(classifier: Classifier, leaves: str):
     import shap  # imported here: shap's import costs seconds and the CLI's predict does not need it
 
-    shap_kernels.install()
-
     if leaves == "words":
         masker = shap.maskers.Text(WordSegmenter(classifier.mask_token))
     else:
         # shap looks at the tokenizer's class (e.g. for sentencepiece), so it gets the real one; callers
         # hold the tokenizer's lock while the masker runs.
         masker = shap.maskers.Text(getattr(classifier.tokenizer, "raw", classifier.tokenizer))
-    masker.clustering = _last_clustering(masker)
+    shap_kernels.remember_last_clustering(masker)  # a text's partition tree is computed once
     return masker
-
-
-def _last_clustering(masker):
-    """``masker.clustering`` remembering its last text: planning, shap and a resumed run ask for it again.
-
-    shap's partition tree is pure Python and quadratic in the words (a second for a 350-word review,
-    several under load), so computing it once per text keeps it out of the model's time.
-    """
-    compute = masker.clustering
-    last: list = [None, None]
-
-    def clustering(s):
-        if last[0] != s:
-            last[:] = [s, compute(s)]
-        else:
-            masker._update_s_cache(s)  # what compute() does first: the masker's segments are this text's
-        return last[1].copy()
-
-    return clustering
 
 
 def masked_texts(classifier: Classifier, texts: Sequence[str]) -> list[str]:
