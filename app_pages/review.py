@@ -4,40 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import auth, present
+from components import auth, present, review
 from components import widgets as ui
 from components.safe_text import escape_md
 from components.state import models
 from components.state import review as review_state
 from textlens import DEFAULT_MODEL_ID
-from textlens.report.pack import (
-    case_card,
-    pack_report,
-    present_html,
-    rerun_row_html,
-    short_time,
-    verdict_summary,
-)
-from textlens.report.palette import HIGH_CONTRAST, STANDARD
-from textlens.store import (
-    VERDICTS,
-    BundleError,
-    Case,
-    Change,
-    ConflictError,
-    Pack,
-    PermissionDeniedError,
-    Store,
-    StoreError,
-    provenance_of,
-)
-from textlens.store.bundle import MAX_BUNDLE_BYTES, bundle_json, import_bundle
+from textlens.report.pack import case_card, pack_report, rerun_row_html, short_time, verdict_summary
+from textlens.store import VERDICTS, Case, Change, ConflictError, Pack, Store, StoreError, provenance_of
+from textlens.store.bundle import bundle_json
 from textlens.store.rerun import RerunRow, rerun_cases, save_rerun
 
 ALL = "All"
 KEYS = review_state.ReviewKeys
 PRESENT = "Present"
 MODES = ["Cases", PRESENT, "Re-run on another model"]
+EDITS = review.CaseEdits(st.session_state)  # each case's edit form: see components/review.py
 
 
 def author_ui(store: Store) -> str:
@@ -67,28 +49,17 @@ def pack_list_ui(store: Store) -> Pack | None:
     if not found:
         st.info("No pack matches the search.")
     by_id = {p.id: p for p in everything}
+    # A pack just made here (created, imported, saved re-run) opens at once; one deleted meanwhile closes.
     requested = st.session_state.pop(KEYS.OPEN_REQUEST, None)
-    if requested in by_id:  # a pack just made here (created, imported, saved re-run) opens at once
-        st.session_state[KEYS.OPEN] = requested
-    current = st.session_state.get(KEYS.OPEN)
-    options = [None, *[p.id for p in found]]
-    if current in by_id and current not in options:
-        options.append(current)  # the open pack stays open while the search changes
-    elif current not in by_id:
-        st.session_state[KEYS.OPEN] = None  # deleted meanwhile
+    options, st.session_state[KEYS.OPEN] = review.open_options(by_id, found, requested, st.session_state.get(KEYS.OPEN))
     chosen = st.selectbox(
         "Open pack",
         options,
-        format_func=lambda i: "— choose a pack —" if i is None else _pack_label(by_id[i]),
+        format_func=lambda i: "— choose a pack —" if i is None else review.pack_label(by_id[i]),
         key=KEYS.OPEN,
         persist_state="session",
     )
     return by_id.get(chosen)
-
-
-def _pack_label(pack: Pack) -> str:
-    owner = f" · {pack.owner}" if pack.owner else ""
-    return f"{pack.name} ({pack.cases} cases{owner})"
 
 
 def new_pack_ui(store: Store) -> None:
@@ -115,21 +86,11 @@ def new_pack_ui(store: Store) -> None:
             persist_state="session",
         )
         if bundle is not None and st.button("Import", key=KEYS.IMPORT, disabled=bool(refused)):
-            pack = ui.attempt(import_file, store, bundle.data, name.strip() or None, message="Not imported: {}")
+            pack = ui.attempt(review.import_file, store, bundle.data, name.strip() or None, message="Not imported: {}")
             if pack is not None:
                 st.session_state.pop(KEYS.IMPORT_DATA, None)  # imported: the file is done with
                 st.session_state.pop(KEYS.IMPORT_NAME, None)
                 _open(pack.id)
-
-
-def import_file(store: Store, data: bytes, name: str | None = None) -> Pack:
-    """The pack in a JSON bundle's bytes, added to the store under its own name or ``name``.
-
-    A :class:`BundleError` when the file is too large; a name that is taken raises (and says to pick another).
-    """
-    if len(data) > MAX_BUNDLE_BYTES:
-        raise BundleError(f"The file is larger than {MAX_BUNDLE_BYTES // 1_000_000} MB.")
-    return import_bundle(store, data, name=name)
 
 
 def open_linked_pack() -> None:
@@ -153,15 +114,8 @@ def _open(pack_id: int) -> None:
 def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     """Name, owner, lineage, description, verdict counts, downloads and deletion of the open pack."""
     st.subheader(escape_md(pack.name))
-    facts = [
-        f"owner **{escape_md(pack.owner or '—')}**",
-        f"{len(cases)} cases",
-        f"updated {escape_md(short_time(pack.updated))}",
-    ]
     parent_name = store.parent_name(pack)
-    if pack.origin:
-        facts.append(escape_md(pack.origin) + (f" of **{escape_md(parent_name)}**" if parent_name else ""))
-    st.caption(" · ".join(facts))
+    st.caption(review.pack_facts(pack, len(cases), parent_name))
     if pack.description.strip():
         st.text(pack.description)
     if cases:
@@ -194,79 +148,6 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
 # --- editing cases -----------------------------------------------------------------------------
 
 
-def _tags_text(tags) -> str:
-    return ", ".join(tags)
-
-
-def _widget_keys(case_id: int) -> tuple[str, str, str]:
-    return f"{KEYS.NOTE}{case_id}", f"{KEYS.VERDICT}{case_id}", f"{KEYS.TAGS}{case_id}"
-
-
-def _adopt(case: Case) -> None:
-    """Make ``case`` as stored the base of this session's edit form (and the form's values)."""
-    note_key, verdict_key, tags_key = _widget_keys(case.id)
-    base = st.session_state.setdefault(KEYS.EDIT_BASE, {})
-    base[case.id] = (case.version, case.note, case.verdict, _tags_text(case.tags))
-    st.session_state[note_key], st.session_state[verdict_key] = case.note, case.verdict
-    st.session_state[tags_key] = _tags_text(case.tags)
-
-
-def _sync(case: Case) -> int:
-    """The version this session's form is based on; unedited forms follow others' changes silently."""
-    base = st.session_state.setdefault(KEYS.EDIT_BASE, {})
-    keys = _widget_keys(case.id)
-    if case.id not in base or any(k not in st.session_state for k in keys):
-        _adopt(case)
-    version, *values = base[case.id]
-    if version != case.version and [st.session_state[k] for k in keys] == values:
-        _adopt(case)  # nothing typed here since: show their change
-    return base[case.id][0]
-
-
-def _save(store: Store, case_id: int) -> None:
-    """Write the fields this session changed, checked against the version its form started from."""
-    note_key, verdict_key, tags_key = _widget_keys(case_id)
-    version, *base = st.session_state[KEYS.EDIT_BASE][case_id]
-    now = [st.session_state[k] for k in (note_key, verdict_key, tags_key)]
-    changes = {name: value for name, value, old in zip(("note", "verdict", "tags"), now, base) if value != old}
-    if "tags" in changes:
-        changes["tags"] = [t for t in changes["tags"].split(",") if t.strip()]
-    messages = st.session_state.setdefault(KEYS.MESSAGE, {})
-    try:
-        saved = store.update_case(case_id, version, **changes)
-    except ConflictError as exc:
-        messages[case_id] = ("conflict", exc)
-    except StoreError as exc:
-        messages[case_id] = ("error", exc)
-    else:
-        _adopt(saved)
-        messages[case_id] = ("saved", None)
-
-
-def _reload(store: Store, case_id: int) -> None:
-    try:
-        _adopt(store.case(case_id))
-    except StoreError:
-        pass
-    st.session_state.setdefault(KEYS.MESSAGE, {}).pop(case_id, None)
-
-
-def _move(store: Store, case_id: int, offset: int) -> None:
-    try:
-        store.move_case(case_id, offset)
-    except StoreError as exc:
-        st.session_state.setdefault(KEYS.MESSAGE, {})[case_id] = ("error", str(exc))
-
-
-def _remove(store: Store, case_id: int) -> None:
-    try:
-        store.remove_case(case_id)
-    except PermissionDeniedError as exc:
-        st.session_state.setdefault(KEYS.MESSAGE, {})[case_id] = ("error", str(exc))
-    except StoreError:
-        pass  # already removed by someone else: the list below no longer shows it
-
-
 def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
     """Someone saved this case first: their text beside this session's, and a way to take theirs."""
     if conflict.theirs is None:
@@ -282,12 +163,10 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
         f"Theirs (version {conflict.theirs.version}, by {escape_md(conflict.theirs.author or 'someone')})"
     )
     yours_col.caption("Yours (not saved)")
-    for name, mine in conflict.yours.items():
-        now = getattr(conflict.theirs, name)
-        shown = {"verdict": VERDICTS.get, "tags": ", ".join}.get(name, str)
-        theirs_col.text(f"{name}: {shown(now)}")
-        yours_col.text(f"{name}: {shown(mine)}")
-    st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=_reload, args=(store, case_id))
+    for theirs, yours in review.conflict_lines(conflict):
+        theirs_col.text(theirs)
+        yours_col.text(yours)
+    st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=EDITS.reload, args=(store, case_id))
 
 
 def history_ui(changes: list[Change], title: str = "History") -> None:
@@ -303,9 +182,9 @@ def history_ui(changes: list[Change], title: str = "History") -> None:
 
 def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
     """Note, verdict and tags of one case, saved against the version this form started from."""
-    base_version = _sync(case)
-    note_key, verdict_key, tags_key = _widget_keys(case.id)
-    message = st.session_state.get(KEYS.MESSAGE, {}).pop(case.id, None)
+    base_version = EDITS.sync(case)
+    note_key, verdict_key, tags_key = EDITS.widget_keys(case.id)
+    message = EDITS.take_message(case.id)
     if message and message[0] == "conflict":
         conflict_ui(store, case.id, message[1])
     elif message and message[0] == "error":
@@ -325,7 +204,7 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
         "Save",
         key=f"{KEYS.SAVE}{case.id}",
         type="primary",
-        on_click=_save,
+        on_click=EDITS.save,
         args=(store, case.id),
         disabled=bool(refused),
         help=refused,
@@ -334,21 +213,21 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
         "Move up",
         key=f"{KEYS.UP}{case.id}",
         disabled=number == 1 or bool(refused),
-        on_click=_move,
+        on_click=EDITS.move,
         args=(store, case.id, -1),
     )
     actions.button(
         "Move down",
         key=f"{KEYS.DOWN}{case.id}",
         disabled=number == total or bool(refused),
-        on_click=_move,
+        on_click=EDITS.move,
         args=(store, case.id, 1),
     )
     with actions.popover("Remove", icon=":material/delete:", disabled=bool(cannot_remove), help=cannot_remove):
         st.button(
             f"Remove case {number} from the pack",
             key=f"{KEYS.REMOVE}{case.id}",
-            on_click=_remove,
+            on_click=EDITS.remove,
             args=(store, case.id),
         )
 
@@ -370,9 +249,7 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
     refused = store.identity.refusal("update_case")
     if refused and cases:
         st.info(escape_md(refused), icon=":material/visibility:")
-    changes: dict[int, list[Change]] = {}
-    for change in store.history(pack_id=cases[0].pack_id) if cases else []:
-        changes.setdefault(change.case_id, []).append(change)
+    changes = review.changes_by_case(store.history(pack_id=cases[0].pack_id) if cases else [])
     history_ui(changes.get(None, []), "Pack history")  # made, renamed, reordered, imported
     for number, case in enumerate(cases, 1):
         if shown != ALL and case.verdict != shown:
@@ -384,10 +261,6 @@ def cases_ui(store: Store, cases: list[Case]) -> None:
 
 
 # --- present -----------------------------------------------------------------------------------
-
-
-def _step(key: str, offset: int, total: int) -> None:
-    st.session_state[key] = max(0, min(total - 1, st.session_state[key] + offset))
 
 
 def _stop_presenting() -> None:
@@ -406,48 +279,8 @@ def presenting(store: Store) -> bool:
     if pack is None:  # back to the list
         _stop_presenting()
         return False
-    present_ui(pack, store.cases(pack.id))
+    present.present_ui(pack, store.cases(pack.id), on_exit=_stop_presenting)
     return True
-
-
-def present_ui(pack: Pack, cases: list[Case]) -> None:
-    """The projector's screen: the pack's title, previous/next (arrow keys too), a high-contrast switch,
-    Exit (Esc), and one case sized to fit the screen. Sidebar, title, search and filters are hidden.
-    """
-    key = f"{KEYS.PRESENT}{pack.id}"  # each pack remembers where its presentation was
-    total = len(cases)
-    index = min(st.session_state.setdefault(key, 0), max(total - 1, 0))
-    st.session_state[key] = index
-    bar = st.container(horizontal=True, vertical_alignment="center", gap="small")
-    bar.html(present.title_html(pack.name))
-    bar.button(
-        "Previous",
-        icon=":material/arrow_back:",
-        shortcut="Left",
-        disabled=index == 0,
-        on_click=_step,
-        args=(key, -1, total),
-    )
-    bar.button(
-        "Next",
-        icon=":material/arrow_forward:",
-        shortcut="Right",
-        disabled=index >= total - 1,
-        on_click=_step,
-        args=(key, 1, total),
-    )
-    contrast = bar.toggle(
-        "High contrast",
-        key=KEYS.HIGH_CONTRAST,
-        help="Solid colours and black or white text: for a projector or a bright room.",
-        persist_state="session",
-    )
-    bar.button("Exit", icon=":material/close:", shortcut="Esc", on_click=_stop_presenting, key=KEYS.EXIT_PRESENT)
-    if not cases:
-        st.info("Nothing to present: the pack is empty.")
-        return
-    palette = HIGH_CONTRAST if contrast else STANDARD
-    st.html(present_html(cases[index], index + 1, total, palette=palette))
 
 
 # --- re-run ------------------------------------------------------------------------------------
@@ -496,15 +329,8 @@ def rerun_pack(model_id: str, cases: list[Case]) -> tuple[list[RerunRow], dict |
 
 def rerun_results_ui(rows: list[RerunRow], model_id: str) -> None:
     """The summary line and every case beside its re-run, changed ones first."""
-    done = [r for r in rows if r.new is not None]
-    changed = sum(r.changed for r in done)
-    flips = sum(r.label_flip for r in done)
-    st.markdown(
-        f"**{changed} of {len(done)}** re-run cases changed · **{flips}** label flips"
-        + (f" · {len(rows) - len(done)} skipped" if len(done) < len(rows) else "")
-    )
-    numbers = {r.case.id: r.case.position for r in rows}
-    order = {cid: n for n, cid in enumerate(sorted(numbers, key=numbers.get), 1)}
+    st.markdown(review.rerun_summary(rows))
+    order = review.case_numbers(rows)
     for row in rows:
         with st.container(border=True):
             st.html(rerun_row_html(row, order[row.case.id], model_id))
