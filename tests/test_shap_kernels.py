@@ -28,6 +28,7 @@ OTHER = "A dull, tedious mess of a film."
 
 def original(module_name: str, name: str):
     """shap's own object that install() replaced."""
+    shap_kernels.install()
     return shap_kernels.ORIGINALS[f"{module_name}:{name}"]
 
 
