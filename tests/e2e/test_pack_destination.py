@@ -13,7 +13,7 @@ import pytest
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle
-from tests.e2e.test_review import open_pack
+from tests.e2e.test_review import MIN_CONTRAST, open_pack, shown_contrast
 from textlens.store import open_store
 from textlens.types import Prediction
 
@@ -111,7 +111,6 @@ def test_an_unexplained_case_is_presented_as_large_as_its_note(server, new_page,
     assert size >= note and size >= 30, f"the text is {size} px, its note {note} px"
     box = text.bounding_box()
     assert box["y"] + box["height"] <= 720 and box["width"] >= 0.5 * 1280, box
-    colour = text.evaluate("e => getComputedStyle(e).color")
-    background = page.locator("[data-testid='stApp']").evaluate("e => getComputedStyle(e).backgroundColor")
-    assert colour != background, "the text follows the theme's text colour"
+    ratio = shown_contrast(text)
+    assert ratio >= MIN_CONTRAST, f"the text contrasts {ratio:.2f}:1 with its background in the {theme} theme"
     screenshot(page, f"present-unexplained-{theme}")

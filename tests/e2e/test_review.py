@@ -9,6 +9,8 @@ import pytest
 
 from tests.e2e.conftest import screenshot
 from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle
+from tests.factories import make_explanation
+from textlens.report.palette import contrast_ratio
 from textlens.store import open_store
 
 pytestmark = pytest.mark.e2e
@@ -133,19 +135,81 @@ def test_collect_annotate_present_rerun_export(server, new_page, tiny_sentiment_
     screenshot(offline, "review-report-dark")
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_present_mode_is_readable(server, new_page, theme):
-    """Present mode in both themes: large type, the note beside the case (screenshots for a look)."""
+# Present mode on a 1280x800 projector, a short case: the text at its largest (6.5vh = 52 px), the note
+# at its (4.6vh = 37 px). The bars are well below both and well above body type (16 px).
+MIN_TEXT_PX = 30
+MIN_NOTE_PX = 24
+MIN_CONTRAST = 4.5  # WCAG AA for body text
+PRESENT_NOTE = "Right label, but 'wonderful' should not push NEGATIVE."
+
+# The element's own background colour and its ancestors', innermost first.
+BACKGROUNDS = """e => {
+  const out = [];
+  for (let n = e; n; n = n.parentElement) out.push(getComputedStyle(n).backgroundColor);
+  return out;
+}"""
+
+
+def rgba(css: str) -> tuple[float, float, float, float]:
+    """A computed CSS colour, ``rgb(r, g, b)`` or ``rgba(r, g, b, a)``, as (r, g, b, a)."""
+    match = re.fullmatch(r"rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)", css.strip())
+    assert match, f"not an rgb colour: {css!r}"
+    r, g, b, a = match.groups()
+    return float(r), float(g), float(b), 1.0 if a is None else float(a)
+
+
+def over(top: tuple[float, float, float, float], below: tuple[float, float, float]) -> tuple[float, float, float]:
+    r, g, b, a = top
+    return tuple(a * c + (1 - a) * d for c, d in zip((r, g, b), below))
+
+
+def shown_contrast(locator) -> float:
+    """WCAG contrast of an element's text colour against the background it is drawn on (layers composited)."""
+    background = (255.0, 255.0, 255.0)  # the canvas under everything
+    for layer in reversed(locator.evaluate(BACKGROUNDS)):
+        background = over(rgba(layer), background)
+    text = over(rgba(locator.evaluate("e => getComputedStyle(e).color")), background)
+    return contrast_ratio(text, background)
+
+
+def font_px(locator) -> float:
+    return locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+
+
+@pytest.fixture(scope="module")
+def present_pack() -> str:
+    """A pack of its own, made through the store: one hand-made explanation with a note."""
+    name = "E2E present <i>mode</i>"
     with open_store() as store:
-        if PACK not in {p.name for p in store.packs()}:
-            pytest.skip("needs the pack the first test collects")
-    page = new_page(theme, width=1280, height=800)  # a projector's size
+        if name not in {p.name for p in store.packs()}:
+            pack = store.create_pack(name, "Seen on a projector.", "ana")
+            record = make_explanation(TEXTS[0], [0.0, 0.05, 0.0, 0.3, 0.0, 0.0, 0.0, 0.0, -0.2, 0.0])
+            store.add_case(pack.id, record, "POSITIVE", note=PRESENT_NOTE, verdict="right-wrong", source="explain")
+    return name
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_present_mode_is_readable(server, new_page, present_pack, theme):
+    """Present mode in both themes on a projector's screen: the text and the note in large type, the note
+    beside the text, both at least 4.5:1 against what they are drawn on (and screenshots for a look)."""
+    page = new_page(theme, width=1280, height=800)
     page.goto(server.url + "/review")
     page.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
-    open_pack(page, PACK)
+    open_pack(page, present_pack)
     page.get_by_text("Present", exact=True).click()
     page.locator(".tl-present").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
-    colour = page.locator(".tl-present .tl-note").evaluate("e => getComputedStyle(e).color")
-    assert colour, "the note is shown beside the case"
+    text = page.locator(".tl-present .tl-highlight")
+    note = page.locator(".tl-present .tl-note")
+    assert note.inner_text() == PRESENT_NOTE
+    word = text.locator(".tl-word", has_text="wonderful").first
+    assert font_px(text) >= MIN_TEXT_PX and font_px(word) >= MIN_TEXT_PX, "the text in large type"
+    assert font_px(note) >= MIN_NOTE_PX, "the note in large type"
+    text_box, note_box = text.bounding_box(), note.bounding_box()
+    assert note_box["x"] >= text_box["x"] + text_box["width"], "the note is beside the text, right of it"
+    assert note_box["y"] + note_box["height"] <= 800, "the note is on the screen"
+    plain = text.locator(".tl-word", has_text="acting").first  # 0.05: a faint tint, the theme's text colour
+    for what, locator in (("the note", note), ("the text", plain)):
+        ratio = shown_contrast(locator)
+        assert ratio >= MIN_CONTRAST, f"{what} contrasts {ratio:.2f}:1 with its background in the {theme} theme"
     screenshot(page, f"review-present-{theme}")
