@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
+from components import compare
 from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import heatmap_figure, top_words_figure
+from components.compare import Inputs, of_model
 from components.safe_text import escape_md
 from components.state import compare as compare_state
 from components.state import core as session
@@ -21,7 +22,6 @@ from textlens.dataset.files import (
     split_lines,
     text_column_guess,
 )
-from textlens.dataset.labels import NO_LABEL as UNMATCHED
 from textlens.dataset.labels import match_labels
 from textlens.dataset.sample import ROWS_ERRORS, ROWS_FIRST, ROWS_RANDOM, RowChoice, choose_rows
 from textlens.errors import NoTextColumnError
@@ -33,10 +33,8 @@ from textlens.report.compare import (
     row_header_html,
     shared_scale,
 )
-from textlens.report.document import words_csv
-from textlens.report.export_info import ExportInfo
 from textlens.report.highlight import PER_ROW, highlight_html, legend_html
-from textlens.text.wordstats import default_target, shared_labels, word_statistics
+from textlens.text.wordstats import default_target, shared_labels
 
 MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
 SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"
@@ -51,10 +49,6 @@ EXAMPLE_TEXTS = "\n".join(
 KEYS = compare_state.CompareKeys
 SCALE_STRONGEST = "strongest row"
 SCALES = (SCALE_STRONGEST, 0.05, 0.1, 0.25, 0.5, 1.0)
-ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE = "row order", "most confident first", "least confident first"
-
-
-Inputs = tuple[list[str], list[str | None], list[dict[str, str]]]  # texts, true labels, each row's columns
 
 
 def columns_ui(table, labels: list[str], file_key: tuple[str, str]) -> tuple[str, str] | None:
@@ -104,13 +98,13 @@ def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
     if chosen is None:
         return None
     text_column, label_column = chosen
-    texts = table.column(text_column)
-    truths = table.column(label_column) if label_column != NO_LABEL else [None] * len(texts)
-    kept = [(t.strip(), y, dict(zip(table.columns, row))) for t, y, row in zip(texts, truths, table.rows) if t.strip()]
-    st.caption(f"{len(table.rows):,} rows read, {len(kept):,} with text.")
+    texts, truths, columns = compare.table_inputs(
+        table, text_column, None if label_column == NO_LABEL else label_column
+    )
+    st.caption(f"{len(table.rows):,} rows read, {len(texts):,} with text.")
     if label_column != NO_LABEL:
-        ui.label_match_ui(match_labels([y for _, y, _ in kept], labels)[1])  # as each row's header matches it
-    return [t for t, _, _ in kept], [y for _, y, _ in kept], [c for _, _, c in kept]
+        ui.label_match_ui(match_labels(truths, labels)[1])  # as each row's header matches it
+    return texts, truths, columns
 
 
 def model_b_ui() -> str | None:
@@ -143,11 +137,9 @@ ROW_CHOICES = {ROWS_FIRST: "The first rows", ROWS_RANDOM: "A random sample", ROW
 
 def model_a_errors(model_a: str, texts: list[str], truths: list[str | None]) -> list[bool]:
     """Whether model A's prediction differs from each row's matched true label (False where none matched)."""
-    labels = list(models.load_model(model_a).labels)
-    truth_index, _ = match_labels(truths, labels)
     with st.spinner(f"Predicting all {len(texts):,} rows with model A to find its errors…"):
         predictions = models.classify(model_a, tuple(texts))
-    return [t != UNMATCHED and labels[t] != p.label for t, p in zip(truth_index, predictions)]
+    return compare.wrong_rows(models.load_model(model_a).labels, truths, predictions)
 
 
 def row_choice_ui(model_a: str, texts: list[str], truths: list[str | None]) -> RowChoice:
@@ -212,39 +204,6 @@ def labels_ui(model_a: str, model_b: str | None) -> list[str]:
     return common_labels
 
 
-def row_seconds(model_id: str, texts: list[str]) -> float:
-    """Seconds per masked row at these texts' mean length (long rows cost more than short ones)."""
-    classifier = models.load_model(model_id)
-    counts = classifier.token_counts(texts) if texts else [16]
-    return classifier.estimate_seconds(1, round(sum(counts) / len(counts)))
-
-
-def run_comparison(
-    model_ids: list[str],
-    texts: list[str],
-    truths: list[str | None],
-    columns: list[dict[str, str]],
-    budget,
-    names: list[str] | None = None,
-) -> list[CompareRow]:
-    """Explain every text with every model (each explanation cached), with progress across inputs.
-
-    ``names`` are the rows' names (their numbers in the file); #1, #2… by default.
-    """
-    per_model = []
-    with ui.progress("Comparing", row_seconds(model_ids[0], texts)) as drawer:
-        for model_id in model_ids:
-            suffix = f" with {escape_md(ui.model_display(model_id))}" if len(model_ids) > 1 else ""
-            draw = drawer.stage(f"Explaining {len(texts)} inputs{suffix}", row_seconds(model_id, texts))
-            per_model.append(models.explanations(model_id, texts, max_evals=budget, on_progress=draw))
-    b_results = per_model[1] if len(per_model) > 1 else [None] * len(texts)
-    names = names or [f"#{i + 1}" for i in range(len(texts))]
-    return [
-        CompareRow(name, a, b, truth, cells)
-        for name, a, b, truth, cells in zip(names, per_model[0], b_results, truths, columns)
-    ]
-
-
 def target_ui(common_labels: list[str]) -> tuple[str, bool]:
     """The target class and whether each row is scaled on its own."""
     if st.session_state.get(KEYS.TARGET) not in common_labels:
@@ -275,21 +234,20 @@ def triage_ui(rows: list[CompareRow], target: str) -> list[CompareRow]:
     st.markdown(f"**{len(wrong)} of {len(labelled)} wrong** (model A against the file's labels)")
     left, right = st.columns(2)
     show = left.segmented_control(
-        "Show", ["all", "wrong", "right"], default="all", key=KEYS.SHOW, persist_state="session"
+        "Show",
+        [compare.SHOW_ALL, compare.SHOW_WRONG, compare.SHOW_RIGHT],
+        default=compare.SHOW_ALL,
+        key=KEYS.SHOW,
+        persist_state="session",
     )
     order = right.segmented_control(
         "Sort by",
-        [ORDER_ROWS, ORDER_CONFIDENT, ORDER_UNSURE],
-        default=ORDER_ROWS,
+        [compare.ORDER_ROWS, compare.ORDER_CONFIDENT, compare.ORDER_UNSURE],
+        default=compare.ORDER_ROWS,
         key=KEYS.ORDER,
         persist_state="session",
     )
-    has_label = {id(r) for r in labelled}
-    shown = [r for r in rows if show in (None, "all") or (id(r) in has_label and row_correct(r) == (show == "right"))]
-    if order == ORDER_CONFIDENT:
-        shown = sorted(shown, key=lambda r: -max(r.a.scores))
-    elif order == ORDER_UNSURE:
-        shown = sorted(shown, key=lambda r: max(r.a.scores))
+    shown = compare.triage(rows, show, order)
     if not shown:
         st.info(f"No {show} rows.")
     return shown
@@ -327,10 +285,6 @@ def which_model_ui(model_a: str, model_b: str | None) -> str:
     return "B" if choice and choice.startswith("B") else "A"
 
 
-def of_model(row: CompareRow, which: str) -> Explanation:
-    return row.b if which == "B" and row.b is not None else row.a
-
-
 def overview_ui(rows: list[CompareRow], target: str, which: str, title_suffix: str) -> None:
     """The heatmap of the strongest words by input, and one input full size."""
     names = [r.name for r in rows]
@@ -347,10 +301,7 @@ def overview_ui(rows: list[CompareRow], target: str, which: str, title_suffix: s
 def word_statistics_ui(rows: list[CompareRow], target: str, which: str, title_suffix: str) -> None:
     """Each word's mean attribution over the inputs it occurs in, as a sortable table."""
     st.subheader(f"Across the whole set{title_suffix}")
-    stats = word_statistics([of_model(r, which) for r in rows], target)
-    table = pd.DataFrame(
-        [{"word": s.word, "mean value": s.mean, "inputs": s.inputs, "occurrences": s.occurrences} for s in stats]
-    )
+    table = compare.word_table(rows, target, which)
     st.caption(
         f"Mean attribution toward {escape_md(target)} over the inputs each word occurs in. Click a header to sort."
     )
@@ -369,9 +320,7 @@ def downloads_ui(
     """The comparison as one HTML report and as CSV, each saying what it is (source, models, date)."""
     kept = st.session_state.get(KEYS.FILE_DATA)
     source = kept.name if kept is not None and st.session_state.get(KEYS.SOURCE) == SOURCE_FILE else ""
-    models = model_names[0] + (f" vs {model_names[1]}" if model_names[1] else "")
-    subject = source or f"{len(rows)} typed inputs"
-    info = ExportInfo(subject, models, rows[0].a.settings.get("precision", "float32"), target)
+    info = compare.export_info(rows, source, target, model_names)
     downloads = st.container(horizontal=True)
     downloads.download_button(
         "Comparison report (HTML)",
@@ -380,15 +329,9 @@ def downloads_ui(
         "text/html",
         on_click="ignore",
     )
-    two = [r for r in rows if r.b is not None]
     downloads.download_button(
         "Words per input (CSV)",
-        lambda: words_csv(
-            explanations,
-            [f"{r.name}" + ("" if r.b is None else " A") for r in rows] + [f"{r.name} B" for r in two],
-            inputs=[r.inputs or {} for r in rows] + [r.inputs or {} for r in two],
-            info=info,
-        ),
+        lambda: compare.report_csv(rows, explanations, info),
         "comparison.csv",
         "text/csv",
         on_click="ignore",
@@ -435,7 +378,7 @@ def render() -> None:
     ready = bool(texts) and (mode == MODE_ONE or (model_b is not None and bool(common_labels)))
     input_key = (tuple(model_ids), tuple(texts), tuple(truths), tuple(names), str(budget))
     if st.button(f"Compare {len(texts)} input{'s' if len(texts) != 1 else ''}", type="primary", disabled=not ready):
-        compared = ui.attempt(run_comparison, model_ids, texts, truths, columns, budget, names)
+        compared = ui.attempt(compare.run_comparison, model_ids, texts, truths, columns, budget, names)
         if compared is not None:
             session.remember(KEYS.RESULT, input_key, compared)
             st.session_state[KEYS.TARGET] = default_target(common_labels)
