@@ -180,14 +180,14 @@ def reviewed_verdicts(pack_name: str, file_key: str) -> dict[int, str]:
 
 @st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
 def _cut_rows(model_id: str, fingerprint: str, file_hash: str, text_column: str, _texts):
-    from components.dataset import Cuts, cut_rows
+    from textlens.dataset.cuts import Cuts, cut_rows
 
     classifier = models.load_model(model_id)
     return Cuts(cut_rows(_texts, classifier.read_until, classifier.max_length), classifier.max_length)
 
 
 def cut_rows(model_id: str, file_hash: str, text_column: str, texts: list):
-    """The file's rows the model reads only in part (:class:`components.dataset.Cuts`), once per model, file
+    """The file's rows the model reads only in part (:class:`textlens.dataset.cuts.Cuts`), once per model, file
     and column.
     """
     classifier = models.load_model(model_id)

@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from components.dataset import (
-    ExplainedRow,
-    confusion_figure,
-    confusion_html,
-    contrast_frame,
-    dataset_report,
-    reliability_figure,
-    slices_frame,
-    word_aggregate_figure,
-    words_frame,
-)
+from components.dataset.figures import confusion_figure, reliability_figure, word_aggregate_figure
+from components.dataset.report import ExplainedRow, confusion_html, dataset_report
+from components.dataset.tables import contrast_frame, slices_frame, words_frame
 from textlens.dataset import compute_metrics, metadata_slices, slice_metrics
 from textlens.report.export_info import ExportInfo
 from textlens.text.wordstats import WordContrast, WordStat

@@ -1,15 +1,17 @@
-"""The Dataset page's second model (B): the picker, the headline, the flip table, slices, flipped rows and words."""
+"""The Dataset page's comparison with a second model (B): the picker, the paired headline, the flip table that
+filters the rows, slices compared, the selected rows side by side, the words that changed and the flipped rows
+sent to a review pack.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components import pack_widgets as packs
 from components import widgets as ui
-from components.dataset import slices_compared_frame
+from components.dataset.filters import RowFilter, flip_filter
+from components.dataset.tables import PERCENT, SIGNED4, SIGNED_POINTS, slices_compared_frame, word_shifts_frame
 from components.safe_text import escape_md
 from components.send_rows import with_provenance
 from components.state import core as session
@@ -37,17 +39,6 @@ from textlens.report.compare import CompareRow, shared_scale
 
 KEYS = dataset_state.DatasetKeys
 MAX_SHIFT_ROWS = 200  # flipped rows explained by both models at most, for the words that changed
-PERCENT = st.column_config.NumberColumn(format="percent")
-SIGNED_POINTS = st.column_config.NumberColumn(format="%+.1f")
-SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
-
-
-@dataclass(frozen=True, eq=False)
-class RowFilter:
-    """The flip-table cell picked: the rows it keeps and its name for the table's caption (None: no cell)."""
-
-    mask: np.ndarray | None
-    name: str
 
 
 def model_b_ui(model_a: str, labels: tuple[str, ...]) -> str | None:
@@ -140,7 +131,7 @@ def flip_table_ui(comparison: Comparison) -> RowFilter:
     """The 2×2 flip table; each cell is a button that filters the rows table (click it again to clear)."""
     v = comparison.versus
     if v is None:
-        return RowFilter(None, "")
+        return flip_filter(comparison.codes, None)
     counts = {BOTH_RIGHT: v.both_right, FIXED: v.fixed, BROKEN: v.broken, BOTH_WRONG: v.both_wrong}
     chosen = st.session_state.get(KEYS.FLIP)
     st.markdown("**What B changes** · click a cell to show its rows in the table below")
@@ -163,9 +154,7 @@ def flip_table_ui(comparison: Comparison) -> RowFilter:
             ):
                 st.session_state[KEYS.FLIP] = None if chosen == code else code
                 st.rerun()
-    if chosen is None:
-        return RowFilter(None, "")
-    return RowFilter(comparison.codes == chosen, FLIP_NAMES[chosen])
+    return flip_filter(comparison.codes, chosen)
 
 
 def table_columns(comparison: Comparison) -> tuple[dict[str, object], dict[str, object]]:
@@ -209,6 +198,11 @@ def slices_compared_ui(comparison: Comparison, slices: list[Slice]) -> list[Slic
         },
     )
     return table
+
+
+def flips_sent(chosen: int | None) -> tuple[int, ...]:
+    """The flips "send the flipped rows" sends: the picked cell's when it is fixed or broken by B, else both."""
+    return (chosen,) if chosen in (FIXED, BROKEN) else (FIXED, BROKEN)
 
 
 def truth_of(comparison: Comparison, row: int) -> str | None:
@@ -296,19 +290,7 @@ def words_changed_ui(model_a: str, model_b: str, comparison: Comparison, texts: 
         st.caption("No word occurs in enough of the explained rows to compare.")
     else:
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "word": s.word,
-                        "mean A": s.mean_a,
-                        "mean B": s.mean_b,
-                        "shift B − A": s.shift,
-                        "rows": s.rows,
-                        "sign flipped": s.sign_flip,
-                    }
-                    for s in shifts
-                ]
-            ),
+            word_shifts_frame(shifts),
             hide_index=True,
             width="stretch",
             height=min(420, 38 + 35 * len(shifts)),
@@ -327,8 +309,7 @@ def send_flips_ui(
     as A's and B's prediction, tagged "fixed by B" / "broken by B" and "model A" / "model B", each with its
     own model's provenance.
     """
-    chosen = st.session_state.get(KEYS.FLIP)
-    which = (chosen,) if chosen in (FIXED, BROKEN) else (FIXED, BROKEN)
+    which = flips_sent(st.session_state.get(KEYS.FLIP))
     rows = [int(r) for r in flipped_rows(comparison.codes, which)]
     what = " or ".join(FLIP_NAMES[w] for w in which)
     with st.expander(f"Send the {len(rows):,} rows {what} to a review pack", icon=":material/playlist_add:"):
@@ -345,7 +326,7 @@ def send_flips_ui(
         names = (ui.model_display(model_a), ui.model_display(model_b))
         cases = flip_cases(rows, comparison.codes, truths, records_a, records_b, names, file_hash)
         with_provenance(cases, {"A": models.load_model(model_a), "B": models.load_model(model_b)})
-        ui.send_to_pack_ui(cases, source="dataset", key=KEYS.FLIP_SEND, what="cases")
+        packs.send_to_pack_ui(cases, source="dataset", key=KEYS.FLIP_SEND, what="cases")
 
 
 def comparison_downloads(comparison: Comparison, slices: list[SliceVersus]) -> list[ui.Download]:

@@ -1,0 +1,132 @@
+"""The Dataset page's tables as data frames (the page, the CSV downloads and the report share them), their
+column formats, and the one-line metrics summary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from textlens.dataset import Metrics, SliceMetrics
+from textlens.dataset.versus import SliceVersus, WordShift
+from textlens.text.wordstats import WordContrast, WordStat
+
+PERCENT = st.column_config.NumberColumn(format="percent")
+FLOAT3 = st.column_config.NumberColumn(format="%.3f")
+SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
+SIGNED_POINTS = st.column_config.NumberColumn(format="%+.1f")
+
+
+def metrics_frame(metrics: Metrics) -> pd.DataFrame:
+    """Per-class precision, recall, F1 and support, with a macro-average row."""
+    return pd.DataFrame(metrics.table(), columns=["label", "precision", "recall", "f1", "support"])
+
+
+def slices_frame(slices: Sequence[SliceMetrics]) -> pd.DataFrame:
+    """One row per slice, worst first, with the whole set's accuracy difference."""
+    return pd.DataFrame(
+        [
+            {
+                "slice by": s.group,
+                "value": s.value,
+                "rows": s.rows,
+                "labelled": s.labelled,
+                "accuracy": s.accuracy,
+                "vs whole set": s.accuracy_delta,
+                "macro F1": s.macro_f1,
+                "errors": s.errors,
+                "mean confidence": s.mean_confidence,
+                "few rows": s.small,
+            }
+            for s in slices
+        ],
+        columns=[
+            "slice by",
+            "value",
+            "rows",
+            "labelled",
+            "accuracy",
+            "vs whole set",
+            "macro F1",
+            "errors",
+            "mean confidence",
+            "few rows",
+        ],
+    )
+
+
+def words_frame(stats: Sequence[WordStat]) -> pd.DataFrame:
+    """The word aggregate as a table: mean signed value, mean |value|, rows and occurrences."""
+    return pd.DataFrame(
+        [
+            {"word": s.word, "mean": s.mean, "mean |value|": s.mean_abs, "rows": s.inputs, "occurrences": s.occurrences}
+            for s in stats
+        ],
+        columns=["word", "mean", "mean |value|", "rows", "occurrences"],
+    )
+
+
+def contrast_frame(contrast: Sequence[WordContrast]) -> pd.DataFrame:
+    """Words in errors against correct rows: mean toward the decision and row counts in each."""
+    return pd.DataFrame(
+        [
+            {
+                "word": c.word,
+                "mean in errors": c.errors.mean,
+                "error rows": c.errors.inputs,
+                "mean in correct": c.correct.mean if c.correct else None,
+                "correct rows": c.correct.inputs if c.correct else 0,
+                "difference": c.cue,
+            }
+            for c in contrast
+        ],
+        columns=["word", "mean in errors", "error rows", "mean in correct", "correct rows", "difference"],
+    )
+
+
+def slices_compared_frame(table: Sequence[SliceVersus]) -> pd.DataFrame:
+    """Slices compared as the page and the report show them: small slices get no change and no p-value."""
+    return pd.DataFrame(
+        [
+            {
+                "slice": s.group,
+                "value": s.value,
+                "rows": s.labelled,
+                "accuracy A": s.accuracy_a,
+                "accuracy B": s.accuracy_b,
+                "change (points)": None if s.small else s.change * 100,
+                "fixed by B": s.fixed,
+                "broken by B": s.broken,
+                "p (Holm)": None if s.small else s.p_adjusted,
+                "verdict": s.verdict(),
+            }
+            for s in table
+        ]
+    )
+
+
+def metrics_summary(metrics: Metrics) -> str:
+    """One line: accuracy, macro-F1, ECE, rows and errors."""
+    return (
+        f"accuracy {metrics.accuracy:.1%} · macro-F1 {metrics.macro_f1:.3f} · ECE {metrics.ece:.3f} · "
+        f"{metrics.rows:,} labelled rows · {metrics.errors:,} errors"
+    )
+
+
+def word_shifts_frame(shifts: Sequence[WordShift]) -> pd.DataFrame:
+    """The words whose attribution moved most from model A to model B, as the page shows them."""
+    return pd.DataFrame(
+        [
+            {
+                "word": s.word,
+                "mean A": s.mean_a,
+                "mean B": s.mean_b,
+                "shift B − A": s.shift,
+                "rows": s.rows,
+                "sign flipped": s.sign_flip,
+            }
+            for s in shifts
+        ]
+    )
