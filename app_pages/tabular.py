@@ -14,13 +14,19 @@ from components.charts import probability_figure
 from components.safe_text import escape_md
 from components.state import tabular as tabular_state
 from components.tabular import (
+    MISSING,
     beeswarm_figure,
     change_html,
     export_info,
+    form_state,
+    level_options,
     mean_abs_figure,
+    previous_explanation,
     tabular_csv,
     tabular_legend_html,
+    target_guess,
     waterfall_figure,
+    widget_key,
 )
 from textlens.tabular import PENGUINS, TabularModel
 from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
@@ -31,7 +37,6 @@ from textlens.types import value_text
 PENGUINS_LABEL = "Palmer Penguins (bundled)"
 UPLOAD_LABEL = "Upload a table"
 RADIO_LEVELS = 4  # up to this many choices show as radio buttons, more as a select box
-MISSING = "— missing —"
 VIEW_SECONDS_PER_ROW = 0.06  # one exact explanation of the penguins (3,200 model rows) on 2 shared cores, measured
 VIEW_SECONDS_PER_MODEL_ROW = VIEW_SECONDS_PER_ROW / 3200
 KEYS = tabular_state.TabularKeys
@@ -71,18 +76,10 @@ def load_ui(source: tuple[str, Any, str]):
     return table
 
 
-def _target_guess(frame: pd.DataFrame) -> int:
-    """The last column with 2 to 20 values: where a label usually sits."""
-    for index in range(frame.shape[1] - 1, -1, -1):
-        if MIN_CLASSES <= frame.iloc[:, index].nunique() <= MAX_CLASSES:
-            return index
-    return frame.shape[1] - 1
-
-
 def target_ui(table, key: str) -> str:
     """The column to predict (species for the penguins)."""
     columns = [str(c) for c in table.frame.columns]
-    default = columns.index("species") if key == PENGUINS else _target_guess(table.frame)
+    default = columns.index("species") if key == PENGUINS else target_guess(table.frame)
     return st.selectbox(
         "Target column (the class to predict)",
         columns,
@@ -121,29 +118,6 @@ def model_ui(table, key: str, target: str) -> TabularModel | None:
     return model
 
 
-def _widget_key(model: TabularModel, j: int, part: str) -> str:
-    return f"{KEYS.INPUT}{model.fingerprint[:12]}_{j}_{part}"
-
-
-def _fill(model: TabularModel, values: dict[str, Any]) -> None:
-    """Put a row's values into the form's widgets (before they are drawn in this run)."""
-    for j, feature in enumerate(model.features):
-        value = values.get(feature.name)
-        if feature.numeric:
-            if feature.has_missing:
-                st.session_state[_widget_key(model, j, "missing")] = value is None
-            if value is not None:
-                st.session_state[_widget_key(model, j, "number")] = float(value)
-                st.session_state[_widget_key(model, j, "slider")] = min(max(float(value), feature.low), feature.high)
-        else:
-            options = _options(feature)
-            st.session_state[_widget_key(model, j, "choice")] = options.index(MISSING if value is None else value)
-
-
-def _options(feature) -> list[str]:
-    return [*feature.levels, *([MISSING] if feature.has_missing else [])]
-
-
 def row_picker_ui(model: TabularModel) -> None:
     """Start from a real row: select a row of the table to copy its values into the form."""
     with st.expander("Start from a real row", expanded=False):
@@ -160,7 +134,7 @@ def row_picker_ui(model: TabularModel) -> None:
     applied = st.session_state.get(KEYS.ROW)
     if rows and applied != (model.fingerprint, rows[0]):
         st.session_state[KEYS.ROW] = (model.fingerprint, rows[0])
-        _fill(model, model.row_values(rows[0]))
+        st.session_state.update(form_state(model, model.row_values(rows[0])))
         row_target = model.frame[model.target].iloc[rows[0]]
         shown_value = escape_md(value_text(_plain(row_target)))
         st.toast(f"Row {rows[0]} copied into the form ({escape_md(model.target)} = {shown_value}).")
@@ -180,14 +154,14 @@ def _sync(source: str, dest: str, low: float | None = None, high: float | None =
 def numeric_ui(model: TabularModel, j: int, container) -> float | None:
     """A slider over the observed range with an exact number box beside it, and "missing" where the data has it."""
     feature = model.features[j]
-    slider_key, number_key = _widget_key(model, j, "slider"), _widget_key(model, j, "number")
+    slider_key, number_key = widget_key(model, j, "slider"), widget_key(model, j, "number")
     fmt = f"%.{feature.decimals}f"
     missing = False
     with container:
         head, box = st.columns([3, 1.3], vertical_alignment="center")
         head.markdown(f"**{escape_md(feature.name)}**")
         if feature.has_missing:
-            missing = box.checkbox("missing", key=_widget_key(model, j, "missing"))
+            missing = box.checkbox("missing", key=widget_key(model, j, "missing"))
         left, right = st.columns([3, 1.3], vertical_alignment="bottom")
         # Widget labels are plain text: they are what a screen reader says (the heading above is the Markdown).
         left.slider(
@@ -218,8 +192,8 @@ def numeric_ui(model: TabularModel, j: int, container) -> float | None:
 def categorical_ui(model: TabularModel, j: int, container) -> str | None:
     """Radio buttons for a few levels, a select box for more; "— missing —" where the data has missing values."""
     feature = model.features[j]
-    options = _options(feature)
-    key = _widget_key(model, j, "choice")
+    options = level_options(feature)
+    key = widget_key(model, j, "choice")
     with container:
         # The name as a Markdown heading, escaped; the widget's own label is the plain name (what a screen
         # reader says), collapsed under the heading.
@@ -247,12 +221,12 @@ def categorical_ui(model: TabularModel, j: int, container) -> str | None:
 
 def form_ui(model: TabularModel) -> dict[str, Any]:
     """The inputs, built from the data; returns feature name -> value (None for missing)."""
-    first_key = _widget_key(model, 0, "choice" if not model.features[0].numeric else "number")
+    first_key = widget_key(model, 0, "choice" if not model.features[0].numeric else "number")
     if first_key not in st.session_state:
         # Streamlit forgets a form's widgets when the page is left: the values kept below come back;
         # a new model starts from the table's first row.
         kept = st.session_state.get(KEYS.FORM, {}).get(model.fingerprint)
-        _fill(model, kept if kept is not None else model.row_values(0))
+        st.session_state.update(form_state(model, kept if kept is not None else model.row_values(0)))
     row_picker_ui(model)
     values: dict[str, Any] = {}
     columns = st.columns(2, gap="large")
@@ -303,14 +277,9 @@ def prediction_ui(prediction) -> None:
 def explanation_ui(model: TabularModel, values: dict[str, Any], table_name: str):
     """Explain the current inputs (re-explained on every change), with the previous explanation faintly behind."""
     result = tabular_state.tabular_explanation(model.fingerprint, tuple(values.items()), model)
-    shown = st.session_state.get(KEYS.SHOWN)
-    if shown is not None and shown.model_id == result.model_id and shown.labels == result.labels:
-        if shown.inputs() != result.inputs():
-            st.session_state[KEYS.PREVIOUS] = shown
-    else:
-        st.session_state.pop(KEYS.PREVIOUS, None)
+    shown, previous = st.session_state.get(KEYS.SHOWN), st.session_state.get(KEYS.PREVIOUS)
+    st.session_state[KEYS.PREVIOUS] = previous = previous_explanation(shown, result, previous)
     st.session_state[KEYS.SHOWN] = result
-    previous = st.session_state.get(KEYS.PREVIOUS)
     prediction_ui(result.prediction())
 
     st.subheader("Explanation")

@@ -1,4 +1,7 @@
-"""Tabular figures and HTML: the waterfall from base value to output, the beeswarm, mean |value| bars, legend, CSV."""
+"""The Tabular page's figures, HTML and logic: the waterfall from base value to output, the beeswarm, mean |value|
+bars, legend, CSV; the target column's guess, the form's widget values for a row, and the what-if's previous
+explanation (no Streamlit calls here).
+"""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ import numpy as np
 import plotly.graph_objects as go
 
 from components.charts import _layout
+from components.state.tabular import TabularKeys
 from textlens.report.export_info import ExportInfo
 from textlens.report.legend import legend_html
 from textlens.report.palette import AGAINST, NEUTRAL_GREY, PREDICTED, TOWARD
+from textlens.tabular.data import MAX_CLASSES, MIN_CLASSES
 from textlens.text.summary import signed
 from textlens.types import TabularExplanation, value_text
 
@@ -274,3 +279,56 @@ def export_info(result: TabularExplanation, target: str | int | None, table_name
     subject = f"{table_name}: " + ", ".join(f"{f.name} = {value_text(f.value)}" for f in result.features)
     label = result.labels[result.label_index(target)]
     return ExportInfo.of(result, target, subject=subject, title=f"Why {label}? ({table_name})")
+
+
+# --- the page's form and what-if -----------------------------------------------------------------
+
+MISSING = "— missing —"  # the choice a categorical input offers where the data has missing values
+
+
+def target_guess(frame) -> int:
+    """The last column with 2 to 20 values: where a label usually sits (else the last column)."""
+    for index in range(frame.shape[1] - 1, -1, -1):
+        if MIN_CLASSES <= frame.iloc[:, index].nunique() <= MAX_CLASSES:
+            return index
+    return frame.shape[1] - 1
+
+
+def level_options(feature) -> list[str]:
+    """A categorical input's choices: its levels, and :data:`MISSING` where the data has missing values."""
+    return [*feature.levels, *([MISSING] if feature.has_missing else [])]
+
+
+def widget_key(model, j: int, part: str) -> str:
+    """The session key of input ``j``'s widget ``part`` ("number", "slider", "missing", "choice") for ``model``."""
+    return f"{TabularKeys.INPUT}{model.fingerprint[:12]}_{j}_{part}"
+
+
+def form_state(model, values: dict) -> dict[str, object]:
+    """The form's widget values that show a row's ``values`` (None: missing): numbers in the box and on the
+    slider (clipped to its range), "missing" ticked or not, a choice's index. A missing number leaves the box
+    and slider as they were.
+    """
+    state: dict[str, object] = {}
+    for j, feature in enumerate(model.features):
+        value = values.get(feature.name)
+        if feature.numeric:
+            if feature.has_missing:
+                state[widget_key(model, j, "missing")] = value is None
+            if value is not None:
+                state[widget_key(model, j, "number")] = float(value)
+                state[widget_key(model, j, "slider")] = min(max(float(value), feature.low), feature.high)
+        else:
+            state[widget_key(model, j, "choice")] = level_options(feature).index(MISSING if value is None else value)
+    return state
+
+
+def previous_explanation(
+    shown: TabularExplanation | None, result: TabularExplanation, previous: TabularExplanation | None
+) -> TabularExplanation | None:
+    """The explanation to draw faintly behind ``result``: the one on screen before (``shown``) when only the
+    inputs changed; ``previous`` kept while they did not; none after a new model or classes.
+    """
+    if shown is None or shown.model_id != result.model_id or shown.labels != result.labels:
+        return None
+    return shown if shown.inputs() != result.inputs() else previous
