@@ -21,7 +21,7 @@ from components.pack_widgets import add_to_pack_ui  # noqa: F401
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
-from textlens import DEFAULT_MODEL_ID
+from textlens import DEFAULT_MODEL_ID, EMOTION_MODEL_ID
 from textlens.dataset.labels import LabelMatch
 from textlens.report.export_info import ExportInfo, record_json
 
@@ -36,7 +36,9 @@ PRECISION_NOTES = {
 
 
 def model_display(model_id: str) -> str:
-    """A model's name as the pages show it: "bundled model" or its folder / hub id."""
+    """A model's name as the pages show it: "bundled model", "bundled emotion model" or its folder / hub id."""
+    if model_id == EMOTION_MODEL_ID:
+        return "bundled emotion model"
     return "bundled model" if model_id == DEFAULT_MODEL_ID else model_id
 
 
@@ -68,7 +70,7 @@ def model_picker() -> str:
     if classifier is None:  # the active model vanished (its folder was deleted) or cannot load here
         st.stop()
     st.sidebar.caption(
-        f"Active: **{'bundled model' if active == DEFAULT_MODEL_ID else escape_md(active)}** · "
+        f"Active: **{escape_md(model_display(active))}** · "
         f"{len(classifier.labels)} labels · reads up to {classifier.max_length} tokens · "
         f"runs in {PRECISION_NOTES[classifier.precision]}"
     )
@@ -90,21 +92,23 @@ def model_choice_ui(where, keys, active: str, make_active: Callable[[str], None]
     chosen model is loaded with a spinner and handed to ``make_active``; one that fails to load shows its
     message and leaves ``active`` as it was.
     """
+    bundled = list(models.BUNDLED_CHOICES)
+    ids = list(models.BUNDLED_CHOICES.values())
     choice = where.radio(
         label,
-        [models.DEFAULT_MODEL_LABEL, "Hub id or local folder"],
-        index=0 if active == DEFAULT_MODEL_ID else 1,
+        [*bundled, "Hub id or local folder"],
+        index=ids.index(active) if active in ids else len(bundled),
         key=keys.MODEL_CHOICE,
     )
     wanted = None
-    if choice == models.DEFAULT_MODEL_LABEL:
-        wanted = DEFAULT_MODEL_ID
+    if choice in models.BUNDLED_CHOICES:
+        wanted = models.BUNDLED_CHOICES[choice]
     else:
         with where.form(keys.MODEL_FORM, border=False):
             typed = st.text_input(
                 "Hub id or folder",
                 key=keys.MODEL_WANTED,
-                value="" if active == DEFAULT_MODEL_ID else active,
+                value="" if active in ids else active,
                 placeholder="a local folder, or a hub id where the hub is reachable",
                 help="A Hugging Face text-classification model: a local folder, or a hub id such as "
                 "distilbert-base-uncased-finetuned-sst-2-english (hub ids work only where the model hub is "

@@ -74,7 +74,7 @@ def test_the_bundled_model_copied_to_another_folder_keeps_its_identity(default_c
     base = shutil.copytree(encoder.base_encoder_dir(), tmp_path / "site" / "encoder")
     adapter = shutil.copytree(encoder.DEFAULT_ADAPTER_DIR, tmp_path / "site" / "adapter")
     monkeypatch.setattr(models, "base_encoder_dir", lambda: base)
-    monkeypatch.setattr(models, "DEFAULT_ADAPTER_DIR", adapter)
+    monkeypatch.setattr(models, "bundled_adapter_dir", lambda name: adapter)
     moved = models.load_classifier("default", precision="float32")
     assert moved.fingerprint == default_classifier.fingerprint
     assert moved.legacy_fingerprint != default_classifier.legacy_fingerprint  # what hid the bundled head before

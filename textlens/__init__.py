@@ -28,6 +28,7 @@ from textlens.version import __version__
 # `import textlens` and commands that need no model (`textlens pack list`, `--help`) start at once.
 _LAZY = {
     "DEFAULT_MODEL_ID": "textlens.text.encoder",
+    "EMOTION_MODEL_ID": "textlens.text.encoder",
     "Classifier": "textlens.text.models",
     "clear_caches": "textlens.caches",
     "explain": "textlens.text.explain",
@@ -54,6 +55,7 @@ __all__ = [
     "__version__",
     "ADDITIVITY_TOLERANCE",
     "DEFAULT_MODEL_ID",
+    "EMOTION_MODEL_ID",
     "OUTPUT_SPACE",
     "Classifier",
     "EmptyTextError",

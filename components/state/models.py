@@ -11,6 +11,7 @@ import streamlit as st
 from components.state import core as session
 from textlens import (
     DEFAULT_MODEL_ID,
+    EMOTION_MODEL_ID,
     Classifier,
     Explanation,
     Prediction,
@@ -32,6 +33,9 @@ class SidebarKeys:
 
 
 DEFAULT_MODEL_LABEL = "Bundled sentiment model (MiniLM-L6 + LoRA, SST-2)"
+EMOTION_MODEL_LABEL = "Bundled: emotion (6 classes)"
+# The picker's bundled choices: label -> model id (load_classifier's name for it).
+BUNDLED_CHOICES = {DEFAULT_MODEL_LABEL: DEFAULT_MODEL_ID, EMOTION_MODEL_LABEL: EMOTION_MODEL_ID}
 
 
 MODEL_CACHE_ENTRIES = 3

@@ -1,4 +1,4 @@
-"""Loading text classifiers (bundled default, local folder or hub id) and running them in batches."""
+"""Loading text classifiers (a bundled model, local folder or hub id) and running them in batches."""
 
 from __future__ import annotations
 
@@ -20,7 +20,14 @@ from transformers import AutoConfig, AutoModelForSequenceClassification, AutoTok
 
 from textlens.caches import clear_caches
 from textlens.errors import EmptyTextError, ModelLoadError
-from textlens.text.encoder import DEFAULT_ADAPTER_DIR, DEFAULT_MODEL_ID, PRECISIONS, base_encoder_dir
+from textlens.text.encoder import (
+    BUNDLED_MODEL_IDS,
+    DEFAULT_MODEL_ID,
+    EMOTION_MODEL_ID,
+    PRECISIONS,
+    base_encoder_dir,
+    bundled_adapter_dir,
+)
 from textlens.types import Prediction
 
 # Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
@@ -35,6 +42,14 @@ BUNDLED_MODEL_USE = {
     "intended_use": "English movie reviews and similar short opinions (trained on SST-2, sentiment "
     "NEGATIVE/POSITIVE). Other languages, domains, or pasted markup are outside what it was built for.",
 }
+EMOTION_MODEL_USE = {
+    "language": "en",
+    "intended_use": "Short English texts that say how the writer feels, like tweets (trained on the dair-ai "
+    "emotion tweets, research use only: sadness, joy, love, anger, fear, surprise; one emotion per text). "
+    "Other languages, long documents, or texts with no emotion in them are outside what it was built for.",
+}
+# What each bundled model was built for (Classifier.language and intended_use).
+BUNDLED_USES = {DEFAULT_MODEL_ID: BUNDLED_MODEL_USE, EMOTION_MODEL_ID: EMOTION_MODEL_USE}
 # Row lengths (tokens) whose speed is measured separately for time estimates; batches of fewer rows
 # than MIN_TIMED_BATCH are too noisy to time.
 ROW_LENGTH_BUCKETS = (16, 32, 64, 128, 256, 512)
@@ -306,18 +321,22 @@ def _quiet_transformers():
         hf_logging.set_verbosity(level)
 
 
-def _load_default() -> tuple[torch.nn.Module, object]:
+def _load_bundled(name: str) -> tuple[torch.nn.Module, object]:
+    """A bundled model (``textlens/bundled/<name>/``): the MiniLM-L6 encoder with that folder's LoRA adapter and
+    head merged in; its config (labels, architecture) comes from the folder. No model code is run from it.
+    """
     from peft import PeftModel
 
-    if not (DEFAULT_ADAPTER_DIR / "adapter_config.json").is_file():
-        raise ModelLoadError(f"The bundled model's adapter is missing from {DEFAULT_ADAPTER_DIR}.")
+    adapter_dir = bundled_adapter_dir(name)
+    if not (adapter_dir / "adapter_config.json").is_file():
+        raise ModelLoadError(f"The bundled model '{name}' is missing its adapter in {adapter_dir}.")
     base_dir = base_encoder_dir()
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
-    config = AutoConfig.from_pretrained(DEFAULT_ADAPTER_DIR)
+    config = AutoConfig.from_pretrained(adapter_dir)
     with _quiet_transformers():  # the head is "missing" from the encoder on purpose: the adapter brings it
         base = AutoModelForSequenceClassification.from_pretrained(base_dir, config=config)
         # Merge once at load: inference then runs at the plain encoder's speed.
-        model = PeftModel.from_pretrained(base, DEFAULT_ADAPTER_DIR).merge_and_unload()
+        model = PeftModel.from_pretrained(base, adapter_dir).merge_and_unload()
     return model, tokenizer
 
 
@@ -416,7 +435,8 @@ def load_classifier(
     batch_size: int | None = None,
     precision: str = "auto",
 ) -> Classifier:
-    """Load a text classifier: ``"default"`` (the bundled sentiment model), a local folder or a hub id.
+    """Load a text classifier: a bundled model (``"default"``, sentiment; ``"emotion"``, six emotions), a local
+    folder or a hub id.
 
     ``precision`` is where the forward passes run: see :func:`resolve_precision`. Raises
     :class:`ModelLoadError` with a message a user can act on when the model cannot be loaded.
@@ -424,8 +444,8 @@ def load_classifier(
     name = (model or DEFAULT_MODEL_ID).strip()
     precision = resolve_precision(precision)
     try:
-        if name == DEFAULT_MODEL_ID:
-            net, tokenizer = _load_default()
+        if name in BUNDLED_MODEL_IDS:
+            net, tokenizer = _load_bundled(name)
         else:
             net, tokenizer = _load_pretrained(name, trust_remote_code)
     except ModelLoadError:
@@ -446,5 +466,5 @@ def load_classifier(
         multi_label=getattr(config, "problem_type", None) == "multi_label_classification",
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
         precision=precision,
-        **(BUNDLED_MODEL_USE if name == DEFAULT_MODEL_ID else {}),
+        **BUNDLED_USES.get(name, {}),
     )
