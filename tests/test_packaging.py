@@ -55,8 +55,9 @@ def test_wheel_holds_the_core_and_its_bundled_model_only(wheel):
     names = wheel.namelist()
     tops = {n.split("/")[0] for n in names}
     assert tops == {"textlens", next(t for t in tops if t.endswith(".dist-info"))}
-    for data in ("adapter_config.json", "adapter_model.safetensors", "config.json", "README.md", "training.json"):
-        assert f"textlens/bundled/default/{data}" in names
+    for model in ("default", "emotion"):
+        for data in ("adapter_config.json", "adapter_model.safetensors", "config.json", "README.md", "training.json"):
+            assert f"textlens/bundled/{model}/{data}" in names
     assert {f"textlens/bundled/amortizer/{name}" for name in ("head.pt", "amortizer.json", "words.json")} <= set(names)
     assert "textlens/image/explain.py" in names and "textlens/store/migrations/script.py.mako" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
