@@ -50,13 +50,13 @@ def installed_shap_version() -> str:
     return importlib.metadata.version("shap")
 
 
-def check_shap_version(version: str | None = None) -> None:
-    """Raise :class:`ShapVersionError` unless shap ``version`` (default: the installed one) is supported."""
+def check_shap_version(version: str | None = None) -> str:
+    """The shap ``version`` (default: the installed one) when it is supported; else :class:`ShapVersionError`."""
     from packaging.specifiers import SpecifierSet
 
     version = installed_shap_version() if version is None else version
     if SpecifierSet(SUPPORTED_SHAP).contains(version, prereleases=True):
-        return
+        return version
     raise ShapVersionError(
         f"shap {version} is installed, but textlens replaces parts of shap's private code (its Partition "
         f"explainer's kernels and random draws, its Text masker's cache) that were written for "
