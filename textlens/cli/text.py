@@ -31,7 +31,7 @@ def add_parser(subparsers) -> None:
     )
     explain.add_argument("--amortizer", help="folder of the amortized explainer (default: the one found for the model)")
     for p in (predict, explain):
-        p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
+        p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', 'emotion', a local folder or a hub id")
         p.add_argument(
             "--precision",
             choices=PRECISIONS,
