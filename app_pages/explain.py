@@ -7,6 +7,7 @@ from html import escape
 
 import streamlit as st
 
+from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import probability_figure, top_words_figure
 from components.explain.live import continue_ui, full_rows, live_ui, start_live
@@ -299,7 +300,7 @@ def render() -> None:
             continue_ui(model_id, classifier, text, live)
         figure = explanation_ui(result, target, model_id, classifier, budget)
         downloads_ui(result, target, figure)
-        ui.add_to_pack_ui(result, target, source="explain", classifier=classifier, key=KEYS.ADD_TO_PACK)
+        packs.add_to_pack_ui(result, target, source="explain", classifier=classifier, key=KEYS.ADD_TO_PACK)
     elif prediction is not None:
         st.info("Click **Explain** to see which words drove this prediction.")
 

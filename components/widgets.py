@@ -14,10 +14,6 @@ import streamlit as st
 
 from components.charts import export_figure, figure_html, figure_png, png_export_available
 from components.error_box import attempt, show_error  # noqa: F401 (ui.show_error: the pages call it so)
-
-# Transitional: app_pages/explain.py still calls ui.add_to_pack_ui; once it imports components.pack_widgets,
-# this line goes (issue 36).
-from components.pack_widgets import add_to_pack_ui  # noqa: F401
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import models
