@@ -178,7 +178,7 @@ def test_likely_label_errors_rank_the_flipped_rows_and_go_to_a_pack(server, new_
     assert all(any(text in shown for text in flipped_texts) for shown in top), top
     screenshot(page, "dataset-label-errors-light")
     choose(page, "Pack", "+ New pack…")
-    section.get_by_label("New pack's name").fill("Label audit (e2e)")
+    section.get_by_role("textbox", name="New pack's name").fill("Label audit (e2e)")
     click(page, f"Send {len(FLIPPED_ROWS)} likely label errors to the pack")
     page.get_by_text(f"Sent {len(FLIPPED_ROWS)} likely label errors").wait_for(timeout=RESULT_TIMEOUT_MS)
     with open_store(os.environ["TEXTLENS_DB"]) as store:
