@@ -40,9 +40,9 @@ from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import LabelIssues, Metrics, RowPredictions, SliceMetrics, slice_metrics
+from textlens.dataset.compare import Comparison, SliceComparison
 from textlens.dataset.cuts import Cuts
 from textlens.dataset.slices import set_slices
-from textlens.dataset.versus import Comparison, SliceVersus
 
 KEYS = dataset_state.DatasetKeys
 
@@ -95,7 +95,7 @@ def slices_ui(
     labels: tuple[str, ...],
     view_key: tuple,
     comparison: Comparison | None = None,
-) -> tuple[list[SliceMetrics], np.ndarray | None, str, list[SliceVersus]]:
+) -> tuple[list[SliceMetrics], np.ndarray | None, str, list[SliceComparison]]:
     """Slices by metadata, length and a typed pattern, worst first; with a second model, the slices compared.
 
     Returns the slice table, the mask and name of the slice selected in it (None and "" when none is) and
@@ -253,7 +253,7 @@ def render() -> None:
         compare.words_changed_ui(model_id, model_b, comparison, texts, loaded.file_hash)
     words = words_ui(model_id, scored, columns, loaded, labels, slice_mask, slice_name)
     more = compare.comparison_downloads(comparison, compared) if comparison else []
-    against = (ui.model_display(model_b), comparison.versus, compared) if comparison else None
+    against = (ui.model_display(model_b), comparison.paired, compared) if comparison else None
     downloads_ui(labelled, model_id, scored, slices, words, explained, more, against)
 
 

@@ -3,7 +3,7 @@
 The explanations are made only when the form is sent (with a progress bar): the one-pass explainer
 (:mod:`textlens.text.amortized`) where the model has one, a second or so for hundreds of rows; else the
 exact explainer. With a second model (B) each row is two cases, A's and B's, each carrying both
-predictions and the change (:func:`textlens.dataset.versus.flip_cases`), as the flipped rows are sent.
+predictions and the change (:func:`textlens.dataset.compare.flip_cases`), as the flipped rows are sent.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from components import widgets as ui
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import RowPredictions, row_cases
+from textlens.dataset.compare import Comparison, flip_cases
 from textlens.dataset.predict import prediction_records
-from textlens.dataset.versus import Comparison, flip_cases
 from textlens.text.explain import explainable
 from textlens.types import Explanation
 

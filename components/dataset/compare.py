@@ -18,16 +18,14 @@ from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import RowPredictions, Slice
-from textlens.dataset.predict import prediction_records
-from textlens.dataset.slices import MIN_SLICE_ROWS
-from textlens.dataset.versus import (
+from textlens.dataset.compare import (
     BOTH_RIGHT,
     BOTH_WRONG,
     BROKEN,
     FIXED,
     FLIP_NAMES,
     Comparison,
-    SliceVersus,
+    SliceComparison,
     align_labels,
     compare_runs,
     flip_cases,
@@ -35,6 +33,8 @@ from textlens.dataset.versus import (
     flipped_rows,
     word_shifts,
 )
+from textlens.dataset.predict import prediction_records
+from textlens.dataset.slices import MIN_SLICE_ROWS
 from textlens.report.compare import CompareRow, shared_scale
 
 KEYS = dataset_state.DatasetKeys
@@ -48,7 +48,7 @@ def model_b_ui(model_a: str, labels: tuple[str, ...]) -> str | None:
     st.subheader("Second model (B)")
     on = st.toggle(
         "Compare with a second model",
-        key=KEYS.VERSUS_ON,
+        key=KEYS.COMPARE_ON,
         persist_state="session",
         help="Is model B better than the sidebar's model (A) on this set, by how much, is it beyond chance, and "
         "which rows and slices does it break?",
@@ -80,7 +80,7 @@ def model_b_ui(model_a: str, labels: tuple[str, ...]) -> str | None:
 def comparison_of(
     model_a: str, model_b: str, file_hash: str, frame: pd.DataFrame, text: str, label: str | None, run_a, run_b
 ) -> Comparison:
-    """Both models on the file (:func:`textlens.dataset.versus.compare_runs`), kept in the session per input."""
+    """Both models on the file (:func:`textlens.dataset.compare.compare_runs`), kept in the session per input."""
     key = (model_a, model_b, file_hash, text, label)
     found = session.recall(KEYS.COMPARISON, key)
     if found is None:
@@ -91,7 +91,7 @@ def comparison_of(
 
 def headline_ui(comparison: Comparison, model_a: str, model_b: str) -> None:
     """Accuracy and macro-F1 of A and B, the paired difference with its interval, McNemar's p and the sentence."""
-    v = comparison.versus
+    v = comparison.paired
     if v is None:
         st.info("No row has a matched label that both models predicted, so there is nothing to compare.")
         return
@@ -129,7 +129,7 @@ CELLS = ((BOTH_RIGHT, BROKEN), (FIXED, BOTH_WRONG))  # [A right / A wrong][B rig
 
 def flip_table_ui(comparison: Comparison) -> RowFilter:
     """The 2×2 flip table; each cell is a button that filters the rows table (click it again to clear)."""
-    v = comparison.versus
+    v = comparison.paired
     if v is None:
         return flip_filter(comparison.codes, None)
     counts = {BOTH_RIGHT: v.both_right, FIXED: v.fixed, BROKEN: v.broken, BOTH_WRONG: v.both_wrong}
@@ -174,7 +174,7 @@ def table_columns(comparison: Comparison) -> tuple[dict[str, object], dict[str, 
     return extra, config
 
 
-def slices_compared_ui(comparison: Comparison, slices: list[Slice]) -> list[SliceVersus]:
+def slices_compared_ui(comparison: Comparison, slices: list[Slice]) -> list[SliceComparison]:
     """Every slice with A's and B's accuracy, the change, its discordant rows and a verdict; small ones say so."""
     table = comparison.slices(slices)
     st.markdown("**Slices compared: A against B**")
@@ -189,7 +189,7 @@ def slices_compared_ui(comparison: Comparison, slices: list[Slice]) -> list[Slic
         hide_index=True,
         width="stretch",
         height=min(400, 38 + 35 * max(len(frame), 1)),
-        key=KEYS.VERSUS_SLICES,
+        key=KEYS.COMPARE_SLICES,
         column_config={
             "accuracy A": PERCENT,
             "accuracy B": PERCENT,
@@ -261,8 +261,8 @@ def words_changed_ui(model_a: str, model_b: str, comparison: Comparison, texts: 
     with st.spinner("Measuring how long an explanation takes here…"):
         sample = [texts[i] for i in flipped[:50]]
         per_minute = min(
-            dataset_state.explain_sample_size(model_a, file_hash, "versus-a", sample),
-            dataset_state.explain_sample_size(model_b, file_hash, "versus-b", sample),
+            dataset_state.explain_sample_size(model_a, file_hash, "compare-a", sample),
+            dataset_state.explain_sample_size(model_b, file_hash, "compare-b", sample),
         )
     default = max(1, min(available, per_minute // 2))  # two explanations a row
     left, right = st.columns([1, 3])
@@ -329,7 +329,7 @@ def send_flips_ui(
         packs.send_to_pack_ui(cases, source="dataset", key=KEYS.FLIP_SEND, what="cases")
 
 
-def comparison_downloads(comparison: Comparison, slices: list[SliceVersus]) -> list[ui.Download]:
+def comparison_downloads(comparison: Comparison, slices: list[SliceComparison]) -> list[ui.Download]:
     """The rows with both models (CSV) and the slices compared (CSV), for the page's download row."""
     return [
         ui.Download(

@@ -14,7 +14,7 @@ from components.dataset.report import ExplainedRow, dataset_report
 from components.dataset.tables import metrics_frame, metrics_summary, slices_frame
 from components.state import models
 from textlens.dataset import LabelledFile, Metrics, SliceMetrics, results_parquet
-from textlens.dataset.versus import SliceVersus, Versus, rows_phrase
+from textlens.dataset.compare import PairedComparison, SliceComparison, rows_phrase
 from textlens.report.export_info import ExportInfo
 
 
@@ -46,7 +46,7 @@ def downloads_ui(
     words: WordResult | None,
     explained: list[ExplainedRow],
     more: list[ui.Download] = (),
-    against: tuple[str, Versus | None, list[SliceVersus]] | None = None,
+    against: tuple[str, PairedComparison | None, list[SliceComparison]] | None = None,
 ) -> None:
     """Predictions (CSV, Parquet), metrics and slices (CSV), ``more`` (a second model's), and the page as one
     HTML report (with ``against``: model B's name, the paired headline and its slices compared).
@@ -99,7 +99,7 @@ def downloads_ui(
             contrast=words.contrast if words else (),
             explained=explained,
             notes=notes,
-            versus=against[1] if against else None,
+            paired=against[1] if against else None,
             model_b=against[0] if against else "",
             compared=against[2] if against else (),
         ),

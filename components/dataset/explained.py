@@ -18,7 +18,7 @@ from components.state import explain as explain_state
 from components.state import models
 from textlens import Explanation
 from textlens.corpus import StoredRun
-from textlens.dataset.versus import Comparison
+from textlens.dataset.compare import Comparison
 
 KEYS = dataset_state.DatasetKeys
 MAX_EXPLAINED = 5  # selected rows explained in place

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from textlens.dataset.compare import FLIP_NAMES
 from textlens.dataset.cuts import Cuts
-from textlens.dataset.versus import FLIP_NAMES
 
 ALL, ERRORS, CONFIDENT_ERRORS, LEAST_CONFIDENT = "All rows", "All errors", "Most confident errors", "Least confident"
 PRESET_ROWS = 100  # rows the "most/least confident" presets show
@@ -77,7 +77,7 @@ def issues_filter(issue: np.ndarray, mode: str) -> RowFilter:
 
 
 def flip_filter(codes: np.ndarray, chosen: int | None) -> RowFilter:
-    """The rows of the flip-table cell ``chosen`` (a flip code of :mod:`textlens.dataset.versus`), or none."""
+    """The rows of the flip-table cell ``chosen`` (a flip code of :mod:`textlens.dataset.compare`), or none."""
     if chosen is None:
         return NO_FILTER
     return RowFilter(codes == chosen, FLIP_NAMES[chosen])

@@ -15,8 +15,8 @@ from components.safe_text import escape_md
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import LabelIssues, RowPredictions, compute_metrics
+from textlens.dataset.compare import rows_phrase
 from textlens.dataset.label_issues import CAVEAT, MEANING, set_aside_note
-from textlens.dataset.versus import rows_phrase
 
 KEYS = dataset_state.DatasetKeys
 SEND_ROWS = 20  # likely label errors sent to a review pack by default

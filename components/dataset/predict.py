@@ -20,7 +20,7 @@ from textlens.dataset import (
     results_frame,
     truth_index,
 )
-from textlens.dataset.versus import rows_phrase
+from textlens.dataset.compare import rows_phrase
 
 KEYS = dataset_state.DatasetKeys
 FAILED_SHOWN = 200  # row ids listed per reason a row could not be predicted

@@ -18,7 +18,7 @@ from components.dataset.tables import (
     slices_frame,
 )
 from textlens.dataset import Metrics, SliceMetrics
-from textlens.dataset.versus import SliceVersus, Versus
+from textlens.dataset.compare import PairedComparison, SliceComparison
 from textlens.report.compare import CompareRow, row_header_html
 from textlens.report.document import html_document
 from textlens.report.export_info import ExportInfo
@@ -50,16 +50,16 @@ def explained_row_html(row: ExplainedRow, target: str) -> str:
     return row_header_html(row.compare_row(), row.explanation, target) + highlight_html(row.explanation, target)
 
 
-def _compare_html(versus: Versus, model_b: str, compared: Sequence[SliceVersus]) -> str:
+def _compare_html(paired: PairedComparison, model_b: str, compared: Sequence[SliceComparison]) -> str:
     """The report's section on a second model: the headline, the flip table and the worst slices compared."""
     cells = (
-        ("A right", versus.both_right, versus.broken),
-        ("A wrong", versus.fixed, versus.both_wrong),
+        ("A right", paired.both_right, paired.broken),
+        ("A wrong", paired.fixed, paired.both_wrong),
     )
     flips = "".join(f"<tr><th>{name}</th><td>{right:,}</td><td>{wrong:,}</td></tr>" for name, right, wrong in cells)
     parts = [
         f"<h2>Model B: {escape(model_b)}</h2>",
-        f"<div><b>{escape(versus.headline())}</b></div>",
+        f"<div><b>{escape(paired.headline())}</b></div>",
         "<h3>What B changes</h3><table><tr><th></th><th>B right</th><th>B wrong</th></tr>" + flips + "</table>",
     ]
     if compared:
@@ -122,12 +122,12 @@ def dataset_report(
     contrast: Sequence[WordContrast] = (),
     explained: Sequence[ExplainedRow] = (),
     notes: Sequence[str] = (),
-    versus: Versus | None = None,
+    paired: PairedComparison | None = None,
     model_b: str = "",
-    compared: Sequence[SliceVersus] = (),
+    compared: Sequence[SliceComparison] = (),
 ) -> str:
     """The Dataset page as one self-contained HTML file: metrics, confusion matrix, a second model's
-    comparison (``versus`` with ``model_b`` and its ``compared`` slices), worst slices, top words, words
+    comparison (``paired`` with ``model_b`` and its ``compared`` slices), worst slices, top words, words
     driving the errors and the explained rows. Every user string is escaped.
     """
     body = [f"<h1>textlens dataset report: {escape(info.subject)}</h1>", info.html()]
@@ -154,8 +154,8 @@ def dataset_report(
         )
         body.append(f"<h2>Calibration (ECE {metrics.ece:.3f})</h2>")
         body.append(_table_html(calibration, {"mean confidence": ".3f", "accuracy": ".3f"}))
-    if versus is not None:
-        body.append(_compare_html(versus, model_b, compared))
+    if paired is not None:
+        body.append(_compare_html(paired, model_b, compared))
     if slices:
         body.append("<h2>Worst slices</h2>")
         frame = slices_frame(slices[:REPORT_SLICES]).drop(columns=["few rows"])

@@ -16,8 +16,8 @@ from components.send_rows import RowsToSend, shown_cases
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import RowPredictions
+from textlens.dataset.compare import rows_phrase
 from textlens.dataset.cuts import Cuts
-from textlens.dataset.versus import rows_phrase
 
 KEYS = dataset_state.DatasetKeys
 SEND_MAX = 1000  # rows the table shows sent to a review pack in one step, at most

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from textlens.dataset import Metrics, SliceMetrics
-from textlens.dataset.versus import SliceVersus, WordShift
+from textlens.dataset.compare import SliceComparison, WordShift
 from textlens.text.wordstats import WordContrast, WordStat
 
 PERCENT = st.column_config.NumberColumn(format="percent")
@@ -86,7 +86,7 @@ def contrast_frame(contrast: Sequence[WordContrast]) -> pd.DataFrame:
     )
 
 
-def slices_compared_frame(table: Sequence[SliceVersus]) -> pd.DataFrame:
+def slices_compared_frame(table: Sequence[SliceComparison]) -> pd.DataFrame:
     """Slices compared as the page and the report show them: small slices get no change and no p-value."""
     return pd.DataFrame(
         [

@@ -20,7 +20,7 @@ from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import sample_rows
-from textlens.dataset.versus import rows_phrase
+from textlens.dataset.compare import rows_phrase
 from textlens.eta import time_left
 from textlens.text.amortized import text_words
 from textlens.text.explain import explainable

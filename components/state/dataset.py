@@ -59,15 +59,15 @@ class DatasetKeys:
     LABEL_ISSUES_SEND = "dataset_label_issues_send"  # the send-to-pack form's widgets add suffixes
     ROWS_SEND = "dataset_rows_send"  # the send-the-rows-shown form's widgets add suffixes
     # The second model (B)
-    VERSUS_ON = "dataset_versus_on"  # the "Compare with a second model" toggle
+    COMPARE_ON = "dataset_compare_on"  # the "Compare with a second model" toggle
     MODEL_B = "dataset_model_b"  # model B's id once it loaded
     PREDICT_B = "dataset_predict_b"
     RUN_B = "dataset_run_b"  # (run key, RowPredictions) of model B
-    COMPARISON = "dataset_comparison"  # (input key, textlens.dataset.versus.Comparison)
+    COMPARISON = "dataset_comparison"  # (input key, textlens.dataset.compare.Comparison)
     FLIP = "dataset_flip"  # the flip-table cell filtering the rows (a flip code) or absent
     FLIP_CELL = "dataset_flip_cell_"  # + flip code: the cell's button
     FLIP_CLEAR = "dataset_flip_clear"
-    VERSUS_SLICES = "dataset_versus_slices"
+    COMPARE_SLICES = "dataset_compare_slices"
     SHIFT_N = "dataset_shift_n"
     SHIFT_RUN = "dataset_shift_run"
     SHIFTS = "dataset_shifts"  # (sample key, (rows, A's explanations, B's explanations)) of flipped rows

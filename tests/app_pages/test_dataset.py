@@ -15,7 +15,7 @@ from tests.apptest_helpers import (
     visit_another_page,
 )
 from tests.conftest import ROOT
-from textlens.dataset.versus import rows_phrase
+from textlens.dataset.compare import rows_phrase
 
 PAGE = "app_pages/dataset.py"
 HOSTILE = "<b>src</b>"
@@ -280,7 +280,7 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     from tests.factories import flipped_reviews_csv
     from textlens import load_classifier
     from textlens.dataset import predict_rows, read_labelled
-    from textlens.dataset.versus import compare_runs
+    from textlens.dataset.compare import compare_runs
     from textlens.store import open_store
 
     monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
@@ -290,7 +290,7 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
     at.run()
     button(at, "Predict all 24 rows").click().run()
-    at.toggle(key="dataset_versus_on").set_value(True).run()
+    at.toggle(key="dataset_compare_on").set_value(True).run()
     assert not at.exception, at.exception
     at.radio(key="dataset_model_b_choice").set_value("Hub id or local folder").run()
     at.text_input(key="dataset_model_b_wanted").set_value(str(tiny_sentiment_dir))
@@ -308,7 +308,7 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
         "sentiment",
         predict_rows(load_classifier("default"), texts),
         predict_rows(load_classifier(str(tiny_sentiment_dir)), texts),
-    ).versus
+    ).paired
     metrics = {m.label: m.value for m in at.metric}
     assert (
         metrics["Accuracy A"] == f"{expected.accuracy_a:.1%}" and metrics["Accuracy B"] == f"{expected.accuracy_b:.1%}"
@@ -381,7 +381,7 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     store.close()
     # The second model and its results are kept across a page switch.
     visit_another_page(at, PAGE)
-    assert at.toggle(key="dataset_versus_on").value
+    assert at.toggle(key="dataset_compare_on").value
     assert {m.label for m in at.metric} >= {"Accuracy A", "Accuracy B"}
 
 

@@ -91,17 +91,17 @@ def test_report_escapes_every_user_string():
 
 def test_report_carries_a_second_model_escaped():
     """With model B the report gives its name, the paired headline, the flip table and the slices compared."""
-    from textlens.dataset.versus import SliceVersus, Versus
+    from textlens.dataset.compare import PairedComparison, SliceComparison
 
-    versus = Versus(LABELS, 40, 0.8, 0.7, 0.79, 0.69, 25, 3, 7, 5, 0.34, (-0.25, 0.05))
+    paired = PairedComparison(LABELS, 40, 0.8, 0.7, 0.79, 0.69, 25, 3, 7, 5, 0.34, (-0.25, 0.05))
     compared = [
-        SliceVersus(f"col{EVIL}", EVIL, 30, 30, 0.8, 0.6, 1, 7, 0.07, 0.14),
-        SliceVersus("length", "1-5 words", 4, 4, 0.5, 0.75, 1, 0, 1.0, float("nan")),
+        SliceComparison(f"col{EVIL}", EVIL, 30, 30, 0.8, 0.6, 1, 7, 0.07, 0.14),
+        SliceComparison("length", "1-5 words", 4, 4, 0.5, 0.75, 1, 0, 1.0, float("nan")),
     ]
     html = dataset_report(
         info=ExportInfo("file.csv", "model", "float32", "each row's predicted label"),
         metrics=metrics(),
-        versus=versus,
+        paired=paired,
         model_b=f"/models/b{EVIL}",
         compared=compared,
     )

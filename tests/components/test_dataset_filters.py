@@ -34,8 +34,8 @@ from components.dataset.predict import score
 from components.dataset.records import Columns
 from components.selection import cleared_note, reconcile
 from textlens.dataset import LabelledFile, RowPredictions
+from textlens.dataset.compare import BOTH_RIGHT, BOTH_WRONG, BROKEN, FIXED, NOT_PAIRED
 from textlens.dataset.cuts import Cuts
-from textlens.dataset.versus import BOTH_RIGHT, BOTH_WRONG, BROKEN, FIXED, NOT_PAIRED
 
 LABELS = ("neg", "pos")
 NAN = float("nan")

@@ -15,8 +15,8 @@ from components.dataset.source import META_MAX_VALUES, NO_LABEL, few_valued, lab
 from components.dataset.tables import word_shifts_frame
 from components.dataset.words import by_outcome, inside_slice, word_rows
 from textlens.dataset import LabelledFile, RowPredictions
+from textlens.dataset.compare import BOTH_RIGHT, BOTH_WRONG, BROKEN, FIXED, WordShift, compare_runs
 from textlens.dataset.cuts import Cuts, cut_rows
-from textlens.dataset.versus import BOTH_RIGHT, BOTH_WRONG, BROKEN, FIXED, WordShift, compare_runs
 
 LABELS = ("neg", "pos")
 NAN = float("nan")

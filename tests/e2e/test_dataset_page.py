@@ -214,7 +214,7 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     broken = int(re.search(r"breaks (\d+)", sentence.inner_text()).group(1))
     assert broken > 0
     page.get_by_text("What B changes").scroll_into_view_if_needed()
-    screenshot(page, f"dataset-versus-{theme}")
+    screenshot(page, f"dataset-compare-{theme}")
     # Click the "broken by B" cell: the rows table shows those rows only.
     page.get_by_role("button", name=re.compile(r"^Broken by B · ")).click()
     caption = page.get_by_text("Filtered to broken by B")
@@ -229,7 +229,7 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     expect(page.get_by_text("✓ correct")).to_have_count(1)
     expect(page.get_by_text("✗ wrong")).to_have_count(1)
     page.get_by_text(re.compile(r"^Change in P\(")).scroll_into_view_if_needed()
-    screenshot(page, f"dataset-versus-side-by-side-{theme}")
+    screenshot(page, f"dataset-compare-side-by-side-{theme}")
     # The broken rows into a new review pack in one step.
     section = page.get_by_test_id("stExpander").filter(has_text=f"Send the {broken} rows broken by B")
     section.get_by_text(f"Send the {broken} rows broken by B to a review pack").click()
@@ -247,7 +247,7 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     click(page, f"Send {2 * broken} cases to the pack")
     page.get_by_text(f"Sent {2 * broken} cases to").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
-    screenshot(page, f"dataset-versus-pack-{theme}")
+    screenshot(page, f"dataset-compare-pack-{theme}")
 
 
 def show(page, preset: str) -> None:

@@ -1,7 +1,7 @@
 """``textlens dataset …``: a labelled file, read, matched and predicted as the Dataset page does it.
 
 ``evaluate`` prints one model's metrics, confusion, calibration and slices as JSON; ``compare`` two models'
-paired comparison (:mod:`textlens.dataset.versus`, the module the page uses too); ``label-issues`` prints the
+paired comparison (:mod:`textlens.dataset.compare`, the module the page uses too); ``label-issues`` prints the
 likely label errors as JSON lines, most likely first, and a summary line. A new
 subcommand adds a ``(add_parser, run)`` pair to :data:`SUBCOMMANDS`; :func:`file_arguments` and
 :func:`predicted_file` give it the page's reader, label matcher and predictions.
@@ -221,7 +221,7 @@ def add_compare(sub) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> None:
-    from textlens.dataset.versus import align_labels, compare_runs
+    from textlens.dataset.compare import align_labels, compare_runs
     from textlens.text.models import load_classifier
 
     labelled = read_file(args)

@@ -242,7 +242,7 @@ def set_aside_note(accuracy_aside: float, macro_f1_aside: float, rows_aside: int
     difference in percentage points ("+2.1 points"), never "%".
     """
     points = (accuracy_aside - accuracy_all) * 100
-    from textlens.dataset.versus import rows_phrase
+    from textlens.dataset.compare import rows_phrase
 
     return (
         f"Accuracy without likely label errors: {accuracy_aside:.1%} ({points:+.1f} points against all rows), "

@@ -117,10 +117,10 @@ def rows_phrase(n: int, kind: str = "") -> str:
 
 
 @dataclass(frozen=True)
-class Versus:
+class PairedComparison:
     """Model A against model B on the rows both predicted that have a matched label (paired)."""
 
-    kind: ClassVar[str] = "dataset-versus"
+    kind: ClassVar[str] = "dataset-compare"
 
     labels: tuple[str, ...]
     rows: int  # paired rows: a matched label and a prediction from both models
@@ -186,7 +186,7 @@ class Versus:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Versus:
+    def from_dict(cls, data: dict[str, Any]) -> PairedComparison:
         """Inverse of :meth:`to_dict`."""
         nan = float("nan")
         low, high = data["difference_ci"]
@@ -213,7 +213,7 @@ def _none_if_nan(value: Any) -> Any:
 
 def compare(
     truth: np.ndarray, predicted_a: np.ndarray, predicted_b: np.ndarray, labels: Sequence[str], level: float = LEVEL
-) -> Versus | None:
+) -> PairedComparison | None:
     """A against B on the paired rows (label indices into the same ``labels``); None when no row is paired.
 
     Both models are scored on exactly the same rows, so the difference, the interval and the test are paired.
@@ -229,7 +229,7 @@ def compare(
     counts = np.bincount(codes[paired], minlength=4)
     fixed, broken = int(counts[FIXED]), int(counts[BROKEN])
     rows = int(paired.sum())
-    return Versus(
+    return PairedComparison(
         labels=tuple(labels),
         rows=rows,
         accuracy_a=a.accuracy,
@@ -247,7 +247,7 @@ def compare(
 
 
 @dataclass(frozen=True)
-class SliceVersus:
+class SliceComparison:
     """One slice with both models: accuracies, the change, its discordant rows and whether it is beyond chance."""
 
     group: str
@@ -290,7 +290,7 @@ class SliceVersus:
         return {**data, "change": _none_if_nan(self.change), "small": self.small, "verdict": self.verdict()}
 
 
-def compare_slices(slices: Sequence[Slice], codes: np.ndarray) -> list[SliceVersus]:
+def compare_slices(slices: Sequence[Slice], codes: np.ndarray) -> list[SliceComparison]:
     """Every slice compared from the rows' flip codes (:func:`flips`), biggest loss first (small slices last).
 
     Each slice gets McNemar's exact test; the p-values of the slices with enough rows are adjusted for
@@ -307,7 +307,7 @@ def compare_slices(slices: Sequence[Slice], codes: np.ndarray) -> list[SliceVers
         right_b = counts[BOTH_RIGHT] + counts[FIXED]
         fixed, broken = int(counts[FIXED]), int(counts[BROKEN])
         out.append(
-            SliceVersus(
+            SliceComparison(
                 group=s.group,
                 value=s.value,
                 rows=int(s.mask.sum()),
@@ -326,9 +326,9 @@ def compare_slices(slices: Sequence[Slice], codes: np.ndarray) -> list[SliceVers
 
         adjusted = multipletests([out[i].p_value for i in tested], alpha=1 - LEVEL, method="holm")[1]
         for i, p in zip(tested, adjusted):
-            out[i] = SliceVersus(**{**asdict(out[i]), "p_adjusted": float(p)})
+            out[i] = SliceComparison(**{**asdict(out[i]), "p_adjusted": float(p)})
 
-    def order(s: SliceVersus) -> tuple:
+    def order(s: SliceComparison) -> tuple:
         change = s.change if not math.isnan(s.change) else 0.0
         return (s.small, change, -s.rows)
 
@@ -418,7 +418,7 @@ def flipped_rows(codes: np.ndarray, which: Sequence[int] = (FIXED, BROKEN)) -> n
 class Comparison:
     """Both models on one file: the paired headline, each row's flip code and the rows table with both models."""
 
-    versus: Versus | None  # None when no row has a matched label predicted by both
+    paired: PairedComparison | None  # None when no row has a matched label predicted by both
     codes: np.ndarray  # per row: BOTH_RIGHT, FIXED, BROKEN, BOTH_WRONG or NOT_PAIRED
     truth: np.ndarray
     predicted_a: np.ndarray
@@ -427,13 +427,13 @@ class Comparison:
     match: LabelMatch | None
     b: RowPredictions  # model B's predictions in A's label order
 
-    def slices(self, slices: Sequence[Slice]) -> list[SliceVersus]:
+    def slices(self, slices: Sequence[Slice]) -> list[SliceComparison]:
         """``slices`` of these rows compared (:func:`compare_slices`)."""
         return compare_slices(slices, self.codes)
 
     def to_dict(self) -> dict[str, Any]:
         """The headline's keys at the top level (``accuracy_a`` … ``difference_ci``) and the label match."""
-        head = self.versus.to_dict() if self.versus else {"kind": Versus.kind, "rows": 0}
+        head = self.paired.to_dict() if self.paired else {"kind": PairedComparison.kind, "rows": 0}
         return {**head, "label_match": self.match.to_dict() if self.match else None}
 
 
@@ -450,9 +450,9 @@ def compare_runs(
     truth = truth_index(results_a, run_a.labels)
     predicted_a, predicted_b = run_a.predicted, b.predicted
     codes = flips(truth, predicted_a, predicted_b)
-    versus = compare(truth, predicted_a, predicted_b, run_a.labels) if label_column else None
+    paired = compare(truth, predicted_a, predicted_b, run_a.labels) if label_column else None
     results = compared_frame(results_a, b, truth, predicted_a)
-    return Comparison(versus, codes, truth, predicted_a, predicted_b, results, match, b)
+    return Comparison(paired, codes, truth, predicted_a, predicted_b, results, match, b)
 
 
 def flip_sample(codes: np.ndarray, n: int, which: Sequence[int] = (FIXED, BROKEN), seed: int = 0) -> list[int]:

@@ -1,6 +1,6 @@
 """Two models on one labelled set: 10,000 rows through both, against the two forward passes alone; page latency.
 
-Run: nice -n 10 python bench/versus_speed.py --texts ../shared/data/sst2/dev.tsv --json bench/results/versus.json
+Run: nice -n 10 python bench/compare_speed.py --texts ../shared/data/sst2/dev.tsv --json bench/results/compare.json
 
 The baseline is the two models' forward passes alone (texts pre-tokenized in length-sorted batches, at
 each model's own batch size); the measured path is what the Dataset page and ``textlens dataset compare``
@@ -18,8 +18,8 @@ from dataset_speed import forward_seconds, ignore, rows_of, timed
 
 from textlens import load_classifier
 from textlens.dataset import predict_rows
+from textlens.dataset.compare import BROKEN, compare_runs
 from textlens.dataset.slices import set_slices
-from textlens.dataset.versus import BROKEN, compare_runs
 
 ROWS = 10_000
 REPEATS = 2  # the machine is shared: the best of two runs of each measurement

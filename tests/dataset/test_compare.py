@@ -12,14 +12,14 @@ from sklearn.metrics import f1_score
 
 from tests.factories import make_explanation
 from textlens.dataset import RowPredictions, Slice
-from textlens.dataset.versus import (
+from textlens.dataset.compare import (
     BOTH_RIGHT,
     BOTH_WRONG,
     BROKEN,
     FIXED,
     NOT_PAIRED,
     LabelSetError,
-    Versus,
+    PairedComparison,
     aligned,
     compare,
     compare_slices,
@@ -58,7 +58,7 @@ def test_hand_computed_case():
     assert v.sentence().startswith(sentence)
     assert "B is better, beyond chance" in v.sentence()
     assert "A 82.9% → B 85.3%" in v.headline() and "+2.4 points" in v.headline()
-    assert Versus.from_dict(v.to_dict()) == v
+    assert PairedComparison.from_dict(v.to_dict()) == v
 
 
 def test_no_disagreement_and_no_rows():
@@ -200,7 +200,7 @@ def test_word_shifts_toward_each_rows_true_label():
 
 
 def test_flip_sample_and_cases():
-    from textlens.dataset.versus import flip_cases, flip_sample
+    from textlens.dataset.compare import flip_cases, flip_sample
 
     truth, a, b = table_rows(5, 4, 3, 2)
     codes = flips(truth, a, b)
