@@ -6,6 +6,8 @@ Run (data paths as arguments: the data never goes into the repository):
     nice -n 15 python scripts/train_emotion_model.py --threads 1 --train ../shared/data/emotion/train.tsv \
         --dev ../shared/data/emotion/validation.tsv --out textlens/bundled/emotion
 
+(the bundled release's two commands, settings and time are in textlens/bundled/emotion/README.md).
+
 Masked augmentation as for the default model (``lora_training.masked_view``): some examples have a random
 share of their words hidden exactly as the explainer hides them and keep their label; some are replaced
 by all their words hidden with the uniform target 1/6 each, so with every word hidden the six
