@@ -43,9 +43,13 @@ MODEL_CACHE_ENTRIES = 3
 
 @st.cache_resource(max_entries=MODEL_CACHE_ENTRIES, show_spinner=False)
 def load_model(model_id: str) -> Classifier:
-    """Load a classifier once per process; shap is warmed up in the background so the first click is fast."""
+    """Load a classifier once per process; shap is warmed up in the background so the first click is fast.
+
+    The warm-up thread is not a daemon: a process ending while it runs (a test run, a server stopped seconds after
+    starting) waits for it (a few seconds) instead of killing it inside torch, which aborts the process.
+    """
     classifier = load_classifier(model_id)
-    threading.Thread(target=warm_up, args=(classifier,), name="textlens-warm-up", daemon=True).start()
+    threading.Thread(target=warm_up, args=(classifier,), name="textlens-warm-up", daemon=False).start()
     return classifier
 
 
