@@ -1,7 +1,7 @@
 """The rows a Dataset table shows, sent to a review pack in one step, each case with its explanation.
 
 The explanations are made only when the form is sent (with a progress bar): the one-pass explainer
-(:mod:`textlens.text.amortized`) where the model has one, a second or so for hundreds of rows; else the
+(:mod:`textlens.text.one_pass`) where the model has one, a second or so for hundreds of rows; else the
 exact explainer. With a second model (B) each row is two cases, A's and B's, each carrying both
 predictions and the change (:func:`textlens.dataset.compare.flip_cases`), as the flipped rows are sent.
 """
@@ -57,10 +57,10 @@ def explain_for_pack(model_id: str, texts: list[str], what: str) -> list[Explana
     """
     if not texts:
         return []
-    if models.amortizer(model_id) is not None:
+    if models.one_pass(model_id) is not None:
         bar = st.progress(0.0, text=f"Estimating the word values of {what}…")
         try:
-            return models.amortized_with_progress(
+            return models.one_pass_with_progress(
                 model_id,
                 texts,
                 lambda done, total: bar.progress(done / max(total, 1), text=f"{what}: {done:,} of {total:,}"),

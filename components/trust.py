@@ -171,7 +171,7 @@ def what_if_html(change: WhatIf) -> str:
 
 def preview_html(preview: Explanation, target: str | int | None = None) -> str:
     """The preview's highlight, muted and labelled, so nobody takes it for the SHAP explanation."""
-    if preview.amortized:
+    if preview.one_pass:
         kind = "estimated in one pass · the exact explanation replaces it when ready"
         trust = preview.settings.get("agreement", "")
     else:

@@ -4,7 +4,7 @@ Run: python scripts/agreement_ceiling.py --exact WORK/dev_exact
 
 Adds Gaussian noise of a few sizes (a share of each text's own spread of values) to the exact values
 of a corpus result, toward each text's predicted class, and prints the median per-text r and the top-3
-share that leaves, measured as ``textlens.text.amortized.agreement`` measures them; and how often the
+share that leaves, measured as ``textlens.text.one_pass.agreement`` measures them; and how often the
 third and fourth largest exact values are nearly tied (what makes "the top 3" fragile for any estimate).
 """
 
@@ -15,7 +15,7 @@ import argparse
 import numpy as np
 
 from textlens.corpus.result import explanations, read_result
-from textlens.text.amortized import top_overlap
+from textlens.text.one_pass import top_overlap
 
 
 def main() -> None:

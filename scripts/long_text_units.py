@@ -1,6 +1,6 @@
 """One-pass values of long texts against exact ones at the exact explanation's own units (not its words).
 
-Run: python scripts/long_text_units.py --exact WORK/long_exact [--amortizer textlens/bundled/amortizer]
+Run: python scripts/long_text_units.py --exact WORK/long_exact [--explainer textlens/bundled/one_pass]
 
 At the default budget an exact explanation of a 150-300 word text is not node-complete: its frontier
 units (median about 20) each hold a final value, spread evenly over their words for the word view. So
@@ -20,17 +20,17 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from textlens import load_classifier
 from textlens.corpus.result import explanations, read_result
-from textlens.text.amortized import BUNDLED, load_amortizer, top_overlap
+from textlens.text.one_pass import BUNDLED, load_one_pass, top_overlap
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--exact", required=True, help="corpus result folder of exact explanations of long texts")
-    parser.add_argument("--amortizer", default=str(BUNDLED), help="the one-pass explainer's folder")
+    parser.add_argument("--explainer", default=str(BUNDLED), help="the one-pass explainer's folder")
     args = parser.parse_args()
     classifier = load_classifier("default")
     exact = explanations(read_result(args.exact, columns=["explanation"]).ok)
-    estimated = load_amortizer(args.amortizer).explain(classifier, [e.text for e in exact])
+    estimated = load_one_pass(args.one_pass).explain(classifier, [e.text for e in exact])
     rs, tops, units = [], [], []
     for est, ref in zip(estimated, exact):
         i = ref.label_index(ref.predicted_label)

@@ -58,7 +58,7 @@ def test_wheel_holds_the_core_and_its_bundled_model_only(wheel):
     for model in ("default", "emotion"):
         for data in ("adapter_config.json", "adapter_model.safetensors", "config.json", "README.md", "training.json"):
             assert f"textlens/bundled/{model}/{data}" in names
-    assert {f"textlens/bundled/amortizer/{name}" for name in ("head.pt", "amortizer.json", "words.json")} <= set(names)
+    assert {f"textlens/bundled/one_pass/{name}" for name in ("head.pt", "one_pass.json", "words.json")} <= set(names)
     assert "textlens/image/explain.py" in names and "textlens/store/migrations/script.py.mako" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert f"textlens = {ENTRY}" in wheel.read(entry_points).decode()
@@ -168,12 +168,12 @@ def test_the_bundled_one_pass_explainer_is_found_from_a_wheel_installed_anywhere
     home.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(PYTHONPATH=str(target), HF_HUB_OFFLINE="1", TEXTLENS_DB=str(tmp_path / "packs.db"))
-    env.pop("TEXTLENS_AMORTIZERS", None)
+    env.pop("TEXTLENS_ONE_PASS", None)
     pip = [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "--target", str(target)]
     subprocess.run([*pip, wheel.filename], check=True, capture_output=True, timeout=300)
     code = "import textlens, sys; sys.argv[0] = 'textlens'; from textlens.cli.main import main; sys.exit(main())"
     done = subprocess.run(
-        [sys.executable, "-c", code, "explain", "A gorgeous, witty, seductive movie.", "--method", "amortized"],
+        [sys.executable, "-c", code, "explain", "A gorgeous, witty, seductive movie.", "--method", "one-pass"],
         capture_output=True,
         text=True,
         cwd=home,
@@ -182,7 +182,7 @@ def test_the_bundled_one_pass_explainer_is_found_from_a_wheel_installed_anywhere
     )
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
-    assert record["method"] == "amortized" and record["target"] == "POSITIVE"
+    assert record["method"] == "one-pass" and record["target"] == "POSITIVE"
     total = record["base_value"] + sum(w["value"] for w in record["words"])
     assert abs(total - record["scores"]["POSITIVE"]) < 1e-5  # additive, as every one-pass value is
     where = subprocess.run(

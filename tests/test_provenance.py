@@ -69,7 +69,7 @@ def test_the_bundled_model_copied_to_another_folder_keeps_its_identity(default_c
     import shutil
 
     from textlens.text import encoder, models
-    from textlens.text.amortized import find_amortizer
+    from textlens.text.one_pass import find_one_pass
 
     base = shutil.copytree(encoder.base_encoder_dir(), tmp_path / "site" / "encoder")
     adapter = shutil.copytree(encoder.DEFAULT_ADAPTER_DIR, tmp_path / "site" / "adapter")
@@ -78,7 +78,7 @@ def test_the_bundled_model_copied_to_another_folder_keeps_its_identity(default_c
     moved = models.load_classifier("default", precision="float32")
     assert moved.fingerprint == default_classifier.fingerprint
     assert moved.legacy_fingerprint != default_classifier.legacy_fingerprint  # what hid the bundled head before
-    found = find_amortizer(moved)
+    found = find_one_pass(moved)
     assert found is not None and found.fingerprint == moved.fingerprint and found.identity == 2
 
 

@@ -98,6 +98,11 @@ class Labelled:
         return {k: v for k, v in data.items() if k in names}
 
 
+# How a record's settings name the one-pass method; "amortized" is what records and corpus results said before.
+ONE_PASS = "one-pass"
+ONE_PASS_METHODS = frozenset({ONE_PASS, "amortized"})
+
+
 @dataclass(frozen=True)
 class Prediction(Labelled):
     """A model's probabilities for one text."""
@@ -239,14 +244,14 @@ class Explanation(Labelled):
     units: tuple[Unit, ...] = ()
 
     @property
-    def amortized(self) -> bool:
-        """True when the values are estimated in one pass (:mod:`textlens.text.amortized`), not computed exactly."""
-        return self.settings.get("method") == "amortized"
+    def one_pass(self) -> bool:
+        """True when the values are estimated in one pass (:mod:`textlens.text.one_pass`), not computed exactly."""
+        return self.settings.get("method") in ONE_PASS_METHODS
 
     @property
     def converged(self) -> bool:
         """True when every word has its own exact Owen value (every unit is a single word)."""
-        if self.amortized:
+        if self.one_pass:
             return False
         if self.units:
             return all(u.resolved for u in self.units)
@@ -291,7 +296,7 @@ class Explanation(Labelled):
             "model": self.model_id,
             "text": self.text,
             "target": self.labels[i],
-            "method": "amortized" if self.amortized else "exact",
+            "method": ONE_PASS if self.one_pass else "exact",
             "output_space": self.output_space,
             "base_value": self.base_values[i],
             "scores": dict(zip(self.labels, self.scores)),

@@ -22,15 +22,15 @@ from components.state import models
 from textlens.dataset import sample_rows
 from textlens.dataset.compare import rows_phrase
 from textlens.eta import time_left
-from textlens.text.amortized import text_words
 from textlens.text.explain import explainable
+from textlens.text.one_pass import text_words
 from textlens.text.wordstats import WordContrast, WordStat, default_target, word_contrast, word_statistics
 
 KEYS = dataset_state.DatasetKeys
 ESTIMATED = "Estimated, every row"
 EXACT = "Exact, a sample"
 # Rows whose word values are estimated as soon as they are predicted (at most about 50 s here: about 1.3
-# times the time predicting them takes, bench/amortized_speed.py); larger files wait for a click.
+# times the time predicting them takes, bench/one_pass_speed.py); larger files wait for a click.
 AUTO_ESTIMATE_ROWS = 5000
 STORED_SAMPLE = 1000  # rows of a corpus result aggregated by default (reading stored explanations is cheap)
 
@@ -81,11 +81,11 @@ def words_method_ui(available: int) -> str:
 def one_pass_trust(model_id: str, texts: list) -> str:
     """The one-pass explainer's agreement line for these texts: the long-text figure when most are long."""
     words = int(np.median([text_words(t) for t in texts])) if texts else None
-    return models.amortizer(model_id).trust(words)
+    return models.one_pass(model_id).trust(words)
 
 
 def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tuple) -> tuple[list, list] | None:
-    """Every predicted row's amortized explanation, (positions, explanations): computed as soon as the
+    """Every predicted row's one-pass explanation, (positions, explanations): computed as soon as the
     predictions are there for up to ``AUTO_ESTIMATE_ROWS`` rows (a progress bar), on a button beyond that.
     """
     positions = [int(p) for p in np.flatnonzero(ok) if explainable(texts[p])]
@@ -110,7 +110,7 @@ def estimated_words_ui(model_id: str, texts: list, ok: np.ndarray, file_key: tup
         left = "estimating time left…" if eta is None else f"about {eta:.0f} s left"
         bar.progress(done / total, text=f"Estimating word values: {done:,} of {rows_phrase(total)}, {left}")
 
-    found = ui.attempt(models.amortized_with_progress, model_id, [str(texts[i]) for i in positions], draw)
+    found = ui.attempt(models.one_pass_with_progress, model_id, [str(texts[i]) for i in positions], draw)
     bar.empty()
     if found is None:
         session.remember(KEYS.ESTIMATE_FAILED, sample_key, True)
@@ -194,8 +194,8 @@ def words_ui(
         st.info("No predicted rows to explain.")
         return None
     kept = {"persist_state": "session"}
-    amortizer = None if stored else models.amortizer(model_id)
-    estimated = amortizer is not None and words_method_ui(available) == ESTIMATED
+    explainer = None if stored else models.one_pass(model_id)
+    estimated = explainer is not None and words_method_ui(available) == ESTIMATED
     if estimated:
         sample = estimated_words_ui(model_id, texts, ok, (loaded.file_hash, columns.text, columns.label))
         min_count = int(st.number_input("Minimum rows per word", 1, 100, 3, key=KEYS.MIN_COUNT, **kept))
@@ -223,7 +223,7 @@ def words_ui(
     stats = word_statistics(explanations, target, min_count)
     errors, right_rows = by_outcome(positions, explanations, wrong)
     contrast = word_contrast(errors, right_rows, None, min_count) if errors else []
-    estimated = estimated or bool(stored and stored.trust)  # a corpus result made with --method amortized
+    estimated = estimated or bool(stored and stored.trust)  # a corpus result made with --method one-pass
     kind = "estimated" if estimated else "explained"
     words_chart_ui(stats, target, f"{rows_phrase(len(explanations))} {kind}{escape_md(scope)}", min_count)
     if has_truth:

@@ -192,8 +192,8 @@ def preview(model_id: str, text: str) -> Explanation:
     """The instant first view of ``text``: the model's one-pass estimate when it has a trained explainer, else
     leave-one-out (marked as a preview either way: never store it as the explanation).
     """
-    if models.amortizer(model_id) is not None:
-        return models.amortized(model_id, (text,))[0]
+    if models.one_pass(model_id) is not None:
+        return models.one_pass_explanations(model_id, (text,))[0]
     return _leave_one_out(model_id, text)
 
 
@@ -206,13 +206,13 @@ def _leave_one_out(model_id: str, text: str) -> Explanation:
 
 def estimate_agreement(model_id: str, exact: Explanation):
     """How far the one-pass estimate of ``exact``'s text agreed with it (an ``Agreement``), or None without one."""
-    from textlens.text.amortized import AmortizerError, agreement
+    from textlens.text.one_pass import OnePassError, agreement
 
-    if exact.amortized or models.amortizer(model_id) is None:
+    if exact.one_pass or models.one_pass(model_id) is None:
         return None
     try:
-        return agreement(models.amortized(model_id, (exact.text,)), [exact])
-    except AmortizerError:
+        return agreement(models.one_pass_explanations(model_id, (exact.text,)), [exact])
+    except OnePassError:
         return None  # one word, or the estimate splits the text's words another way
 
 

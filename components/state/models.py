@@ -54,24 +54,24 @@ def load_model(model_id: str) -> Classifier:
 
 
 @st.cache_resource(max_entries=MODEL_CACHE_ENTRIES, show_spinner=False)
-def amortizer(model_id: str):
-    """The one-pass (amortized) explainer trained for this model, or None (see :func:`find_amortizer`)."""
-    from textlens.text.amortized import find_amortizer
+def one_pass(model_id: str):
+    """The one-pass explainer trained for this model, or None (see :func:`find_one_pass`)."""
+    from textlens.text.one_pass import find_one_pass
 
-    return find_amortizer(load_model(model_id))
+    return find_one_pass(load_model(model_id))
 
 
 @st.cache_data(max_entries=session.CACHE_ENTRIES, show_spinner=False)
-def amortized(model_id: str, texts: tuple[str, ...]) -> list[Explanation]:
-    """Every text's amortized explanation (one batched pass), cached by model and texts."""
-    return amortized_with_progress(model_id, texts)
+def one_pass_explanations(model_id: str, texts: tuple[str, ...]) -> list[Explanation]:
+    """Every text's one-pass explanation (one batched pass), cached by model and texts."""
+    return one_pass_with_progress(model_id, texts)
 
 
-def amortized_with_progress(model_id: str, texts, progress=None) -> list[Explanation]:
-    """Every text's amortized explanation with ``progress(done, total)`` after each batch (not cached: a cached
+def one_pass_with_progress(model_id: str, texts, progress=None) -> list[Explanation]:
+    """Every text's one-pass explanation with ``progress(done, total)`` after each batch (not cached: a cached
     function may not draw on the page, so the caller keeps the result).
     """
-    return amortizer(model_id).explain(load_model(model_id), list(texts), progress=progress)
+    return one_pass(model_id).explain(load_model(model_id), list(texts), progress=progress)
 
 
 def active_model_id() -> str:

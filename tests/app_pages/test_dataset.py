@@ -179,13 +179,13 @@ def test_corpus_result_opens_with_stored_predictions(tmp_path, monkeypatch, tiny
 
 def test_a_one_pass_corpus_result_says_its_values_are_estimated(tmp_path, monkeypatch, tiny_sentiment_dir):
     from textlens import load_classifier
-    from textlens.text.amortized import train
     from textlens.text.explain import explain_many
+    from textlens.text.one_pass import train
 
     classifier = load_classifier(str(tiny_sentiment_dir))
     head = train(classifier, explain_many(classifier, ["a fine film", "dull and slow", "warm and funny"]), steps=20)
     head.save(tmp_path / "head")
-    at = open_corpus_result(tmp_path, monkeypatch, classifier, "fast", method="amortized", amortizer=tmp_path / "head")
+    at = open_corpus_result(tmp_path, monkeypatch, classifier, "fast", method="one-pass", explainer=tmp_path / "head")
     (note,) = [plain(i.value) for i in at.info if "nothing is recomputed" in plain(i.value)]
     assert "one-pass word values (estimated in one pass; agreement with exact values not measured)" in note
     assert any("Stored one-pass values of the corpus result" in plain(c.value) for c in at.caption)
@@ -377,7 +377,7 @@ def test_second_model_headline_flips_slices_and_pack(tmp_path, monkeypatch, tiny
     assert by_model["A"].result().model_id == "default" and by_model["B"].provenance["model_id"] == str(
         tiny_sentiment_dir
     )
-    assert by_model["A"].result().settings.get("method") == "amortized"  # the bundled model's one-pass explainer
+    assert by_model["A"].result().settings.get("method") == "one-pass"  # the bundled model's one-pass explainer
     store.close()
     # The second model and its results are kept across a page switch.
     visit_another_page(at, PAGE)
@@ -391,14 +391,14 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     from tests.factories import flipped_reviews_csv
     from textlens import load_classifier
     from textlens.dataset import read_labelled
-    from textlens.text.amortized import find_amortizer
+    from textlens.text.one_pass import find_one_pass
     from textlens.text.wordstats import word_statistics
 
     monkeypatch.setenv("TEXTLENS_DB", str(tmp_path / "packs.db"))
     seen = capture_downloads(monkeypatch)
     classifier = load_classifier("default")
-    amortizer = find_amortizer(classifier)
-    trust = amortizer.agreement[0]
+    explainer = find_one_pass(classifier)
+    trust = explainer.agreement[0]
     at = start_app(ROOT / "dashboard.py", PAGE)
     upload(at, flipped_reviews_csv(), "flipped.csv")
     next(s for s in at.selectbox if s.label == "True label column").set_value("sentiment")
@@ -413,7 +413,7 @@ def test_words_estimated_over_every_row_with_the_agreement(tmp_path, monkeypatch
     captions = plain(" ".join(c.value for c in at.caption))
     assert "24 rows estimated" in captions and "3 estimated errors" in captions
     texts = read_labelled(flipped_reviews_csv(), "flipped.csv").frame["review"].tolist()
-    estimated = amortizer.explain(classifier, texts)
+    estimated = explainer.explain(classifier, texts)
     target = at.selectbox(key="dataset_word_target").value
     expected = word_statistics(estimated, target, 3)
     table = next(d.value for d in at.dataframe if "mean |value|" in d.value.columns)

@@ -200,7 +200,7 @@ def test_the_one_pass_estimate_comes_first_and_its_agreement_is_shown():
     explanation the page says how far the two agreed: the core's figure for this text."""
     from components.trust import preview_html
     from textlens import explain, load_classifier
-    from textlens.text.amortized import agreement, find_amortizer
+    from textlens.text.one_pass import agreement, find_one_pass
 
     text = "The acting was wonderful but the plot was dull."
     at = start_app(ROOT / "dashboard.py")
@@ -208,11 +208,11 @@ def test_the_one_pass_estimate_comes_first_and_its_agreement_is_shown():
     button(at, "Explain").click().run()
     assert not at.exception, at.exception
     classifier = load_classifier("default")
-    amortizer = find_amortizer(classifier)
-    estimate = amortizer.explain(classifier, [text])
+    explainer = find_one_pass(classifier)
+    estimate = explainer.explain(classifier, [text])
     expected = agreement(estimate, [explain(classifier, text)])
     caption = next(c.value for c in at.caption if c.value.startswith("The one-pass estimate shown first"))
     assert f"r = {expected.median_r:.2f}" in caption and f"top-3 words {expected.top3:.0%}" in caption
     preview = preview_html(estimate[0])
-    trust = amortizer.agreement[0]
+    trust = explainer.agreement[0]
     assert "estimated in one pass" in preview and f"r = {trust.median_r:.3f} with exact on SST-2 dev" in preview

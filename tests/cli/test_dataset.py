@@ -179,7 +179,7 @@ REFUSAL = (
         ["dataset", "compare", "{file}", "--label-column", "flag", "--model-a", "no/such", "--model-b", "no/such"],
         ["dataset", "label-issues", "{file}", "--label-column", "flag", "--model", "no/such"],
         ["corpus", "explain", "{file}", "--out", "{out}", "--model", "no/such"],
-        ["amortize", "train", "--data", "{file}", "--out", "{out}", "--model", "no/such"],
+        ["one-pass", "train", "--data", "{file}", "--out", "{out}", "--model", "no/such"],
     ],
     ids=lambda c: " ".join(c[:2]),
 )

@@ -121,9 +121,9 @@ def test_one_pass_values_on_ray_equal_the_local_engines(tmp_path, ray_cluster):
     source = write_csv(tmp_path / "in.csv", rows)
     for engine in ("local", "ray"):
         run_corpus(source, tmp_path / engine, text_column="review", classifier=classifier, engine=engine,
-                   method="amortized", part_rows=2)  # fmt: skip
+                   method="one-pass", part_rows=2)  # fmt: skip
     local, on_ray = read_result(tmp_path / "local"), read_result(tmp_path / "ray")
     assert local.manifest["settings"] == on_ray.manifest["settings"]
-    assert on_ray.manifest["settings"]["method"] == "amortized"
+    assert on_ray.manifest["settings"]["method"] == "one-pass"
     assert_same_rows(local, on_ray, tolerance=1e-5)
-    assert all(e.amortized for e in explanations(on_ray)) and len(explanations(on_ray)) == 4
+    assert all(e.one_pass for e in explanations(on_ray)) and len(explanations(on_ray)) == 4

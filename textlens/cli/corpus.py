@@ -7,6 +7,7 @@ import json
 import sys
 
 from textlens.cli.dataset import say_guess, text_column_argument
+from textlens.cli.one_pass import chosen_method, method_arguments
 from textlens.errors import TextlensError
 from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
@@ -40,14 +41,11 @@ def add_parser(subparsers) -> None:
     explain.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
     explain.add_argument("--max-evals", type=_max_evals, default="auto", help="SHAP's budget per text: auto or N")
     explain.add_argument("--leaves", choices=("words", "tokens"), default="words", help="what SHAP masks")
-    explain.add_argument(
-        "--method",
-        choices=("exact", "amortized"),
-        default="exact",
-        help="exact (SHAP) or amortized: every row estimated in one pass by the model's trained explainer, "
+    method_arguments(
+        explain,
+        "exact (SHAP) or one-pass: every row estimated in one pass by the model's trained explainer, "
         "about 150x faster, with its agreement with exact values in the result",
     )
-    explain.add_argument("--amortizer", help="folder of the amortized explainer (default: the one found for the model)")
     explain.add_argument("--engine", choices=("local", "ray"), default="local", help="this process, or Ray")
     explain.add_argument("--address", help="Ray cluster address (default: start a local Ray)")
     explain.add_argument("--workers", type=int, default=None, help="Ray actors, each with its own model (default 2)")
@@ -79,8 +77,8 @@ def run(args: argparse.Namespace) -> None:
         precision=args.precision,
         max_evals=args.max_evals,
         leaves=args.leaves,
-        method=args.method,
-        amortizer=args.amortizer,
+        method=chosen_method(args),
+        explainer=args.explainer,
         engine=args.engine,
         address=args.address,
         workers=args.workers,

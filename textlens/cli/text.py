@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import TYPE_CHECKING
 
+from textlens.cli.one_pass import chosen_method, method_arguments
 from textlens.errors import TextlensError
 from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 
@@ -23,13 +24,9 @@ def add_parser(subparsers) -> None:
     explain.add_argument("--target", help="label to explain (default: the predicted one)")
     explain.add_argument("--max-evals", type=int, default=None, help="SHAP's evaluation budget (default: auto)")
     explain.add_argument("--leaves", choices=("words", "tokens"), default="words", help="what SHAP masks")
-    explain.add_argument(
-        "--method",
-        choices=("exact", "amortized"),
-        default="exact",
-        help="exact (SHAP, node-complete) or amortized (estimated in one pass by the model's trained explainer)",
+    method_arguments(
+        explain, "exact (SHAP, node-complete) or one-pass (estimated in one pass by the model's trained explainer)"
     )
-    explain.add_argument("--amortizer", help="folder of the amortized explainer (default: the one found for the model)")
     for p in (predict, explain):
         p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', 'emotion', a local folder or a hub id")
         p.add_argument(
@@ -79,10 +76,10 @@ def run(args: argparse.Namespace) -> None:
     from textlens.text.explain import explain
 
     classifier = load_for_target(args.model, args.precision, args.target)
-    if args.method == "amortized":
-        from textlens.text.amortized import require_amortizer
+    if chosen_method(args) == "one-pass":
+        from textlens.text.one_pass import require_one_pass
 
-        result = require_amortizer(classifier, args.amortizer).explain(classifier, [args.text])[0]
+        result = require_one_pass(classifier, args.explainer).explain(classifier, [args.text])[0]
     else:
         result = explain(classifier, args.text, max_evals=args.max_evals or "auto", leaves=args.leaves)
     print(json.dumps(result.target_dict(args.target), ensure_ascii=False))

@@ -9,12 +9,12 @@ from typing import Any
 
 from textlens.corpus.result import CorpusResultError, read_manifest, write_manifest
 from textlens.provenance import IDENTITY_VERSION
-from textlens.text.amortized import Amortizer
 from textlens.text.models import Classifier
+from textlens.text.one_pass import OnePassExplainer
 
 
 def upgrade_identity(
-    manifest: dict[str, Any], classifier: Classifier, amortizer: Amortizer | None, *, vouched: bool = False
+    manifest: dict[str, Any], classifier: Classifier, explainer: OnePassExplainer | None, *, vouched: bool = False
 ) -> bool:
     """Give ``manifest`` this model's identity when its own names the model under the earlier scheme.
 
@@ -34,15 +34,15 @@ def upgrade_identity(
             f"{classifier.model_id!r} has {', '.join(classifier.labels)}: it was made with another model."
         )
     settings = manifest.get("settings", {})
-    if settings.get("method") == "amortized":
+    if settings.get("method") == "one-pass":
         # The head's digest hashes the identity it was saved with: the same head gives the old digest under it.
-        if amortizer is None or replace(amortizer, fingerprint=str(old)).digest() != settings.get("amortizer"):
+        if explainer is None or replace(explainer, fingerprint=str(old)).digest() != settings.get("one_pass"):
             raise CorpusResultError(
                 "This corpus result was made with another one-pass explainer than the one found for "
                 f"{classifier.model_id!r}; choose a new --out folder."
             )
-        settings["amortizer"] = amortizer.digest()
-        manifest.get("provenance", {}).get("settings", {})["amortizer"] = amortizer.digest()
+        settings["one_pass"] = explainer.digest()
+        manifest.get("provenance", {}).get("settings", {})["one_pass"] = explainer.digest()
     manifest["reattached"] = [
         *manifest.get("reattached", []),
         {"from": old, "at": datetime.now(UTC).isoformat(timespec="seconds")},
@@ -62,7 +62,7 @@ def reattach_message(folder: str | Path, model_id: str) -> str:
     )
 
 
-def reattach_corpus(folder: str | Path, classifier: Classifier, amortizer: Amortizer | None) -> dict[str, Any]:
+def reattach_corpus(folder: str | Path, classifier: Classifier, explainer: OnePassExplainer | None) -> dict[str, Any]:
     """Give the corpus result in ``folder`` this model's identity (the user vouches for it); returns the manifest."""
     manifest = read_manifest(folder)
     if manifest.get("model_fingerprint") == classifier.fingerprint:
@@ -72,6 +72,6 @@ def reattach_corpus(folder: str | Path, classifier: Classifier, amortizer: Amort
             f"{folder} was made with another model (identity {str(manifest.get('model_fingerprint'))[:12]}, "
             f"{classifier.model_id!r} is {classifier.fingerprint[:12]}): there is nothing to re-attach."
         )
-    upgrade_identity(manifest, classifier, amortizer, vouched=True)
+    upgrade_identity(manifest, classifier, explainer, vouched=True)
     write_manifest(folder, manifest)
     return manifest

@@ -41,11 +41,12 @@ from textlens.corpus.rows import RowSettings, result_table, row_explainer, store
 from textlens.dataset.files import check_column
 from textlens.dataset.load import content_hash
 from textlens.provenance import IDENTITY_VERSION, provenance
-from textlens.text.amortized import Amortizer, require_amortizer
 from textlens.text.models import Classifier, load_classifier
+from textlens.text.one_pass import OnePassExplainer, require_one_pass
+from textlens.types import ONE_PASS, ONE_PASS_METHODS
 
 CORPUS_ENGINES = ("local", "ray")
-CORPUS_METHODS = ("exact", "amortized")
+CORPUS_METHODS = ("exact", ONE_PASS)
 # A part is written after this many rows or this many seconds, whichever comes first: a kill loses
 # at most that much work, and writing parts stays well under 1 % of the time (see bench/corpus_speed.py).
 PART_ROWS = 64
@@ -105,12 +106,12 @@ def _new_manifest(
     settings: RowSettings,
     label_column: str | None,
     renamed: dict,
-    amortizer: Amortizer | None = None,
+    explainer: OnePassExplainer | None = None,
 ) -> dict[str, Any]:
     run_settings: dict[str, Any] = {"max_evals": settings.max_evals, "leaves": settings.leaves, "seed": 0}
-    if amortizer is not None:
+    if explainer is not None:
         # One-pass values have no budget; a resumed run must use the same head (its weights' digest).
-        run_settings = {"method": "amortized", "amortizer": settings.digest, "leaves": "words"}
+        run_settings = {"method": "one-pass", "one_pass": settings.digest, "leaves": "words"}
     manifest = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -134,8 +135,8 @@ def _new_manifest(
         "provenance": provenance(classifier, **run_settings),
         "runs": [],
     }
-    if amortizer is not None:
-        manifest["amortizer"] = {"folder": amortizer.source, "trust": amortizer.trust()}
+    if explainer is not None:
+        manifest["one_pass"] = {"folder": explainer.source, "trust": explainer.trust()}
     return manifest
 
 
@@ -165,7 +166,7 @@ def _check_resume(folder: Path, old: dict[str, Any], new: dict[str, Any]) -> Non
 
 
 def _open_folder(
-    folder: Path, manifest: dict[str, Any], classifier: Classifier, amortizer: Amortizer | None
+    folder: Path, manifest: dict[str, Any], classifier: Classifier, explainer: OnePassExplainer | None
 ) -> dict[str, Any]:
     """Create the result folder, or check that an existing one can be resumed; returns its manifest."""
     if folder.exists() and not folder.is_dir():
@@ -173,7 +174,7 @@ def _open_folder(
     folder.mkdir(parents=True, exist_ok=True)
     if (folder / MANIFEST).exists():
         old = read_manifest(folder)
-        upgrade_identity(old, classifier, amortizer)  # the same model under the earlier identity: carry on
+        upgrade_identity(old, classifier, explainer)  # the same model under the earlier identity: carry on
         if old.get("model_fingerprint") != manifest["model_fingerprint"] and "model_identity" not in old:
             raise CorpusResultError(reattach_message(folder, classifier.model_id))
         _check_resume(folder, old, manifest)
@@ -222,15 +223,15 @@ def run_local(
     part_rows: int = PART_ROWS,
     part_seconds: float = PART_SECONDS,
     stop_after: int | None = None,
-    amortizer: Amortizer | None = None,
+    explainer: OnePassExplainer | None = None,
 ) -> None:
     """The local engine: rows in turn on this process's model (exact ones one by one, one-pass ones in
-    batches with ``amortizer``, the run's loaded one-pass explainer), a part every ``part_rows`` rows or
+    batches with ``explainer``, the run's loaded one-pass explainer), a part every ``part_rows`` rows or
     ``part_seconds``.
 
     On Ctrl-C the rows explained so far are written before it stops, so nothing finished is lost.
     """
-    explain_cells, batch = row_explainer(classifier, settings, amortizer)
+    explain_cells, batch = row_explainer(classifier, settings, explainer)
     rows: list[pd.DataFrame] = []
     outcomes: list = []
     since = time.perf_counter()
@@ -273,7 +274,7 @@ def run_corpus(
     max_evals: int | str = "auto",
     leaves: str = "words",
     method: str = "exact",
-    amortizer: str | os.PathLike | None = None,
+    explainer: str | os.PathLike | None = None,
     engine: str = "local",
     address: str | None = None,
     workers: int | None = None,
@@ -289,8 +290,8 @@ def run_corpus(
     ``text_column`` None: the column guessed as the Dataset page guesses it; a file in which no column
     holds text raises :class:`~textlens.errors.NoTextColumnError` (never a guess). Rows already in
     ``out`` are skipped, every other row is explained once and written in atomic
-    parts; rows that cannot be explained are stored with their ``error``. ``method="amortized"`` stores
-    the model's one-pass estimates instead (the explainer in ``amortizer``, else the one found for the
+    parts; rows that cannot be explained are stored with their ``error``. ``method="one-pass"`` stores
+    the model's one-pass estimates instead (the explainer in ``explainer``, else the one found for the
     model; much faster, with its agreement with exact values in the manifest). ``classifier`` (already
     loaded) overrides ``model``/``precision`` for the local engine. ``stop_after`` is a test hook:
     behave as if Ctrl-C came after that many rows of this run. Ctrl-C raises ``KeyboardInterrupt``
@@ -305,10 +306,10 @@ def run_corpus(
     if classifier is None:
         classifier = load_classifier(model, precision=precision)
     renamed = stored_columns(columns, classifier.labels)
-    one_pass = _one_pass(classifier, method, amortizer, leaves)
-    settings = RowSettings(renamed[text_column], max_evals, leaves, method)
+    one_pass = _one_pass(classifier, method, explainer, leaves)
+    settings = RowSettings(renamed[text_column], max_evals, leaves, ONE_PASS if one_pass else "exact")
     if one_pass is not None:
-        settings = replace(settings, amortizer=str(amortizer or ""), digest=one_pass.digest())
+        settings = replace(settings, explainer=str(explainer or ""), digest=one_pass.digest())
     manifest = _new_manifest(input_path, classifier, settings, label_column, renamed, one_pass)
     started = time.perf_counter()
     with _locked(_make(folder)):
@@ -336,7 +337,7 @@ def run_corpus(
                     part_rows=part_rows,
                     part_seconds=part_seconds,
                     stop_after=stop_after,
-                    amortizer=one_pass,
+                    explainer=one_pass,
                 )
             else:
                 from textlens.corpus.ray_engine import run_ray
@@ -392,15 +393,16 @@ class CorpusInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
-def _one_pass(classifier: Classifier, method: str, folder, leaves: str) -> Amortizer | None:
+def _one_pass(classifier: Classifier, method: str, folder, leaves: str) -> OnePassExplainer | None:
     """The one-pass explainer a run with ``method`` uses (None for exact values); refuses what it cannot do."""
+    method = ONE_PASS if method in ONE_PASS_METHODS else method  # "amortized": its earlier name
     if method not in CORPUS_METHODS:
         raise CorpusResultError(f"Unknown method {method!r}; choose one of: {', '.join(CORPUS_METHODS)}.")
     if method == "exact":
         return None
     if leaves != "words":
-        raise CorpusResultError("One-pass (amortized) values are per word: use --leaves words with --method amortized.")
-    return require_amortizer(classifier, folder)
+        raise CorpusResultError("One-pass values are per word: use --leaves words with --method one-pass.")
+    return require_one_pass(classifier, folder)
 
 
 def _make(folder: Path) -> Path:

@@ -31,7 +31,7 @@ def summarize_result(result: CorpusResult, *, top: int = TOP_WORDS, min_inputs: 
         "precision": manifest.get("precision"),
         "settings": manifest.get("settings"),
         "method": manifest.get("settings", {}).get("method", "exact"),
-        "agreement": manifest.get("amortizer", {}).get("trust"),  # how far one-pass values agree with exact ones
+        "agreement": manifest.get("one_pass", {}).get("trust"),  # how far one-pass values agree with exact ones
         "counts": manifest["counts"],
         "input_notice": manifest.get("input", {}).get("notice"),
         "complete": manifest["counts"]["done"] == manifest["counts"]["rows"],

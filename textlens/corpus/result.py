@@ -122,6 +122,17 @@ def read_manifest(folder: str | Path) -> dict[str, Any]:
         raise CorpusResultError(
             f"{folder} was written by a newer textlens (format {manifest['format_version']}); upgrade to read it."
         )
+    return _current_names(manifest)
+
+
+def _current_names(manifest: dict[str, Any]) -> dict[str, Any]:
+    """A manifest with today's names for the one-pass method: earlier ones said "amortized" and "amortizer"."""
+    if "amortizer" in manifest:
+        manifest["one_pass"] = manifest.pop("amortizer")
+    for settings in (manifest.get("settings"), manifest.get("provenance", {}).get("settings")):
+        if isinstance(settings, dict) and settings.get("method") == "amortized":
+            settings["method"] = "one-pass"
+            settings["one_pass"] = settings.pop("amortizer", "")
     return manifest
 
 

@@ -18,7 +18,7 @@ from textlens.text.models import Classifier
 from textlens.types import Explanation
 
 if TYPE_CHECKING:
-    from textlens.text.amortized import Amortizer
+    from textlens.text.one_pass import OnePassExplainer
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,8 @@ class RowSettings:
     text_column: str
     max_evals: int | str = "auto"
     leaves: str = "words"
-    method: str = "exact"  # or "amortized": the model's one-pass explainer, in batches
-    amortizer: str = ""  # its folder ("" = the one found for the model)
+    method: str = "exact"  # or "one-pass": the model's one-pass explainer, in batches
+    explainer: str = ""  # its folder ("" = the one found for the model)
     digest: str = ""  # its weights' digest, checked wherever it is loaded (every Ray node)
 
 
@@ -76,42 +76,42 @@ def caught(make: Callable[[], Explanation]) -> Explanation | str:
 
 # Texts per batch of the one-pass explainer: big enough to keep the model busy, small enough that a
 # part is written every few seconds.
-AMORTIZED_BATCH = 64
+ONE_PASS_BATCH = 64
 
 
 def row_explainer(
-    classifier: Classifier, settings: RowSettings, amortizer: Amortizer | None = None
+    classifier: Classifier, settings: RowSettings, explainer: OnePassExplainer | None = None
 ) -> tuple[Callable[[list], list], int]:
     """A function from a batch of cells to their outcomes (explanations or reasons), and its batch size.
 
-    ``amortizer``: the one-pass explainer already loaded for the run (loaded here, e.g. on a Ray node, if not).
+    ``explainer``: the one-pass explainer already loaded for the run (loaded here, e.g. on a Ray node, if not).
 
-    Exact explanations go one row at a time; amortized ones in batches, with each cell that is not
+    Exact explanations go one row at a time; one-pass ones in batches, with each cell that is not
     text given its reason and a batch that fails retried row by row so one odd text cannot spoil the others.
     """
-    if settings.method != "amortized":
+    if settings.method != "one-pass":
         return (lambda cells: [explain_row(classifier, cell, settings) for cell in cells]), 1
-    from textlens.text.amortized import require_amortizer
+    from textlens.text.one_pass import require_one_pass
 
-    amortizer = amortizer or require_amortizer(classifier, settings.amortizer or None)
-    if settings.digest and amortizer.digest() != settings.digest:
+    explainer = explainer or require_one_pass(classifier, settings.explainer or None)
+    if settings.digest and explainer.digest() != settings.digest:
         raise TextlensError(
-            f"The one-pass explainer found here ({amortizer.source}) differs from the run's (digest "
-            f"{amortizer.digest()} vs {settings.digest}): give every machine the same explainer."
+            f"The one-pass explainer found here ({explainer.source}) differs from the run's (digest "
+            f"{explainer.digest()} vs {settings.digest}): give every machine the same explainer."
         )
 
     def explain_batch(cells: list) -> list:
         outcomes: list = [not_text(cell, settings) for cell in cells]
         todo = [i for i, o in enumerate(outcomes) if o is None]
         try:
-            found = amortizer.explain(classifier, [cells[i] for i in todo])
+            found = explainer.explain(classifier, [cells[i] for i in todo])
         except (TextlensError, ValueError, TypeError, RuntimeError, IndexError):
-            found = [caught(lambda text=cells[i]: amortizer.explain(classifier, [text])[0]) for i in todo]
+            found = [caught(lambda text=cells[i]: explainer.explain(classifier, [text])[0]) for i in todo]
         for i, outcome in zip(todo, found):
             outcomes[i] = outcome
         return outcomes
 
-    return explain_batch, AMORTIZED_BATCH
+    return explain_batch, ONE_PASS_BATCH
 
 
 def result_columns(outcomes: list[Explanation | str], labels: tuple[str, ...]) -> dict[str, list]:

@@ -30,7 +30,7 @@ class StoredRun:
     label_column: str | None
     row_ids: np.ndarray  # the result's row ids, in table order (row positions index into it)
     explained: np.ndarray  # per row: whether a stored explanation exists
-    trust: str = ""  # for one-pass (amortized) values: how far they agree with exact ones; "" for exact values
+    trust: str = ""  # for one-pass values: how far they agree with exact ones; "" for exact values
 
     def note(self) -> str:
         """A sentence on where the predictions come from, and whether the word values are estimated."""
@@ -99,10 +99,10 @@ def read_stored(path: str | Path) -> StoredRun:
 
 
 def _trust(manifest: dict) -> str:
-    """The agreement line of a result made with ``--method amortized`` ("" for exact values)."""
+    """The agreement line of a result made with ``--method one-pass`` ("" for exact values)."""
     if manifest.get("settings", {}).get("method", "exact") == "exact":
         return ""
-    return str(manifest.get("amortizer", {}).get("trust") or "estimated in one pass")
+    return str(manifest.get("one_pass", {}).get("trust") or "estimated in one pass")
 
 
 def stored_explanations(stored: StoredRun, positions: Sequence[int]) -> list[Explanation | None]:

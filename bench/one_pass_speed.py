@@ -1,10 +1,10 @@
-"""One-pass (amortized) word values: against exact explanations per text, and over 10,000 rows against predicting them.
+"""One-pass word values: against exact explanations per text, and over 10,000 rows against predicting them.
 
-Run: nice -n 10 python bench/amortized_speed.py --texts ../shared/data/sst2/dev.tsv \
-         --row-texts ../shared/data/sst2/train.tsv --json bench/results/amortized.json
+Run: nice -n 10 python bench/one_pass_speed.py --texts ../shared/data/sst2/dev.tsv \
+         --row-texts ../shared/data/sst2/train.tsv --json bench/results/one_pass.json
 
 Needs a trained explainer for the model (the bundled one ships with textlens; another model's folder is
-given with --amortizer). Three measurements in one run, on SST-2 dev sentences:
+given with --explainer). Three measurements in one run, on SST-2 dev sentences:
 
 - texts per second of exact explanations (``explain_many``, node-complete, max_evals auto) on ``--exact``
   sentences, against the one-pass explainer on the same sentences: the speed-up (target >= 100x);
@@ -27,8 +27,8 @@ from dataset_speed import ignore, rows_of
 
 from textlens import load_classifier
 from textlens.dataset import predict_rows
-from textlens.text.amortized import find_amortizer, load_amortizer
 from textlens.text.explain import explain_many
+from textlens.text.one_pass import find_one_pass, load_one_pass
 from textlens.text.wordstats import word_statistics
 
 ROWS = 10_000
@@ -40,28 +40,28 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=ROWS, help="rows for the word drivers")
     parser.add_argument("--row-texts", help="SST-2-style TSV of those rows (default: --texts, repeated)")
     parser.add_argument("--exact", type=int, default=EXACT, help="sentences explained exactly for the speed-up")
-    parser.add_argument("--amortizer", help="the explainer's folder (default: the one found for the model)")
+    parser.add_argument("--explainer", help="the explainer's folder (default: the one found for the model)")
     args = parser.parse_args()
     classifier = load_classifier(args.model)
 
     def fresh():
-        return load_amortizer(args.amortizer) if args.amortizer else find_amortizer(classifier)
+        return load_one_pass(args.one_pass) if args.one_pass else find_one_pass(classifier)
 
-    amortizer = fresh()
-    if amortizer is None:
-        raise SystemExit(f"No one-pass explainer for {args.model}: train one (textlens amortize train).")
+    explainer = fresh()
+    if explainer is None:
+        raise SystemExit(f"No one-pass explainer for {args.model}: train one (textlens one-pass train).")
     sample = rows_of(args.texts, args.exact)[0]
     texts, _ = rows_of(args.row_texts or args.texts, args.rows)
     print(f"{len(texts):,} rows, {args.exact} exact SST-2 dev sentences, {classifier.precision}, {machine()}")
     explain_many(classifier, sample[:3])  # warm up shap and the model
-    amortizer.explain(classifier, sample[:8])
+    explainer.explain(classifier, sample[:8])
 
     started = time.perf_counter()
     explain_many(classifier, sample)
     exact_rate = len(sample) / (time.perf_counter() - started)
-    amortizer = fresh()
+    explainer = fresh()
     started = time.perf_counter()
-    amortizer.explain(classifier, sample)
+    explainer.explain(classifier, sample)
     one_pass_rate = len(sample) / (time.perf_counter() - started)
     speedup = one_pass_rate / exact_rate
     print(f"  exact:    {exact_rate:8.2f} texts/s")
@@ -73,16 +73,16 @@ def main() -> None:
     predict = time.perf_counter() - started
     # Without the words it ships with: every word of the rows is predicted by itself once, as for a file
     # in another domain (and SST-2 train's words are the ones it ships): the slower case.
-    amortizer = fresh()
-    amortizer.known.clear()
+    explainer = fresh()
+    explainer.known.clear()
     started = time.perf_counter()
-    estimated = amortizer.explain(classifier, texts)
+    estimated = explainer.explain(classifier, texts)
     target = classifier.labels[-1]
     word_statistics(estimated, target, 3)
     drivers = time.perf_counter() - started
     print(f"  predict {len(texts):,} rows:               {predict:6.2f} s")
     print(f"  one-pass word drivers over them:     {drivers:6.2f} s")
-    met = len(amortizer.known)
+    met = len(explainer.known)
     print(f"  words predicted by themselves on the way: {met:,} (none looked up)")
     ratio = drivers / predict
     print(verdict("word drivers / predicting the rows", ratio, 2.0, False, "x"))

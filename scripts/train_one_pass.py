@@ -1,6 +1,6 @@
-"""Train the bundled model's one-pass (amortized) explainer on exact explanations of SST-2 train sentences.
+"""Train the bundled model's one-pass explainer on exact explanations of SST-2 train sentences.
 
-Run: python scripts/train_amortizer.py --data ../shared/data --work WORK_DIR --out textlens/bundled/amortizer
+Run: python scripts/train_one_pass.py --data ../shared/data --work WORK_DIR --out textlens/bundled/one_pass
 
 1. Samples ``--train-rows`` SST-2 train sentences of at least ``--min-words`` words (seeded shuffle) and
    ``--dev-rows`` dev sentences, detokenised as users write them, into WORK_DIR as TSV files.
@@ -8,7 +8,7 @@ Run: python scripts/train_amortizer.py --data ../shared/data --work WORK_DIR --o
    (resumable: run the same command again after an interruption; with ``--use-explained`` neither file is
    explained further: the head trains on the train rows explained so far and is measured on the dev rows
    explained so far).
-3. Trains the head (``textlens.text.amortized.train``), measures its agreement with the exact values of the
+3. Trains the head (``textlens.text.one_pass.train``), measures its agreement with the exact values of the
    dev sentences (never trained on), of WORK_DIR/other_exact when ``--other FILE`` is given and of
    ``--long-texts`` long texts made of joined dev sentences (WORK_DIR/long_exact), and writes
    the head and its card (data, seed, settings, training time, agreement) to ``--out``, with every
@@ -31,7 +31,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from textlens import load_classifier
 from textlens.corpus import run_corpus
 from textlens.corpus.result import explanations, read_result
-from textlens.text.amortized import STEPS, agreement, train, words_alone
+from textlens.text.one_pass import STEPS, agreement, train, words_alone
 from textlens.text.sst2 import read_sst2
 from textlens.text.words import word_spans
 
@@ -85,7 +85,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default="../shared/data", help="folder holding sst2/train.tsv and sst2/dev.tsv")
     parser.add_argument("--work", required=True, help="folder for the samples and their exact explanations")
-    parser.add_argument("--out", default="textlens/bundled/amortizer", help="where the explainer is written")
+    parser.add_argument("--out", default="textlens/bundled/one_pass", help="where the explainer is written")
     parser.add_argument("--train-rows", type=int, default=3000)
     parser.add_argument("--dev-rows", type=int, default=300)
     parser.add_argument("--min-words", type=int, default=6)
@@ -112,36 +112,36 @@ def main() -> None:
     dev = exact(classifier, dev_tsv, work / "dev_exact", not args.use_explained)
     train_rows = exact(classifier, train_tsv, work / "train_exact", not args.use_explained)
     started = time.perf_counter()
-    amortizer = train(classifier, train_rows, steps=args.steps, hidden=args.hidden, seed=args.seed)
+    explainer = train(classifier, train_rows, steps=args.steps, hidden=args.hidden, seed=args.seed)
     print(f"trained on {len(train_rows)} texts in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     # Every word of SST-2 train by itself ships with the head: a new session looks these up instead of
     # predicting them. Only train's words: the held-out texts below add theirs, which are not kept.
     sentences = read_sst2(data / "train.tsv")[0]
-    words_alone(classifier, [t[a:b] for t in sentences for a, b in word_spans(t)], amortizer.known)
-    vocabulary = dict(amortizer.known)
+    words_alone(classifier, [t[a:b] for t in sentences for a, b in word_spans(t)], explainer.known)
+    vocabulary = dict(explainer.known)
     measured = [
-        agreement(amortizer.explain(classifier, [e.text for e in dev]), dev, f"SST-2 dev, {len(dev)} sentences")
+        agreement(explainer.explain(classifier, [e.text for e in dev]), dev, f"SST-2 dev, {len(dev)} sentences")
     ]
     if args.other:
         other = exact(classifier, Path(args.other), work / "other_exact")
         name = f"{Path(args.other).name}, {len(other)} texts"
-        measured.append(agreement(amortizer.explain(classifier, [e.text for e in other]), other, name))
+        measured.append(agreement(explainer.explain(classifier, [e.text for e in other]), other, name))
     if args.long_texts:
         tsv = long_texts(data / "dev.tsv", args.long_texts, tuple(args.long_words), args.seed + 2, work / "long.tsv")
         long = exact(classifier, tsv, work / "long_exact", not args.use_explained)
         name = f"{len(long)} long texts of {args.long_words[0]}-{args.long_words[1]} words (SST-2 dev sentences joined)"
-        estimated = amortizer.explain(classifier, [e.text for e in long])
+        estimated = explainer.explain(classifier, [e.text for e in long])
         measured.append(agreement(estimated, long, name, min_words=args.long_words[0]))
-    amortizer.agreement = tuple(measured)
-    amortizer.known.clear()
-    amortizer.known.update(vocabulary)
-    amortizer.training.update(
+    explainer.agreement = tuple(measured)
+    explainer.known.clear()
+    explainer.known.update(vocabulary)
+    explainer.training.update(
         data=f"SST-2 train: {len(train_rows)} sentences of {args.min_words}+ words (seed {args.seed}), detokenised",
         explanations="exact node-complete Owen values (textlens corpus explain, max_evals auto)",
         words_alone=f"{len(vocabulary):,} words of SST-2 train, each predicted by itself, saved in words.json",
     )
-    amortizer.save(args.out)
-    print(json.dumps({"agreement": [a.__dict__ for a in measured], "training": amortizer.training}, indent=2))
+    explainer.save(args.out)
+    print(json.dumps({"agreement": [a.__dict__ for a in measured], "training": explainer.training}, indent=2))
 
 
 if __name__ == "__main__":

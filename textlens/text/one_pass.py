@@ -1,4 +1,4 @@
-"""Amortized word values: a small head on the classifier's own token states, trained on exact explanations."""
+"""One-pass word values: a small head on the classifier's own token states, trained on exact explanations."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from textlens.text.words import word_spans
 from textlens.types import Explanation, Span
 
 HEAD_FILE = "head.pt"
-CARD_FILE = "amortizer.json"
+CARD_FILE = "one_pass.json"
+# What earlier textlens called the card, the folder beside a model and the environment variable (still read).
+EARLIER_CARD_FILE, EARLIER_FOLDER_NAME, EARLIER_ENV = "amortizer.json", "textlens-amortizer", "TEXTLENS_AMORTIZERS"
 WORDS_FILE = "words.json"  # words_alone's memory, saved with the head: the words seen in training need no pass
 HIDDEN = 128
 # Training steps (batches of 32 texts): 1,200 agreed better on SST-2 dev than 600 (median r 0.886 vs 0.878,
@@ -40,13 +42,13 @@ ALONE_WEIGHT = 3.0
 ALONE_CACHE = 200_000  # words remembered per explainer; past this the memory starts again
 
 
-class AmortizerError(TextlensError):
-    """An amortized explainer that cannot be trained, loaded or used with this model."""
+class OnePassError(TextlensError):
+    """A one-pass explainer that cannot be trained, loaded or used with this model."""
 
 
 @dataclass(frozen=True)
 class Agreement:
-    """How far amortized values agree with exact ones on held-out texts (toward each text's predicted class)."""
+    """How far one-pass values agree with exact ones on held-out texts (toward each text's predicted class)."""
 
     texts: int
     median_r: float  # median per-text Pearson correlation
@@ -56,7 +58,7 @@ class Agreement:
     min_words: int = 0  # measured on texts of at least this many words: the figure shown for such texts
 
     def sentence(self) -> str:
-        """The one line shown wherever amortized values are: how far to trust them."""
+        """The one line shown wherever one-pass values are: how far to trust them."""
         where = f" on {self.data}" if self.data else " on held-out texts"
         return (
             f"estimated in one pass; r = {self.median_r:.3f} with exact{where} "
@@ -73,7 +75,7 @@ def text_words(text: object) -> int:
 
 
 @dataclass
-class Amortizer:
+class OnePassExplainer:
     """A trained head for one classifier: every word's value for every label in one batched forward pass.
 
     Base values are the model's output with every word masked, as in the exact explanations, and the
@@ -106,7 +108,7 @@ class Amortizer:
     def explain(
         self, classifier: Classifier, texts: Sequence[str], batch_size: int = 64, progress=None
     ) -> list[Explanation]:
-        """Amortized :class:`Explanation` records of ``texts`` (``settings["method"] == "amortized"``).
+        """One-pass :class:`Explanation` records of ``texts`` (``settings["method"] == "one-pass"``).
 
         ``progress(texts_done, n_texts)`` is called after every batch. A text with nothing to explain
         (empty or blank) is refused as the exact explainer refuses it.
@@ -155,7 +157,7 @@ class Amortizer:
         words = tuple(
             Span(text[a:b], a, b, tuple(float(v) for v in values[i]), False) for i, (a, b) in enumerate(spans)
         )
-        settings = {"method": "amortized"}
+        settings = {"method": "one-pass"}
         if self.agreement:
             settings["agreement"] = self.trust(text_words(text))
         return Explanation(
@@ -181,11 +183,11 @@ class Amortizer:
         if tuple(classifier.labels) == tuple(self.labels) and classifier.is_identity(self.fingerprint):
             return
         if tuple(classifier.labels) == tuple(self.labels) and self.identity < IDENTITY_VERSION:
-            raise AmortizerError(reattach_message(self.source or "DIR", self.model_id, classifier.model_id))
-        raise AmortizerError(
-            f"This amortized explainer was trained for {self.model_id!r} (labels {', '.join(self.labels)}); "
+            raise OnePassError(reattach_message(self.source or "DIR", self.model_id, classifier.model_id))
+        raise OnePassError(
+            f"This one-pass explainer was trained for {self.model_id!r} (labels {', '.join(self.labels)}); "
             f"{classifier.model_id!r} is another model or changed weights. Train one for it with "
-            "`textlens amortize train`."
+            "`textlens one-pass train`."
         )
 
     def save(self, folder: str | Path) -> Path:
@@ -213,22 +215,22 @@ class Amortizer:
         return folder
 
 
-def load_amortizer(folder: str | Path) -> Amortizer:
-    """The amortized explainer saved in ``folder`` (weights only: nothing in it runs as code)."""
+def load_one_pass(folder: str | Path) -> OnePassExplainer:
+    """The one-pass explainer saved in ``folder`` (weights only: nothing in it runs as code)."""
     folder = Path(folder)
     try:
-        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        card = json.loads(card_path(folder).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
+        raise OnePassError(f"No one-pass explainer could be read from {folder}: {exc}") from exc
     return _from_card(folder, card)
 
 
-def _from_card(folder: Path, card: dict) -> Amortizer:
+def _from_card(folder: Path, card: dict) -> OnePassExplainer:
     try:
         head = make_head(card["inputs"], len(card["labels"]), card["hidden"])
         head.load_state_dict(torch.load(folder / HEAD_FILE, map_location="cpu", weights_only=True))
         head.eval()
-        return Amortizer(
+        return OnePassExplainer(
             card["model_id"],
             card["fingerprint"],
             tuple(card["labels"]),
@@ -243,7 +245,7 @@ def _from_card(folder: Path, card: dict) -> Amortizer:
             int(card.get("identity", 1)),
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
-        raise AmortizerError(f"No amortized explainer could be read from {folder}: {exc}") from exc
+        raise OnePassError(f"No one-pass explainer could be read from {folder}: {exc}") from exc
 
 
 def _remembered(path: Path, labels: int) -> dict[str, np.ndarray]:
@@ -424,7 +426,7 @@ def agreement(
         signs_same += int((np.sign(a[strong]) == np.sign(b[strong])).sum())
         signs_all += int(strong.sum())
     if not rs:
-        raise AmortizerError("No text with two or more words to compare amortized and exact values on.")
+        raise OnePassError("No text with two or more words to compare one-pass and exact values on.")
     return Agreement(
         len(rs), float(np.median(rs)), float(np.mean(tops)), signs_same / max(signs_all, 1), data, min_words
     )
@@ -444,7 +446,7 @@ def train(
     alone: bool = True,
     seed: int = 0,
     progress=None,
-) -> Amortizer:
+) -> OnePassExplainer:
     """Train a head on exact explanations of ``classifier`` (their texts, words and values).
 
     The loss is the squared error of the values after the efficiency shift, so the head learns
@@ -452,7 +454,7 @@ def train(
     """
     exact = [e for e in exact if len(e.words) >= 1 and e.settings.get("method", "exact") == "exact"]
     if not exact:
-        raise AmortizerError("Training needs exact explanations of at least one text.")
+        raise OnePassError("Training needs exact explanations of at least one text.")
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed)
     layers = resolve_layers(classifier, layers)
@@ -467,7 +469,7 @@ def train(
             target = np.array([w.values for w in e.words])
             examples.append((torch.as_tensor(f), torch.as_tensor(target), torch.as_tensor(target.sum(axis=0))))
     if not examples:
-        raise AmortizerError("None of the exact explanations' words match this model's reading of their texts.")
+        raise OnePassError("None of the exact explanations' words match this model's reading of their texts.")
     # Values of a weak model are tiny (1e-6 for a random one): the head learns them in units of their spread.
     scale = float(torch.cat([e[1] for e in examples]).std()) or 1.0
     examples = [(f, target / scale, total / scale) for f, target, total in examples]
@@ -507,7 +509,7 @@ def train(
         "seed": seed,
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return Amortizer(
+    return OnePassExplainer(
         classifier.model_id,
         classifier.fingerprint,
         tuple(classifier.labels),
@@ -527,31 +529,39 @@ def _with_seconds(explanation: Explanation, seconds: float) -> Explanation:
     return replace(explanation, seconds=seconds)
 
 
-BUNDLED = Path(__file__).resolve().parent.parent / "bundled" / "amortizer"
-FOLDER_NAME = "textlens-amortizer"  # beside a local model's own files
+BUNDLED = Path(__file__).resolve().parent.parent / "bundled" / "one_pass"
+FOLDER_NAME = "textlens-one-pass"  # beside a local model's own files
 
 
 def _candidates(classifier: Classifier, extra: Sequence[str | Path]) -> list[Path]:
     candidates = [Path(p) for p in extra]
-    candidates += [Path(p) for p in os.environ.get("TEXTLENS_AMORTIZERS", "").split(os.pathsep) if p]
+    for variable in ("TEXTLENS_ONE_PASS", EARLIER_ENV):
+        candidates += [Path(p) for p in os.environ.get(variable, "").split(os.pathsep) if p]
     if Path(classifier.model_id).is_dir():
-        candidates.append(Path(classifier.model_id) / FOLDER_NAME)
+        candidates += [Path(classifier.model_id) / FOLDER_NAME, Path(classifier.model_id) / EARLIER_FOLDER_NAME]
     candidates.append(BUNDLED)
     return candidates
+
+
+def card_path(folder: str | Path) -> Path:
+    """Where ``folder``'s card is: ``one_pass.json``, or ``amortizer.json`` in a folder saved by earlier textlens."""
+    folder = Path(folder)
+    earlier = folder / EARLIER_CARD_FILE
+    return earlier if earlier.is_file() and not (folder / CARD_FILE).is_file() else folder / CARD_FILE
 
 
 def _card_at(folder: Path) -> dict | None:
     """The card in ``folder`` when there is one that reads as JSON object, else None."""
     try:
-        card = json.loads((folder / CARD_FILE).read_text(encoding="utf-8"))
+        card = json.loads(card_path(folder).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return card if isinstance(card, dict) else None
 
 
-def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> Amortizer | None:
-    """The amortized explainer trained for this model, or None: looked for in ``extra`` folders, the folders
-    in ``TEXTLENS_AMORTIZERS`` (separated like PATH), the model's own folder and the package's bundled one.
+def find_one_pass(classifier: Classifier, extra: Sequence[str | Path] = ()) -> OnePassExplainer | None:
+    """The one-pass explainer trained for this model, or None: looked for in ``extra`` folders, the folders
+    in ``TEXTLENS_ONE_PASS`` (separated like PATH), the model's own folder and the package's bundled one.
     """
     for folder in _candidates(classifier, extra):
         card = _card_at(folder)
@@ -563,7 +573,7 @@ def find_amortizer(classifier: Classifier, extra: Sequence[str | Path] = ()) -> 
 
 
 def _earlier_identity(classifier: Classifier, extra: Sequence[str | Path] = ()) -> Path | None:
-    """A folder among :func:`find_amortizer`'s whose card has this model's labels and an identity of the earlier
+    """A folder among :func:`find_one_pass`'s whose card has this model's labels and an identity of the earlier
     scheme that is not this model's here: perhaps trained for it elsewhere, to be re-attached by the user.
     """
     for folder in _candidates(classifier, extra):
@@ -582,41 +592,42 @@ def reattach_message(folder: str | Path, trained_for: str, model_id: str) -> str
     )
 
 
-def reattach_amortizer(folder: str | Path, classifier: Classifier) -> dict[str, Any]:
+def reattach_one_pass(folder: str | Path, classifier: Classifier) -> dict[str, Any]:
     """Give the one-pass explainer in ``folder`` this model's identity (the user vouches that it was trained for
     it); the card keeps the identity it replaced under ``"reattached"``. Returns the new card.
     """
     folder = Path(folder)
     card = _card_at(folder)
     if card is None:
-        raise AmortizerError(f"No amortized explainer could be read from {folder}.")
+        raise OnePassError(f"No one-pass explainer could be read from {folder}.")
     if tuple(card.get("labels", ())) != classifier.labels:
-        raise AmortizerError(
+        raise OnePassError(
             f"The one-pass explainer in {folder} has the labels {', '.join(map(str, card.get('labels', ())))}; "
             f"{classifier.model_id!r} has {', '.join(classifier.labels)}: it was trained for another model."
         )
-    load_amortizer(folder)  # refuses weights that do not fit the card before anything is written
+    load_one_pass(folder)  # refuses weights that do not fit the card before anything is written
     if card.get("fingerprint") != classifier.fingerprint:
         old = {"fingerprint": card.get("fingerprint"), "identity": int(card.get("identity", 1))}
         card["reattached"] = [*card.get("reattached", []), old]
         card.update(fingerprint=classifier.fingerprint, identity=IDENTITY_VERSION)
-        temporary = folder / f".{CARD_FILE}.tmp"
+        path = card_path(folder)
+        temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, folder / CARD_FILE)
+        os.replace(temporary, path)
     return card
 
 
-def require_amortizer(classifier: Classifier, folder: str | Path | None = None) -> Amortizer:
-    """The amortized explainer in ``folder``, or the one found for the model; the error says how to train one."""
-    amortizer = load_amortizer(folder) if folder else find_amortizer(classifier)
-    if amortizer is None:
+def require_one_pass(classifier: Classifier, folder: str | Path | None = None) -> OnePassExplainer:
+    """The one-pass explainer in ``folder``, or the one found for the model; the error says how to train one."""
+    explainer = load_one_pass(folder) if folder else find_one_pass(classifier)
+    if explainer is None:
         earlier = _earlier_identity(classifier)
         if earlier is not None:
-            raise AmortizerError(reattach_message(earlier, str(_card_at(earlier).get("model_id")), classifier.model_id))
-        raise AmortizerError(
-            f"No amortized explainer is trained for {classifier.model_id!r}: train one with `textlens amortize "
-            "train --model … --data FILE --text-column C --out DIR` and pass --amortizer DIR (or put DIR in "
-            "TEXTLENS_AMORTIZERS)."
+            raise OnePassError(reattach_message(earlier, str(_card_at(earlier).get("model_id")), classifier.model_id))
+        raise OnePassError(
+            f"No one-pass explainer is trained for {classifier.model_id!r}: train one with `textlens one-pass "
+            "train --model … --data FILE --text-column C --out DIR` and pass --explainer DIR (or put DIR in "
+            "TEXTLENS_ONE_PASS)."
         )
-    amortizer.check(classifier)
-    return amortizer
+    explainer.check(classifier)
+    return explainer

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 
 from textlens.corpus.result import explanations, read_result
-from textlens.text.amortized import Amortizer, AmortizerError, agreement, train
 from textlens.text.models import Classifier
+from textlens.text.one_pass import OnePassError, OnePassExplainer, agreement, train
 
 
 def is_held_out(row_id: int, share: float, seed: int = 0) -> bool:
@@ -24,7 +24,7 @@ def train_on_result(
     data: str = "",
     seed: int = 0,
     **settings,
-) -> Amortizer:
+) -> OnePassExplainer:
     """Train on a corpus result's exact explanations; its held-out share of rows measures the agreement."""
     result = read_result(folder, columns=["explanation"])
     ok = result.ok
@@ -32,18 +32,18 @@ def train_on_result(
     train_rows = [e for r, e in rows if not is_held_out(r, held_out, seed)]
     test_rows = [e for r, e in rows if is_held_out(r, held_out, seed)]
     if len(test_rows) < 2:
-        raise AmortizerError(
+        raise OnePassError(
             f"The result has {len(rows)} explained rows: too few to hold {held_out:.0%} out for measuring agreement."
         )
-    amortizer = train(classifier, train_rows, seed=seed, **settings)
+    explainer = train(classifier, train_rows, seed=seed, **settings)
     name = data or Path(folder).name
-    amortizer.agreement = (
+    explainer.agreement = (
         agreement(
-            amortizer.explain(classifier, [e.text for e in test_rows]),
+            explainer.explain(classifier, [e.text for e in test_rows]),
             test_rows,
             f"{name}, {len(test_rows)} held-out texts",
         ),
     )
-    amortizer.training["data"] = name
-    amortizer.training["held_out"] = held_out
-    return amortizer
+    explainer.training["data"] = name
+    explainer.training["held_out"] = held_out
+    return explainer

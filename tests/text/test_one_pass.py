@@ -1,4 +1,4 @@
-"""Amortized word values: efficiency, training on exact explanations, agreement, saving and loading."""
+"""One-pass word values: efficiency, training on exact explanations, agreement, saving and loading."""
 
 from __future__ import annotations
 
@@ -7,22 +7,22 @@ import json
 import numpy as np
 import pytest
 
-from textlens.text.amortized import (
+from textlens.text.explain import explain_many
+from textlens.text.one_pass import (
     ALONE_WEIGHT,
     Agreement,
-    AmortizerError,
+    OnePassError,
     agreement,
-    find_amortizer,
-    load_amortizer,
+    find_one_pass,
+    load_one_pass,
     make_head,
-    reattach_amortizer,
-    require_amortizer,
+    reattach_one_pass,
+    require_one_pass,
     resolve_layers,
     train,
     word_pooling,
     words_alone,
 )
-from textlens.text.explain import explain_many
 from textlens.types import Explanation, Span
 
 TEXTS = [
@@ -51,10 +51,10 @@ def trained(tiny_classifier, exact):
     return train(tiny_classifier, exact[:9], steps=300, batch_texts=8, hidden=64, seed=0)
 
 
-def test_every_amortized_explanation_is_additive_with_the_exact_base(tiny_classifier, exact, trained):
+def test_every_one_pass_explanation_is_additive_with_the_exact_base(tiny_classifier, exact, trained):
     estimated = trained.explain(tiny_classifier, TEXTS + ["one", "word salad , salad ; salad!"])
     for est in estimated:
-        assert est.settings["method"] == "amortized" and not est.converged
+        assert est.settings["method"] == "one-pass" and not est.converged
         for i in range(len(est.labels)):
             total = est.base_values[i] + sum(w.values[i] for w in est.words)
             assert abs(total - est.scores[i]) <= 1e-5
@@ -74,24 +74,24 @@ def test_training_beats_a_random_head_on_its_texts(tiny_classifier, exact, train
 
 
 def test_a_long_text_is_shown_the_agreement_measured_on_long_texts(tiny_classifier, exact):
-    amortizer = train(tiny_classifier, exact[:9], steps=5, hidden=16)
+    explainer = train(tiny_classifier, exact[:9], steps=5, hidden=16)
     short = Agreement(30, 0.9, 0.8, 0.95, "dev")
     long = Agreement(10, 0.7, 0.5, 0.85, "10 long texts", min_words=20)
-    amortizer.agreement = (short, long)
-    assert amortizer.trust() == amortizer.trust(19) == short.sentence()
-    assert amortizer.trust(20) == amortizer.trust(5000) == long.sentence()
+    explainer.agreement = (short, long)
+    assert explainer.trust() == explainer.trust(19) == short.sentence()
+    assert explainer.trust(20) == explainer.trust(5000) == long.sentence()
     long_text = " ".join(["a warm film"] * 10)  # 30 words, all read by the tiny model
-    record, plain = amortizer.explain(tiny_classifier, [long_text, TEXTS[0]])
+    record, plain = explainer.explain(tiny_classifier, [long_text, TEXTS[0]])
     assert record.settings["agreement"] == long.sentence() and plain.settings["agreement"] == short.sentence()
     # Lengths are words as the band counts them, punctuation apart: 12 words here (24 with ",", "!").
-    (punctuated,) = amortizer.explain(tiny_classifier, [" ".join(["warm, fun!"] * 6)])
+    (punctuated,) = explainer.explain(tiny_classifier, [" ".join(["warm, fun!"] * 6)])
     assert len(punctuated.words) >= 20 and punctuated.settings["agreement"] == short.sentence()
 
 
 def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, trained, tmp_path):
     trained.agreement = (Agreement(3, 0.93, 0.8, 0.9, "three texts"),)
-    folder = trained.save(tmp_path / "amortizer")
-    loaded = load_amortizer(folder)
+    folder = trained.save(tmp_path / "explainer")
+    loaded = load_one_pass(folder)
     a = trained.explain(tiny_classifier, TEXTS[:3])
     b = loaded.explain(tiny_classifier, TEXTS[:3])
     # The words met in training come back with the head (their outputs rounded to 7 digits in the file).
@@ -99,22 +99,22 @@ def test_saved_head_loads_offline_and_gives_the_same_values(tiny_classifier, tra
     values = [[w.values for e in records for w in e.words] for records in (a, b)]
     np.testing.assert_allclose(*values, atol=1e-6)
     (folder / "words.json").write_text('{"warm": [0.5]}', encoding="utf-8")  # one output, not one per label
-    with pytest.raises(AmortizerError, match="one output per label"):
-        load_amortizer(folder)
+    with pytest.raises(OnePassError, match="one output per label"):
+        load_one_pass(folder)
     assert b[0].settings["agreement"].startswith("estimated in one pass; r = 0.930 with exact on three texts")
 
 
 def test_another_model_and_a_broken_folder_are_refused(tiny_classifier, trained, tmp_path):
-    other = load_amortizer(trained.save(tmp_path / "other"))
+    other = load_one_pass(trained.save(tmp_path / "other"))
     other.fingerprint = "not this model"
-    with pytest.raises(AmortizerError, match="textlens amortize train"):
+    with pytest.raises(OnePassError, match="textlens one-pass train"):
         other.explain(tiny_classifier, TEXTS[:1])
     (tmp_path / "broken").mkdir()
     for card in ("{not json", "[1, 2]", '{"inputs": 8}'):  # not JSON, not a card, a card missing its keys
-        (tmp_path / "broken" / "amortizer.json").write_text(card, encoding="utf-8")
-        with pytest.raises(AmortizerError, match="No amortized explainer could be read"):
-            load_amortizer(tmp_path / "broken")
-        assert find_amortizer(tiny_classifier, [tmp_path / "broken"]) is None
+        (tmp_path / "broken" / "one_pass.json").write_text(card, encoding="utf-8")
+        with pytest.raises(OnePassError, match="No one-pass explainer could be read"):
+            load_one_pass(tmp_path / "broken")
+        assert find_one_pass(tiny_classifier, [tmp_path / "broken"]) is None
 
 
 def _record(values: list[float]) -> Explanation:
@@ -173,10 +173,10 @@ def test_a_head_saved_before_words_alone_still_loads_and_explains(tiny_classifie
 
     plain = train(tiny_classifier, exact[:9], steps=5, hidden=16, alone=False)
     folder = plain.save(tmp_path / "plain")
-    card = json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
+    card = json.loads((folder / "one_pass.json").read_text(encoding="utf-8"))
     del card["alone"]  # cards written before the word-alone inputs existed
-    (folder / "amortizer.json").write_text(json.dumps(card), encoding="utf-8")
-    loaded = load_amortizer(folder)
+    (folder / "one_pass.json").write_text(json.dumps(card), encoding="utf-8")
+    loaded = load_one_pass(folder)
     assert not loaded.alone
     a, b = plain.explain(tiny_classifier, TEXTS[:2]), loaded.explain(tiny_classifier, TEXTS[:2])
     assert [w.values for e in a for w in e.words] == [w.values for e in b for w in e.words]
@@ -184,33 +184,33 @@ def test_a_head_saved_before_words_alone_still_loads_and_explains(tiny_classifie
 
 def test_the_bundled_models_explainer_loads_offline_and_keeps_efficiency():
     from textlens import load_classifier
-    from textlens.text.amortized import BUNDLED
+    from textlens.text.one_pass import BUNDLED
 
     classifier = load_classifier("default")
-    amortizer = find_amortizer(classifier)
-    assert amortizer is not None and amortizer.training["texts"] > 500
-    assert amortizer.alone and "wonderful" in amortizer.known and len(amortizer.known) > 10_000  # SST-2 train's words
-    dev, other, long = amortizer.agreement
+    explainer = find_one_pass(classifier)
+    assert explainer is not None and explainer.training["texts"] > 500
+    assert explainer.alone and "wonderful" in explainer.known and len(explainer.known) > 10_000  # SST-2 train's words
+    dev, other, long = explainer.agreement
     assert dev.data.startswith("SST-2 dev") and other.data.startswith("other_domain_reviews.tsv")
     assert "long texts" in long.data and long.min_words == 150  # the figure a 150-word text is shown
-    assert amortizer.trust(12) == dev.sentence() and amortizer.trust(300) == long.sentence()
-    assert (BUNDLED / "amortizer.json").is_file()
+    assert explainer.trust(12) == dev.sentence() and explainer.trust(300) == long.sentence()
+    assert (BUNDLED / "one_pass.json").is_file()
     texts = ["A warm, funny and moving film.", "The plot was dull and the acting was worse.", "Great!"]
-    for est in amortizer.explain(classifier, texts):
+    for est in explainer.explain(classifier, texts):
         total = est.base_values[1] + sum(w.values[1] for w in est.words)
         assert abs(total - est.scores[1]) <= 1e-5
     # The words that carry a clear review are found: "dull" pushes toward NEGATIVE, "moving" toward POSITIVE.
-    warm, dull, _ = amortizer.explain(classifier, texts)
+    warm, dull, _ = explainer.explain(classifier, texts)
     assert max(warm.for_label("POSITIVE"), key=lambda w: w.value).word in {"warm", "funny", "moving"}
     assert max(dull.for_label("NEGATIVE"), key=lambda w: w.value).word in {"dull", "worse"}
 
 
 def _as_earlier_identity(folder, fingerprint: str) -> None:
     """Rewrite a saved card as textlens wrote it before identity 2: no "identity", another fingerprint."""
-    card = json.loads((folder / "amortizer.json").read_text(encoding="utf-8"))
+    card = json.loads((folder / "one_pass.json").read_text(encoding="utf-8"))
     card.pop("identity")
     card["fingerprint"] = fingerprint
-    (folder / "amortizer.json").write_text(json.dumps(card), encoding="utf-8")
+    (folder / "one_pass.json").write_text(json.dumps(card), encoding="utf-8")
 
 
 def test_a_head_saved_under_the_earlier_identity_works_here_or_says_the_one_command(
@@ -218,22 +218,22 @@ def test_a_head_saved_under_the_earlier_identity_works_here_or_says_the_one_comm
 ):
     here = trained.save(tmp_path / "here")
     _as_earlier_identity(here, tiny_classifier.legacy_fingerprint)  # trained in this very folder, before
-    assert find_amortizer(tiny_classifier, [here]) is not None
-    require_amortizer(tiny_classifier, here)  # and the check passes
+    assert find_one_pass(tiny_classifier, [here]) is not None
+    require_one_pass(tiny_classifier, here)  # and the check passes
 
     elsewhere = trained.save(tmp_path / "elsewhere")
     _as_earlier_identity(elsewhere, "0" * 64)  # trained on another machine: its path was in the identity
-    monkeypatch.setenv("TEXTLENS_AMORTIZERS", str(elsewhere))
-    assert find_amortizer(tiny_classifier) is None
+    monkeypatch.setenv("TEXTLENS_ONE_PASS", str(elsewhere))
+    assert find_one_pass(tiny_classifier) is None
     command = f"textlens reattach {elsewhere} --model {tiny_classifier.model_id}"
-    for refused in (lambda: require_amortizer(tiny_classifier), lambda: require_amortizer(tiny_classifier, elsewhere)):
-        with pytest.raises(AmortizerError) as why:
+    for refused in (lambda: require_one_pass(tiny_classifier), lambda: require_one_pass(tiny_classifier, elsewhere)):
+        with pytest.raises(OnePassError) as why:
             refused()
         assert command in str(why.value)
-    card = reattach_amortizer(elsewhere, tiny_classifier)
+    card = reattach_one_pass(elsewhere, tiny_classifier)
     assert card["identity"] == 2 and card["reattached"] == [{"fingerprint": "0" * 64, "identity": 1}]
-    assert json.loads((elsewhere / "amortizer.json").read_text(encoding="utf-8")) == card
-    found = require_amortizer(tiny_classifier)
+    assert json.loads((elsewhere / "one_pass.json").read_text(encoding="utf-8")) == card
+    found = require_one_pass(tiny_classifier)
     assert found.source == str(elsewhere)
     np.testing.assert_allclose(
         [w.values for w in found.explain(tiny_classifier, TEXTS[:1])[0].words],

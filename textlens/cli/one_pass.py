@@ -1,4 +1,4 @@
-"""``textlens amortize train``: exact explanations of a file (resumable), then a one-pass explainer trained on them."""
+"""``textlens one-pass train``: exact explanations of a file (resumable), then a one-pass explainer trained on them."""
 
 from __future__ import annotations
 
@@ -13,17 +13,36 @@ from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
 EXACT = "exact"  # the corpus result inside --out: the training data, resumable
 
 
+METHODS = ("exact", "one-pass", "amortized")  # "amortized": the earlier name of one-pass, still taken
+
+
+def method_arguments(parser: argparse.ArgumentParser, help: str) -> None:
+    """``--method exact|one-pass`` and ``--explainer DIR`` (the one-pass explainer's folder), for explain and corpus."""
+    parser.add_argument("--method", choices=METHODS, default="exact", help=help)
+    parser.add_argument(
+        "--explainer",
+        "--amortizer",  # the earlier name
+        dest="explainer",
+        help="folder of the one-pass explainer (default: the one found for the model)",
+    )
+
+
+def chosen_method(args: argparse.Namespace) -> str:
+    """``exact`` or ``one-pass`` (what the earlier name ``amortized`` means)."""
+    return "exact" if args.method == "exact" else "one-pass"
+
+
 def add_parser(subparsers) -> None:
-    """Add the ``amortize`` command group to the main parser's subparsers."""
-    group = subparsers.add_parser("amortize", help="train a one-pass (amortized) explainer for a model")
-    sub = group.add_subparsers(dest="amortize_command", required=True)
+    """Add the ``one-pass`` command group to the main parser (``amortize``, its earlier name, is mapped to it)."""
+    group = subparsers.add_parser("one-pass", help="train a one-pass explainer for a model (earlier: amortize)")
+    sub = group.add_subparsers(dest="one_pass_command", required=True)
     train = sub.add_parser(
         "train",
         help="explain every row of --data exactly (resumable), train on them, measure agreement on held-out rows",
         description="Explain every row of --data exactly into OUT/exact (run again after an interruption to "
         "continue), train a head on the explanations and measure its agreement on held-out rows. The dashboard "
-        "and `textlens explain --method amortized` find OUT when it is in TEXTLENS_AMORTIZERS or named "
-        "textlens-amortizer inside the model's folder.",
+        "and `textlens explain --method one-pass` find OUT when it is in TEXTLENS_ONE_PASS or named "
+        "textlens-one-pass inside the model's folder.",
     )
     train.add_argument("--data", required=True, help="CSV, TSV, Parquet or JSON-lines file of texts")
     text_column_argument(train)
@@ -37,13 +56,13 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    """Run ``amortize train``; errors and an interruption (with what it saved) are raised to the entry point."""
+    """Run ``one-pass train``; errors and an interruption (with what it saved) are raised to the entry point."""
     from textlens.corpus import run_corpus, text_column_of
-    from textlens.corpus.amortize import train_on_result
+    from textlens.corpus.one_pass import train_on_result
     from textlens.corpus.progress import ProgressLine
     from textlens.errors import TextlensError
-    from textlens.text.amortized import STEPS
     from textlens.text.models import load_classifier
+    from textlens.text.one_pass import STEPS
 
     if not 0 < args.held_out < 1:
         raise TextlensError("--held-out must be between 0 and 1 (a share of the rows).")
@@ -64,7 +83,7 @@ def run(args: argparse.Namespace) -> None:
     if not args.quiet:
         print("Training the one-pass explainer…", file=sys.stderr, flush=True)
     line.start()
-    amortizer = train_on_result(
+    explainer = train_on_result(
         classifier,
         out / EXACT,
         held_out=args.held_out,
@@ -74,7 +93,7 @@ def run(args: argparse.Namespace) -> None:
         progress=lambda done, _total: line.update(done - line.now),
     )
     line.finish()
-    amortizer.save(out)
-    agreement = amortizer.agreement[0]
+    explainer.save(out)
+    agreement = explainer.agreement[0]
     print(agreement.sentence(), file=sys.stderr)
-    print(json.dumps({"out": str(out), "agreement": agreement.__dict__, "training": amortizer.training}))
+    print(json.dumps({"out": str(out), "agreement": agreement.__dict__, "training": explainer.training}))
