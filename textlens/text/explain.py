@@ -589,7 +589,7 @@ def refinement_pace(classifier: Classifier, text: str) -> tuple[int, int]:
     From the model's measured speed at this text's length, so a 400-token review gets chunks of a
     few rows where a short sentence gets :data:`textlens.text.owen.CHUNK_ROWS`.
     """
-    row = max(classifier.estimate_seconds(1, classifier.token_counts([text])[0]), 1e-6)
+    row = max(classifier.row_seconds(text), 1e-6)
     chunk = int(min(owen.CHUNK_ROWS, max(MIN_CHUNK_ROWS, CHUNK_SECONDS / row)))
     step = max(owen.MIN_STEP_ROWS, int(STEP_SECONDS / row))
     return chunk, step
