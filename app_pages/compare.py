@@ -309,7 +309,7 @@ def word_statistics_ui(rows: list[CompareRow], target: str, which: str, title_su
         table,
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * len(table)),
+        height=ui.grid_height(len(table)),
         column_config={"mean value": st.column_config.NumberColumn(format="%+.4f")},
     )
 

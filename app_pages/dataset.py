@@ -130,7 +130,7 @@ def slices_ui(
         slices_frame(table),
         hide_index=True,
         width="stretch",
-        height=min(400, 38 + 35 * len(table)),
+        height=ui.grid_height(len(table), most=400),
         on_select="rerun",
         selection_mode="single-row",
         key=KEYS.SLICES,

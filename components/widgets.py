@@ -187,6 +187,15 @@ def label_match_ui(match: LabelMatch | None) -> None:
         (st.error if match.matched == 0 else st.warning)(escape_md(match.message()))
 
 
+# Streamlit's data grid: a 38 px header and 35 px rows.
+GRID_HEADER_PX, GRID_ROW_PX = 38, 35
+
+
+def grid_height(rows: int, most: int = 420) -> int:
+    """Pixels for a ``st.dataframe`` of ``rows`` rows, shown whole up to ``most`` (then it scrolls)."""
+    return min(most, GRID_HEADER_PX + GRID_ROW_PX * rows)
+
+
 def budget_ui(
     key: str,
     *,

@@ -188,7 +188,7 @@ def slices_compared_ui(comparison: Comparison, slices: list[Slice]) -> list[Slic
         frame,
         hide_index=True,
         width="stretch",
-        height=min(400, 38 + 35 * max(len(frame), 1)),
+        height=ui.grid_height(max(len(frame), 1), most=400),
         key=KEYS.COMPARE_SLICES,
         column_config={
             "accuracy A": PERCENT,
@@ -293,7 +293,7 @@ def words_changed_ui(model_a: str, model_b: str, comparison: Comparison, texts: 
             word_shifts_frame(shifts),
             hide_index=True,
             width="stretch",
-            height=min(420, 38 + 35 * len(shifts)),
+            height=ui.grid_height(len(shifts)),
             column_config={"mean A": SIGNED4, "mean B": SIGNED4, "shift B − A": SIGNED4},
         )
         st.caption(

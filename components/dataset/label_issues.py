@@ -81,7 +81,7 @@ def label_issues_ui(
             table,
             hide_index=True,
             width="stretch",
-            height=min(420, 38 + 35 * len(table)),
+            height=ui.grid_height(len(table)),
             key=KEYS.LABEL_ISSUES,
             column_config={
                 "row": st.column_config.NumberColumn("row", width="small"),

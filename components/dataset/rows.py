@@ -7,6 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import pack_widgets as packs
+from components import widgets as ui
 from components.dataset.filters import CUT_COLUMN, ISSUE_COLUMN, ISSUE_MODES, Filtered
 from components.dataset.records import Columns, Loaded, Scored, Shown
 from components.dataset.tables import FLOAT3
@@ -71,7 +72,7 @@ def rows_table_ui(
         view[shown],
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * max(len(view), 1)),
+        height=ui.grid_height(max(len(view), 1)),
         on_select="rerun",
         selection_mode="multi-row",
         key=KEYS.TABLE,

@@ -246,7 +246,7 @@ def words_chart_ui(stats: list[WordStat], target: str, over: str, min_count: int
         words_frame(stats),
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * max(len(stats), 1)),
+        height=ui.grid_height(max(len(stats), 1)),
         column_config={"mean": SIGNED4, "mean |value|": st.column_config.NumberColumn(format="%.4f")},
     )
 
@@ -268,6 +268,6 @@ def error_words_ui(contrast: list[WordContrast], errors: int, correct: int, kind
         contrast_frame(contrast),
         hide_index=True,
         width="stretch",
-        height=min(420, 38 + 35 * len(contrast)),
+        height=ui.grid_height(len(contrast)),
         column_config={"mean in errors": SIGNED4, "mean in correct": SIGNED4, "difference": SIGNED4},
     )
