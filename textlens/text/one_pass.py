@@ -530,6 +530,7 @@ def _with_seconds(explanation: Explanation, seconds: float) -> Explanation:
 
 
 BUNDLED = Path(__file__).resolve().parent.parent / "bundled" / "one_pass"
+ONE_PASS_EMOTION = BUNDLED.with_name("one_pass_emotion")  # the bundled ``emotion`` model's
 FOLDER_NAME = "textlens-one-pass"  # beside a local model's own files
 
 
@@ -539,8 +540,7 @@ def _candidates(classifier: Classifier, extra: Sequence[str | Path]) -> list[Pat
         candidates += [Path(p) for p in os.environ.get(variable, "").split(os.pathsep) if p]
     if Path(classifier.model_id).is_dir():
         candidates += [Path(classifier.model_id) / FOLDER_NAME, Path(classifier.model_id) / EARLIER_FOLDER_NAME]
-    candidates.append(BUNDLED)
-    return candidates
+    return [*candidates, BUNDLED, ONE_PASS_EMOTION]
 
 
 def card_path(folder: str | Path) -> Path:
