@@ -26,11 +26,18 @@ def pytest_collection_modifyitems(config, items):
 
 
 def make_tiny_model(
-    folder: Path, labels: tuple[str, ...] = ("anger", "joy", "fear"), seed: int = 0, max_positions: int = 64
+    folder: Path,
+    labels: tuple[str, ...] = ("anger", "joy", "fear"),
+    seed: int = 0,
+    max_positions: int = 64,
+    problem_type: str | None = None,
+    spread: float = 0.02,
 ) -> Path:
     """Save a randomly initialised small BERT classifier with the bundled encoder's fast tokenizer.
 
-    ``max_positions`` is the longest input it reads, in tokens (512 for a model that reads a long review whole).
+    ``max_positions`` is the longest input it reads, in tokens (512 for a model that reads a long review whole);
+    ``problem_type`` goes into its config (``"multi_label_classification"``: one sigmoid per label); ``spread`` is
+    the weights' standard deviation (0.5: texts get clearly different probabilities, as from a trained model).
     """
     import torch
     from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
@@ -49,6 +56,8 @@ def make_tiny_model(
         num_labels=len(labels),
         id2label=dict(enumerate(labels)),
         label2id={name: i for i, name in enumerate(labels)},
+        problem_type=problem_type,
+        initializer_range=spread,
     )
     BertForSequenceClassification(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
