@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,18 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class TeamDatabase:
+    """A team database's URLs and role names: the owner (migration role), the app's and the command line's."""
+
+    owner_url: str
+    app_url: str
+    cli_url: str
+    owner: str
+    app: str
+    cli: str
 
 
 class Server:
@@ -62,12 +75,32 @@ class Server:
 
     def new_database(self) -> str:
         """Create an empty database and return its URL."""
+        name = f"t{next(self._names)}"
+        self.admin_sql(f"CREATE DATABASE {name}")
+        return self.url(name)
+
+    def admin_sql(self, *statements: str) -> None:
+        """Run statements as the cluster's superuser, outside a transaction (CREATE ROLE, CREATE DATABASE)."""
         import psycopg
 
-        name = f"t{next(self._names)}"
         with psycopg.connect(f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres", autocommit=True) as c:
-            c.execute(f"CREATE DATABASE {name}")
-        return self.url(name)
+            for statement in statements:
+                c.execute(statement)
+
+    def team_database(self) -> TeamDatabase:
+        """A database set up as docs/deployment.md says: owned by a migration role, used by an app and a cli role.
+
+        The roles are made fresh (roles are the cluster's, shared by every test); the login is ``trust``, so
+        the passwords the guide sets are not needed here. The tables are not created yet.
+        """
+        n = next(self._names)
+        owner, app, cli, name = f"owner{n}", f"app{n}", f"cli{n}", f"team{n}"
+        self.admin_sql(
+            *(f"CREATE ROLE {role} LOGIN" for role in (owner, app, cli)),
+            f"CREATE DATABASE {name} OWNER {owner}",
+        )
+        url = f"postgresql+psycopg://{{}}@127.0.0.1:{self.port}/{name}"
+        return TeamDatabase(url.format(owner), url.format(app), url.format(cli), owner, app, cli)
 
     def stop(self) -> None:
         """Stop the server and delete its folder."""

@@ -156,10 +156,12 @@ def _image(value: Any) -> bytes | None:
 def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -> Pack:
     """Create a pack from a bundle, all of it in one transaction: on any problem nothing is stored.
 
-    The pack keeps its name (``name`` overrides; a taken name raises), description, times, and every
-    case field exactly, provenance included. With sign-in (a verified identity) the importer becomes
-    the pack's owner and the cases' author: names in a file are not proof of who wrote it, so each
-    case keeps the bundle's author in its context (``bundle_author``) and the history says who imported it.
+    The pack keeps its name (``name`` overrides; a taken name raises), description, and every case field
+    exactly, provenance included. Times in a file are not proof either: the pack and its cases are created
+    now, on this server, and each case keeps the bundle's ``created`` in its context (``bundle_created``, the
+    pack's in the history's import entry). With sign-in (a verified identity) the importer becomes the pack's
+    owner and the cases' author: names in a file are not proof of who wrote it, so each case keeps the
+    bundle's author in its context (``bundle_author``) and the history says who imported it.
     Importing needs the admin role.
     """
     store.identity.require("import")
@@ -181,11 +183,11 @@ def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -
             store.identity.name if verified else meta.get("owner", "").strip(),
             parent_id,
             meta.get("origin", ""),
-            meta["created"],
-            meta["updated"],
+            now(),
+            now(),
         )
         for n, case in enumerate(bundle["cases"], 1):
-            context, author = case["context"], case["author"]
+            context, author = {**case["context"], "bundle_created": case["created"]}, case["author"]
             if verified:
                 author = store.identity.name
                 if case["author"] and case["author"] != author:
@@ -204,19 +206,14 @@ def import_bundle(store: Store, data: bytes | str, *, name: str | None = None) -
                     source=case["source"],
                     context=context,
                     image=_image(case["image_png"]),
-                    created=case["created"],
-                    updated=case["updated"],
                 )
             except BundleError as exc:
                 raise BundleError(f"Case {n}: {exc}") from exc
             store._log_added(conn, added, imported=True)
-        # Adding cases touched the pack's time; the bundle's own times are the pack's history.
-        from textlens.store.schema import packs
-
-        conn.execute(packs.update().where(packs.c.id == pack.id).values(updated=meta["updated"]))
         details = {
             "cases": len(bundle["cases"]),
             "bundle_owner": meta.get("owner", ""),
+            "bundle_created": meta["created"],
             "exported": bundle.get("exported"),
         }
         store._log(conn, "import pack", pack_id=pack.id, pack_name=pack.name, details=details)

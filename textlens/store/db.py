@@ -83,14 +83,27 @@ def _sqlite_engine(url: URL) -> Engine:
     return engine
 
 
-def create_engine(url: URL) -> Engine:
-    """An engine for ``url`` with textlens's durability settings (SQLite: WAL, synchronous=FULL, IMMEDIATE writes)."""
+def create_engine(url: URL, *, token: str | None = None) -> Engine:
+    """An engine for ``url`` with textlens's durability settings (SQLite: WAL, synchronous=FULL, IMMEDIATE writes).
+
+    On PostgreSQL a personal ``token`` is handed to every connection (the ``textlens.token`` setting), where
+    the database's own writer check reads it (migration 0004).
+    """
     if url.get_backend_name() == "sqlite":
         return _sqlite_engine(url)
     try:
-        return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
     except ImportError as exc:
         raise StoreError(f"The database driver is missing: {exc}. Install psycopg[binary].") from exc
+    if token:
+
+        @sa.event.listens_for(engine, "connect")
+        def _hand_over_token(dbapi_connection, _record) -> None:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SELECT set_config('textlens.token', %s, false)", (token,))
+            dbapi_connection.commit()
+
+    return engine
 
 
 def _alembic_config():
@@ -141,5 +154,23 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         wanted = script.get_current_head() if revision == "head" else revision
         if current == wanted:
             return
+        if connection.dialect.name == "postgresql" and not _may_migrate(connection):
+            raise StoreError(
+                f"The database's tables are at revision {current or 'none'}, and this textlens needs {wanted}; "
+                "the role it connects as may not change them. Run `textlens store migrate --db URL` with the "
+                "URL of the role that owns the database (docs/deployment.md, step 2)."
+            )
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def _may_migrate(connection) -> bool:
+    """True when the connected PostgreSQL role may change the schema: a superuser, or the database's owner."""
+    return bool(
+        connection.execute(
+            sa.text(
+                "SELECT r.rolsuper OR d.datdba = r.oid FROM pg_roles r, pg_database d "
+                "WHERE r.rolname = current_user AND d.datname = current_database()"
+            )
+        ).scalar()
+    )

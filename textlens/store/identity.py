@@ -41,6 +41,7 @@ ACTIONS: dict[str, tuple[Role, str]] = {
     "remove_case": (Role.ADMIN, "remove cases"),
     "delete_pack": (Role.ADMIN, "delete packs"),
     "import": (Role.ADMIN, "import pack bundles"),
+    "end_sessions": (Role.ADMIN, "end other people's sessions"),
 }
 
 
@@ -67,7 +68,10 @@ class Identity:
     role: Role
     verified: bool = True
     display_name: str = ""  # a person's full name, when the identity provider gives one
-    via: str = "sign-in"  # "sign-in", "cli" or "local"
+    via: str = "sign-in"  # "sign-in", "token" (the CLI with a personal token), "cli" or "local"
+    # Why this identity may change nothing at all, in words that say how to fix it (e.g. the command line
+    # on a team database without a personal token); every refusal then says this.
+    blocked: str = ""
 
     @property
     def shown(self) -> str:
@@ -79,6 +83,8 @@ class Identity:
     def refusal(self, action: str) -> str | None:
         """Why ``action`` is refused to this user (None when it is allowed)."""
         needed, what = ACTIONS[action]
+        if self.blocked:
+            return self.blocked
         if self.role >= needed:
             return None
         return (
@@ -109,12 +115,20 @@ def local_identity(name: str | None = None) -> Identity:
 
 
 def cli_identity() -> Identity:
-    """Whoever runs the command line: their login name, recorded as author whatever ``--author`` says.
+    """Whoever runs the command line on a local (not team) database: their login name, as author whatever
+    ``--author`` says, with every right.
 
-    The CLI connects with the database's own credentials, which allow anything; its identity is
-    what the history records, and its role is admin unless lowered with ``--role``.
+    The login name is not proof of anything (``LOGNAME`` is the caller's to set), so on a team database the
+    command line acts only as the holder of a personal token (:func:`textlens.store.tokens.cli_identity_for`).
     """
     return Identity(login_name() or "cli", Role.ADMIN, verified=True, via="cli")
+
+
+def role_named(value: str) -> Role:
+    """A role from its name ("viewer", "reviewer", "admin"); a :class:`StoreError` for anything else."""
+    if isinstance(value, str) and value.strip().upper() in Role.__members__:
+        return Role[value.strip().upper()]
+    raise StoreError(f"The role {value!r} must be viewer, reviewer or admin.")
 
 
 def _names(value: Any, key: str) -> frozenset[str]:

@@ -68,3 +68,44 @@ history = sa.Table(
     sa.Column("pack_name", sa.String(200), nullable=False, default=""),
     sa.Column("details", sa.Text, nullable=False, default="{}"),
 )
+
+# Revision 0004: the team server's sign-in sessions, the command line's personal tokens, and settings.
+# A session row is the server's record of one sign-in (its id is a hash of the signed sign-in cookie's issuer,
+# subject, time and nonce); sign-out, expiry or an admin ends it, and an ended session is refused.
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("user_name", sa.String(200), nullable=False, index=True),
+    sa.Column("created", TIME, nullable=False),
+    sa.Column("expires", TIME, nullable=False),
+    sa.Column("last_seen", TIME, nullable=False),
+    sa.Column("ended", TIME, nullable=True),
+    sa.Column("ended_by", sa.String(200), nullable=False, default=""),
+    sa.Column("end_reason", sa.String(40), nullable=False, default=""),
+)
+
+# A personal token lets the command line write to a team database as one user; only its SHA-256 is kept.
+tokens = sa.Table(
+    "tokens",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("user_name", sa.String(200), nullable=False, index=True),
+    sa.Column("role", sa.String(20), nullable=False),
+    sa.Column("label", sa.String(200), nullable=False, default=""),
+    sa.Column("created", TIME, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False, default=""),
+    sa.Column("expires", TIME, nullable=True),
+    sa.Column("revoked", TIME, nullable=True),
+    sa.Column("revoked_by", sa.String(200), nullable=False, default=""),
+)
+
+# What kind of database this is: "team" = "on" once it serves a team; on PostgreSQL "app_role" names the
+# role the team server connects as (trusted to name its signed-in users), "cli_role" the command line's.
+settings = sa.Table(
+    "settings",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False, default=""),
+)

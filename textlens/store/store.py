@@ -16,7 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from textlens.store import db
-from textlens.store.errors import BundleError, ConflictError, DuplicatePackError, NotFoundError, StoreError
+from textlens.store.errors import (
+    BundleError,
+    ConflictError,
+    DuplicatePackError,
+    NotFoundError,
+    PermissionDeniedError,
+    StoreError,
+)
 from textlens.store.identity import Identity, Role, local_identity, login_name
 from textlens.store.schema import cases, history, packs
 from textlens.types import record_from_dict
@@ -39,6 +46,7 @@ MAX_TAGS = 50
 MAX_TAG = 100
 MAX_RECORD_BYTES = 8_000_000
 MAX_IMAGE_BYTES = 10_000_000
+INSUFFICIENT_PRIVILEGE = "42501"  # PostgreSQL's SQLSTATE for a refused privilege (and the writer check's refusals)
 
 
 def now() -> str:
@@ -302,12 +310,17 @@ class Store:
     """
 
     def __init__(
-        self, target: str | os.PathLike | None = None, *, migrate: bool = True, identity: Identity | None = None
+        self,
+        target: str | os.PathLike | None = None,
+        *,
+        migrate: bool = True,
+        identity: Identity | None = None,
+        token: str | None = None,
     ) -> None:
         self.identity = identity if identity is not None else local_identity()
         self.url = db.resolve_url(target)
         self.location = db.describe(self.url)
-        self.engine = db.create_engine(self.url)
+        self.engine = db.create_engine(self.url, token=token)
         if migrate:
             try:
                 db.migrate(self.engine)
@@ -380,24 +393,31 @@ class Store:
         logging.getLogger(__name__).warning("The pack database at %s failed: %s", self.location, exc.orig)
         return StoreError("The pack database failed; the server's log says why (tell an admin of this server).")
 
+    def _refused(self, exc: sa.exc.DBAPIError) -> StoreError:
+        """The error for a database failure: a refusal by the database's own rules says why, in its words."""
+        if getattr(exc.orig, "sqlstate", None) == INSUFFICIENT_PRIVILEGE:
+            # The writer check's and PostgreSQL's own refusals name a table or a user, never a host or a path.
+            return PermissionDeniedError(f"The database refused the change: {exc.orig.diag.message_primary}.")
+        if isinstance(exc, sa.exc.IntegrityError):
+            return StoreError(f"The database refused the change: {exc.orig}")
+        return self._failed(exc)
+
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on any error."""
         try:
             with self.engine.connect().execution_options(textlens_write=True) as conn, conn.begin():
                 yield conn
-        except sa.exc.IntegrityError as exc:
-            raise StoreError(f"The database refused the change: {exc.orig}") from exc
-        except sa.exc.OperationalError as exc:
-            raise self._failed(exc) from exc
+        except sa.exc.DBAPIError as exc:
+            raise self._refused(exc) from exc
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
         try:
             with self.engine.connect() as conn, conn.begin():
                 yield conn
-        except sa.exc.OperationalError as exc:
-            raise self._failed(exc) from exc
+        except sa.exc.DBAPIError as exc:
+            raise self._refused(exc) from exc
 
     # --- packs ---------------------------------------------------------------------------------------
 
@@ -605,8 +625,6 @@ class Store:
         source: str,
         context: dict[str, Any] | None,
         image: bytes | None,
-        created: str | None = None,
-        updated: str | None = None,
     ) -> Case:
         kind, record_text = _record_json(record)
         data = json.loads(record_text)
@@ -635,8 +653,8 @@ class Store:
             provenance=_json(provenance or {}),
             author=clean_text(author, "author name", MAX_NAME).strip(),
             image=image,
-            created=created or stamp,
-            updated=updated or stamp,
+            created=stamp,
+            updated=stamp,
             version=1,
         )
         self._pack(conn, pack_id, lock=True)
@@ -757,9 +775,12 @@ class Store:
         return self.reorder(case.pack_id, ids)
 
 
-def open_store(target: str | os.PathLike | None = None, *, identity: Identity | None = None) -> Store:
+def open_store(
+    target: str | os.PathLike | None = None, *, identity: Identity | None = None, token: str | None = None
+) -> Store:
     """Open (and create or migrate) the pack database at ``target``, ``$TEXTLENS_DB`` or the default file.
 
-    ``identity`` is who acts (default: the local one-person mode, every right, names as given).
+    ``identity`` is who acts (default: the local one-person mode, every right, names as given); ``token`` a
+    personal token that PostgreSQL's writer check sees on every connection (the command line's).
     """
-    return Store(target, identity=identity)
+    return Store(target, identity=identity, token=token)
