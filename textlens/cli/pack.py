@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 from textlens.errors import TextlensError
-from textlens.store import VERDICTS, bundle_json, cli_identity, import_bundle, open_store, provenance_of
+from textlens.store import VERDICTS, bundle_json, import_bundle, open_store, provenance_of
 from textlens.store.bundle import MAX_BUNDLE_BYTES
 from textlens.store.errors import NotFoundError
+from textlens.store.tokens import cli_identity_for, token_from_env
 from textlens.text.encoder import DEFAULT_MODEL_ID
 
 
@@ -31,7 +32,7 @@ def add_parser(subparsers) -> None:
     add.add_argument("--verdict", default="", choices=list(VERDICTS), metavar="VERDICT", help=_verdict_help())
     add.add_argument("--tag", action="append", default=[], help="a tag (repeat for more)")
     add.add_argument("--target", help="class to show (default: the predicted one)")
-    add.add_argument("--author", default=None, help=argparse.SUPPRESS)  # ignored: cases carry the login name
+    add.add_argument("--author", default=None, help=argparse.SUPPRESS)  # ignored: cases carry who acts
     add.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
     export = sub.add_parser("export", help="write a pack as a self-contained HTML report or a JSON bundle")
     export.add_argument("pack", help="pack name")
@@ -73,10 +74,9 @@ def _add(store, args) -> None:
     from textlens.text.explain import explain
     from textlens.text.models import load_classifier
 
+    store.identity.require("add_case")  # before the model loads: a refusal says at once how to get a token
     if args.author is not None and args.author != store.identity.name:
-        print(
-            f"note: --author is ignored; cases are signed with your login name {store.identity.name!r}", file=sys.stderr
-        )
+        print(f"note: --author is ignored; cases are signed {store.identity.name!r}", file=sys.stderr)
     try:
         pack = store.pack(args.pack)
     except NotFoundError:
@@ -135,8 +135,15 @@ def _history(store, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    """Run one ``pack`` command as the login name (recorded as author and in the history)."""
-    with open_store(args.db, identity=cli_identity()) as store:
+    """Run one ``pack`` command as whoever the command line is (recorded as author and in the history).
+
+    On a team database that is the holder of the personal token in ``$TEXTLENS_TOKEN`` (or the file
+    ``$TEXTLENS_TOKEN_FILE``), and without one every change is refused, saying how to get one; on a local
+    database it is the login name, as before.
+    """
+    token = token_from_env()
+    with open_store(args.db, token=token) as opened:
+        store = opened.as_user(cli_identity_for(opened, token))
         if args.pack_command == "list":
             for p in store.packs(args.search, owner=args.owner, tag=args.tag):
                 print(f"{p.name}\t{p.owner or '—'}\t{p.cases} cases\tupdated {p.updated[:16].replace('T', ' ')}")
