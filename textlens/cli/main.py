@@ -18,6 +18,7 @@ from textlens.cli import pack as cli_pack
 from textlens.cli import reattach as cli_reattach
 from textlens.cli import serve as cli_serve
 from textlens.cli import tabular as cli_tabular
+from textlens.cli import team as cli_team
 from textlens.cli import text as cli_text
 from textlens.errors import TextlensError
 
@@ -34,6 +35,9 @@ COMMANDS = {
     "tabular": cli_tabular,
     "reattach": cli_reattach,
     "serve": cli_serve,
+    "token": cli_team,
+    "session": cli_team,
+    "store": cli_team,
 }
 FAILED = 2  # a TextlensError or a missing package (argparse uses 2 for bad arguments too)
 INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
