@@ -98,6 +98,8 @@ class Labelled:
         return {k: v for k, v in data.items() if k in names}
 
 
+# The settings an explanation's prediction keeps: what a multi-label model's labels mean (textlens.text.multilabel).
+PREDICTION_SETTINGS = ("problem_type", "threshold")
 # How a record's settings name the one-pass method; "amortized" is what records and corpus results said before.
 ONE_PASS = "one-pass"
 ONE_PASS_METHODS = frozenset({ONE_PASS, "amortized"})
@@ -268,8 +270,11 @@ class Explanation(Labelled):
         return tuple(WordValue(w.word, w.start, w.end, w.values[i], n) for n, w in enumerate(self.words))
 
     def prediction(self) -> Prediction:
-        """The prediction this explanation explains."""
-        return Prediction(self.text, self.model_id, self.labels, self.scores, self.truncated, self.read_until)
+        """The prediction this explanation explains (with a multi-label model's problem type and threshold)."""
+        kept = {k: v for k, v in self.settings.items() if k in PREDICTION_SETTINGS}
+        return Prediction(
+            self.text, self.model_id, self.labels, self.scores, self.truncated, self.read_until, settings=kept
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict of JSON types; :meth:`from_dict` inverts it."""

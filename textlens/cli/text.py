@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textlens.cli.one_pass import chosen_method, method_arguments
 from textlens.errors import TextlensError
 from textlens.text.encoder import DEFAULT_MODEL_ID, PRECISIONS
+from textlens.text.multilabel import DEFAULT_THRESHOLD, check_threshold, is_multi_label, predicted_labels
 
 if TYPE_CHECKING:
     from textlens.text.models import Classifier
@@ -29,6 +30,12 @@ def add_parser(subparsers) -> None:
     )
     for p in (predict, explain):
         p.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', 'emotion', a local folder or a hub id")
+        p.add_argument(
+            "--threshold",
+            type=float,
+            default=DEFAULT_THRESHOLD,
+            help="multi-label models only: a label is predicted when its probability reaches this (default: 0.5)",
+        )
         p.add_argument(
             "--precision",
             choices=PRECISIONS,
@@ -61,8 +68,22 @@ def load_for_target(model: str, precision: str, target: str | None) -> Classifie
     return classifier
 
 
+def with_labels(out: dict, record, threshold: float) -> dict:
+    """``out`` with a multi-label model's predicted labels (``"labels"``, most probable first) and ``"threshold"``;
+    unchanged for a single-label model.
+    """
+    if is_multi_label(record):
+        out["labels"] = list(predicted_labels(record, threshold))
+        out["threshold"] = threshold
+    return out
+
+
 def run(args: argparse.Namespace) -> None:
     """Run ``predict`` or ``explain``; errors are raised for the entry point to report."""
+    try:
+        threshold = check_threshold(args.threshold)
+    except ValueError as exc:
+        raise TextlensError(f"--threshold: {exc}") from None
     if args.command == "predict":
         texts = list(args.texts) + (read_lines(args.file) if args.file else [])
         if not texts:
@@ -71,7 +92,7 @@ def run(args: argparse.Namespace) -> None:
 
         classifier = load_classifier(args.model, precision=args.precision)
         for prediction in classifier.classify(texts):
-            print(json.dumps(prediction.cli_dict(), ensure_ascii=False))
+            print(json.dumps(with_labels(prediction.cli_dict(), prediction, threshold), ensure_ascii=False))
         return
     from textlens.text.explain import explain
 
@@ -82,4 +103,4 @@ def run(args: argparse.Namespace) -> None:
         result = require_one_pass(classifier, args.explainer).explain(classifier, [args.text])[0]
     else:
         result = explain(classifier, args.text, max_evals=args.max_evals or "auto", leaves=args.leaves)
-    print(json.dumps(result.target_dict(args.target), ensure_ascii=False))
+    print(json.dumps(with_labels(result.target_dict(args.target), result, threshold), ensure_ascii=False))

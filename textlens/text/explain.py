@@ -411,6 +411,7 @@ def _record(
             "seed": seed,
             "precision": classifier.precision,
             "engine": engine,
+            **classifier.record_settings,
         },
         units=units,
     )

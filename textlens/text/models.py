@@ -28,6 +28,7 @@ from textlens.text.encoder import (
     base_encoder_dir,
     bundled_adapter_dir,
 )
+from textlens.text.multilabel import MULTI_LABEL, multi_label_settings
 from textlens.types import Prediction
 
 # Positions beyond this are rarely worth their quadratic attention cost for an interactive tool;
@@ -127,6 +128,7 @@ class Classifier:
     tokenizer: object
     labels: tuple[str, ...]
     max_length: int
+    # config problem_type "multi_label_classification": each label's probability is its own sigmoid, never a softmax.
     multi_label: bool = False
     batch_size: int = DEFAULT_BATCH_SIZE
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -267,6 +269,13 @@ class Classifier:
         """Seconds one masked copy of ``text`` takes, measured at this text's length (long rows cost more)."""
         return self.estimate_seconds(1, self.token_counts([text])[0])
 
+    @property
+    def record_settings(self) -> dict:
+        """What every record of this model's outputs carries in its settings: a multi-label model's problem type
+        and threshold (:func:`textlens.text.multilabel.multi_label_settings`); empty for a single-label model.
+        """
+        return multi_label_settings(self.multi_label)
+
     def classify(self, texts: Sequence[str]) -> list[Prediction]:
         """Predictions with labels and truncation notes; empty texts raise :class:`EmptyTextError`."""
         texts = list(texts)
@@ -277,8 +286,11 @@ class Classifier:
         result = []
         for text, row in zip(texts, probs):
             cut = self.read_until(text)
+            scores = tuple(float(p) for p in row)
             result.append(
-                Prediction(text, self.model_id, self.labels, tuple(float(p) for p in row), cut is not None, cut)
+                Prediction(
+                    text, self.model_id, self.labels, scores, cut is not None, cut, settings=self.record_settings
+                )
             )
         return result
 
@@ -463,7 +475,7 @@ def load_classifier(
         tokenizer=LockedTokenizer(tokenizer),
         labels=labels,
         max_length=_max_length(tokenizer, config),
-        multi_label=getattr(config, "problem_type", None) == "multi_label_classification",
+        multi_label=getattr(config, "problem_type", None) == MULTI_LABEL,
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
         precision=precision,
         **BUNDLED_USES.get(name, {}),

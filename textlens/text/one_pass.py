@@ -157,7 +157,7 @@ class OnePassExplainer:
         words = tuple(
             Span(text[a:b], a, b, tuple(float(v) for v in values[i]), False) for i, (a, b) in enumerate(spans)
         )
-        settings = {"method": "one-pass"}
+        settings = {"method": "one-pass", **classifier.record_settings}
         if self.agreement:
             settings["agreement"] = self.trust(text_words(text))
         return Explanation(

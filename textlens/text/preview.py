@@ -62,6 +62,7 @@ def preview(classifier: ScoringModel, text: str) -> Explanation:
             "method": PREVIEW_METHOD,
             "values": "leave-one-out",
             "precision": getattr(classifier, "precision", ""),
+            **getattr(classifier, "record_settings", {}),
         },
     )
 
