@@ -1,7 +1,7 @@
 """Labelled sets: reading files, matching labels, predicting every row, metrics and slices."""
 
 from textlens.dataset.label_issues import LabelIssues, label_issues
-from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels, true_label
+from textlens.dataset.labels import NO_LABEL, LabelMatch, match_label_sets, match_labels, true_label
 from textlens.dataset.load import (
     MAX_ROWS,
     SUFFIXES,
@@ -13,8 +13,10 @@ from textlens.dataset.metrics import (
     CalibrationBin,
     ClassMetrics,
     Metrics,
+    MultiLabelMetrics,
     calibration_bins,
     compute_metrics,
+    compute_multi_label_metrics,
     confusion_matrix,
 )
 from textlens.dataset.predict import (
@@ -50,16 +52,19 @@ __all__ = [
     "LabelMatch",
     "LabelledFile",
     "Metrics",
+    "MultiLabelMetrics",
     "PatternError",
     "RowPredictions",
     "Slice",
     "SliceMetrics",
     "calibration_bins",
     "compute_metrics",
+    "compute_multi_label_metrics",
     "confusion_matrix",
     "content_hash",
     "label_issues",
     "length_slices",
+    "match_label_sets",
     "match_labels",
     "metadata_slices",
     "pattern_slice",

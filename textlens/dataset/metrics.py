@@ -1,4 +1,7 @@
-"""Classification metrics over a labelled set: accuracy, macro-F1, per-class P/R/F1, confusion, calibration."""
+"""Classification metrics over a labelled set: accuracy, macro- and weighted F1, per-class P/R/F1, confusion and the
+calibration of the predicted class (top-label); for a multi-label model, per-label P/R/F1, micro/macro F1, subset
+accuracy and Hamming loss.
+"""
 
 from __future__ import annotations
 
@@ -46,12 +49,31 @@ class Metrics:
     per_class: tuple[ClassMetrics, ...]
     confusion: tuple[tuple[int, ...], ...]  # [true][predicted]
     calibration: tuple[CalibrationBin, ...]
-    ece: float  # expected calibration error: bins' |accuracy - confidence| weighted by their share of rows
+    # Top-label expected calibration error: over bins of the predicted class's probability, |accuracy - confidence|
+    # weighted by the bins' share of rows.
+    ece: float
+    weighted_f1: float = float("nan")  # per-class F1 weighted by support (scikit-learn's average="weighted")
 
     @property
     def errors(self) -> int:
         """Rows predicted wrong."""
         return self.rows - sum(self.confusion[i][i] for i in range(len(self.labels)))
+
+    def mistaken_for(self, true_index: int) -> tuple[int, int] | None:
+        """The class the rows of class ``true_index`` are most often wrongly predicted as, and how many rows; None
+        when none of them is wrong (ties: the first in label order).
+        """
+        row = list(self.confusion[true_index])
+        row[true_index] = 0
+        worst = max(range(len(row)), key=row.__getitem__, default=None)
+        return None if worst is None or row[worst] == 0 else (worst, row[worst])
+
+    def confused_pairs(self, top: int = 5) -> list[tuple[str, str, int]]:
+        """The ``top`` off-diagonal cells with most rows: (true label, predicted label, rows), most first."""
+        k = len(self.labels)
+        cells = [(self.confusion[t][p], t, p) for t in range(k) for p in range(k) if t != p and self.confusion[t][p]]
+        cells.sort(key=lambda c: (-c[0], c[1], c[2]))
+        return [(self.labels[t], self.labels[p], n) for n, t, p in cells[:top]]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types (NaN as None) with ``"kind"``."""
@@ -74,10 +96,11 @@ class Metrics:
                 for b in data["calibration"]
             ),
             ece=data["ece"],
+            weighted_f1=data.get("weighted_f1", float("nan")),
         )
 
     def table(self) -> list[dict[str, Any]]:
-        """Per-class rows and a macro-average row, for tables and CSV."""
+        """Per-class rows, then the macro-average and the weighted-average (by support) rows, for tables and CSV."""
         rows = [asdict(c) for c in self.per_class]
         present = [c for c in self.per_class if c.support > 0 or c.precision > 0]
         if present:
@@ -90,6 +113,17 @@ class Metrics:
                     "support": self.rows,
                 }
             )
+            weights = np.array([c.support for c in self.per_class], dtype=float)
+            if weights.sum() > 0:
+                rows.append(
+                    {
+                        "label": "weighted average",
+                        "precision": float(np.average([c.precision for c in self.per_class], weights=weights)),
+                        "recall": float(np.average([c.recall for c in self.per_class], weights=weights)),
+                        "f1": self.weighted_f1,
+                        "support": self.rows,
+                    }
+                )
         return rows
 
 
@@ -128,7 +162,9 @@ def compute_metrics(
 ) -> Metrics | None:
     """Metrics over the rows where both ``truth`` and ``predicted`` are label indices (>= 0); None if none are.
 
-    Macro-F1 averages the classes that occur in the truth or the predictions (scikit-learn's default).
+    Macro-F1 averages the classes that occur in the truth or the predictions (scikit-learn's default); weighted F1
+    weights each class's F1 by its support. ``confidence`` is each row's probability of its predicted class, so the
+    calibration and ECE are top-label ones, for two classes or twenty.
     """
     labels = tuple(labels)
     k = len(labels)
@@ -146,7 +182,7 @@ def compute_metrics(
     denom = precision + recall
     f1 = np.divide(2 * precision * recall, denom, out=np.zeros(k), where=denom > 0)
     present = (support > 0) | (predicted_count > 0)
-    correct = truth == predicted
+    correct = truth == predicted  # confidence is the predicted class's probability: top-label calibration
     bins, ece = calibration_bins(correct, confidence)
     return Metrics(
         labels=labels,
@@ -160,4 +196,97 @@ def compute_metrics(
         confusion=tuple(tuple(int(x) for x in row) for row in matrix),
         calibration=bins,
         ece=ece,
+        weighted_f1=float(np.average(f1, weights=support)),
+    )
+
+
+@dataclass(frozen=True)
+class MultiLabelMetrics:
+    """How a multi-label model did on a labelled set: each label judged on its own (predicted when its probability
+    reaches ``threshold``), over the rows with a matched label set and a prediction.
+    """
+
+    kind: ClassVar[str] = "dataset-metrics-multi-label"
+
+    labels: tuple[str, ...]
+    rows: int
+    threshold: float
+    per_label: tuple[ClassMetrics, ...]  # support: rows that carry the label
+    micro_precision: float
+    micro_recall: float
+    micro_f1: float  # every (row, label) decision pooled
+    macro_f1: float  # the labels' F1 averaged, each label counting once
+    subset_accuracy: float  # rows whose predicted label set is exactly the true one
+    hamming_loss: float  # share of (row, label) decisions that are wrong
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types with ``"kind"``."""
+        return {"kind": self.kind, **asdict(self)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> MultiLabelMetrics:
+        """Inverse of :meth:`to_dict`."""
+        fields = {k: v for k, v in data.items() if k != "kind"}
+        fields["labels"] = tuple(data["labels"])
+        fields["per_label"] = tuple(ClassMetrics(**c) for c in data["per_label"])
+        return cls(**fields)
+
+    def table(self) -> list[dict[str, Any]]:
+        """Per-label rows, then the micro- and macro-average rows, for tables and CSV."""
+        rows = [asdict(c) for c in self.per_label]
+        rows.append(
+            {
+                "label": "micro average",
+                "precision": self.micro_precision,
+                "recall": self.micro_recall,
+                "f1": self.micro_f1,
+                "support": sum(c.support for c in self.per_label),
+            }
+        )
+        rows.append(
+            {
+                "label": "macro average",
+                "precision": float(np.mean([c.precision for c in self.per_label])),
+                "recall": float(np.mean([c.recall for c in self.per_label])),
+                "f1": self.macro_f1,
+                "support": sum(c.support for c in self.per_label),
+            }
+        )
+        return rows
+
+
+def compute_multi_label_metrics(
+    truth: np.ndarray, probs: np.ndarray, labels: Sequence[str], threshold: float = 0.5
+) -> MultiLabelMetrics | None:
+    """Per-label and pooled metrics (scikit-learn's, ``zero_division=0``) over the rows whose ``truth`` (rows × labels
+    of 0/1, a row of -1 where the labels did not match: :func:`textlens.dataset.labels.match_label_sets`) is known and
+    whose ``probs`` (rows × labels, NaN rows not predicted) are; None when no row is both.
+    """
+    from sklearn.metrics import accuracy_score, hamming_loss, precision_recall_fscore_support
+
+    from textlens.text.multilabel import indicator
+
+    labels = tuple(labels)
+    truth, probs = np.asarray(truth), np.asarray(probs, dtype=float)
+    keep = (truth >= 0).all(axis=1) & ~np.isnan(probs).any(axis=1)
+    if not keep.any():
+        return None
+    y, predicted = truth[keep], indicator(probs[keep], threshold)
+    precision, recall, f1, support = precision_recall_fscore_support(y, predicted, average=None, zero_division=0)
+    micro = precision_recall_fscore_support(y, predicted, average="micro", zero_division=0)
+    macro = precision_recall_fscore_support(y, predicted, average="macro", zero_division=0)
+    return MultiLabelMetrics(
+        labels=labels,
+        rows=int(keep.sum()),
+        threshold=float(threshold),
+        per_label=tuple(
+            ClassMetrics(labels[i], float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+            for i in range(len(labels))
+        ),
+        micro_precision=float(micro[0]),
+        micro_recall=float(micro[1]),
+        micro_f1=float(micro[2]),
+        macro_f1=float(macro[2]),
+        subset_accuracy=float(accuracy_score(y, predicted)),
+        hamming_loss=float(hamming_loss(y, predicted)),
     )
