@@ -73,15 +73,40 @@ def predict_rows(
     batch_size: int | None = None,
     progress: ProgressFn | None = None,
 ) -> RowPredictions:
-    """Every text's probabilities through :meth:`Classifier.predict`, one batch at a time.
+    """Every text's probabilities through :meth:`Classifier.predict`, one batch at a time (:func:`run_rows`).
 
-    Texts are sorted by length first so each batch pads to similar lengths; ``progress`` is called
-    after every batch with rows done, rows in all and the seconds left (None until :func:`time_left` trusts it).
     Empty cells and cells that are not text are recorded in ``errors``, not fatal.
     """
     size = batch_size or classifier.batch_size
+    probs, errors, seconds = run_rows(
+        classifier,
+        texts,
+        lambda views: classifier.predict(views, batch_size=size),
+        len(classifier.labels),
+        batch_size=size,
+        progress=progress,
+    )
+    return RowPredictions(tuple(classifier.labels), probs, errors, seconds)
+
+
+def run_rows(
+    classifier: Classifier,
+    texts: Sequence[object],
+    forward: Callable[[list[str]], np.ndarray],
+    width: int,
+    *,
+    batch_size: int | None = None,
+    progress: ProgressFn | None = None,
+) -> tuple[np.ndarray, tuple[str | None, ...], float]:
+    """``forward`` over every readable text, one batch of the model's views at a time: (its rows, NaN for the
+    rows that could not be read, shape ``(len(texts), width)``; why each row could not be read; seconds).
+
+    Texts are sorted by length first so each batch pads to similar lengths; ``progress`` is called
+    after every batch with rows done, rows in all and the seconds left (None until :func:`time_left` trusts it).
+    """
+    size = batch_size or classifier.batch_size
     errors = tuple(readable(t) for t in texts)
-    probs = np.full((len(texts), len(classifier.labels)), np.nan, dtype=np.float64)
+    out = np.full((len(texts), width), np.nan, dtype=np.float64)
     todo = [i for i, e in enumerate(errors) if e is None]
     # The model's view of a text is at most max_length tokens: sort by the length it will read.
     views = {i: classifier.model_view(texts[i]) for i in todo}  # type: ignore[arg-type]
@@ -93,11 +118,11 @@ def predict_rows(
         progress(0, len(todo), None)
     for start, cost in zip(range(0, len(todo), size), costs):
         batch = todo[start : start + size]
-        probs[batch] = classifier.predict([views[i] for i in batch], batch_size=size)
+        out[batch] = forward([views[i] for i in batch])
         spent += cost
         if progress:
             progress(start + len(batch), len(todo), time_left(spent, sum(costs), time.perf_counter() - started))
-    return RowPredictions(tuple(classifier.labels), probs, errors, time.perf_counter() - started)
+    return out, errors, time.perf_counter() - started
 
 
 def results_frame(
