@@ -11,6 +11,7 @@ import streamlit as st
 
 from components import widgets as ui
 from components.dataset import compare
+from components.dataset.cohorts import NO_COHORTS, cohorts_ui
 from components.dataset.downloads import downloads_ui
 from components.dataset.explained import explained_ui
 from components.dataset.figures import confusion_figure, reliability_figure
@@ -28,6 +29,7 @@ from components.dataset.filters import (
     wrong_rows,
 )
 from components.dataset.label_issues import label_issues_ui
+from components.dataset.map import map_ui
 from components.dataset.predict import predict_ui, score_ui
 from components.dataset.records import Columns, Loaded, Scored, Shown
 from components.dataset.rows import filter_note_ui, issues_mode_ui, rows_table_ui, send_rows_ui
@@ -159,10 +161,12 @@ def table_ui(
     comparison: Comparison | None = None,
     flip: RowFilter = NO_FILTER,
     cuts: Cuts | None = None,
+    more: tuple[RowFilter, ...] = (),
 ) -> Shown:
-    """The rows, filtered by likely label errors, the flip-table cell, the clicked cell, the selected slice and
-    a search, then a preset; with a second model, its columns. Returns the selected row ids (kept across a
-    page switch), and every row id the table shows with the filters that made it.
+    """The rows, filtered by likely label errors, the flip-table cell, the clicked cell, ``more`` (the cohort
+    picked, the rows selected on the map), the selected slice and a search, then a preset; with a second model,
+    its columns. Returns the selected row ids (kept across a page switch), and every row id the table shows with
+    the filters that made it.
     """
     st.subheader("Rows")
     has_truth = scored.metrics is not None
@@ -179,6 +183,7 @@ def table_ui(
         issues_kept,
         flip,
         cell_filter(scored.truth, scored.predicted, cell, labels),
+        *more,
         slice_filter(*picked_slice),
         search_filter(results[columns.text], search),
     ]
@@ -211,7 +216,9 @@ def compare_ui(
 
 
 def render() -> None:
-    """The page: load, pick columns, predict, then metrics, slices, rows, explanations, words and downloads."""
+    """The page: load, pick columns, predict, then metrics, failure cohorts, the map, slices, rows, explanations,
+    words and downloads.
+    """
     model_id = ui.model_picker()
     st.title("Dataset")
     st.caption(
@@ -241,11 +248,16 @@ def render() -> None:
     elif columns.label is None:
         st.info("Pick a true-label column to see accuracy, the confusion matrix and calibration.")
     issues = label_issues_ui(model_id, loaded, scored, run, columns) if scored.metrics else None
+    second = (model_b, comparison) if comparison else None
+    found = NO_COHORTS
+    if scored.metrics:
+        found = cohorts_ui(model_id, loaded, scored, run, columns, issues, view_key, second)
+    on_map = map_ui(model_id, loaded, columns, scored, found.shown, view_key)
     slices, slice_mask, slice_name, compared = slices_ui(scored, columns, labels, view_key, comparison)
     cuts = dataset_state.cut_rows(model_id, loaded.file_hash, columns.text, labelled.frame[columns.text].tolist())
     picked_slice = (slice_mask, slice_name)
-    shown = table_ui(scored, columns, labels, cell, picked_slice, issues, view_key, comparison, flip, cuts)
-    second = (model_b, comparison) if comparison else None
+    picked = (found.filter, on_map)
+    shown = table_ui(scored, columns, labels, cell, picked_slice, issues, view_key, comparison, flip, cuts, picked)
     send_rows_ui(model_id, loaded, scored, run, columns, shown, second)
     explained = explained_ui(model_id, scored, columns, shown.selected, loaded.stored, second)
     if comparison:
@@ -254,7 +266,7 @@ def render() -> None:
     words = words_ui(model_id, scored, columns, loaded, labels, slice_mask, slice_name)
     more = compare.comparison_downloads(comparison, compared) if comparison else []
     against = (ui.model_display(model_b), comparison.paired, compared) if comparison else None
-    downloads_ui(labelled, model_id, scored, slices, words, explained, more, against)
+    downloads_ui(labelled, model_id, scored, slices, words, explained, more, against, found.found)
 
 
 render()

@@ -5,6 +5,7 @@ and the page as one HTML report.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 import streamlit as st
 
@@ -14,6 +15,7 @@ from components.dataset.report import ExplainedRow, dataset_report
 from components.dataset.tables import metrics_frame, metrics_summary, slices_frame
 from components.state import models
 from textlens.dataset import LabelledFile, Metrics, SliceMetrics, results_parquet
+from textlens.dataset.cohorts import FailureCohorts
 from textlens.dataset.compare import PairedComparison, SliceComparison, rows_phrase
 from textlens.report.export_info import ExportInfo
 
@@ -47,9 +49,11 @@ def downloads_ui(
     explained: list[ExplainedRow],
     more: list[ui.Download] = (),
     against: tuple[str, PairedComparison | None, list[SliceComparison]] | None = None,
+    cohorts: Sequence[FailureCohorts] = (),
 ) -> None:
     """Predictions (CSV, Parquet), metrics and slices (CSV), ``more`` (a second model's), and the page as one
-    HTML report (with ``against``: model B's name, the paired headline and its slices compared).
+    HTML report (with ``against``: model B's name, the paired headline and its slices compared; with the failure
+    ``cohorts`` found).
     """
     st.subheader("Downloads")
     classifier = models.load_model(model_id)
@@ -102,6 +106,7 @@ def downloads_ui(
             paired=against[1] if against else None,
             model_b=against[0] if against else "",
             compared=against[2] if against else (),
+            cohorts=cohorts,
         ),
         f"{stem}-report.html",
         "text/html",

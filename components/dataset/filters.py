@@ -1,10 +1,11 @@
 """The Dataset rows table's filters and presets, as pure functions of the scored rows.
 
 Each filter the page offers (likely label errors set aside or alone, a flip-table cell of the two-model
-comparison, a confusion-matrix cell, a slice, a text search) is a :class:`RowFilter`: the rows it keeps and
-the words the table's caption names it by. :func:`filter_rows` combines them with a preset (all rows, the
-errors, the most confident errors, the least confident rows) into the view the table draws. The view keeps
-each row's ``row_id``, so a selection follows the row, not its place (:mod:`components.selection`).
+comparison, a confusion-matrix cell, a failure cohort, rows selected on the map, a slice, a text search) is a
+:class:`RowFilter`: the rows it keeps and the words the table's caption names it by. :func:`filter_rows`
+combines them with a preset (all rows, the errors, the most confident errors, the least confident rows) into
+the view the table draws. The view keeps each row's ``row_id``, so a selection follows the row, not its place
+(:mod:`components.selection`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from textlens.dataset.cohorts import Cohort
 from textlens.dataset.compare import FLIP_NAMES
 from textlens.dataset.cuts import Cuts
 
@@ -96,6 +98,25 @@ def cell_filter(
 def slice_filter(mask: np.ndarray | None, name: str) -> RowFilter:
     """The rows of the slice selected in the slices table (``name``: "group = value"), or none."""
     return NO_FILTER if mask is None else RowFilter(mask, f"slice {name}")
+
+
+def rows_filter(rows: Sequence[int] | None, n_rows: int, name: str) -> RowFilter:
+    """The rows with these ids (the file's row positions, as ``row_id``), or none when ``rows`` is None."""
+    if rows is None:
+        return NO_FILTER
+    mask = np.zeros(n_rows, dtype=bool)
+    mask[[r for r in rows if 0 <= r < n_rows]] = True
+    return RowFilter(mask, name)
+
+
+def cohort_filter(cohort: Cohort | None, n_rows: int) -> RowFilter:
+    """The rows of the failure cohort picked in the cohorts table (by its identity, not its place), or none."""
+    return NO_FILTER if cohort is None else rows_filter(cohort.row_ids, n_rows, f"cohort “{cohort.description}”")
+
+
+def map_filter(rows: Sequence[int], n_rows: int) -> RowFilter:
+    """The rows selected on the map with the box or the lasso (their ids), or none when nothing is selected."""
+    return rows_filter(rows, n_rows, f"map selection ({len(rows):,} rows)") if rows else NO_FILTER
 
 
 def search_filter(texts: pd.Series, search: str) -> RowFilter:

@@ -18,7 +18,9 @@ from components.dataset.tables import (
     slices_frame,
 )
 from textlens.dataset import Metrics, SliceMetrics
+from textlens.dataset.cohorts import FailureCohorts
 from textlens.dataset.compare import PairedComparison, SliceComparison
+from textlens.report.cohorts import cohorts_html
 from textlens.report.compare import CompareRow, row_header_html
 from textlens.report.document import html_document
 from textlens.report.export_info import ExportInfo
@@ -125,10 +127,12 @@ def dataset_report(
     paired: PairedComparison | None = None,
     model_b: str = "",
     compared: Sequence[SliceComparison] = (),
+    cohorts: Sequence[FailureCohorts] = (),
 ) -> str:
     """The Dataset page as one self-contained HTML file: metrics, confusion matrix, a second model's
-    comparison (``paired`` with ``model_b`` and its ``compared`` slices), worst slices, top words, words
-    driving the errors and the explained rows. Every user string is escaped.
+    comparison (``paired`` with ``model_b`` and its ``compared`` slices), the failure ``cohorts`` (one model's
+    errors, and the rows B broke), worst slices, top words, words driving the errors and the explained rows.
+    Every user string is escaped.
     """
     body = [f"<h1>textlens dataset report: {escape(info.subject)}</h1>", info.html()]
     body += [f'<div class="tl-meta">{escape(n)}</div>' for n in notes]
@@ -156,6 +160,7 @@ def dataset_report(
         body.append(_table_html(calibration, {"mean confidence": ".3f", "accuracy": ".3f"}))
     if paired is not None:
         body.append(_compare_html(paired, model_b, compared))
+    body += [cohorts_html(found) for found in cohorts]
     if slices:
         body.append("<h2>Worst slices</h2>")
         frame = slices_frame(slices[:REPORT_SLICES]).drop(columns=["few rows"])

@@ -89,16 +89,28 @@ def rows_table_ui(
 
 
 def send_rows_ui(
-    model_id: str, loaded: Loaded, scored: Scored, run: RowPredictions, columns: Columns, shown: Shown, second=None
+    model_id: str,
+    loaded: Loaded,
+    scored: Scored,
+    run: RowPredictions,
+    columns: Columns,
+    shown: Shown,
+    second=None,
+    *,
+    key: str = KEYS.ROWS_SEND,
+    what: str = "shown",
 ):
     """Every row the table shows (all errors of a filter, a confusion cell, a slice…) into a review pack in one
     step, each with its explanation (made on send) and the filter noted; with model B (``second``: its id and
     the comparison), A's and B's case of each row with both predictions and the change. :data:`SEND_MAX` at most.
+
+    ``key`` names the form and ``what`` the rows in its title ("Send the 143 rows {what} to a review pack"), for
+    another set of rows sent the same way (a failure cohort's).
     """
     rows = shown.rows[:SEND_MAX]
-    with st.expander(f"Send the {rows_phrase(len(rows))} shown to a review pack", icon=":material/playlist_add:"):
+    with st.expander(f"Send the {rows_phrase(len(rows))} {what} to a review pack", icon=":material/playlist_add:"):
         if len(shown.rows) > SEND_MAX:
-            st.caption(f"The table shows {len(shown.rows):,} rows; the first {SEND_MAX:,} in its order are sent.")
+            st.caption(f"There are {len(shown.rows):,} rows; the first {SEND_MAX:,} in their order are sent.")
         each = "A's and B's explanation of each row, with both predictions and the change" if second else "explanations"
         st.caption(
             escape_md(f"Sent as {each}, noting why ({shown.filters or 'all rows'}), the row and its true label. ")
@@ -114,6 +126,6 @@ def send_rows_ui(
             cases,
             source="dataset",
             classifier=None if loaded.stored else models.load_model(model_id),
-            key=KEYS.ROWS_SEND,
+            key=key,
             what="cases" if second else "row" if len(cases) == 1 else "rows",
         )

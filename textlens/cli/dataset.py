@@ -2,7 +2,9 @@
 
 ``evaluate`` prints one model's metrics, confusion, calibration and slices as JSON; ``compare`` two models'
 paired comparison (:mod:`textlens.dataset.compare`, the module the page uses too); ``label-issues`` prints the
-likely label errors as JSON lines, most likely first, and a summary line. A new
+likely label errors as JSON lines, most likely first, and a summary line; ``cohorts`` the failure cohorts
+(:mod:`textlens.dataset.cohorts`) as JSON lines, most errors first; ``map`` writes every row's place on the map
+of the set (:mod:`textlens.dataset.embedding_map`) as CSV. A new
 subcommand adds a ``(add_parser, run)`` pair to :data:`SUBCOMMANDS`; :func:`file_arguments` and
 :func:`predicted_file` give it the page's reader, label matcher and predictions.
 """
@@ -28,6 +30,7 @@ class PredictedFile:
     texts: list[object]
     truth: Any  # numpy array of label indices
     run: Any  # textlens.dataset.RowPredictions
+    labelled: Any = None  # textlens.dataset.LabelledFile
 
 
 TEXT_COLUMN_HELP = (
@@ -91,8 +94,10 @@ def matched_truth(labelled, label_column: str, labels: tuple[str, ...]):
     return truth
 
 
-def predict_all(classifier, texts: list[object], what: str = "Predicting"):
-    """Every row's prediction (:func:`textlens.dataset.predict_rows`) with a progress line on stderr."""
+def predict_all(classifier, texts: list[object], what: str = "Predicting", rows_fn=None):
+    """Every row's prediction (:func:`textlens.dataset.predict_rows`, or ``rows_fn`` with the same arguments)
+    with a progress line on stderr.
+    """
     from textlens.corpus.progress import ProgressLine
     from textlens.dataset import predict_rows
 
@@ -107,7 +112,7 @@ def predict_all(classifier, texts: list[object], what: str = "Predicting"):
             return
         line.update(done - line.now)
 
-    run = predict_rows(classifier, texts, progress=progress)
+    run = (rows_fn or predict_rows)(classifier, texts, progress=progress)
     if line is not None:
         line.finish()
     return run
@@ -124,7 +129,7 @@ def predicted_file(args: argparse.Namespace) -> PredictedFile:
     classifier = load_classifier(args.model, precision=args.precision)
     truth = matched_truth(labelled, args.label_column, classifier.labels)
     texts = labelled.frame[args.text_column].tolist()
-    return PredictedFile(texts, truth, predict_all(classifier, texts))
+    return PredictedFile(texts, truth, predict_all(classifier, texts), labelled)
 
 
 def slice_arguments(parser: argparse.ArgumentParser) -> None:
@@ -266,11 +271,140 @@ def run_label_issues(args: argparse.Namespace) -> None:
     print(json.dumps({**issues.summary_dict(), "message": issues.summary()}, ensure_ascii=False))
 
 
+def cohort_arguments(parser: argparse.ArgumentParser) -> None:
+    """The failure cohorts' tree: its depth, the fewest rows of a cohort, the metadata columns it may split on."""
+    parser.add_argument(
+        "--max-depth", type=int, default=None, help="conditions per cohort at most: the tree's depth (default 3)"
+    )
+    parser.add_argument("--min-rows", type=int, default=None, help="rows per cohort at least (default 20)")
+    parser.add_argument(
+        "--slice-column",
+        action="append",
+        metavar="COLUMN",
+        help="a metadata column the tree may split on (repeat for more); default: every other column with at "
+        "most 20 distinct values",
+    )
+
+
+def tree_settings(args: argparse.Namespace) -> tuple[int, int]:
+    """``--max-depth`` and ``--min-rows`` (the defaults when not given), refused before any prediction if below 1."""
+    from textlens.dataset.cohorts import MAX_DEPTH, MIN_ROWS, check_settings
+
+    depth = MAX_DEPTH if args.max_depth is None else args.max_depth
+    rows = MIN_ROWS if args.min_rows is None else args.min_rows
+    check_settings(depth, rows)
+    return depth, rows
+
+
+def cohorts_of(args: argparse.Namespace, predicted: PredictedFile, settings: tuple[int, int]):
+    """The failure cohorts of a predicted file, as the Dataset page finds them: likely label errors and the
+    metadata columns (named, else the page's default slice columns) among the features.
+    """
+    from textlens.dataset import label_issues
+    from textlens.dataset.cohorts import failure_cohorts
+    from textlens.dataset.slices import slice_columns
+
+    frame = predicted.labelled.frame
+    meta = args.slice_column or slice_columns(frame, (args.text_column, args.label_column))
+    issues = label_issues(predicted.run.probs, predicted.truth, predicted.run.labels)
+    depth, rows = settings
+    return failure_cohorts(
+        predicted.texts,
+        predicted.truth,
+        predicted.run.predicted,
+        predicted.run.confidence,
+        predicted.run.labels,
+        meta={c: frame[c].tolist() for c in meta},
+        issue=issues.issue,
+        max_depth=depth,
+        min_rows=rows,
+    )
+
+
+def add_cohorts(sub) -> None:
+    parser = sub.add_parser(
+        "cohorts",
+        help="where the model's errors concentrate: failure cohorts found by a shallow decision tree, as JSON "
+        "lines, most errors first",
+    )
+    file_arguments(parser)
+    cohort_arguments(parser)
+
+
+def run_cohorts(args: argparse.Namespace) -> None:
+    settings = tree_settings(args)
+    found = cohorts_of(args, predicted_file(args), settings)
+    for row in found.to_dicts():
+        print(json.dumps(row, ensure_ascii=False))
+    print(f"note: {found.summary()}", file=sys.stderr)
+
+
+def add_map(sub) -> None:
+    parser = sub.add_parser(
+        "map",
+        help="every row placed on a 2-D map by the model's own representation of it (UMAP; PCA below 300 rows), "
+        "as CSV: row, x, y and the columns it is coloured by",
+    )
+    parser.add_argument("file", help="CSV, TSV, Parquet or JSON-lines file with a header")
+    text_column_argument(parser)
+    parser.add_argument(
+        "--label-column", help="column holding the labels (names or ids): adds true_label, correct and cohort"
+    )
+    parser.add_argument("--model", default=DEFAULT_MODEL_ID, help="'default', a local folder or a hub id")
+    parser.add_argument("--precision", choices=PRECISIONS, default="auto", help="where forward passes run")
+    parser.add_argument("--out", required=True, metavar="CSV", help="the CSV file to write")
+    cohort_arguments(parser)
+
+
+def run_map(args: argparse.Namespace) -> None:
+    from textlens.dataset.embedding_map import embed_rows, map_vectors
+    from textlens.text.models import load_classifier
+
+    settings = tree_settings(args)
+    labelled = read_file(args)
+    classifier = load_classifier(args.model, precision=args.precision)
+    truth = matched_truth(labelled, args.label_column, classifier.labels) if args.label_column else None
+    texts = labelled.frame[args.text_column].tolist()
+    # One pass gives both each row's representation and its prediction.
+    embedded = predict_all(classifier, texts, "Reading every row", embed_rows)
+    print("Placing the rows on the map…", file=sys.stderr, flush=True)
+    row_map = map_vectors(embedded.vectors, embedded.run.seconds)
+    run = embedded.run
+    columns: dict[str, list] = {
+        "row": list(range(len(texts))),
+        "x": [float(v) if v == v else None for v in row_map.x],
+        "y": [float(v) if v == v else None for v in row_map.y],
+        "predicted_label": [run.labels[p] if p >= 0 else None for p in run.predicted],
+        "confidence": [float(c) if c == c else None for c in run.confidence],
+    }
+    if truth is not None:
+        found = cohorts_of(args, PredictedFile(texts, truth, run, labelled), settings)
+        columns["true_label"] = [run.labels[t] if t >= 0 else None for t in truth]
+        columns["correct"] = [(bool(t == p) if t >= 0 and p >= 0 else None) for t, p in zip(truth, run.predicted)]
+        columns["cohort"] = found.row_cohorts(len(texts))
+    write_columns(args.out, columns)
+    placed = int(row_map.placed.sum())
+    print(f"wrote {args.out}: {placed:,} of {len(texts):,} rows placed with {row_map.method}", file=sys.stderr)
+
+
+def write_columns(path: str, columns: dict[str, list]) -> None:
+    """``columns`` (name -> one value a row) as a CSV file at ``path``; empty cells for None."""
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            writer.writerows(zip(*columns.values()))
+    except OSError as exc:
+        raise InputFileError(f"Cannot write to {path}: {exc.strerror or exc}.") from exc
+
+
 # Each subcommand: (adds its parser, runs it). In the order ``textlens dataset --help`` lists them.
 SUBCOMMANDS = {
     "evaluate": (add_evaluate, run_evaluate),
     "compare": (add_compare, run_compare),
     "label-issues": (add_label_issues, run_label_issues),
+    "cohorts": (add_cohorts, run_cohorts),
+    "map": (add_map, run_map),
 }
 
 

@@ -147,7 +147,7 @@ class FailureCohorts:
     """The cohorts that err more often than the whole set, most errors first, and what the tree was grown on.
 
     ``wrong`` and ``errors_name`` are what an error is called: "wrong" and "errors" for one model; "broken by B"
-    and "rows B broke" for the rows a second model broke (:func:`broken_cohorts`).
+    and "rows B broke" for the rows a second model broke (:func:`broken_cohorts`); ``title`` heads them.
     """
 
     kind: ClassVar[str] = "failure-cohorts"
@@ -163,6 +163,7 @@ class FailureCohorts:
     wrong: str = "wrong"
     errors_name: str = "errors"
     population: str = "labelled rows"
+    title: str = "Failure cohorts"
 
     @property
     def error_rate(self) -> float:
@@ -431,6 +432,7 @@ def find_cohorts(
     wrong_word: str = "wrong",
     errors_name: str = "errors",
     population: str = "labelled rows",
+    title: str = "Failure cohorts",
 ) -> FailureCohorts:
     """The leaves of a tree grown on the rows in ``scope`` that err (``wrong``) more often than those rows do,
     most errors first, each with Fisher's exact test against the rest, Holm-corrected over them.
@@ -476,6 +478,7 @@ def find_cohorts(
         wrong=wrong_word,
         errors_name=errors_name,
         population=population,
+        title=title,
     )
 
 
@@ -531,4 +534,5 @@ def broken_cohorts(
         wrong_word="broken by B",
         errors_name="rows B broke",
         population="rows A got right",
+        title="Cohorts of the rows B broke",
     )

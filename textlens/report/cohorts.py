@@ -31,9 +31,9 @@ def cohort_rows(found: FailureCohorts) -> list[dict[str, Any]]:
     ]
 
 
-def cohorts_html(found: FailureCohorts, heading: str = "Failure cohorts") -> str:
+def cohorts_html(found: FailureCohorts) -> str:
     """The report's section: what was found, the cohorts' table and how to read it."""
-    parts = [f"<h2>{escape(heading)}</h2>", f"<div><b>{escape(found.summary())}</b></div>"]
+    parts = [f"<h2>{escape(found.title)}</h2>", f"<div><b>{escape(found.summary())}</b></div>"]
     rows = cohort_rows(found)
     if rows:
         head = "".join(f"<th>{escape(name)}</th>" for name in rows[0])
