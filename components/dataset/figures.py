@@ -19,8 +19,14 @@ CELL_RGB = (109, 75, 209)
 ERROR_RGB = (207, 34, 46)
 CELL_MIN_ALPHA, CELL_MAX_ALPHA = 0.06, 0.85
 WHITE_TEXT_FROM = 0.5
-# Pixels per confusion-matrix cell: the clickable marker nearly fills it.
+# Pixels per confusion-matrix cell (the clickable marker nearly fills it): 100 for a few classes, smaller for many so
+# the matrix fits its column (MATRIX_PX across its cells), never below MIN_CELL_PX. Cells this small or smaller show
+# the count only, and leave empty cells blank.
 CELL_PX = 100
+MIN_CELL_PX = 24
+MATRIX_PX = 480
+SHARE_FROM_PX = 60
+LABEL_ROOM_PX = 170  # the true labels' column and the axis titles
 ERROR_HEX = "#cf222e"  # the words-driving-the-errors bars
 
 
@@ -29,16 +35,27 @@ def cell_alpha(share: float) -> float:
     return round(CELL_MIN_ALPHA + (CELL_MAX_ALPHA - CELL_MIN_ALPHA) * share, 3) if share > 0 else 0.0
 
 
+def cell_px(k: int) -> int:
+    """Pixels per cell of a ``k``-class confusion matrix: :data:`CELL_PX` while it fits :data:`MATRIX_PX`, smaller
+    for more classes (twenty classes: 24 px), never below :data:`MIN_CELL_PX`.
+    """
+    return int(max(MIN_CELL_PX, min(CELL_PX, MATRIX_PX // max(k, 1))))
+
+
 def confusion_figure(metrics: Metrics, selected: tuple[int, int] | None = None) -> go.Figure:
-    """The confusion matrix (true label down, predicted across) as clickable cells.
+    """The confusion matrix (true label down, predicted across) as clickable cells, for two classes or twenty.
 
     Cells are rectangles shaded by their share of the true class's rows (correct cells purple,
     errors red); each cell carries a transparent square marker, because Plotly heatmaps do not
     report clicks to ``st.plotly_chart(on_select=...)`` while scatter points do. A point's
-    ``customdata`` is ``[true index, predicted index]``; ``selected`` outlines one cell.
+    ``customdata`` is ``[true index, predicted index]``; ``selected`` outlines one cell. Cells shrink
+    with the number of classes (:func:`cell_px`); small ones show the count only, empty ones nothing
+    (the hover still says every cell's count and share).
     """
     labels = [escape(label) for label in metrics.labels]
     k = len(labels)
+    px = cell_px(k)
+    roomy = px >= SHARE_FROM_PX
     matrix = np.array(metrics.confusion)
     row_totals = matrix.sum(axis=1)
     xs, ys, custom, hover = [], [], [], []
@@ -62,16 +79,12 @@ def confusion_figure(metrics: Metrics, selected: tuple[int, int] | None = None) 
                 },
                 layer="below",
             )
-            font = {"size": 15}
+            font = {"size": 15 if roomy else max(9, round(px * 0.42))}
             if alpha >= WHITE_TEXT_FROM:
                 font["color"] = "#ffffff"
-            fig.add_annotation(
-                x=p,
-                y=t,
-                text=f"<b>{count:,}</b><br><span style='font-size:11px'>{share:.0%}</span>",
-                showarrow=False,
-                font=font,
-            )
+            if roomy or count:
+                share_line = f"<br><span style='font-size:11px'>{share:.0%}</span>" if roomy else ""
+                fig.add_annotation(x=p, y=t, text=f"<b>{count:,}</b>{share_line}", showarrow=False, font=font)
             xs.append(p)
             ys.append(t)
             custom.append([t, p])
@@ -85,7 +98,7 @@ def confusion_figure(metrics: Metrics, selected: tuple[int, int] | None = None) 
             x=xs,
             y=ys,
             mode="markers",
-            marker={"symbol": "square", "size": CELL_PX - 20, "color": "rgba(0,0,0,0)"},
+            marker={"symbol": "square", "size": px * 0.8, "color": "rgba(0,0,0,0)"},
             customdata=custom,
             hovertext=hover,
             hovertemplate="%{hovertext}<extra></extra>",
@@ -95,10 +108,11 @@ def confusion_figure(metrics: Metrics, selected: tuple[int, int] | None = None) 
         )
     )
     axis = {"tickmode": "array", "tickvals": list(range(k)), "ticktext": labels, "showgrid": False, "zeroline": False}
-    fig.update_xaxes(**axis, range=[-0.5, k - 0.5], title="predicted label", side="top", fixedrange=True)
+    tilt = {} if roomy else {"tickangle": -60}  # many classes: their names stand up above narrow columns
+    fig.update_xaxes(**axis, **tilt, range=[-0.5, k - 0.5], title="predicted label", side="top", fixedrange=True)
     fig.update_yaxes(**axis, range=[k - 0.5, -0.5], title="true label", fixedrange=True)
-    fig.update_layout(clickmode="event+select", dragmode=False, width=CELL_PX * k + 170)
-    return _layout(fig, CELL_PX * k + 110)
+    fig.update_layout(clickmode="event+select", dragmode=False, width=px * k + LABEL_ROOM_PX)
+    return _layout(fig, px * k + (110 if roomy else 170))
 
 
 def reliability_figure(metrics: Metrics) -> go.Figure:

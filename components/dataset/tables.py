@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import pandas as pd
 import streamlit as st
 
-from textlens.dataset import Metrics, SliceMetrics
+from textlens.dataset import Metrics, MultiLabelMetrics, SliceMetrics
 from textlens.dataset.compare import SliceComparison, WordShift
 from textlens.text.wordstats import WordContrast, WordStat
 
@@ -19,8 +19,25 @@ SIGNED4 = st.column_config.NumberColumn(format="%+.4f")
 SIGNED_POINTS = st.column_config.NumberColumn(format="%+.1f")
 
 
+MISTAKEN_FOR = "most often predicted as"
+
+
 def metrics_frame(metrics: Metrics) -> pd.DataFrame:
-    """Per-class precision, recall, F1 and support, with a macro-average row."""
+    """Per-class precision, recall, F1 and support, and the class each one's errors go to most (the classes the
+    model mixes up), with macro- and weighted-average rows.
+    """
+    frame = pd.DataFrame(metrics.table(), columns=["label", "precision", "recall", "f1", "support"])
+    mixed = []
+    for i in range(len(frame)):
+        worst = metrics.mistaken_for(i) if i < len(metrics.labels) else None
+        support = metrics.per_class[i].support if i < len(metrics.labels) else 0
+        mixed.append("" if worst is None else f"{metrics.labels[worst[0]]} ({worst[1]:,} of {support:,})")
+    frame[MISTAKEN_FOR] = mixed
+    return frame
+
+
+def multi_label_frame(metrics: MultiLabelMetrics) -> pd.DataFrame:
+    """Per-label precision, recall, F1 and support (rows carrying the label), with micro- and macro-average rows."""
     return pd.DataFrame(metrics.table(), columns=["label", "precision", "recall", "f1", "support"])
 
 
@@ -108,10 +125,19 @@ def slices_compared_frame(table: Sequence[SliceComparison]) -> pd.DataFrame:
 
 
 def metrics_summary(metrics: Metrics) -> str:
-    """One line: accuracy, macro-F1, ECE, rows and errors."""
+    """One line: accuracy, macro- and weighted F1, top-label ECE, rows and errors."""
     return (
-        f"accuracy {metrics.accuracy:.1%} · macro-F1 {metrics.macro_f1:.3f} · ECE {metrics.ece:.3f} · "
-        f"{metrics.rows:,} labelled rows · {metrics.errors:,} errors"
+        f"accuracy {metrics.accuracy:.1%} · macro-F1 {metrics.macro_f1:.3f} · weighted F1 {metrics.weighted_f1:.3f} · "
+        f"ECE {metrics.ece:.3f} · {metrics.rows:,} labelled rows · {metrics.errors:,} errors"
+    )
+
+
+def multi_label_summary(metrics: MultiLabelMetrics) -> str:
+    """One line: micro- and macro-F1, subset accuracy, Hamming loss, the threshold and the rows."""
+    return (
+        f"micro-F1 {metrics.micro_f1:.3f} · macro-F1 {metrics.macro_f1:.3f} · subset accuracy "
+        f"{metrics.subset_accuracy:.1%} · Hamming loss {metrics.hamming_loss:.3f} · threshold {metrics.threshold:g} · "
+        f"{metrics.rows:,} labelled rows"
     )
 
 
