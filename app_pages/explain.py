@@ -9,8 +9,9 @@ import streamlit as st
 
 from components import pack_widgets as packs
 from components import widgets as ui
-from components.charts import probability_figure, top_words_figure
+from components.charts import top_words_figure
 from components.explain.live import continue_ui, full_rows, live_ui, start_live
+from components.explain.prediction import examples_for, prediction_ui, target_help
 from components.explain.tabs import trust_ui, what_if_ui
 from components.state import core as session
 from components.state import explain as explain_state
@@ -24,15 +25,9 @@ from textlens.text.caution import cautions
 from textlens.text.explain import planned_evals
 from textlens.text.summary import summarize
 
-EXAMPLES = {
-    "Mixed review": "The acting was wonderful but the plot was dull.",
-    "Rave": "I loved this film: a warm, funny and beautifully shot story that stays with you for days.",
-    "Pan": "A dull, tedious mess. Two hours I will never get back, and the ending makes no sense.",
-    "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
-}
 KEYS = explain_state.ExplainKeys
 TRUST = explain_state.TrustKeys
-TARGET_WIDTH = 280  # pixels: a class name fits; the box need not span the page for two options
+TARGET_WIDTH = 280  # pixels: a class name fits; the box need not span the page, for two classes or twenty
 UNSETTLED_WARNING = 0.2  # above this share of unsettled attribution both tabs say the values are rough
 
 
@@ -40,12 +35,13 @@ def use_example(text: str) -> None:
     st.session_state[KEYS.TEXT] = text
 
 
-def text_ui() -> str:
-    """Example buttons and the text area; returns the text on screen."""
+def text_ui(model_id: str) -> str:
+    """Example buttons (texts that suit the model) and the text area; returns the text on screen."""
+    examples = examples_for(model_id)
     st.write("Examples:")
-    for column, (name, example) in zip(st.columns(len(EXAMPLES)), EXAMPLES.items()):
+    for column, (name, example) in zip(st.columns(len(examples)), examples.items()):
         column.button(name, on_click=use_example, args=(example,), width="stretch", key=KEYS.EXAMPLE + name)
-    st.session_state.setdefault(KEYS.TEXT, EXAMPLES["Mixed review"])
+    st.session_state.setdefault(KEYS.TEXT, next(iter(examples.values())))
     return st.text_area("Text to analyse", key=KEYS.TEXT, height=140, persist_state="session")
 
 
@@ -133,21 +129,6 @@ def run_actions(model_id: str, classifier: Classifier, text: str, budget: int | 
         st.session_state[KEYS.TARGET] = session.recall(KEYS.RESULT, (model_id, text)).predicted_label
 
 
-def prediction_ui(prediction: Prediction, classifier: Classifier, text: str) -> None:
-    """Every class's probability, the predicted class, and a note when the text was cut."""
-    st.subheader("Prediction")
-    left, right = st.columns([3, 2])
-    left.plotly_chart(probability_figure(prediction), width="stretch", key=KEYS.PROBABILITIES_CHART)
-    right.metric(
-        "Predicted class", prediction.label, f"{prediction.score:.1%} probability", delta_color="off", delta_arrow="off"
-    )
-    if prediction.truncated:
-        right.warning(
-            f"The model reads at most {classifier.max_length} tokens: it stopped after character "
-            f"{prediction.read_until:,} of {len(text):,}. The rest did not affect the prediction."
-        )
-
-
 def target_ui(result: Explanation) -> str:
     """The target class picker (kept when it is one of this result's labels); returns the target."""
     labels = list(result.labels)
@@ -157,7 +138,7 @@ def target_ui(result: Explanation) -> str:
         "Target class",
         labels,
         key=KEYS.TARGET,
-        help="Red words push toward this class, blue words away from it.",
+        help=target_help(result.labels),
         width=TARGET_WIDTH,
         persist_state="session",
     )
@@ -268,7 +249,7 @@ def render() -> None:
     st.title("Why did the model decide that?")
     st.caption("Type or paste a text, classify it, then explain which words pushed the prediction and how much.")
 
-    text = text_ui()
+    text = text_ui(model_id)
     budget = budget_ui(classifier, text)
     run_actions(model_id, classifier, text, budget, actions_ui())
 

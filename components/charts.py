@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from textlens.report.export_info import ExportInfo, png_with_info
 from textlens.report.highlight import shown_items
 from textlens.report.palette import NEUTRAL_GREY, PREDICTED, bar_color, plotly_colorscale
+from textlens.text.multilabel import is_multi_label, predicted_labels, record_threshold
 from textlens.text.summary import shorten, signed
 from textlens.text.wordstats import word_values
 from textlens.types import Explanation, Record
@@ -60,26 +61,54 @@ def figure_html(fig: go.Figure, title: str = "") -> str:
     return page.replace("<head>", f"<head><title>{escape(title)}</title>", 1) if title else page
 
 
-def probability_figure(prediction: Record) -> go.Figure:
-    """Horizontal bars of every class's probability (of any record), the predicted class on top and marked."""
+# Pixels per bar of the probability chart: roomy for a few classes, tighter past MANY_BARS so twenty fit a screen.
+BAR_PX, TIGHT_BAR_PX, MANY_BARS = 36, 22, 8
+
+
+def probability_figure(prediction: Record, target: str | None = None, threshold: float | None = None) -> go.Figure:
+    """Horizontal bars of every class's probability (of any record), most probable on top.
+
+    The predicted class is marked (▶, the predicted colour); for a multi-label model's record
+    (:func:`textlens.text.multilabel.is_multi_label`), every label whose probability reaches ``threshold``
+    (default: the record's) is, and the threshold is a dashed line. ``target``, the class an explanation is
+    toward, is named on its bar when it is not the one predicted.
+    """
+    multi = is_multi_label(prediction)
+    cut = (threshold if threshold is not None else record_threshold(prediction)) if multi else None
+    chosen = set(predicted_labels(prediction, cut))
     order = sorted(range(len(prediction.labels)), key=lambda i: -prediction.scores[i])
-    top = order[0]
-    names = [("▶ " if i == top else "") + escape(prediction.labels[i]) for i in order]
+    marked = [prediction.labels[i] in chosen for i in order]
+    names = [
+        ("▶ " if mark else "")
+        + escape(prediction.labels[i])
+        + (" · target" if prediction.labels[i] == target and not mark else "")
+        for i, mark in zip(order, marked)
+    ]
     scores = [prediction.scores[i] for i in order]
     fig = go.Figure(
         go.Bar(
             x=scores,
             y=names,
             orientation="h",
-            marker_color=[PREDICTED if i == top else NEUTRAL_GREY for i in order],
+            marker_color=[PREDICTED if mark else NEUTRAL_GREY for mark in marked],
             text=[f"{s:.1%}" for s in scores],
             textposition="auto",
             hovertemplate="%{y}: %{x:.4f}<extra></extra>",
         )
     )
+    if cut is not None:
+        fig.add_vline(
+            x=cut,
+            line_dash="dash",
+            line_color=NEUTRAL_GREY,
+            annotation_text=f"threshold {cut:g}",
+            annotation_position="top",  # above the bars, in the top margin
+            annotation_font_size=11,
+        )
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
-    fig.update_xaxes(range=[0, 1], tickformat=".0%", title="probability")
-    return _layout(fig, 60 + 36 * len(order))
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title="probability" + (" (each label its own)" if multi else ""))
+    per_bar = BAR_PX if len(order) <= MANY_BARS else TIGHT_BAR_PX
+    return _layout(fig, 60 + per_bar * len(order) + (20 if multi else 0))
 
 
 def _word_label(word: str, index: int) -> str:

@@ -1,0 +1,100 @@
+"""The Explain page's prediction: every class's probability, the predicted class (a multi-label model's labels at
+or above a threshold the user sets), and example texts that suit the model.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.charts import probability_figure
+from components.safe_text import escape_md
+from components.state import explain as explain_state
+from textlens import EMOTION_MODEL_ID, Classifier, Prediction
+from textlens.text.multilabel import DEFAULT_THRESHOLD, is_multi_label, predicted_labels
+
+KEYS = explain_state.ExplainKeys
+THRESHOLD = "explain_threshold"  # session key: a multi-label model's threshold on this page
+
+REVIEWS = {
+    "Mixed review": "The acting was wonderful but the plot was dull.",
+    "Rave": "I loved this film: a warm, funny and beautifully shot story that stays with you for days.",
+    "Pan": "A dull, tedious mess. Two hours I will never get back, and the ending makes no sense.",
+    "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
+}
+FEELINGS = {
+    "Alone": "i feel so alone and nobody seems to care",
+    "Thrilled": "i am so thrilled to finally see my best friend after two whole years",
+    "Furious": "i feel furious that they cancelled the trip without even telling us",
+    "Nervous": "i feel nervous and a little scared about the interview tomorrow",
+}
+
+
+def examples_for(model_id: str) -> dict[str, str]:
+    """Example texts for the model: tweets saying how the writer feels for the emotion model, reviews otherwise."""
+    return FEELINGS if model_id == EMOTION_MODEL_ID else REVIEWS
+
+
+def threshold_ui(where) -> float:
+    """A multi-label model's threshold (kept for the session): a label is predicted when it reaches it."""
+    return float(
+        where.number_input(
+            "Threshold",
+            min_value=0.01,
+            max_value=0.99,
+            value=DEFAULT_THRESHOLD,
+            step=0.05,
+            format="%.2f",
+            key=THRESHOLD,
+            persist_state="session",
+            help="Multi-label model: each label has its own probability, and every label at or above this is "
+            "predicted (several, or none).",
+        )
+    )
+
+
+def prediction_ui(prediction: Prediction, classifier: Classifier, text: str) -> None:
+    """Every class's probability (the explanation's target named), the predicted class or, for a multi-label model,
+    the labels at or above the threshold, and a note when the text was cut.
+    """
+    st.subheader("Prediction")
+    left, right = st.columns([3, 2])
+    target = st.session_state.get(KEYS.TARGET)
+    if is_multi_label(prediction):
+        threshold = threshold_ui(right)
+        chosen = predicted_labels(prediction, threshold)
+        right.metric(
+            "Predicted labels",
+            ", ".join(chosen) or "none",
+            f"{len(chosen)} of {len(prediction.labels)} at or above {threshold:g}",
+            delta_color="off",
+            delta_arrow="off",
+        )
+        right.caption(
+            "A multi-label model: each label's probability is its own, so they need not add up to 100 %, and a "
+            "text may have several labels or none."
+        )
+        figure = probability_figure(prediction, target, threshold)
+    else:
+        right.metric(
+            "Predicted class",
+            prediction.label,
+            f"{prediction.score:.1%} probability",
+            delta_color="off",
+            delta_arrow="off",
+        )
+        figure = probability_figure(prediction, target)
+    left.plotly_chart(figure, width="stretch", key=KEYS.PROBABILITIES_CHART)
+    if prediction.truncated:
+        right.warning(
+            f"The model reads at most {classifier.max_length} tokens: it stopped after character "
+            f"{prediction.read_until:,} of {len(text):,}. The rest did not affect the prediction."
+        )
+
+
+def target_help(labels: tuple[str, ...]) -> str:
+    """The target picker's help, naming how many classes there are to choose from."""
+    names = ", ".join(labels[:6]) + (f" and {len(labels) - 6} more" if len(labels) > 6 else "")
+    return escape_md(
+        f"Red words push toward this class, blue words away from it. Any of the {len(labels)} classes ({names}) "
+        "can be explained, not only the predicted one."
+    )
