@@ -116,7 +116,7 @@ def cohort_filter(cohort: Cohort | None, n_rows: int) -> RowFilter:
 
 def map_filter(rows: Sequence[int], n_rows: int) -> RowFilter:
     """The rows selected on the map with the box or the lasso (their ids), or none when nothing is selected."""
-    return rows_filter(rows, n_rows, f"map selection ({len(rows):,} rows)") if rows else NO_FILTER
+    return rows_filter(rows, n_rows, "rows selected on the map") if rows else NO_FILTER
 
 
 def search_filter(texts: pd.Series, search: str) -> RowFilter:

@@ -182,7 +182,8 @@ def map_figure(
 
 def picked_rows(event) -> tuple[int, ...]:
     """The row ids of the points a box or lasso selected (from each point's ``customdata``), sorted."""
-    points = (event.selection.points if event and event.selection else None) or []
+    selection = (event or {}).get("selection") or {}  # Streamlit's PlotlyState is a dict with attribute access
+    points = selection.get("points") or []
     out = set()
     for point in points:
         data = point.get("customdata")
@@ -249,9 +250,13 @@ def map_ui(
     colour = colour if colour in options else options[0]
     generation = st.session_state.setdefault(KEYS.CHART_GEN, 0)
     chart_key = f"{KEYS.CHART}{generation}"
-    fresh = session.widget_is_new(chart_key)
     n = len(scored.results)
     row_cohorts = cohorts.row_cohorts(n) if cohorts else [""] * n
+    # Streamlit makes a chart whose figure changed a new widget with no selection: a new colouring (or new
+    # cohorts) must not clear the rows selected, any more than a page switch does.
+    drawn = (view_key, colour, tuple(c.key for c in cohorts.cohorts) if cohorts else ())
+    fresh = session.widget_is_new(chart_key) or st.session_state.get(KEYS.DRAWN) != drawn
+    st.session_state[KEYS.DRAWN] = drawn
     texts = scored.results[columns.text].tolist()
     figure = map_figure(row_map, scored, texts, colour, row_cohorts)
     unplaced = int((~row_map.placed).sum())
