@@ -187,3 +187,11 @@ def test_the_rows_b_broke_have_their_cohorts():
     top = found.cohorts[0]
     assert top.description == f"contains '{WORD}'" and top.error_rate == 1.0 and top.error_share == 1.0
     assert found.sentence(top).endswith("100% broken by B, 100% of all rows B broke")
+
+
+def test_of_words_that_always_come_together_the_longest_names_the_cohort():
+    texts, truth, predicted, confidence, mask = planted(n=1200, seed=7)
+    texts = [t.replace(WORD.capitalize(), f"at the {WORD} on") for t in texts]  # 'at' and 'on' only come with it
+    found = failure_cohorts(texts, truth, predicted, confidence, LABELS)
+    assert found.cohorts[0].description == f"contains '{WORD}'"
+    assert found.cohorts[0].row_ids == tuple(np.flatnonzero(mask))

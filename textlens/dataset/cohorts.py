@@ -404,6 +404,8 @@ def grow_leaves(
         j = allowed[int(stump.tree_.feature[0])]
         values = matrix[node, j].toarray().ravel()
         left = values <= stump.tree_.threshold[0]
+        if features.features[j].kind == WORD:
+            j = same_split_word(features, matrix[node], ~left, j)
         go_left, go_right = split_conditions(features.features[j], values[left].max(), values[~left].min())
         now = used | {features.features[j].kind}
         grow(node[left], simplified((*path, go_left)), now, depth + 1)
@@ -411,6 +413,21 @@ def grow_leaves(
 
     grow(np.asarray(rows, dtype=np.int64), (), frozenset(), 0)
     return leaves
+
+
+def same_split_word(features: RowFeatures, node_matrix: sparse.csr_matrix, present: np.ndarray, chosen: int) -> int:
+    """Among the words whose rows in this node are exactly ``present`` (words that always come together, e.g.
+    "New" and "York"), the one the tree's split reads best by: the longest, then the first alphabetically.
+    ``chosen`` is the word the tree picked (sklearn breaks ties between equal splits by its seeded shuffle).
+    """
+    words = np.arange(features.vocabulary)
+    columns = node_matrix[:, words]
+    inside = np.asarray(columns.sum(axis=0)).ravel()
+    overlap = np.asarray(columns.T @ present.astype(np.float64)).ravel()
+    same = words[(inside == present.sum()) & (overlap == present.sum())]
+    if len(same) < 2:
+        return chosen
+    return int(min(same, key=lambda i: (-len(features.features[i].value or ""), features.features[i].value)))
 
 
 def fisher_p(errors: int, rows: int, all_errors: int, all_rows: int) -> float:
