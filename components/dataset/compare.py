@@ -11,7 +11,14 @@ import streamlit as st
 from components import pack_widgets as packs
 from components import widgets as ui
 from components.dataset.filters import RowFilter, flip_filter
-from components.dataset.tables import PERCENT, SIGNED4, SIGNED_POINTS, slices_compared_frame, word_shifts_frame
+from components.dataset.tables import (
+    PERCENT,
+    SIGNED4,
+    SIGNED_POINTS,
+    classes_compared_frame,
+    slices_compared_frame,
+    word_shifts_frame,
+)
 from components.safe_text import escape_md
 from components.send_rows import with_provenance
 from components.state import core as session
@@ -154,7 +161,25 @@ def flip_table_ui(comparison: Comparison) -> RowFilter:
             ):
                 st.session_state[KEYS.FLIP] = None if chosen == code else code
                 st.rerun()
+    classes_compared_ui(comparison)
     return flip_filter(comparison.codes, chosen)
+
+
+def classes_compared_ui(comparison: Comparison) -> None:
+    """Per true class: the rows B fixes and breaks, and each model's recall on the class."""
+    frame = classes_compared_frame(comparison.classes())
+    st.markdown("**What B changes, per true class**")
+    st.caption(
+        "Recall: the share of the class's paired rows each model gets right; fixed and broken rows are those of the "
+        "cells above whose true label is this class."
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=ui.grid_height(len(frame)),
+        column_config={"recall A": PERCENT, "recall B": PERCENT, "change (points)": SIGNED_POINTS},
+    )
 
 
 def table_columns(comparison: Comparison) -> tuple[dict[str, object], dict[str, object]]:

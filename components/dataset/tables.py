@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from textlens.dataset import Metrics, MultiLabelMetrics, SliceMetrics
-from textlens.dataset.compare import SliceComparison, WordShift
+from textlens.dataset.compare import ClassComparison, SliceComparison, WordShift
 from textlens.text.wordstats import WordContrast, WordStat
 
 PERCENT = st.column_config.NumberColumn(format="percent")
@@ -121,6 +121,25 @@ def slices_compared_frame(table: Sequence[SliceComparison]) -> pd.DataFrame:
             }
             for s in table
         ]
+    )
+
+
+def classes_compared_frame(table: Sequence[ClassComparison]) -> pd.DataFrame:
+    """Each true class with both models: its rows, A's and B's recall, the change and the rows B fixes and breaks."""
+    return pd.DataFrame(
+        [
+            {
+                "true label": c.label,
+                "rows": c.rows,
+                "recall A": c.recall_a,
+                "recall B": c.recall_b,
+                "change (points)": c.change * 100,
+                "fixed by B": c.fixed,
+                "broken by B": c.broken,
+            }
+            for c in table
+        ],
+        columns=["true label", "rows", "recall A", "recall B", "change (points)", "fixed by B", "broken by B"],
     )
 
 

@@ -156,3 +156,24 @@ def test_cleanlab_finds_labels_planted_wrong_in_six_emotion_classes(tweets):
     assert np.isin(np.array(issues.ranked[:10]), planted).mean() >= 0.7
     for row in planted:
         assert issues.suggested[row] == truth[row]
+
+
+def test_two_model_versions_fixed_and_broken_per_class():
+    from textlens.dataset.compare import compare_classes, flips
+
+    rng = np.random.default_rng(11)
+    truth = rng.integers(0, 6, 500)
+    truth[:3] = NO_LABEL  # not paired
+    predicted_a = np.where(rng.random(500) < 0.7, truth, rng.integers(0, 6, 500))
+    predicted_b = np.where(rng.random(500) < 0.8, truth, rng.integers(0, 6, 500))
+    table = compare_classes(truth, flips(truth, predicted_a, predicted_b), SIX)
+    assert [c.label for c in table] == list(SIX)
+    for i, c in enumerate(table):
+        rows = truth == i
+        a, b = predicted_a[rows] == i, predicted_b[rows] == i
+        assert c.rows == rows.sum() and c.fixed == (~a & b).sum() and c.broken == (a & ~b).sum()
+        assert c.recall_a == pytest.approx(
+            sk.recall_score(truth[truth >= 0], predicted_a[truth >= 0], labels=[i], average=None)[0]
+        )
+        assert c.change == pytest.approx(c.recall_b - c.recall_a)
+    assert sum(c.fixed for c in table) == ((predicted_a != truth) & (predicted_b == truth) & (truth >= 0)).sum()

@@ -335,6 +335,50 @@ def compare_slices(slices: Sequence[Slice], codes: np.ndarray) -> list[SliceComp
     return sorted(out, key=order)
 
 
+@dataclass(frozen=True)
+class ClassComparison:
+    """One true class with both models: its paired rows, each model's recall on them, the rows B fixes and breaks."""
+
+    label: str
+    rows: int  # paired rows whose true label is this class
+    recall_a: float  # share of them A gets right (NaN without rows)
+    recall_b: float
+    fixed: int
+    broken: int
+
+    @property
+    def change(self) -> float:
+        """B's recall minus A's on this class."""
+        return self.recall_b - self.recall_a
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON types (NaN as None) with the derived ``change``."""
+        return {**{k: _none_if_nan(v) for k, v in asdict(self).items()}, "change": _none_if_nan(self.change)}
+
+
+def compare_classes(truth: np.ndarray, codes: np.ndarray, labels: Sequence[str]) -> list[ClassComparison]:
+    """Per true class, from the rows' flip codes (:func:`flips`): which classes B fixes and which it breaks, in
+    label order. A class with no paired row has NaN recalls and no flips.
+    """
+    truth, codes = np.asarray(truth), np.asarray(codes)
+    out = []
+    for i, label in enumerate(labels):
+        inside = codes[(truth == i) & (codes != NOT_PAIRED)]
+        counts = np.bincount(inside, minlength=4)
+        n = len(inside)
+        out.append(
+            ClassComparison(
+                label=label,
+                rows=n,
+                recall_a=float((counts[BOTH_RIGHT] + counts[BROKEN]) / n) if n else float("nan"),
+                recall_b=float((counts[BOTH_RIGHT] + counts[FIXED]) / n) if n else float("nan"),
+                fixed=int(counts[FIXED]),
+                broken=int(counts[BROKEN]),
+            )
+        )
+    return out
+
+
 def compared_frame(
     results_a: pd.DataFrame, run_b: RowPredictions, truth: np.ndarray, predicted_a: np.ndarray
 ) -> pd.DataFrame:
@@ -430,6 +474,10 @@ class Comparison:
     def slices(self, slices: Sequence[Slice]) -> list[SliceComparison]:
         """``slices`` of these rows compared (:func:`compare_slices`)."""
         return compare_slices(slices, self.codes)
+
+    def classes(self) -> list[ClassComparison]:
+        """Each true class compared (:func:`compare_classes`): which classes B fixes and which it breaks."""
+        return compare_classes(self.truth, self.codes, self.b.labels)
 
     def to_dict(self) -> dict[str, Any]:
         """The headline's keys at the top level (``accuracy_a`` … ``difference_ci``) and the label match."""
