@@ -75,16 +75,23 @@ def test_default_model_predicts(tmp_path):
         (("explain", "   "), "empty"),
     ],
 )
-def test_errors_are_one_clear_line(tmp_path, args, message):
+def test_errors_are_one_clear_line(tmp_path, capsys, args, message):
+    """In this process (``main`` is what the console script calls); the next test runs one through a real process."""
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
-    args = tuple(str(empty) if a == "EMPTY" else a for a in args)
-    out = run_cli(*args)
-    assert out.returncode != 0
-    assert "Traceback" not in out.stderr
-    lines = [line for line in out.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: ")
+    args = [str(empty) if a == "EMPTY" else a for a in args]
+    assert main(args) != 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
     assert message in lines[0]
+
+
+def test_an_error_from_a_real_process_is_one_line_with_nothing_else_on_stderr():
+    """Loading the model prints nothing of its own (no library warnings) around the one error line."""
+    out = run_cli("explain", "hi there", "--target", "NOPE")
+    assert out.returncode == 2
+    lines = [line for line in out.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Unknown target" in lines[0], out.stderr
 
 
 def test_help_lists_every_command_group():
