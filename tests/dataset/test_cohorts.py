@@ -195,3 +195,19 @@ def test_of_words_that_always_come_together_the_longest_names_the_cohort():
     found = failure_cohorts(texts, truth, predicted, confidence, LABELS)
     assert found.cohorts[0].description == f"contains '{WORD}'"
     assert found.cohorts[0].row_ids == tuple(np.flatnonzero(mask))
+
+
+def test_two_bounds_of_a_number_read_as_a_range_and_weak_cohorts_say_so():
+    from textlens.dataset.cohorts import Cohort, FailureCohorts, describe, readable_cut
+
+    words = [Condition("length", "words", ">=", 15), Condition("word", "text", "contains", "but")]
+    words.append(Condition("length", "words", "<", 30))
+    assert describe(words) == "15 to 29 words and contains 'but'"
+    confidence = [Condition("confidence", "confidence", "<", 0.9), Condition("confidence", "confidence", ">=", 0.62)]
+    assert describe(confidence) == "confidence from 0.62 to below 0.9" and describe([]) == "every row"
+    # A cut rounded to two decimals where both sides keep their rows; else the exact one.
+    values = np.array([0.1, 0.2, 0.98374, 0.98381, 0.99])
+    assert readable_cut(values, 0.983775, 1) == 0.98 and readable_cut(values, 0.983775, 3) == 0.9838
+    weak = Cohort((Condition("word", "text", "contains", "so"),), 30, 4, 4 / 30, 0.1, 0.2, 0.1, tuple(range(30)))
+    found = FailureCohorts((weak,), 300, 40, 0, 3, 20, 10, 14)
+    assert found.sentence(weak) == "contains 'so': 30 rows, 13% wrong, 10% of all errors (could be chance: p = 0.2)"

@@ -35,6 +35,9 @@ MIN_ROWS = 20  # rows per cohort, at least
 MIN_GAIN = 0.01  # a split must remove this share of the whole set's Gini impurity (noise removes less)
 RANDOM_STATE = 0  # the tree's tie-breaking between equally good splits
 WORD_PATTERN = r"(?u)\b\w+\b"  # whole words, as the keyword slice matches them
+COMMON_SHARE = 0.5  # words in more of the rows than this are left out of the vocabulary
+CUT_DECIMALS = 2  # a number's cut is rounded to this many decimals where the rounded cut still splits
+CHANCE = 0.05  # a cohort whose corrected p-value is at least this is said to be possibly chance
 
 # What a feature describes; a condition's phrase depends on it.
 WORD, LENGTH, META, META_NUMBER, TRUE, PREDICTED, CONFIDENCE, ISSUE = (
@@ -105,6 +108,39 @@ class Condition:
         return {"feature": self.feature, "operator": self.operator, "value": value}
 
 
+def range_phrase(kind: str, feature: str, low: float, high: float) -> str:
+    """A number between two bounds (``low`` included, ``high`` not) in plain English."""
+    if kind == LENGTH:
+        return f"{low:g} to {high - 1:g} words"
+    return f"{feature} from {low:g} to below {high:g}"
+
+
+def describe(conditions: Sequence[Condition]) -> str:
+    """Conditions joined by "and", a number's lower and upper bound said as one range; "every row" for none."""
+    phrases, merged = [], set()
+    for i, c in enumerate(conditions):
+        if i in merged:
+            continue
+        pair = next(
+            (
+                k
+                for k, o in enumerate(conditions)
+                if k > i
+                and c.kind in NUMERIC
+                and (o.kind, o.feature) == (c.kind, c.feature)
+                and o.operator != c.operator
+            ),
+            None,
+        )
+        if pair is None:
+            phrases.append(c.phrase())
+            continue
+        merged.add(pair)
+        bounds = {c.operator: c.value, conditions[pair].operator: conditions[pair].value}
+        phrases.append(range_phrase(c.kind, c.feature, bounds[">="], bounds["<"]))
+    return " and ".join(phrases) or "every row"
+
+
 @dataclass(frozen=True, eq=False)
 class Cohort:
     """A leaf of the tree: its path, its rows (positions in the file) and how its error rate compares."""
@@ -120,8 +156,8 @@ class Cohort:
 
     @property
     def description(self) -> str:
-        """The path in words: "contains 'but' and shorter than 15 words"."""
-        return " and ".join(c.phrase() for c in self.conditions) or "every row"
+        """The path in words: "contains 'but' and shorter than 15 words" (two bounds of one number as a range)."""
+        return describe(self.conditions)
 
     @property
     def key(self) -> str:
@@ -171,10 +207,13 @@ class FailureCohorts:
         return self.errors / self.rows if self.rows else float("nan")
 
     def sentence(self, cohort: Cohort) -> str:
-        """One cohort in one plain sentence: "contains 'but': 143 rows, 61 % wrong, 38 % of all errors"."""
+        """One cohort in one plain sentence: "contains 'but': 143 rows, 61 % wrong, 38 % of all errors", saying
+        when its corrected p-value is :data:`CHANCE` or more that it could be chance.
+        """
+        chance = f" (could be chance: p = {cohort.p_value:.2g})" if cohort.p_value >= CHANCE else ""
         return (
             f"{cohort.description}: {cohort.rows:,} rows, {cohort.error_rate:.0%} {self.wrong}, "
-            f"{cohort.error_share:.0%} of all {self.errors_name}"
+            f"{cohort.error_share:.0%} of all {self.errors_name}{chance}"
         )
 
     def summary(self) -> str:
@@ -249,7 +288,7 @@ def check_settings(max_depth: int, min_rows: int) -> None:
 
 def vocabulary_columns(texts: Sequence[object], vocabulary: int, min_rows: int) -> tuple[list[str], sparse.csr_matrix]:
     """The ``vocabulary`` words in most rows (whole words, case ignored; ties alphabetical) that at least
-    ``min_rows`` rows contain, and each row's yes/no column per word.
+    ``min_rows`` rows and at most :data:`COMMON_SHARE` of them contain, and each row's yes/no column per word.
     """
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -262,7 +301,10 @@ def vocabulary_columns(texts: Sequence[object], vocabulary: int, min_rows: int) 
     names = vectorizer.get_feature_names_out()
     rows_with = np.asarray(present.sum(axis=0)).ravel()
     # Sorted by rows, then alphabetically: the same words (and columns, in the same order) for the same texts.
-    order = sorted((i for i in range(len(names)) if rows_with[i] >= min_rows), key=lambda i: (-rows_with[i], names[i]))
+    # A word in most rows ("the", "a") says little by being there, and its absence mostly says "short": length
+    # is a feature of its own.
+    usable = (rows_with >= min_rows) & (rows_with <= COMMON_SHARE * len(cells))
+    order = sorted(np.flatnonzero(usable), key=lambda i: (-rows_with[i], names[i]))
     kept = order[:vocabulary]
     return [str(names[i]) for i in kept], present[:, kept].tocsr()
 
@@ -331,11 +373,26 @@ def nice_cut(low: float, high: float) -> float:
     return high
 
 
-def split_conditions(feature: Feature, low: float, high: float) -> tuple[Condition, Condition]:
-    """The two conditions of a split on ``feature``: rows at most ``low`` go left, rows from ``high`` right."""
+def readable_cut(values: np.ndarray, threshold: float, min_rows: int) -> float:
+    """Where to cut a number the tree split at ``threshold``: the number with the fewest decimals between the
+    rows on either side (exact); if that needs more than :data:`CUT_DECIMALS` decimals, the threshold rounded to
+    them, as long as both sides keep ``min_rows`` rows (the split moves a little; the description stays exact).
+    """
+    left = values <= threshold
+    exact = nice_cut(float(values[left].max()), float(values[~left].min()))
+    if round(exact, CUT_DECIMALS) == exact:
+        return exact
+    rounded = round(float(threshold), CUT_DECIMALS)
+    below = int((values < rounded).sum())
+    return rounded if min(below, len(values) - below) >= min_rows else exact
+
+
+def split_conditions(feature: Feature, cut: float | None = None) -> tuple[Condition, Condition]:
+    """The two conditions of a split on ``feature``: rows below ``cut`` (a number's) or without the feature go
+    left, the others right.
+    """
     k, name = feature.kind, feature.name
     if k in NUMERIC:
-        cut = nice_cut(low, high)
         return Condition(k, name, "<", cut), Condition(k, name, ">=", cut)
     if k == WORD:
         return Condition(k, name, "does not contain", feature.value), Condition(k, name, "contains", feature.value)
@@ -403,10 +460,15 @@ def grow_leaves(
             return
         j = allowed[int(stump.tree_.feature[0])]
         values = matrix[node, j].toarray().ravel()
-        left = values <= stump.tree_.threshold[0]
+        cut = None
+        if features.features[j].kind in NUMERIC:
+            cut = readable_cut(values, stump.tree_.threshold[0], min_rows)
+            left = values < cut
+        else:
+            left = values <= stump.tree_.threshold[0]
         if features.features[j].kind == WORD:
             j = same_split_word(features, matrix[node], ~left, j)
-        go_left, go_right = split_conditions(features.features[j], values[left].max(), values[~left].min())
+        go_left, go_right = split_conditions(features.features[j], cut)
         now = used | {features.features[j].kind}
         grow(node[left], simplified((*path, go_left)), now, depth + 1)
         grow(node[~left], simplified((*path, go_right)), now, depth + 1)
