@@ -9,6 +9,7 @@ from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import heatmap_figure, top_words_figure
 from components.compare import Inputs, of_model
+from components.examples import compare_lines
 from components.safe_text import escape_md
 from components.state import compare as compare_state
 from components.state import core as session
@@ -39,13 +40,6 @@ from textlens.text.wordstats import default_target, shared_labels
 MODE_ONE, MODE_TWO = "One model, several inputs", "Two models, same inputs"
 SOURCE_TYPE, SOURCE_FILE = "Type, one per line", "Upload CSV / TSV / TXT"
 NO_LABEL = "(no label column)"
-EXAMPLE_TEXTS = "\n".join(
-    [
-        "The acting was wonderful but the plot was dull.",
-        "A warm, funny and beautifully shot film.",
-        "Two hours of my life I will never get back.",
-    ]
-)
 KEYS = compare_state.CompareKeys
 SCALE_STRONGEST = "strongest row"
 SCALES = (SCALE_STRONGEST, 0.05, 0.1, 0.25, 0.5, 1.0)
@@ -80,10 +74,10 @@ def columns_ui(table, labels: list[str], file_key: tuple[str, str]) -> tuple[str
     return text_column, label_column
 
 
-def inputs_ui(source: str, labels: list[str]) -> Inputs | None:
+def inputs_ui(source: str, labels: list[str], model_a: str) -> Inputs | None:
     """The texts, true labels (if any) and each row's own columns; None when there is nothing usable yet."""
     if source == SOURCE_TYPE:
-        st.session_state.setdefault(KEYS.TEXTS, EXAMPLE_TEXTS)
+        st.session_state.setdefault(KEYS.TEXTS, compare_lines(model_a))  # examples that suit the model
         texts = split_lines(st.text_area("Texts, one per line", key=KEYS.TEXTS, height=160, persist_state="session"))
         return texts, [None] * len(texts), [{} for _ in texts]
     upload = ui.upload_ui("File with texts", ["csv", "tsv", "txt"], KEYS.FILE, KEYS.FILE_DATA, KEYS.FORGET_FILE)
@@ -177,7 +171,7 @@ def texts_ui(
     More than :data:`MAX_INPUTS` rows are cut to the rows the user chooses, and the page says which.
     """
     source = st.radio("Inputs", [SOURCE_TYPE, SOURCE_FILE], horizontal=True, key=KEYS.SOURCE, persist_state="session")
-    given = inputs_ui(source, labels)
+    given = inputs_ui(source, labels, model_a)
     texts, truths, columns = given if given else ([], [], [])
     choice = row_choice_ui(model_a, texts, truths)
     if len(texts) > MAX_INPUTS:
@@ -381,7 +375,8 @@ def render() -> None:
         compared = ui.attempt(compare.run_comparison, model_ids, texts, truths, columns, budget, names)
         if compared is not None:
             session.remember(KEYS.RESULT, input_key, compared)
-            st.session_state[KEYS.TARGET] = default_target(common_labels)
+            # Many classes: start on the class model A predicts most among these inputs.
+            st.session_state[KEYS.TARGET] = default_target(common_labels, [r.a.predicted_label for r in compared])
 
     rows: list[CompareRow] = session.recall(KEYS.RESULT, input_key) or []
     if session.has_result(KEYS.RESULT) and not rows and texts:

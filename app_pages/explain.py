@@ -10,8 +10,9 @@ import streamlit as st
 from components import pack_widgets as packs
 from components import widgets as ui
 from components.charts import top_words_figure
+from components.examples import examples_for
 from components.explain.live import continue_ui, full_rows, live_ui, start_live
-from components.explain.prediction import examples_for, prediction_ui, target_help
+from components.explain.prediction import prediction_ui, target_help
 from components.explain.tabs import trust_ui, what_if_ui
 from components.state import core as session
 from components.state import explain as explain_state

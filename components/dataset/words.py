@@ -216,7 +216,7 @@ def words_ui(
     target = st.selectbox(
         "Toward class",
         labels,
-        index=labels.index(default_target(labels)),
+        index=labels.index(default_target(labels, [labels[p] for p in scored.predicted if p >= 0])),
         key=KEYS.WORD_TARGET,
         persist_state="session",
     )

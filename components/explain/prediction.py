@@ -1,5 +1,5 @@
-"""The Explain page's prediction: every class's probability, the predicted class (a multi-label model's labels at
-or above a threshold the user sets), and example texts that suit the model.
+"""The Explain page's prediction: every class's probability, and the predicted class (a multi-label model's labels
+at or above a threshold the user sets).
 """
 
 from __future__ import annotations
@@ -9,30 +9,11 @@ import streamlit as st
 from components.charts import probability_figure
 from components.safe_text import escape_md
 from components.state import explain as explain_state
-from textlens import EMOTION_MODEL_ID, Classifier, Prediction
+from textlens import Classifier, Prediction
 from textlens.text.multilabel import DEFAULT_THRESHOLD, is_multi_label, predicted_labels
 
 KEYS = explain_state.ExplainKeys
 THRESHOLD = "explain_threshold"  # session key: a multi-label model's threshold on this page
-
-REVIEWS = {
-    "Mixed review": "The acting was wonderful but the plot was dull.",
-    "Rave": "I loved this film: a warm, funny and beautifully shot story that stays with you for days.",
-    "Pan": "A dull, tedious mess. Two hours I will never get back, and the ending makes no sense.",
-    "Lukewarm": "Not bad at all, though the second half drags and the jokes are hit and miss.",
-}
-FEELINGS = {
-    "Alone": "i feel so alone and nobody seems to care",
-    "Thrilled": "i am so thrilled to finally see my best friend after two whole years",
-    "Furious": "i feel furious that they cancelled the trip without even telling us",
-    "Nervous": "i feel nervous and a little scared about the interview tomorrow",
-}
-
-
-def examples_for(model_id: str) -> dict[str, str]:
-    """Example texts for the model: tweets saying how the writer feels for the emotion model, reviews otherwise."""
-    return FEELINGS if model_id == EMOTION_MODEL_ID else REVIEWS
-
 
 def threshold_ui(where) -> float:
     """A multi-label model's threshold (kept for the session): a label is predicted when it reaches it."""

@@ -56,3 +56,11 @@ def test_word_changes_strongest_moves_first():
     b = make("plot was fine", [-0.1, 0.05, 0.31])
     changes = word_changes(a, b, "POSITIVE")
     assert [c.word for c in changes][0] == "plot" and changes[0].sign_flip
+
+
+def test_default_target_for_many_classes_is_the_class_predicted_most():
+    labels = ["sadness", "joy", "love", "anger"]
+    assert default_target(labels, ["joy", "anger", "joy", "sadness"]) == "joy"
+    assert default_target(labels, ["anger", "love"]) == "love"  # a tie goes to the first in label order
+    assert default_target(labels) == "sadness" and default_target(labels, ["unknown"]) == "sadness"
+    assert default_target(["NEGATIVE", "POSITIVE"], ["NEGATIVE"] * 5) == "POSITIVE"  # two classes: the positive one

@@ -177,11 +177,17 @@ def shared_labels(a: Sequence[str], b: Sequence[str]) -> tuple[list[str], str | 
     return common, message
 
 
-def default_target(labels: Sequence[str]) -> str:
-    """The class rows are compared on: for two classes the positive one, else the first."""
+def default_target(labels: Sequence[str], predicted: Sequence[str] = ()) -> str:
+    """The class rows are compared on: for two classes the positive one; for more, the class the model predicts
+    most often among ``predicted`` (the rows' predicted labels; the first in label order on ties), else the first.
+    """
     if len(labels) == 2:
         for label in labels:
             if label.strip().lower() in {"positive", "pos", "label_1", "1", "yes", "true"}:
                 return label
         return labels[1]
-    return labels[0]
+    counts = {label: 0 for label in labels}
+    for label in predicted:
+        if label in counts:
+            counts[label] += 1
+    return max(labels, key=lambda label: counts[label])
