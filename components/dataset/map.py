@@ -68,7 +68,9 @@ def hover_text(row: int, text: object, truth: object, predicted: object, confide
     return "<br>".join(lines)
 
 
-def _groups(colour: str, scored: Scored, cohorts: Sequence[str]) -> list[tuple[str, np.ndarray, str]]:
+def _groups(
+    colour: str, scored: Scored, cohorts: Sequence[str], order: Sequence[str]
+) -> list[tuple[str, np.ndarray, str]]:
     """The points' groups for a colouring by category: (legend name, rows, colour), drawn in this order."""
     results = scored.results
     n = len(results)
@@ -86,7 +88,6 @@ def _groups(colour: str, scored: Scored, cohorts: Sequence[str]) -> list[tuple[s
         ]
         missing = values.isna().to_numpy()
         return ([("no label", missing, NONE_COLOUR)] if missing.any() else []) + groups
-    order = list(dict.fromkeys(c for c in cohorts if c))
     named = np.array(cohorts, dtype=object) if n else np.zeros(0, dtype=object)
     groups = [
         (escape(name), named == name, CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)]) for i, name in enumerate(order)
@@ -99,21 +100,22 @@ def map_figure(
     scored: Scored,
     texts: Sequence[object],
     colour: str,
-    cohorts: Sequence[str] = (),
+    cohorts: FailureCohorts | None = None,
 ) -> go.Figure:
     """The map as a Plotly scatter, one point a placed row (its id in ``customdata``), coloured by ``colour``;
-    ``cohorts`` is each row's cohort ("" for none). The figure does not depend on the selection: a figure that
+    ``cohorts`` colour their rows, the most errors first. The figure does not depend on the selection: a figure that
     changed under a selection would make the chart start a new one.
     """
     results = scored.results
     n = len(results)
-    cohorts = list(cohorts) or [""] * n
+    order = [c.description for c in cohorts.cohorts] if cohorts else []
+    named = cohorts.row_cohorts(n) if cohorts else [""] * n
     placed = row_map.placed
     truth, predicted, confidence = results.get("true_label"), results["predicted_label"], scored.confidence
     hover = np.array(
         [
             hover_text(
-                r, texts[r], truth.iloc[r] if truth is not None else None, predicted.iloc[r], confidence[r], cohorts[r]
+                r, texts[r], truth.iloc[r] if truth is not None else None, predicted.iloc[r], confidence[r], named[r]
             )
             if placed[r]
             else ""
@@ -157,7 +159,7 @@ def map_figure(
             },
         )
     else:
-        for name, rows, hexcolour in _groups(colour, scored, cohorts):
+        for name, rows, hexcolour in _groups(colour, scored, named, order):
             add(rows, name, {"color": hexcolour})
     fig.update_xaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
     fig.update_yaxes(showticklabels=False, showgrid=False, zeroline=False, title=None)
@@ -251,14 +253,13 @@ def map_ui(
     generation = st.session_state.setdefault(KEYS.CHART_GEN, 0)
     chart_key = f"{KEYS.CHART}{generation}"
     n = len(scored.results)
-    row_cohorts = cohorts.row_cohorts(n) if cohorts else [""] * n
     # Streamlit makes a chart whose figure changed a new widget with no selection: a new colouring (or new
     # cohorts) must not clear the rows selected, any more than a page switch does.
     drawn = (view_key, colour, tuple(c.key for c in cohorts.cohorts) if cohorts else ())
     fresh = session.widget_is_new(chart_key) or st.session_state.get(KEYS.DRAWN) != drawn
     st.session_state[KEYS.DRAWN] = drawn
     texts = scored.results[columns.text].tolist()
-    figure = map_figure(row_map, scored, texts, colour, row_cohorts)
+    figure = map_figure(row_map, scored, texts, colour, cohorts)
     unplaced = int((~row_map.placed).sum())
     note = f" {rows_phrase(unplaced)} that could not be read are not placed." if unplaced else ""
     st.caption(

@@ -70,7 +70,7 @@ def test_map_figure_points_carry_row_ids_and_escaped_hover():
     x[7] = np.nan  # a row that could not be read is not drawn
     row_map = RowMap(x, np.linspace(1, 0, n), "UMAP")
     scored = scored_rows(texts, truth, predicted)
-    figure = map_figure(row_map, scored, texts, CORRECT, found.row_cohorts(n))
+    figure = map_figure(row_map, scored, texts, CORRECT, found)
     ids = sorted(int(i[0]) for trace in figure.data for i in trace.customdata)
     assert ids == [r for r in range(n) if r != 7]
     names = [trace.name for trace in figure.data]
@@ -79,7 +79,7 @@ def test_map_figure_points_carry_row_ids_and_escaped_hover():
     assert "<script>" not in hover[3] and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold" in hover[3]
     assert "cohort: contains &#x27;odd&#x27;" in hover[0] and "true NEG" in hover[0] or "true POS" in hover[0]
     for colour in (TRUE, CONFIDENCE, COHORT):
-        figure = map_figure(row_map, scored, texts, colour, found.row_cohorts(n))
+        figure = map_figure(row_map, scored, texts, colour, found)
         assert sum(len(t.customdata) for t in figure.data) == n - 1
     assert colour_options(False, False) == ["Predicted label", "Confidence"]
 
