@@ -177,3 +177,22 @@ def test_two_model_versions_fixed_and_broken_per_class():
         )
         assert c.change == pytest.approx(c.recall_b - c.recall_a)
     assert sum(c.fixed for c in table) == ((predicted_a != truth) & (predicted_b == truth) & (truth >= 0)).sum()
+
+
+def test_a_comparisons_json_carries_each_class():
+    from textlens.dataset import RowPredictions
+    from textlens.dataset.compare import compare_runs
+
+    truth, probs_a = six_class_run(60, seed=1)
+    _, probs_b = six_class_run(60, seed=2)
+    frame = pd.DataFrame({"text": [f"t{i}" for i in range(60)], "label": [SIX[t] for t in truth]})
+    run_a = RowPredictions(SIX, probs_a, (None,) * 60)
+    run_b = RowPredictions(SIX[::-1], probs_b[:, ::-1], (None,) * 60)  # B lists the classes in another order
+    data = json.loads(json.dumps(compare_runs(frame, "text", "label", run_a, run_b).to_dict()))
+    assert [c["label"] for c in data["classes"]] == list(SIX)
+    assert sum(c["rows"] for c in data["classes"]) == data["rows"] == 60
+    assert sum(c["fixed"] for c in data["classes"]) == data["fixed"]
+    assert sum(c["broken"] for c in data["classes"]) == data["broken"]
+    joy = data["classes"][1]
+    rows = truth == 1
+    assert joy["recall_b"] == pytest.approx((probs_b[rows].argmax(axis=1) == 1).mean())

@@ -480,9 +480,12 @@ class Comparison:
         return compare_classes(self.truth, self.codes, self.b.labels)
 
     def to_dict(self) -> dict[str, Any]:
-        """The headline's keys at the top level (``accuracy_a`` … ``difference_ci``) and the label match."""
+        """The headline's keys at the top level (``accuracy_a`` … ``difference_ci``), each true class compared
+        (``"classes"``, when there are labels) and the label match.
+        """
         head = self.paired.to_dict() if self.paired else {"kind": PairedComparison.kind, "rows": 0}
-        return {**head, "label_match": self.match.to_dict() if self.match else None}
+        classes = [c.to_dict() for c in self.classes()] if self.paired else []
+        return {**head, "classes": classes, "label_match": self.match.to_dict() if self.match else None}
 
 
 def compare_runs(
