@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
 from components import auth, present, review
@@ -20,6 +22,8 @@ KEYS = review_state.ReviewKeys
 PRESENT = "Present"
 MODES = ["Cases", PRESENT, "Re-run on another model"]
 EDITS = review.CaseEdits(st.session_state)  # each case's edit form: see components/review.py
+# A case button's callback acts as this session's user at the click (callbacks run before the sign-in gate).
+_now = partial(review.at_click, store_of=review_state.pack_store)
 
 
 def author_ui(store: Store) -> str:
@@ -140,9 +144,14 @@ def pack_header_ui(store: Store, pack: Pack, cases: list[Case]) -> None:
     refused = store.identity.refusal("delete_pack")
     with row.popover("Delete pack", icon=":material/delete:", disabled=bool(refused), help=refused):
         st.write(f"Delete **{escape_md(pack.name)}** and its {len(cases)} cases? This cannot be undone.")
-        if st.button("Delete for good", type="primary", key=KEYS.DELETE):
-            store.delete_pack(pack.id)
-            st.rerun()
+        # Disabled too: Streamlit ignores a forged click on a disabled button, and the store refuses it anyway.
+        if st.button("Delete for good", type="primary", key=KEYS.DELETE, disabled=bool(refused)):
+            try:
+                store.delete_pack(pack.id)
+            except StoreError as exc:
+                ui.show_error(exc, "Not deleted: {}")
+            else:
+                st.rerun()
 
 
 # --- editing cases -----------------------------------------------------------------------------
@@ -166,7 +175,7 @@ def conflict_ui(store: Store, case_id: int, conflict: ConflictError) -> None:
     for theirs, yours in review.conflict_lines(conflict):
         theirs_col.text(theirs)
         yours_col.text(yours)
-    st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=EDITS.reload, args=(store, case_id))
+    st.button("Load their version", key=f"{KEYS.RELOAD}{case_id}", on_click=_now(EDITS.reload), args=(case_id,))
 
 
 def history_ui(changes: list[Change], title: str = "History") -> None:
@@ -204,8 +213,8 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
         "Save",
         key=f"{KEYS.SAVE}{case.id}",
         type="primary",
-        on_click=EDITS.save,
-        args=(store, case.id),
+        on_click=_now(EDITS.save),
+        args=(case.id,),
         disabled=bool(refused),
         help=refused,
     )
@@ -213,22 +222,23 @@ def case_edit_ui(store: Store, case: Case, number: int, total: int) -> None:
         "Move up",
         key=f"{KEYS.UP}{case.id}",
         disabled=number == 1 or bool(refused),
-        on_click=EDITS.move,
-        args=(store, case.id, -1),
+        on_click=_now(EDITS.move),
+        args=(case.id, -1),
     )
     actions.button(
         "Move down",
         key=f"{KEYS.DOWN}{case.id}",
         disabled=number == total or bool(refused),
-        on_click=EDITS.move,
-        args=(store, case.id, 1),
+        on_click=_now(EDITS.move),
+        args=(case.id, 1),
     )
     with actions.popover("Remove", icon=":material/delete:", disabled=bool(cannot_remove), help=cannot_remove):
         st.button(
             f"Remove case {number} from the pack",
             key=f"{KEYS.REMOVE}{case.id}",
-            on_click=EDITS.remove,
-            args=(store, case.id),
+            on_click=_now(EDITS.remove),
+            args=(case.id,),
+            disabled=bool(cannot_remove),
         )
 
 

@@ -7,7 +7,7 @@ The edit form is a small state machine, :class:`CaseEdits`, kept in a session-st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 
 from components.safe_text import escape_md
 from components.state.review import ReviewKeys
@@ -22,6 +22,25 @@ FIELDS = ("note", "verdict", "tags")  # what a case's form edits, in the order o
 def tags_text(tags: Iterable[str]) -> str:
     """Tags as the form's text box shows them: ``"negation, words"``."""
     return ", ".join(tags)
+
+
+def at_click(edit: Callable[..., None], store_of: Callable[[], object]) -> Callable[..., None]:
+    """A button callback that runs ``edit(store, *args)`` with the store as this session's user *at the click*.
+
+    Streamlit runs callbacks before the page, so before the sign-in gate: a store drawn into the button's
+    arguments would still act as a user whose sign-in has ended since (signed out in another tab, ended by an
+    admin). ``store_of`` is asked at the click; when it refuses (a :class:`StoreError`), nothing is written and
+    the gate, which runs next, says why.
+    """
+
+    def run(*args) -> None:
+        try:
+            store = store_of()
+        except StoreError:
+            return
+        edit(store, *args)
+
+    return run
 
 
 class CaseEdits:

@@ -50,13 +50,6 @@ class ReviewKeys:
     ADDED = "review_added"  # "Add to review pack" widgets whose form starts afresh on the next run
 
 
-@st.cache_resource(show_spinner=False)
-def _pack_store(target: str):
-    from textlens.store import open_store
-
-    return open_store(target or None)
-
-
 def pack_store():
     """The server's review-pack store (``$TEXTLENS_DB``, else the user's data folder) acting as this session's user.
 
@@ -64,16 +57,15 @@ def pack_store():
     (:func:`components.auth.identity`), whose role the store enforces. Without one (sign-in on, not
     signed in) it raises :class:`PermissionDeniedError` and nothing is read.
     """
-    import os
-
     from components import auth
-    from textlens.store import DB_ENV, PermissionDeniedError, StoreError
+    from components.server_store import server_store
+    from textlens.store import PermissionDeniedError, StoreError
 
     who = auth.identity(author())
     if who is None:
         raise PermissionDeniedError("Sign in to see the review packs.")
     try:
-        store = _pack_store(os.environ.get(DB_ENV, "").strip())
+        store = server_store()
     except StoreError as exc:
         if auth.may_see_server_paths(who):
             raise

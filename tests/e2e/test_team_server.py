@@ -8,10 +8,12 @@ with ``textlens serve`` and the settings in environment variables.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -19,7 +21,9 @@ import pytest
 
 from tests.e2e.conftest import Server, free_port, screenshot
 from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
+from tests.store.test_store import text_record
 from textlens.store import Identity, Role, bundle_json, open_store
+from textlens.store.team import setup_roles
 
 pytestmark = pytest.mark.e2e
 
@@ -103,11 +107,13 @@ class TeamServer:
 
 @pytest.fixture(scope="module")
 def team(provider, postgres_server, tmp_path_factory):
-    db_url = postgres_server.new_database().replace("textlens@", f"textlens:{PASSWORD}@")
+    """The team server on a database set up as the guide says: the owner migrates and grants, the app role serves."""
+    roles = postgres_server.team_database()
+    with open_store(roles.owner_url) as owner:
+        setup_roles(owner, roles.app, roles.cli)
+    db_url = roles.app_url.replace(f"{roles.app}@", f"{roles.app}:{PASSWORD}@")
     with open_store(db_url, identity=Identity("carol@example.com", Role.ADMIN)) as store:
         pack = store.create_pack(SECRET_PACK, "numbers nobody outside may see")
-        from tests.store.test_store import text_record
-
         store.add_case(pack.id, text_record(), "POSITIVE", note=SECRET_NOTE)
     srv = TeamServer(provider, db_url, tmp_path_factory.mktemp("team"))
     srv.start()
@@ -160,6 +166,11 @@ def test_an_anonymous_visitor_sees_only_the_sign_in_screen(team, new_page):
     page.get_by_role("button", name="Sign in").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert SECRET_PACK not in page.content() and page.get_by_text("Signed in as").count() == 0
+
+    # Streamlit's metrics (every cache's name and size) are closed to everyone.
+    with pytest.raises(urllib.error.HTTPError) as closed:
+        urllib.request.urlopen(team.url + "/_stcore/metrics", timeout=10)
+    assert closed.value.code == 404
 
 
 def test_alice_writes_bob_reads_and_names_hold_across_a_restart(team, new_page):
@@ -255,7 +266,8 @@ def test_an_admin_imports_and_the_bundle_cannot_name_the_author(team, new_page, 
     carol.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(carol)
     # An admin sees where the packs are, without the database password; nobody sees the password.
-    carol.get_by_text("Packs are stored in postgresql+psycopg://textlens:***@127.0.0.1").wait_for(
+    role = team.db_url.split("//")[1].split(":")[0]  # the app's role, never the password
+    carol.get_by_text(f"Packs are stored in postgresql+psycopg://{role}:***@127.0.0.1").wait_for(
         timeout=RESULT_TIMEOUT_MS
     )
     assert PASSWORD not in carol.content()
@@ -276,3 +288,138 @@ def test_an_admin_imports_and_the_bundle_cannot_name_the_author(team, new_page, 
             ("add case", "carol@example.com"),
             ("import pack", "carol@example.com"),
         ]
+
+
+class Forger:
+    """A page's websocket, seen and spoken on as a hostile browser would: the widgets the server sends, and
+    crafted messages (a BackMsg re-running the page with one widget's value forged) sent in the page's name."""
+
+    def __init__(self, page) -> None:
+        self.widgets: dict[str, object] = {}  # label -> the widget's proto (id, disabled, ...)
+        self.state = None  # the page's last ClientState, to forge from
+        self.server = None
+        page.route_web_socket(re.compile(r".*/_stcore/stream"), self._route)
+
+    def _route(self, ws) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        server = self.server = ws.connect_to_server()
+
+        def from_page(message) -> None:
+            if isinstance(message, bytes):
+                back = BackMsg.FromString(message)
+                if back.WhichOneof("type") == "rerun_script":
+                    self.state = back.rerun_script
+            server.send(message)
+
+        def from_server(message) -> None:
+            if isinstance(message, bytes):
+                forward = ForwardMsg.FromString(message)
+                if forward.WhichOneof("type") == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                    element = forward.delta.new_element
+                    widget = getattr(element, element.WhichOneof("type"))
+                    if hasattr(widget, "label") and hasattr(widget, "id"):
+                        self.widgets[widget.label] = widget
+            ws.send(message)
+
+        ws.on_message(from_page)
+        server.on_message(from_server)
+
+    def send(self, label: str, **value) -> None:
+        """Re-run the page as if the widget ``label`` had ``value`` (e.g. ``trigger_value=True``: a click)."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        back = BackMsg()
+        back.rerun_script.CopyFrom(self.state)
+        forged = back.rerun_script.widget_states.widgets.add()
+        forged.id = self.widgets[label].id
+        for field, v in value.items():
+            setattr(forged, field, v)
+        self.server.send(back.SerializeToString())
+
+
+def test_sign_out_ends_the_session_in_every_tab_and_for_every_copy_of_its_cookie(team, new_page, browser):
+    with open_store(team.db_url, identity=Identity("alice@example.com", Role.REVIEWER)) as store:
+        pack = store.create_pack("Sign-out pack")
+        store.add_case(pack.id, text_record(), "POSITIVE", note="before")
+    first = new_page("light", height=1200)
+    sign_in(first, team.url, "alice")
+    second = first.context.new_page()  # a second tab of the same browser
+    second.goto(team.url + "/review")
+    second.get_by_role("combobox", name="Open pack").click()
+    second.get_by_role("option", name="Sign-out pack (1 cases · alice@example.com)", exact=True).click()
+    second.get_by_role("heading", name="Sign-out pack").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(second)
+    second.get_by_role("textbox", name="Note", exact=True).fill("written after sign-out")
+    cookies = first.context.cookies()  # what someone copies from this browser before it signs out
+
+    first.get_by_role("button", name="Sign out").click()
+    # Streamlit may pass through the provider's own sign-out page (the mock asks to confirm), then comes back.
+    provider_page, back = first.get_by_role("button", name="End session"), first.get_by_role("button", name="Sign in")
+    provider_page.or_(back).first.wait_for(timeout=RESULT_TIMEOUT_MS)
+    if provider_page.count():
+        provider_page.click()
+    back.wait_for(timeout=RESULT_TIMEOUT_MS)
+    # The other tab follows at its next click: its Save writes nothing, and it is asked to sign in again.
+    click(second, "Save")
+    second.get_by_text("This session has ended: you signed out.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert second.get_by_text("Signed in as").count() == 0
+    with open_store(team.db_url) as store:
+        (case,) = store.cases(store.pack("Sign-out pack").id)
+        assert case.note == "before" and [c.action for c in store.history(pack_id=case.pack_id)][-1] == "add case"
+
+    thief = browser.new_context()
+    try:
+        thief.add_cookies(cookies)
+        page = thief.new_page()
+        page.goto(team.url + "/review")
+        page.get_by_text("This session has ended: you signed out.").wait_for(timeout=RESULT_TIMEOUT_MS)
+        wait_idle(page)
+        assert page.get_by_text("Signed in as").count() == 0 and SECRET_PACK not in page.content()
+        screenshot(page, "team-copied-cookie-refused-light")
+    finally:
+        thief.close()
+
+
+def test_a_viewer_forcing_refused_actions_sees_no_path_and_an_admin_ends_their_sessions(team, new_page):
+    bob = new_page("dark", height=1400)
+    forger = Forger(bob)
+    sign_in(bob, team.url, "bob")
+    bob.goto(team.url + "/review")
+    bob.get_by_role("combobox", name="Open pack").click()
+    bob.get_by_role("option", name=f"{SECRET_PACK} (1 cases · carol@example.com)", exact=True).click()
+    bob.get_by_role("heading", name=SECRET_PACK).wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(bob)
+    # Clicks on buttons a viewer is shown disabled, crafted on the websocket: nothing is deleted or removed.
+    for label in ("Delete for good", "Remove case 1 from the pack"):
+        assert forger.widgets[label].disabled
+        forger.send(label, trigger_value=True)
+        wait_idle(bob)
+    # A value no browser would send: a short message and an error id, the traceback only in the server's log.
+    forger.send("Open pack", double_value=0.5)
+    message = bob.get_by_text("Something went wrong on the server")
+    message.wait_for(timeout=RESULT_TIMEOUT_MS)
+    error_id = re.search(r"error id (\w+)", message.inner_text()).group(1)
+    html = bob.content()
+    for internal in ("Traceback", "/work", "site-packages", ".py", "postgresql", PASSWORD, "TypeError"):
+        assert internal not in html, internal
+    assert f"error {error_id}: TypeError" in team.server.log()
+    screenshot(bob, "team-bob-forced-error-dark")
+    with open_store(team.db_url) as store:
+        assert len(store.cases(store.pack(SECRET_PACK).id)) == 1
+        assert "delete pack" not in {c.action for c in store.history()}
+
+    carol = new_page("light", height=1200)
+    sign_in(carol, team.url, "carol")
+    carol.goto(team.url + "/review")  # the admin's sessions are in every page's sidebar; this one loads no model
+    carol.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(carol)
+    carol.get_by_text("Signed-in sessions").click()
+    carol.get_by_text("bob@example.com · 1 session · last seen").wait_for(timeout=RESULT_TIMEOUT_MS)
+    click(carol, "End every session of this user")
+    carol.get_by_text("Ended 1 session of bob@example.com.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    screenshot(carol, "team-carol-ended-sessions-light")
+    bob.get_by_role("link", name="Explain").click()  # bob's next click
+    bob.get_by_text("This session has ended: an admin ended it.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    assert bob.get_by_text("Signed in as").count() == 0 and SECRET_NOTE not in bob.content()

@@ -1,27 +1,25 @@
 """``textlens serve``: the dashboard as a team server: sign-in, roles and the pack database from the environment.
 
-Secrets never touch the repository: the OpenID Connect settings are read from the environment and written to a
-private file (mode 600, in a fresh temporary folder) that Streamlit reads with ``--secrets.files``. The folder is
-removed whenever the launcher ends: Streamlit stopping, Ctrl-C, SIGTERM (systemd's stop) or SIGHUP. On Linux
-Streamlit is also told to stop when the launcher dies any other way (even ``kill -9``), so no server outlives it.
-See docs/deployment.md for the variables and the reverse proxy in front.
+Secrets never touch the disk: the OpenID Connect settings stay in the environment (a systemd ``EnvironmentFile=``
+of mode 600, or a secrets manager), and the team server's entry (``team_app.py`` beside the dashboard) hands them
+to Streamlit in memory (``st.App(secrets=…)``). The launcher checks the settings and the database, then *becomes*
+Streamlit (``exec``): there is no second process to outlive it, any kind of exit (``kill -9`` too) leaves nothing
+behind, and the port is free again the moment it ends. See docs/deployment.md.
 
-Streamlit runs as a child process (``python -m streamlit run dashboard.py``); this module never imports it.
+This module never imports Streamlit.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
 from importlib.util import find_spec
 from pathlib import Path
+from typing import Any
 
 from textlens.errors import TextlensError
 
@@ -45,13 +43,18 @@ ROLE_VARIABLES = {
     "TEXTLENS_DEFAULT_ROLE": "default_role",
 }
 SINGLE = {"claim", "default_role"}
+SESSION_HOURS_ENV = "TEXTLENS_SESSION_HOURS"  # how long a sign-in lasts (default 8 hours)
 APP_FILE = "dashboard.py"
+ENTRY_FILE = "team_app.py"  # the team server's entry: the dashboard as st.App with its settings in memory
 # Where an editable install from a checkout (the README's way) keeps the dashboard: beside the package.
 CHECKOUT = Path(__file__).resolve().parent.parent.parent
-# Signals that stop the server cleanly (Streamlit first, then the secrets folder).
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
-STOP_WAIT_SECONDS = 20  # how long Streamlit may take to stop before it is killed
+# Told to the Streamlit process: where the dashboard is, and that it is a team server (no sign-in: nobody in).
+DASHBOARD_ENV = "TEXTLENS_DASHBOARD"
+TEAM_SERVER_ENV = "TEXTLENS_TEAM_SERVER"
+# Secret settings the Streamlit process drops from its environment once they are in memory.
+SECRET_VARIABLES = ("TEXTLENS_OIDC_CLIENT_SECRET", "TEXTLENS_COOKIE_SECRET")
+# Earlier launchers wrote the secrets to a temporary folder, which a killed launcher left behind.
+STALE_SECRETS = "textlens-secrets-*"
 
 
 def add_parser(subparsers) -> None:
@@ -95,14 +98,21 @@ def find_dashboard(app: str | None) -> Path:
     )
 
 
-def _toml(value) -> str:
-    # JSON strings and lists of strings are valid TOML basic strings and arrays.
-    return json.dumps(value, ensure_ascii=False)
+def find_entry(app: Path) -> Path:
+    """The team server's entry: ``team_app.py`` beside the dashboard, else the checkout's."""
+    for folder in (app.parent, CHECKOUT):
+        if (folder / ENTRY_FILE).is_file():
+            return folder / ENTRY_FILE
+    raise TextlensError(f"{app.parent} has no {ENTRY_FILE} (the team server's entry); use a checkout of textlens.")
 
 
-def secrets_toml(env: Mapping[str, str]) -> str:
-    """The secrets file for Streamlit: ``[auth]`` from the environment and ``[textlens.roles]``."""
+def team_secrets(env: Mapping[str, str]) -> dict[str, Any]:
+    """Streamlit's secrets for the team server: ``[auth]`` and ``[textlens]`` (roles, session lifetime) from ``env``.
+
+    A :class:`TextlensError` names every missing variable, or what is wrong with a role or the lifetime.
+    """
     from textlens.store import RoleConfig, StoreError
+    from textlens.store.sessions import session_hours
 
     missing = [f"{k} ({why})" for k, why in REQUIRED.items() if not env.get(k, "").strip()]
     if missing:
@@ -115,119 +125,94 @@ def secrets_toml(env: Mapping[str, str]) -> str:
         "client_secret": env["TEXTLENS_OIDC_CLIENT_SECRET"].strip(),
         "server_metadata_url": env["TEXTLENS_OIDC_METADATA_URL"].strip(),
     }
-    roles: dict[str, object] = {}
+    roles: dict[str, Any] = {}
     for variable, key in ROLE_VARIABLES.items():
         raw = env.get(variable, "").strip()
         if raw:
             roles[key] = raw if key in SINGLE else [x.strip() for x in raw.split(",") if x.strip()]
     try:
         RoleConfig.from_mapping(roles)
+        hours = session_hours(env.get(SESSION_HOURS_ENV, "").strip() or None)
     except StoreError as exc:
         raise TextlensError(str(exc)) from exc
     if not any(k in roles for k in ("admins", "admin_groups")):
         print("note: no admin is configured (TEXTLENS_ADMINS): nobody can delete or import.", file=sys.stderr)
-    lines = ["[auth]", *(f"{k} = {_toml(v)}" for k, v in auth.items()), "", "[textlens.roles]"]
-    lines += [f"{k} = {_toml(v)}" for k, v in roles.items()]
-    return "\n".join(lines) + "\n"
+    return {"auth": auth, "textlens": {"roles": roles, "session_hours": hours}}
 
 
-def streamlit_command(app: Path, secrets: Path, args: argparse.Namespace) -> list[str]:
-    """``streamlit run`` with the team server's settings (docs/deployment.md lists each and why)."""
+def streamlit_command(entry: Path, args: argparse.Namespace) -> list[str]:
+    """``streamlit run team_app.py`` with the team server's settings (docs/deployment.md lists each and why)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(app),
-        "--secrets.files", str(secrets),
+        sys.executable, "-m", "streamlit", "run", str(entry),
         "--server.address", args.address,
         "--server.port", str(args.port),
         "--server.headless", "true",
         "--server.enableXsrfProtection", "true",
         "--server.enableCORS", "true",
         "--server.maxUploadSize", str(args.max_upload_mb),
+        "--client.showErrorDetails", "none",
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
 
 
-def _die_with_parent(parent: int):
-    """For ``preexec_fn``: on Linux the child gets SIGTERM when the launcher dies, however it dies."""
-    if not sys.platform.startswith("linux"):
-        return None
-    import ctypes
-
-    prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
-
-    def arm() -> None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        if os.getppid() != parent:  # the launcher died before the line above: stop now
-            os.kill(os.getpid(), signal.SIGTERM)
-
-    return arm
+def remove_stale_secrets(folder: Path | None = None) -> list[Path]:
+    """Remove the secrets folders earlier launchers left in the temporary directory (this user's); those removed."""
+    folder = Path(tempfile.gettempdir()) if folder is None else folder
+    removed = []
+    for path in folder.glob(STALE_SECRETS):
+        try:
+            if path.is_dir() and not path.is_symlink() and path.stat().st_uid == os.getuid():
+                shutil.rmtree(path)
+                removed.append(path)
+        except OSError:
+            pass  # another user's, or gone meanwhile
+    return removed
 
 
-class _Stopped(Exception):
-    """SIGTERM or SIGHUP reached the launcher."""
+def check_database() -> str:
+    """Open (and migrate) the pack database and make sure it may serve a team; where the packs are.
 
-
-def _stopped(signum, frame) -> None:
-    raise _Stopped
-
-
-def _stop(child: subprocess.Popen) -> int:
-    """Ask Streamlit to stop, kill it if it does not within STOP_WAIT_SECONDS; its exit code."""
-    for s in STOP_SIGNALS:
-        signal.signal(s, signal.SIG_IGN)  # already stopping
-    child.terminate()
-    try:
-        return child.wait(STOP_WAIT_SECONDS)
-    except subprocess.TimeoutExpired:
-        child.kill()
-        return child.wait()
-
-
-def serve(args: argparse.Namespace) -> int:
-    """Check the settings, open (and migrate) the database, then run Streamlit until it stops; an exit code."""
-    app = find_dashboard(args.app)
-    if find_spec("streamlit") is None:
-        raise TextlensError("textlens serve runs the dashboard with Streamlit, which is not installed: run "
-                            "`pip install -r requirements.txt` in the checkout.")  # fmt: skip
-    text = secrets_toml(os.environ)  # Streamlit inherits the same environment (TEXTLENS_DB, TEXTLENS_DATA_DIR)
-    from textlens.store import StoreError, open_store, resolve_url
-    from textlens.store.db import describe
+    On PostgreSQL the server must connect as the app role (never the tables' owner nor a superuser, which could
+    rewrite the history). A SQLite file is marked as a team's database, so that the command line needs a token.
+    """
+    from textlens.store import StoreError, open_store
+    from textlens.store.team import check_team_server_role, set_settings
 
     try:  # fail here, with the reason, rather than on the first visitor's page
         with open_store() as store:
-            print(f"packs in {describe(resolve_url())} ({store.backend})", file=sys.stderr)
+            why_not = check_team_server_role(store)
+            if why_not is not None:
+                raise TextlensError(why_not)
+            if store.backend == "sqlite":
+                set_settings(store, team="on")
+                print(
+                    "note: SQLite keeps the packs in one file: whoever can write it can rewrite the history. "
+                    "For a team, use PostgreSQL with an app role (docs/deployment.md).",
+                    file=sys.stderr,
+                )
+            return f"packs in {store.location} ({store.backend})"
     except StoreError as exc:
         raise TextlensError(str(exc)) from exc
-    previous: dict = {}
-    folder: Path | None = None
-    child: subprocess.Popen | None = None
-    try:  # from here on, every way out removes the secrets folder
-        previous = {s: signal.signal(s, _stopped) for s in STOP_SIGNALS}
-        folder = Path(tempfile.mkdtemp(prefix="textlens-secrets-"))  # mode 700
-        path = folder / "secrets.toml"
-        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as f:
-            f.write(text)
-        child = subprocess.Popen(
-            streamlit_command(app, path, args), cwd=app.parent, preexec_fn=_die_with_parent(os.getpid())
-        )
-        code = child.wait()
-        return 128 - code if code < 0 else code  # killed by a signal: the shell's 128 + its number
-    except _Stopped:
-        if child is not None:
-            _stop(child)
-        return 0  # a service stopped on request stopped cleanly
-    except BaseException:  # Ctrl-C (the CLI reports it: status 130) or a failure: Streamlit stops too
-        if child is not None:
-            _stop(child)
-        raise
-    finally:
-        if folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-        for s, handler in previous.items():
-            signal.signal(s, handler)
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Check the settings and the database, then replace this process with Streamlit (it never returns)."""
+    app = find_dashboard(args.app)
+    entry = find_entry(app)
+    if find_spec("streamlit") is None:
+        raise TextlensError("textlens serve runs the dashboard with Streamlit, which is not installed: run "
+                            "`pip install -r requirements.txt` in the checkout.")  # fmt: skip
+    team_secrets(os.environ)  # the Streamlit process builds them again from the same environment
+    for path in remove_stale_secrets():
+        print(f"removed {path}, left by an earlier textlens serve", file=sys.stderr)
+    print(check_database(), file=sys.stderr)
+    env = {**os.environ, DASHBOARD_ENV: str(app), TEAM_SERVER_ENV: "1"}
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.chdir(app.parent)  # Streamlit reads the dashboard's .streamlit/config.toml from here
+    os.execve(sys.executable, streamlit_command(entry, args), env)
 
 
 def run(args: argparse.Namespace) -> None:
-    """Run the team server until Streamlit stops; Streamlit's failure status becomes the command's."""
-    code = serve(args)
-    if code:
-        raise SystemExit(code)
+    """Run the team server: this process becomes Streamlit, and its exit status is Streamlit's."""
+    serve(args)
