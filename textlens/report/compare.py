@@ -11,6 +11,7 @@ from textlens.report.document import html_document
 from textlens.report.export_info import ExportInfo
 from textlens.report.highlight import PER_ROW, highlight_html, legend_html, scale_for
 from textlens.report.palette import AGAINST, TOWARD
+from textlens.text.multilabel import is_multi_label, predicted_labels
 from textlens.text.summary import signed
 from textlens.text.wordstats import CHANGE_FLOOR, WordChange, word_changes, word_statistics
 from textlens.types import Explanation
@@ -55,7 +56,10 @@ def row_header_html(row: CompareRow, explanation: Explanation, target: str, mode
     if model_name:
         parts.append(f"model {escape(model_name)}")
     label = explanation.predicted_label
-    parts.append(f"predicted <b>{escape(label)}</b> {max(explanation.scores):.2f}")
+    if is_multi_label(explanation):  # several labels, or none, at or above the model's threshold
+        parts.append(f"predicted <b>{escape(', '.join(predicted_labels(explanation)) or 'no label')}</b>")
+    else:
+        parts.append(f"predicted <b>{escape(label)}</b> {max(explanation.scores):.2f}")
     parts.append(f"P({escape(target)}) = {explanation.scores[explanation.label_index(target)]:.3f}")
     if row.truth is not None and row.truth.strip() != "":
         matched, shown = label_shown(row.truth, row.a.labels)  # model A's labels, as the page's note says

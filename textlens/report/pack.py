@@ -20,6 +20,7 @@ from textlens.report.palette import AGAINST, STANDARD, TOWARD, Palette
 from textlens.store import VERDICTS, Case, Pack
 from textlens.store.rerun import RerunRow
 from textlens.store.store import now
+from textlens.text.multilabel import is_multi_label, predicted_labels
 from textlens.text.summary import signed
 
 # Verdict badges: hues away from the red/blue of the attributions, so a badge never reads as a value.
@@ -228,11 +229,13 @@ def prediction_html(case: Case) -> str:
     predicted = result.predicted_label
     score = result.scores[result.label_index(predicted)]
     line = f"Predicted <b>{escape(predicted)}</b> {score:.2f}"
+    if is_multi_label(result):  # several labels, or none, at or above the model's threshold
+        line = f"Predicted <b>{escape(', '.join(predicted_labels(result)) or 'no label')}</b>"
     truth = case.context.get("truth")
     if truth is not None and truth != "":
         _, shown = label_shown(truth, case.record.get("labels") or ())
         line += f' <span style="font-weight: 400;">· true label <b>{escape(shown)}</b></span>'
-    if case.target and case.target != predicted and case.kind != "text-prediction":
+    if case.target and case.target not in predicted_labels(result) and case.kind != "text-prediction":
         line += f' <span style="font-weight: 400;">· explained toward <b>{escape(case.target)}</b></span>'
     return f'<div class="tl-prediction">{line}</div>'
 
