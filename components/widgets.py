@@ -183,6 +183,8 @@ def label_match_ui(match: LabelMatch | None) -> None:
         return
     if match.note():
         st.info(escape_md(f"True labels matched as ids: {match.note()}"), icon=":material/rule:")
+    if match.none_note():
+        st.info(escape_md(match.none_note()), icon=":material/rule:")
     if match.message():
         (st.error if match.matched == 0 else st.warning)(escape_md(match.message()))
 

@@ -4,18 +4,23 @@ progress), and the predictions scored against the true labels.
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from components import widgets as ui
+from components.dataset.multilabel import multi_label_threshold_ui, multi_label_ui
 from components.dataset.records import Columns, Loaded, Scored
 from components.safe_text import escape_md
 from components.state import core as session
 from components.state import dataset as dataset_state
 from components.state import models
 from textlens.dataset import (
+    NO_LABEL,
     LabelledFile,
     RowPredictions,
     compute_metrics,
+    compute_multi_label_metrics,
+    match_label_sets,
     predicted_index,
     results_frame,
     truth_index,
@@ -65,14 +70,20 @@ def predict_ui(model_id: str, loaded: Loaded, columns: Columns, second: bool = F
     return run
 
 
-def score(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> Scored:
+def score(labelled: LabelledFile, run: RowPredictions, columns: Columns, threshold: float = 0.5) -> Scored:
     """The results table, each row's true and predicted label index, its confidence, and the metrics (only
-    with a true-label column).
+    with a true-label column). A multi-label model's rows get :class:`MultiLabelMetrics` at ``threshold``
+    instead, and no one-label truth (its accuracy, confusion and calibration would be wrong).
     """
-    results, match = results_frame(labelled.frame, columns.text, run, columns.label)
+    results, match = results_frame(labelled.frame, columns.text, run, columns.label, threshold)
     labels = run.labels
     truth, predicted = truth_index(results, labels), predicted_index(results, labels)
     confidence = results["confidence"].to_numpy(dtype=float)
+    if run.multi_label:
+        sets = match_label_sets(labelled.frame[columns.label].tolist(), labels)[0] if columns.label else None
+        multi = compute_multi_label_metrics(sets, run.probs, labels, threshold) if sets is not None else None
+        truth = np.full(len(results), NO_LABEL, dtype=np.int64)
+        return Scored(results, truth, run.predicted, confidence, None, match, multi)
     metrics = compute_metrics(truth, predicted, confidence, labels) if columns.label else None
     return Scored(results, truth, predicted, confidence, metrics, match)
 
@@ -89,12 +100,17 @@ def listed_rows(rows: list[int], most: int = FAILED_SHOWN) -> str:
 
 
 def score_ui(labelled: LabelledFile, run: RowPredictions, columns: Columns) -> Scored:
-    """The results table and metrics, with notices for rows that could not be used."""
-    scored = score(labelled, run, columns)
+    """The results table and metrics, with notices for rows that could not be used; a multi-label model's
+    metrics at the threshold picked here (:mod:`components.dataset.multilabel`).
+    """
+    threshold = multi_label_threshold_ui() if run.multi_label else 0.5
+    scored = score(labelled, run, columns, threshold)
     failed = run.error_rows()
     if failed:
         with st.expander(failed_title(failed)):
             for reason, rows in failed.items():
                 st.caption(f"{escape_md(reason)}: row_id {listed_rows(rows)}")
     ui.label_match_ui(scored.match)
+    if run.multi_label:
+        multi_label_ui(scored.multi_label, columns.label is not None)
     return scored

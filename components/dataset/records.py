@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from textlens.corpus import StoredRun
-from textlens.dataset import LabelledFile, LabelMatch, Metrics
+from textlens.dataset import LabelledFile, LabelMatch, Metrics, MultiLabelMetrics
 from textlens.text.wordstats import WordContrast, WordStat
 
 
@@ -42,6 +42,8 @@ class Scored:
     confidence: np.ndarray
     metrics: Metrics | None
     match: LabelMatch | None
+    # A multi-label model's metrics (then ``metrics`` is None: one-label numbers would be wrong for it).
+    multi_label: MultiLabelMetrics | None = None
 
 
 @dataclass(frozen=True)

@@ -110,3 +110,46 @@ def test_six_emotion_classes_every_number_right(tweets):
     toward.set_value("anger").run()
     assert not at.exception, at.exception
     assert any("Mean attribution toward anger" in c.value for c in at.caption)
+
+
+def test_a_multi_label_model_gets_per_label_metrics_and_no_one_label_numbers(tmp_path):
+    from tests.conftest import make_tiny_model
+    from textlens import load_classifier
+    from textlens.text.multilabel import MULTI_LABEL
+
+    labels = ("toxic", "insult", "threat")
+    folder = make_tiny_model(tmp_path / "toxic", labels=labels, seed=4, problem_type=MULTI_LABEL, spread=0.5)
+    texts = [f"comment number {i} says {w}" for i, w in enumerate(["you idiot", "lovely", "i will find you"] * 10)]
+    cells = ["toxic;insult", "", "threat", "insult", "toxic", "threat;toxic"] * 5
+    data = "text,labels\n" + "".join(f'"{t}",{c}\n' for t, c in zip(texts, cells))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.session_state[models.MODEL_KEY] = str(folder)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    at.file_uploader(key="dataset_upload").set_value(("toxic.csv", data.encode(), "text/csv"))
+    at.run()
+    next(s for s in at.selectbox if s.label == "True label column").set_value("labels").run()
+    button(at, "Predict all 30 rows").click()
+    at.run()
+    assert not at.exception, at.exception
+
+    probs = load_classifier(str(folder)).predict(texts)
+    truth = np.array([[int(label in c.split(";")) for label in labels] for c in cells])
+    shown = {m.label: m.value for m in at.metric}
+    assert "Accuracy" not in shown and "Calibration error (ECE)" not in shown  # one-label numbers would be wrong
+    for threshold in (0.5, 0.3):
+        predicted = (probs >= threshold).astype(int)
+        if threshold != 0.5:
+            at.number_input(key="dataset_threshold").set_value(threshold).run()
+            assert not at.exception, at.exception
+            shown = {m.label: m.value for m in at.metric}
+        assert shown["Micro-F1"] == f"{sk.f1_score(truth, predicted, average='micro', zero_division=0):.3f}"
+        assert shown["Macro-F1"] == f"{sk.f1_score(truth, predicted, average='macro', zero_division=0):.3f}"
+        assert shown["Subset accuracy"] == f"{sk.accuracy_score(truth, predicted):.1%}"
+        assert shown["Hamming loss"] == f"{sk.hamming_loss(truth, predicted):.3f}"
+        table = at.dataframe[0].value.set_index("label")
+        f1 = sk.f1_score(truth, predicted, average=None, zero_division=0)
+        assert table.loc[list(labels), "f1"].tolist() == pytest.approx(f1.tolist())
+    assert any("5 rows with an empty label cell read as none of the labels" in i.value for i in at.info)
+    assert not any("not the model" in w.value for w in at.warning)  # 'toxic;insult' matched as two labels

@@ -90,7 +90,7 @@ def test_label_sets_are_matched_by_name_or_id_and_empty_cells_read_as_none():
     got, match = match_label_sets(values, ("anger", "joy", "fear"))
     assert got.tolist() == [[1, 0, 1], [0, 0, 0], [0, 1, 0], [1, 0, 1], [-1, -1, -1], [0, 0, 0], [0, 0, 1], [0, 0, 1]]
     assert match.matched == 5 and match.none == 2 and match.unmatched == {"nope": 1} and match.unmatched_rows == 1
-    assert "2 rows with an empty label cell are read as none of the labels" in match.note()
+    assert match.none_note() == "2 rows with an empty label cell read as none of the labels."
     assert "0 → anger" in match.note() and "2 → fear" in match.note()
     assert match.message().startswith("1 row has a label that is not the model's")
     # One label a cell, as a single-label file: the same matching as match_labels.
@@ -196,3 +196,19 @@ def test_a_comparisons_json_carries_each_class():
     joy = data["classes"][1]
     rows = truth == 1
     assert joy["recall_b"] == pytest.approx((probs_b[rows].argmax(axis=1) == 1).mean())
+
+
+def test_a_multi_label_runs_results_table_writes_label_sets():
+    from textlens.dataset import RowPredictions, results_frame
+
+    probs = np.array([[0.9, 0.7, 0.1], [0.2, 0.1, 0.3], [np.nan] * 3, [0.6, 0.1, 0.55]])
+    run = RowPredictions(("toxic", "insult", "threat"), probs, (None, None, "empty text", None), multi_label=True)
+    frame = pd.DataFrame({"text": ["a", "b", "", "d"], "labels": ["insult;toxic", "", "toxic", "toxic"]})
+    results, match = results_frame(frame, "text", run, "labels")
+    assert [None if pd.isna(v) else v for v in results["predicted_label"]] == ["toxic;insult", "", None, "toxic;threat"]
+    assert results["true_label"].tolist() == ["toxic;insult", "", "toxic", "toxic"]
+    assert results["correct"].tolist()[:2] == [True, True] and pd.isna(results["correct"][2])
+    assert not results["correct"][3]
+    assert match.none == 1 and match.matched == 3
+    lower, _ = results_frame(frame, "text", run, "labels", threshold=0.25)
+    assert lower["predicted_label"].tolist()[:2] == ["toxic;insult", "threat"]

@@ -53,13 +53,16 @@ class LabelMatch:
         """How values were matched where it was a guess (integers taken as ids), e.g.
         ``0 → NEGATIVE, 1 → POSITIVE, by the model's label order.``; None when every value matched by name.
         """
-        parts = []
-        if self.by_id:
-            ids = sorted(self.by_id.items(), key=lambda kv: (int(float(kv[0])), kv[0]))
-            parts.append(", ".join(f"{value} → {label}" for value, label in ids) + ", by the model's label order.")
-        if self.none:
-            parts.append(f"{self.none:,} rows with an empty label cell are read as none of the labels.")
-        return " ".join(parts) or None
+        if not self.by_id:
+            return None
+        ids = sorted(self.by_id.items(), key=lambda kv: (int(float(kv[0])), kv[0]))
+        return ", ".join(f"{value} → {label}" for value, label in ids) + ", by the model's label order."
+
+    def none_note(self) -> str | None:
+        """For a multi-label file: how many empty label cells were read as none of the labels, or None."""
+        if not self.none:
+            return None
+        return f"{self.none:,} row{'s' if self.none != 1 else ''} with an empty label cell read as none of the labels."
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON types."""

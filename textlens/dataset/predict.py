@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from textlens.dataset.labels import NO_LABEL, LabelMatch, match_labels
+from textlens.dataset.labels import NO_LABEL, SEPARATOR, LabelMatch, match_label_sets, match_labels
 from textlens.eta import padded_cost, time_left
 from textlens.text.models import Classifier
+from textlens.text.multilabel import DEFAULT_THRESHOLD, indicator, multi_label_settings
 from textlens.types import Prediction
 
 # (rows done, rows in all, seconds left or None before the first batch)
@@ -38,6 +39,8 @@ class RowPredictions:
     probs: np.ndarray  # (rows, labels)
     errors: tuple[str | None, ...]  # per row: None, EMPTY or NOT_TEXT
     seconds: float = 0.0
+    # A multi-label model's rows: each label's own sigmoid, labels predicted at or above a threshold.
+    multi_label: bool = False
 
     @property
     def ok(self) -> np.ndarray:
@@ -86,7 +89,7 @@ def predict_rows(
         batch_size=size,
         progress=progress,
     )
-    return RowPredictions(tuple(classifier.labels), probs, errors, seconds)
+    return RowPredictions(tuple(classifier.labels), probs, errors, seconds, classifier.multi_label)
 
 
 def run_rows(
@@ -130,13 +133,17 @@ def results_frame(
     text_column: str,
     predictions: RowPredictions,
     label_column: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
 ) -> tuple[pd.DataFrame, LabelMatch | None]:
     """The file's rows with ``row_id``, ``true_label``, ``predicted_label``, ``confidence``, ``correct``,
     a ``score_<label>`` column per label and ``error``; every input column kept, in front.
 
     ``true_label`` is the model's label a file's label matched (empty when it did not); ``correct``
-    is empty for rows without a matched label or prediction.
+    is empty for rows without a matched label or prediction. For a multi-label model both labels are
+    sets written ``a;b`` (:func:`multi_label_columns`).
     """
+    if predictions.multi_label:
+        return multi_label_columns(frame, text_column, predictions, label_column, threshold)
     labels = predictions.labels
     out = frame.copy()
     out.insert(0, "row_id", np.arange(len(frame)))
@@ -158,10 +165,49 @@ def results_frame(
     return out, match
 
 
+def _joined(rows: np.ndarray, labels: Sequence[str], known: np.ndarray) -> list[str | None]:
+    """Each 0/1 row as its labels joined with ``;`` in label order (None where ``known`` is False)."""
+    return [SEPARATOR.join(label for label, on in zip(labels, row) if on) if k else None for row, k in zip(rows, known)]
+
+
+def multi_label_columns(
+    frame: pd.DataFrame,
+    text_column: str,
+    predictions: RowPredictions,
+    label_column: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> tuple[pd.DataFrame, LabelMatch | None]:
+    """:func:`results_frame` for a multi-label model: ``predicted_label`` is every label at or above ``threshold``
+    and ``true_label`` the file's labels (:func:`textlens.dataset.labels.match_label_sets`), both joined with ``;``
+    ("" for none); ``correct`` is whether the two sets are equal; ``confidence`` is the highest probability.
+    """
+    labels = predictions.labels
+    out = frame.copy()
+    out.insert(0, "row_id", np.arange(len(frame)))
+    ok = predictions.ok
+    predicted = indicator(predictions.probs, threshold)
+    out["predicted_label"] = _joined(predicted, labels, ok)
+    out["confidence"] = predictions.confidence
+    match = None
+    if label_column:
+        truth, match = match_label_sets(frame[label_column].tolist(), labels)
+        known = (truth >= 0).all(axis=1)
+        out["true_label"] = _joined(truth, labels, known)
+        both = known & ok
+        correct = pd.array([pd.NA] * len(frame), dtype="boolean")
+        correct[both] = (truth[both] == predicted[both]).all(axis=1)
+        out["correct"] = correct
+    for i, label in enumerate(labels):
+        out[score_column(label)] = predictions.probs[:, i]
+    out["error"] = [e or "" for e in predictions.errors]
+    return out, match
+
+
 def prediction_records(texts: Sequence[object], run: RowPredictions, model_id: str, rows: Sequence[int]) -> list:
     """The :class:`~textlens.types.Prediction` records of ``rows`` (predicted rows only) from one model's run."""
+    settings = multi_label_settings(run.multi_label)
     return [
-        Prediction(text=str(texts[r]), model_id=model_id, labels=run.labels, scores=tuple(map(float, run.probs[r])))
+        Prediction(str(texts[r]), model_id, run.labels, tuple(map(float, run.probs[r])), settings=settings)
         for r in rows
     ]
 
