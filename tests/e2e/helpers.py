@@ -71,6 +71,31 @@ IDLE_JS = """() => {
 }"""
 
 
+THEMES = ("light", "dark")
+DARK_JS = """() => {
+  const [r, g, b] = getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor
+    .match(/[\\d.]+/g).map(Number);
+  return r + g + b < 384;
+}"""
+
+
+def set_theme(page, theme: str) -> None:
+    """Switch the open page to ``theme`` as the system setting does (Streamlit follows it live), and wait for it.
+
+    A flow runs once and its views are looked at in both themes, instead of the whole flow running twice.
+    """
+    page.emulate_media(color_scheme=theme)
+    page.wait_for_function(f"() => ({DARK_JS})() === {str(theme == 'dark').lower()}", timeout=10_000)
+    wait_idle(page)
+
+
+def each_theme(page):
+    """Switch the page to each theme in turn, yielding its name: a view checked and shot in light and dark."""
+    for theme in THEMES:
+        set_theme(page, theme)
+        yield theme
+
+
 def wait_idle(page) -> None:
     """Wait until Streamlit has finished its script run: no running status, no stale elements, for a moment."""
     page.evaluate("() => { window.__tlIdleSince = 0; }")

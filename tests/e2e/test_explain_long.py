@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, each_theme, open_page, type_text, wait_idle
 from tests.text.test_refine_limit import REVIEW_317 as REVIEW
 
 pytestmark = pytest.mark.e2e
@@ -17,9 +17,8 @@ def live_counter(page) -> str:
     return page.locator(".tl-live").first.inner_text()
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_long_review_sharpens_then_stops_and_continues(server, new_page, theme):
-    page = new_page(theme, height=2400)
+def test_long_review_sharpens_then_stops_and_continues(server, new_page):
+    page = new_page(height=2400)
     open_page(page, server.url)
     # A short text explained first: its explanation must not linger (greyed) while the review sharpens.
     type_text(page, SHORT)
@@ -39,12 +38,13 @@ def test_long_review_sharpens_then_stops_and_continues(server, new_page, theme):
     page.wait_for_function("first => document.querySelector('.tl-live').innerText !== first", arg=first, timeout=60_000)
     tip = page.locator(".tl-highlight .tl-phrase").first.get_attribute("title")
     assert "this phrase as a whole" in tip and "not split further at this budget" in tip
-    screenshot(page, f"explain-long-mid-{theme}")
+    screenshot(page, "explain-long-mid-light")
     click(page, "Stop")
     page.get_by_role("button", name="Continue refining", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert page.get_by_text("Stopped.").count() >= 1
     assert page.locator(".tl-live").count() == 0
     assert page.locator(".tl-highlight .tl-phrase").count() >= 1
-    screenshot(page, f"explain-long-end-{theme}")
+    for theme in each_theme(page):
+        screenshot(page, f"explain-long-end-{theme}")
     assert not page.dialogs

@@ -7,14 +7,22 @@ import re
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle, word_background
+from tests.e2e.helpers import (
+    RESULT_TIMEOUT_MS,
+    choose,
+    click,
+    each_theme,
+    open_page,
+    type_text,
+    wait_idle,
+    word_background,
+)
 
 pytestmark = pytest.mark.e2e
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_explain_colours_words_for_positive(server, new_page, theme):
-    page = new_page(theme)
+def test_explain_colours_words_for_positive(server, new_page):
+    page = new_page()
     open_page(page, server.url)
     type_text(page, "The acting was wonderful but the plot was dull.")
     click(page, "Explain")
@@ -22,34 +30,36 @@ def test_explain_colours_words_for_positive(server, new_page, theme):
     choose(page, "Target class", "POSITIVE")
     page.wait_for_selector(".tl-word[title*='toward POSITIVE'], .tl-word[title*='against POSITIVE']")
     wait_idle(page)
-    r, g, b, alpha = word_background(page, "wonderful")
-    assert r > b and alpha > 0.1, "wonderful should be on the red side for POSITIVE"
-    r, g, b, alpha = word_background(page, "dull")
-    assert b > r and alpha > 0.1, "dull should be on the blue side for POSITIVE"
+    for theme in each_theme(page):  # the words' colours read on either background
+        r, g, b, alpha = word_background(page, "wonderful")
+        assert r > b and alpha > 0.1, f"wonderful should be on the red side for POSITIVE ({theme})"
+        r, g, b, alpha = word_background(page, "dull")
+        assert b > r and alpha > 0.1, f"dull should be on the blue side for POSITIVE ({theme})"
+        screenshot(page, f"explain-{theme}")
     assert page.get_by_text("change in the probability of").count() >= 1
     summary = page.locator(".tl-summary").inner_text()
     assert "with every word hidden the model gives POSITIVE" in summary  # where the model starts, then why
     assert "outweighs" in summary or "mainly from" in summary
-    screenshot(page, f"explain-{theme}")
-    if theme == "light":  # the downloads work from the browser: JSON, and the chart as PNG via kaleido
-        with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
-            click(page, "Explanation (JSON)")
-        assert '"words"' in open(info.value.path(), encoding="utf-8").read()
-        with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
-            click(page, "Chart (PNG)")
-        assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
-    trust_and_what_if(page, theme)
+    # The downloads work from the browser: JSON, and the chart as PNG via kaleido.
+    with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
+        click(page, "Explanation (JSON)")
+    assert '"words"' in open(info.value.path(), encoding="utf-8").read()
+    with page.expect_download(timeout=RESULT_TIMEOUT_MS) as info:
+        click(page, "Chart (PNG)")
+    assert open(info.value.path(), "rb").read(8) == b"\x89PNG\r\n\x1a\n"
+    trust_and_what_if(page)
     assert not page.dialogs
 
 
-def trust_and_what_if(page, theme: str) -> None:
-    """The Trust tab's curves and sentence, then removing "wonderful" in the What-if tab."""
+def trust_and_what_if(page) -> None:
+    """The Trust tab's curves and sentence, then removing "wonderful" in the What-if tab (each shot in both themes)."""
     page.get_by_role("tab", name="Trust").click()
     page.wait_for_selector(".tl-trust-sentence", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert page.locator(".tl-trust-sentence").inner_text().startswith("Removing the top 3 words")
     assert "random" in page.locator(".tl-trust-numbers").inner_text()
-    screenshot(page, f"explain-trust-{theme}")
+    for theme in each_theme(page):
+        screenshot(page, f"explain-trust-{theme}")
     page.get_by_role("tab", name="What if").click()
     page.get_by_role("combobox", name="Words to edit").click()
     page.get_by_role("option", name=re.compile(r"^wonderful · #4")).click()
@@ -61,12 +71,12 @@ def trust_and_what_if(page, theme: str) -> None:
     page.wait_for_selector(".tl-row-head", timeout=RESULT_TIMEOUT_MS)
     wait_idle(page)
     assert page.locator(".tl-row-head").count() == 2
-    screenshot(page, f"explain-whatif-{theme}")
+    for theme in each_theme(page):
+        screenshot(page, f"explain-whatif-{theme}")
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_compare_three_rows_and_heatmap(server, new_page, theme):
-    page = new_page(theme, height=3000)
+def test_compare_three_rows_and_heatmap(server, new_page):
+    page = new_page(height=3000)
     open_page(page, server.url, "compare")
     type_text(
         page,
@@ -79,7 +89,8 @@ def test_compare_three_rows_and_heatmap(server, new_page, theme):
     assert page.locator(".tl-row-head").count() == 3
     assert page.locator(".tl-highlight").count() == 4  # three rows and the full-size view
     page.wait_for_selector(".js-plotly-plot .heatmaplayer, .js-plotly-plot .hm", timeout=60_000)
-    screenshot(page, f"compare-{theme}")
+    for theme in each_theme(page):
+        screenshot(page, f"compare-{theme}")
     assert not page.dialogs
 
 
@@ -102,20 +113,6 @@ def test_compare_matches_zero_one_labels_by_the_models_label_order(server, new_p
     assert len(heads) == 4 and all("✓ correct" in h for h in heads), heads
     assert "(true: 1 → POSITIVE)" in heads[0]
     screenshot(page, "compare-zero-one")
-    assert not page.dialogs
-
-
-def test_image_page_cat_heatmap(server, new_page):
-    page = new_page(height=2000)
-    page.goto(server.url + "/image")
-    page.get_by_role("button", name="Explain", exact=True).wait_for(timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
-    page.get_by_role("button", name="Explain", exact=True).click()
-    page.wait_for_selector(".tl-legend", timeout=RESULT_TIMEOUT_MS)
-    wait_idle(page)
-    assert page.get_by_text("Egyptian cat").count() >= 1
-    assert page.locator("[data-testid='stImage'] img").count() >= 3  # sample, model input, overlay
-    screenshot(page, "image-light")
     assert not page.dialogs
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, go_to, open_page, type_text, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, each_theme, go_to, open_page, type_text, wait_idle
 from tests.e2e.test_review import open_pack
 from textlens.store import open_store, provenance_of
 
@@ -100,11 +100,10 @@ def assert_fits(page, number: int) -> None:
     assert text["width"] >= 0.5 * page.viewport_size["width"], "the text takes most of the screen"
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_present_fits_the_screen_and_follows_arrow_keys(server, new_page, presented_pack, theme, size):
+def test_present_fits_the_screen_and_follows_arrow_keys(server, new_page, presented_pack, size):
     width, height = size
-    page = new_page(theme, width=width, height=height)
+    page = new_page(width=width, height=height)
     start_presenting(page, server.url)
     # Nothing but the case: no sidebar, header, page title, search, filters or pack picker.
     assert not page.locator("[data-testid='stSidebar']").is_visible()
@@ -113,20 +112,21 @@ def test_present_fits_the_screen_and_follows_arrow_keys(server, new_page, presen
     assert page.get_by_role("textbox").count() == 0 and page.get_by_role("combobox").count() == 0
     assert page.locator(".tl-present-title").inner_text() == PACK  # literal, not italic HTML
     for number in range(1, len(CASES) + 1):
-        assert_fits(page, number)
-        note = CASES[number - 1][1]
-        assert page.locator(".tl-present .tl-note").inner_text() == note
-        screenshot(page, f"present-{width}x{height}-{theme}-case{number}")
+        for theme in each_theme(page):
+            assert_fits(page, number)  # waits for the case
+            screenshot(page, f"present-{width}x{height}-{theme}-case{number}")
+        assert page.locator(".tl-present .tl-note").inner_text() == CASES[number - 1][1]
         page.keyboard.press("ArrowRight")
     page.get_by_text(f"Case {len(CASES)} of {len(CASES)}").wait_for()  # Right at the end stays there
     page.keyboard.press("ArrowLeft")
     assert_fits(page, len(CASES) - 1)
     page.get_by_text("High contrast").click()
     page.locator(".tl-present.tl-high-contrast").wait_for(timeout=RESULT_TIMEOUT_MS)
-    assert_fits(page, len(CASES) - 1)
     chip = page.locator(".tl-present .tl-word[style*='background: rgb(']").first
-    assert chip.evaluate("e => getComputedStyle(e).color") in ("rgb(0, 0, 0)", "rgb(255, 255, 255)")
-    screenshot(page, f"present-{width}x{height}-{theme}-high-contrast")
+    for theme in each_theme(page):
+        assert_fits(page, len(CASES) - 1)
+        assert chip.evaluate("e => getComputedStyle(e).color") in ("rgb(0, 0, 0)", "rgb(255, 255, 255)")
+        screenshot(page, f"present-{width}x{height}-{theme}-high-contrast")
     page.keyboard.press("Escape")
     page.get_by_role("heading", name="Review packs").wait_for(timeout=RESULT_TIMEOUT_MS)
     assert page.locator("[data-testid='stSidebar']").is_visible()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.conftest import screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, select_grid_row, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, each_theme, select_grid_row, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -41,9 +41,8 @@ def waterfall(page):
     return page.evaluate(WATERFALL_LABELS_JS)
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
-def test_pick_a_penguin_explain_and_move_a_slider(server, new_page, theme):
-    page = new_page(theme, height=2600)
+def test_pick_a_penguin_explain_and_move_a_slider(server, new_page):
+    page = new_page(height=2600)
     open_tabular(page, server.url)
     pick_row(page, 2)  # Adelie, female, Torgersen, flipper 195 mm: its toast says "Row 2 copied into the form"
     click(page, "Explain")
@@ -52,7 +51,8 @@ def test_pick_a_penguin_explain_and_move_a_slider(server, new_page, theme):
     before = waterfall(page)
     assert "flipper_length_mm = 195" in before["y"] and "sex = female" in before["y"]
     assert page.locator(".tl-summary").inner_text().startswith("Adelie")
-    screenshot(page, f"tabular-{theme}")
+    for theme in each_theme(page):
+        screenshot(page, f"tabular-{theme}")
 
     flipper = page.locator("input[type='range'][aria-label^='flipper']")
     assert flipper.get_attribute("value") == "195"
@@ -67,5 +67,6 @@ def test_pick_a_penguin_explain_and_move_a_slider(server, new_page, theme):
     assert after["x"] != before["x"]
     assert after["traces"] == 2  # the previous explanation stays, faintly, behind the new one
     assert page.locator(".tl-whatif").inner_text().count("195 → 231") == 1
-    screenshot(page, f"tabular-whatif-{theme}")
+    for theme in each_theme(page):
+        screenshot(page, f"tabular-whatif-{theme}")
     assert not page.dialogs
