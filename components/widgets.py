@@ -20,6 +20,7 @@ from components.state import models
 from textlens import DEFAULT_MODEL_ID, EMOTION_MODEL_ID
 from textlens.dataset.labels import LabelMatch
 from textlens.report.export_info import ExportInfo, record_json
+from textlens.text.multilabel import DEFAULT_THRESHOLD
 
 # The evaluation budgets every page offers ("auto" only where the explainer supports it).
 BUDGETS = ("auto", 100, 200, 500, 1000, 2000, 4000)
@@ -209,6 +210,26 @@ def budget_ui(
     """The evaluation-budget slider: one options list for every page; ``auto=False`` leaves out "auto"."""
     options = [b for b in BUDGETS if auto or b != "auto"]
     return st.select_slider(label, options=options, value=default, key=key, help=help, persist_state="session")
+
+
+def threshold_ui(key: str, help: str, where=None, label: str = "Threshold") -> float:
+    """A multi-label model's threshold (0.01 to 0.99, 0.5 to start, kept for the session) in ``where`` (the page
+    by default): each label has its own probability, and the labels at or above it are predicted.
+    """
+    box = where if where is not None else st
+    return float(
+        box.number_input(
+            label,
+            min_value=0.01,
+            max_value=0.99,
+            value=DEFAULT_THRESHOLD,
+            step=0.05,
+            format="%.2f",
+            key=key,
+            persist_state="session",
+            help=help,
+        )
+    )
 
 
 class ProgressDrawer:

@@ -10,26 +10,17 @@ from components import widgets as ui
 from components.dataset.tables import FLOAT3, multi_label_frame, multi_label_summary
 from components.safe_text import escape_md
 from textlens.dataset import MultiLabelMetrics
-from textlens.text.multilabel import DEFAULT_THRESHOLD
 
 THRESHOLD = "dataset_threshold"  # session key of the threshold picked on this page
 
 
 def multi_label_threshold_ui() -> float:
     """The threshold a multi-label model's labels are predicted at on this page (kept for the session)."""
-    return float(
-        st.number_input(
-            "Threshold (multi-label model)",
-            min_value=0.01,
-            max_value=0.99,
-            value=DEFAULT_THRESHOLD,
-            step=0.05,
-            format="%.2f",
-            key=THRESHOLD,
-            persist_state="session",
-            help="Each label has its own probability; a row's predicted labels are those at or above this. The "
-            "rows table and the metrics below use it.",
-        )
+    return ui.threshold_ui(
+        THRESHOLD,
+        "Each label has its own probability; a row's predicted labels are those at or above this. The rows table "
+        "and the metrics below use it.",
+        label="Threshold (multi-label model)",
     )
 
 

@@ -6,30 +6,24 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import widgets as ui
 from components.charts import probability_figure
 from components.safe_text import escape_md
 from components.state import explain as explain_state
 from textlens import Classifier, Prediction
-from textlens.text.multilabel import DEFAULT_THRESHOLD, is_multi_label, predicted_labels
+from textlens.text.multilabel import is_multi_label, predicted_labels
 
 KEYS = explain_state.ExplainKeys
 THRESHOLD = "explain_threshold"  # session key: a multi-label model's threshold on this page
 
+
 def threshold_ui(where) -> float:
     """A multi-label model's threshold (kept for the session): a label is predicted when it reaches it."""
-    return float(
-        where.number_input(
-            "Threshold",
-            min_value=0.01,
-            max_value=0.99,
-            value=DEFAULT_THRESHOLD,
-            step=0.05,
-            format="%.2f",
-            key=THRESHOLD,
-            persist_state="session",
-            help="Multi-label model: each label has its own probability, and every label at or above this is "
-            "predicted (several, or none).",
-        )
+    return ui.threshold_ui(
+        THRESHOLD,
+        "Multi-label model: each label has its own probability, and every label at or above this is predicted "
+        "(several, or none).",
+        where,
     )
 
 

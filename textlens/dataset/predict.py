@@ -139,25 +139,20 @@ def results_frame(
     a ``score_<label>`` column per label and ``error``; every input column kept, in front.
 
     ``true_label`` is the model's label a file's label matched (empty when it did not); ``correct``
-    is empty for rows without a matched label or prediction. For a multi-label model both labels are
-    sets written ``a;b`` (:func:`multi_label_columns`).
+    is empty for rows without a matched label or prediction. For a multi-label model both are label
+    sets written ``a;b`` ("" for none): ``predicted_label`` every label at or above ``threshold``,
+    ``true_label`` the file's labels (:func:`textlens.dataset.labels.match_label_sets`), and ``correct``
+    whether the two sets are equal.
     """
-    if predictions.multi_label:
-        return multi_label_columns(frame, text_column, predictions, label_column, threshold)
     labels = predictions.labels
     out = frame.copy()
     out.insert(0, "row_id", np.arange(len(frame)))
-    predicted = predictions.predicted
-    label_names = np.array(labels, dtype=object)
-    out["predicted_label"] = np.where(predicted >= 0, label_names[np.maximum(predicted, 0)], None)
+    values = label_values(frame[label_column].tolist() if label_column else None, predictions, threshold)
+    predicted, truth, correct, match = values
+    out["predicted_label"] = predicted
     out["confidence"] = predictions.confidence
-    match = None
     if label_column:
-        truth, match = match_labels(frame[label_column].tolist(), labels)
-        out["true_label"] = np.where(truth >= 0, label_names[np.maximum(truth, 0)], None)
-        both = (truth >= 0) & (predicted >= 0)
-        correct = pd.array([pd.NA] * len(frame), dtype="boolean")
-        correct[both] = truth[both] == predicted[both]
+        out["true_label"] = truth
         out["correct"] = correct
     for i, label in enumerate(labels):
         out[score_column(label)] = predictions.probs[:, i]
@@ -165,42 +160,34 @@ def results_frame(
     return out, match
 
 
-def _joined(rows: np.ndarray, labels: Sequence[str], known: np.ndarray) -> list[str | None]:
-    """Each 0/1 row as its labels joined with ``;`` in label order (None where ``known`` is False)."""
+def _names(rows: np.ndarray, labels: Sequence[str], known: np.ndarray) -> list[str | None]:
+    """Each row's label (an index) or, for a multi-label model, labels (a 0/1 row) joined with ``;`` in label
+    order; None where ``known`` is False.
+    """
+    if rows.ndim == 1:
+        return [labels[r] if k else None for r, k in zip(rows, known)]
     return [SEPARATOR.join(label for label, on in zip(labels, row) if on) if k else None for row, k in zip(rows, known)]
 
 
-def multi_label_columns(
-    frame: pd.DataFrame,
-    text_column: str,
-    predictions: RowPredictions,
-    label_column: str | None = None,
-    threshold: float = DEFAULT_THRESHOLD,
-) -> tuple[pd.DataFrame, LabelMatch | None]:
-    """:func:`results_frame` for a multi-label model: ``predicted_label`` is every label at or above ``threshold``
-    and ``true_label`` the file's labels (:func:`textlens.dataset.labels.match_label_sets`), both joined with ``;``
-    ("" for none); ``correct`` is whether the two sets are equal; ``confidence`` is the highest probability.
+def label_values(
+    cells: Sequence[object] | None, predictions: RowPredictions, threshold: float = DEFAULT_THRESHOLD
+) -> tuple[list, list | None, pd.arrays.BooleanArray | None, LabelMatch | None]:
+    """Each row's predicted label(s), true label(s) matched from ``cells`` (None without a label column), whether
+    they agree (NA where either is missing) and the :class:`LabelMatch`, as :func:`results_frame` writes them.
     """
-    labels = predictions.labels
-    out = frame.copy()
-    out.insert(0, "row_id", np.arange(len(frame)))
-    ok = predictions.ok
-    predicted = indicator(predictions.probs, threshold)
-    out["predicted_label"] = _joined(predicted, labels, ok)
-    out["confidence"] = predictions.confidence
-    match = None
-    if label_column:
-        truth, match = match_label_sets(frame[label_column].tolist(), labels)
-        known = (truth >= 0).all(axis=1)
-        out["true_label"] = _joined(truth, labels, known)
-        both = known & ok
-        correct = pd.array([pd.NA] * len(frame), dtype="boolean")
-        correct[both] = (truth[both] == predicted[both]).all(axis=1)
-        out["correct"] = correct
-    for i, label in enumerate(labels):
-        out[score_column(label)] = predictions.probs[:, i]
-    out["error"] = [e or "" for e in predictions.errors]
-    return out, match
+    labels, ok = predictions.labels, predictions.ok
+    multi = predictions.multi_label
+    predicted = indicator(predictions.probs, threshold) if multi else predictions.predicted
+    names = _names(predicted, labels, ok)
+    if cells is None:
+        return names, None, None, None
+    truth, match = match_label_sets(cells, labels) if multi else match_labels(cells, labels)
+    known = (truth >= 0).all(axis=1) if multi else truth >= 0
+    both = known & ok
+    correct = pd.array([pd.NA] * len(cells), dtype="boolean")
+    same = truth[both] == predicted[both]
+    correct[both] = same.all(axis=1) if multi else same
+    return names, _names(truth, labels, known), correct, match
 
 
 def prediction_records(texts: Sequence[object], run: RowPredictions, model_id: str, rows: Sequence[int]) -> list:
