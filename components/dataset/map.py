@@ -137,7 +137,8 @@ def map_figure(
                 mode="markers",
                 name=f"{name} ({len(ids):,})",
                 marker={"size": 7 if len(ids) < 2000 else 5, "opacity": 0.85, **marker},
-                customdata=ids.reshape(-1, 1),
+                # A plain list: Plotly sends NumPy arrays as typed arrays, whose rows reach Python as {"0": id}.
+                customdata=[int(i) for i in ids],
                 hovertext=hover[ids],
                 hovertemplate="%{hovertext}<extra></extra>",
                 unselected={"marker": {"opacity": 0.15}},
@@ -189,6 +190,8 @@ def picked_rows(event) -> tuple[int, ...]:
     out = set()
     for point in points:
         data = point.get("customdata")
+        if isinstance(data, dict):  # a typed array's row, as JSON gives it
+            data = list(data.values())
         if isinstance(data, (list, tuple)) and data:
             data = data[0]
         if data is not None:

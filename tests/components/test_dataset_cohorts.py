@@ -71,11 +71,11 @@ def test_map_figure_points_carry_row_ids_and_escaped_hover():
     row_map = RowMap(x, np.linspace(1, 0, n), "UMAP")
     scored = scored_rows(texts, truth, predicted)
     figure = map_figure(row_map, scored, texts, CORRECT, found)
-    ids = sorted(int(i[0]) for trace in figure.data for i in trace.customdata)
+    ids = sorted(int(i) for trace in figure.data for i in trace.customdata)
     assert ids == [r for r in range(n) if r != 7]
     names = [trace.name for trace in figure.data]
     assert names == [f"correct ({(truth == predicted).sum() - (truth[7] == predicted[7])})", "wrong (80)"]
-    hover = {int(i[0]): h for trace in figure.data for i, h in zip(trace.customdata, trace.hovertext)}
+    hover = {int(i): h for trace in figure.data for i, h in zip(trace.customdata, trace.hovertext)}
     assert "<script>" not in hover[3] and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;b&gt;bold" in hover[3]
     assert "cohort: contains &#x27;odd&#x27;" in hover[0] and "true NEG" in hover[0] or "true POS" in hover[0]
     for colour in (TRUE, CONFIDENCE, COHORT):
@@ -85,6 +85,7 @@ def test_map_figure_points_carry_row_ids_and_escaped_hover():
 
 
 def test_a_selection_is_the_row_ids_in_customdata():
-    event = {"selection": {"points": [{"customdata": [12]}, {"customdata": [3]}, {"customdata": 12}], "box": [{}]}}
-    assert picked_rows(event) == (3, 12)
+    points = [{"customdata": [12]}, {"customdata": 3}, {"customdata": {"0": 12}}, {"customdata": 5}]
+    event = {"selection": {"points": points, "box": [{}]}}
+    assert picked_rows(event) == (3, 5, 12)
     assert picked_rows(None) == () and picked_rows({"selection": {"points": []}}) == ()

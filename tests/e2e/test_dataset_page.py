@@ -298,3 +298,60 @@ def test_a_selected_row_stays_itself_when_the_filter_changes(server, new_page, t
     assert page.get_by_text("is not in this view").count() == 0
     grid.scroll_into_view_if_needed()
     screenshot(page, f"dataset-selection-kept-{theme}")
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_failure_cohorts_and_the_map_filter_the_rows(server, new_page, tmp_path, theme):
+    """Issue 38: without typing a slice, the planted failure (labels flipped on every row mentioning the festival)
+    is read as the top cohort; a click on it filters the rows table; on the map, coloured by cohort, a lasso
+    selects rows and the table shows exactly those.
+    """
+    from tests.planted import planted_csv, planted_ids
+
+    page = new_page(theme, height=2400)
+    page.goto(server.url + "/dataset")
+    path = tmp_path / "planted.csv"
+    path.write_bytes(planted_csv())
+    planted = len(planted_ids())
+    upload_and_predict(page, path, 120, until="Failure cohorts")
+    top = page.get_by_text(re.compile(rf": {planted} rows, 100% wrong, 100% of all errors$"))
+    top.wait_for(timeout=RESULT_TIMEOUT_MS)
+    # The map, coloured by cohort: the planted rows are a region of their own.
+    click(page, "Draw the map of 120 rows")
+    page.get_by_text("placed with PCA").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    page.locator("[data-testid='stRadio']").filter(has_text="Colour by").get_by_text("Cohort", exact=True).click()
+    wait_idle(page)
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has=page.get_by_text("in no cohort (90)"))
+    chart.wait_for(timeout=RESULT_TIMEOUT_MS)
+    chart.scroll_into_view_if_needed()
+    screenshot(page, f"dataset-map-cohorts-{theme}")
+    # A lasso around the left half of the map (the chart starts in lasso mode): the table shows those rows.
+    area = chart.locator(".nsewdrag").first.bounding_box()
+    corners = [(0.02, 0.02), (0.5, 0.02), (0.5, 0.98), (0.02, 0.98), (0.02, 0.03)]
+    page.mouse.move(area["x"] + area["width"] * 0.02, area["y"] + area["height"] * 0.02)
+    page.mouse.down()
+    for fx, fy in corners:
+        page.mouse.move(area["x"] + area["width"] * fx, area["y"] + area["height"] * fy, steps=8)
+    page.mouse.up()
+    caption = page.get_by_text(re.compile(r"^Filtered to rows selected on the map: \d+ rows\.$"))
+    caption.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    selected = int(re.search(r"(\d+) rows\.$", caption.inner_text()).group(1))
+    assert 0 < selected < 120
+    assert page.get_by_text(f"{selected} of 120 rows", exact=False).count() == 1
+    screenshot(page, f"dataset-map-lasso-{theme}")
+    click(page, "Clear map selection")
+    caption.wait_for(state="detached", timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    # A click on the top cohort filters the rows table to its rows.
+    cohorts = grid_with_column(page, "share of errors")
+    select_grid_row(page, cohorts, 0)
+    note = page.get_by_text(re.compile(rf"^Filtered to cohort “.+”: {planted} rows\.$"))
+    note.wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(page)
+    assert page.get_by_text(f"{planted} of 120 rows", exact=False).count() == 1
+    assert page.get_by_text(f"Send the {planted} rows of this cohort to a review pack").count() == 1
+    cohorts.scroll_into_view_if_needed()
+    screenshot(page, f"dataset-cohort-picked-{theme}")
+    assert not page.dialogs
