@@ -99,7 +99,9 @@ def test_help_lists_every_command_group():
     assert out.returncode == 0, out.stderr
     listed = out.stdout.split("{", 1)[1].split("}", 1)[0].split(",")
     assert listed == list(COMMANDS)
-    assert listed == "predict explain pack corpus one-pass dataset faithfulness tabular reattach serve token session store".split()
+    assert listed == (
+        "predict explain pack corpus one-pass dataset faithfulness tabular reattach serve token session store".split()
+    )
 
 
 def fail_with(monkeypatch, exc: BaseException) -> None:
