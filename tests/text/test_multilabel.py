@@ -127,3 +127,28 @@ def test_cli_keeps_a_single_label_models_output(capsys, six_dir):
     assert main(["predict", "--model", str(six_dir), TEXTS[0]]) == 0
     line = json.loads(capsys.readouterr().out)
     assert set(line) == {"text", "label", "scores"} and set(line["scores"]) == set(SIX)
+
+
+def test_a_regression_or_one_output_model_is_refused_with_the_fix(tmp_path):
+    from textlens.errors import ModelLoadError
+
+    one = make_tiny_model(tmp_path / "one", labels=("score",), seed=1)
+    with pytest.raises(ModelLoadError, match="one output, not class probabilities.*problem_type"):
+        load_classifier(str(one))
+    regression = make_tiny_model(tmp_path / "reg", labels=("a", "b"), seed=1, problem_type="regression")
+    with pytest.raises(ModelLoadError, match="a regression head"):
+        load_classifier(str(regression))
+    toxic = make_tiny_model(tmp_path / "toxic", labels=("toxic",), seed=1, problem_type=MULTI_LABEL)
+    assert load_classifier(str(toxic)).multi_label  # one sigmoid: a yes/no label, fine
+
+
+def test_label_names_default_to_label_i(tmp_path):
+    import json as jsonlib
+
+    folder = make_tiny_model(tmp_path / "plain", labels=("a", "b", "c"), seed=1)
+    config = jsonlib.loads((folder / "config.json").read_text())
+    del config["id2label"], config["label2id"]
+    config["num_labels"] = 3  # a config that gives the number of labels but no names
+    (folder / "config.json").write_text(jsonlib.dumps(config))
+    classifier = load_classifier(str(folder))
+    assert classifier.labels == ("LABEL_0", "LABEL_1", "LABEL_2")

@@ -469,13 +469,21 @@ def load_classifier(
     labels = _labels_of(config)
     if len(labels) < 1:
         raise ModelLoadError(f"'{name}' has no labels in its config.")
+    problem_type = getattr(config, "problem_type", None)
+    if problem_type == "regression" or (len(labels) == 1 and problem_type != MULTI_LABEL):
+        # One softmax output is always 1.0, and a regression score is not a probability: nothing to explain.
+        raise ModelLoadError(
+            f"'{name}' has {'a regression head' if problem_type == 'regression' else 'one output'}, not class "
+            "probabilities: textlens explains classifiers. If its one output is a label's probability (a sigmoid), "
+            f'set "problem_type": "{MULTI_LABEL}" in its config.json.'
+        )
     return Classifier(
         model_id=name,
         model=net,
         tokenizer=LockedTokenizer(tokenizer),
         labels=labels,
         max_length=_max_length(tokenizer, config),
-        multi_label=getattr(config, "problem_type", None) == MULTI_LABEL,
+        multi_label=problem_type == MULTI_LABEL,
         batch_size=batch_size or DEFAULT_BATCH_SIZE,
         precision=precision,
         **BUNDLED_USES.get(name, {}),
