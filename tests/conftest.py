@@ -101,5 +101,8 @@ def tiny_sentiment_dir(tmp_path_factory) -> Path:
 from tests.pg import postgres_server  # noqa: E402, F401
 
 # No test writes review packs into the user's real data folder: the dashboard's store (AppTest and the
-# end-to-end servers inherit this) goes to a throwaway file unless a test points elsewhere.
-os.environ.setdefault("TEXTLENS_DB", str(Path(tempfile.mkdtemp(prefix="textlens-db-")) / "packs.db"))
+# end-to-end servers inherit this) goes to a throwaway file unless a test points elsewhere. Each of
+# pytest-xdist's workers (`-n 2`) gets its own: they inherit the controller's environment, and packs made
+# under one name by tests running at once in two workers must not meet.
+if "TEXTLENS_DB" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["TEXTLENS_DB"] = str(Path(tempfile.mkdtemp(prefix="textlens-db-")) / "packs.db")
