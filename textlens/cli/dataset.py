@@ -357,30 +357,28 @@ def add_map(sub) -> None:
 
 
 def run_map(args: argparse.Namespace) -> None:
+    from textlens.dataset import results_frame
     from textlens.dataset.embedding_map import embed_rows, map_vectors
     from textlens.text.models import load_classifier
 
     settings = tree_settings(args)
     labelled = read_file(args)
     classifier = load_classifier(args.model, precision=args.precision)
-    truth = matched_truth(labelled, args.label_column, classifier.labels) if args.label_column else None
+    # A multi-label model's labels are sets (read by results_frame); its rows have no failure cohorts.
+    single = args.label_column and not classifier.multi_label
+    truth = matched_truth(labelled, args.label_column, classifier.labels) if single else None
     texts = labelled.frame[args.text_column].tolist()
     # One pass gives both each row's representation and its prediction.
     embedded = predict_all(classifier, texts, "Reading every row", embed_rows)
     print("Placing the rows on the map…", file=sys.stderr, flush=True)
     row_map = map_vectors(embedded.vectors, embedded.run.seconds)
-    run = embedded.run
-    columns: dict[str, list] = {
-        "row": list(range(len(texts))),
-        "x": [float(v) if v == v else None for v in row_map.x],
-        "y": [float(v) if v == v else None for v in row_map.y],
-        "predicted_label": [run.labels[p] if p >= 0 else None for p in run.predicted],
-        "confidence": [float(c) if c == c else None for c in run.confidence],
-    }
+    # The page's own columns: the labels (a set per row for a multi-label model), confidence and correct.
+    results, _ = results_frame(labelled.frame, args.text_column, embedded.run, args.label_column)
+    shown = ["predicted_label", "confidence", *(["true_label", "correct"] if args.label_column else [])]
+    columns: dict[str, list] = {"row": list(range(len(texts))), "x": list(row_map.x), "y": list(row_map.y)}
+    columns |= {c: results[c].tolist() for c in shown}
     if truth is not None:
-        found = cohorts_of(args, PredictedFile(texts, truth, run, labelled), settings)
-        columns["true_label"] = [run.labels[t] if t >= 0 else None for t in truth]
-        columns["correct"] = [(bool(t == p) if t >= 0 and p >= 0 else None) for t, p in zip(truth, run.predicted)]
+        found = cohorts_of(args, PredictedFile(texts, truth, embedded.run, labelled), settings)
         columns["cohort"] = found.row_cohorts(len(texts))
     write_columns(args.out, columns)
     placed = int(row_map.placed.sum())
@@ -388,12 +386,19 @@ def run_map(args: argparse.Namespace) -> None:
 
 
 def write_columns(path: str, columns: dict[str, list]) -> None:
-    """``columns`` (name -> one value a row) as a CSV file at ``path``; empty cells for None."""
+    """``columns`` (name -> one value a row) as a CSV file at ``path``; empty cells for None, NaN and NA."""
+
+    def cell(value: object) -> object:
+        try:
+            return "" if value is None or value != value else value  # NaN is not itself
+        except TypeError:  # pandas' NA refuses to be compared
+            return ""
+
     try:
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(columns)
-            writer.writerows(zip(*columns.values()))
+            writer.writerows([cell(v) for v in row] for row in zip(*columns.values()))
     except OSError as exc:
         raise InputFileError(f"Cannot write to {path}: {exc.strerror or exc}.") from exc
 

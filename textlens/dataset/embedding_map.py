@@ -107,7 +107,7 @@ def embed_rows(
         if error is None:
             rows[row] = out[where[text]]
     k = len(classifier.labels)
-    run = RowPredictions(tuple(classifier.labels), rows[:, :k], errors, seconds)
+    run = RowPredictions(tuple(classifier.labels), rows[:, :k], errors, seconds, classifier.multi_label)
     return RowVectors(rows[:, k:].astype(np.float32), run)
 
 
