@@ -89,3 +89,15 @@ def test_a_selection_is_the_row_ids_in_customdata():
     event = {"selection": {"points": points, "box": [{}]}}
     assert picked_rows(event) == (3, 5, 12)
     assert picked_rows(None) == () and picked_rows({"selection": {"points": []}}) == ()
+
+
+def test_a_hostile_metadata_value_is_escaped_in_the_report():
+    rng = np.random.default_rng(1)
+    n = 300
+    source = np.where(np.arange(n) % 3 == 0, HOSTILE, "mail")
+    truth = rng.integers(0, 2, n)
+    predicted = np.where((source == HOSTILE) & (rng.random(n) < 0.6), 1 - truth, truth)
+    found = failure_cohorts(["a b c"] * n, truth, predicted, np.full(n, 0.9), ("NEG", "POS"), meta={"s": source})
+    assert found.cohorts[0].description == f"s = {HOSTILE}"
+    html = cohorts_html(found)
+    assert "<script>" not in html and "<b>bold" not in html and "s = &lt;script&gt;alert(1)&lt;/script&gt;" in html
