@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -105,4 +107,6 @@ from tests.pg import postgres_server  # noqa: E402, F401
 # pytest-xdist's workers (`-n 2`) gets its own: they inherit the controller's environment, and packs made
 # under one name by tests running at once in two workers must not meet.
 if "TEXTLENS_DB" not in os.environ or os.environ.get("PYTEST_XDIST_WORKER"):
-    os.environ["TEXTLENS_DB"] = str(Path(tempfile.mkdtemp(prefix="textlens-db-")) / "packs.db")
+    _THROWAWAY_STORE = tempfile.mkdtemp(prefix="textlens-db-")
+    os.environ["TEXTLENS_DB"] = str(Path(_THROWAWAY_STORE) / "packs.db")
+    atexit.register(shutil.rmtree, _THROWAWAY_STORE, ignore_errors=True)  # one folder a run, not left behind
