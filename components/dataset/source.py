@@ -69,7 +69,8 @@ def load_ui() -> Loaded | None:
 def open_entry(data_dir: str, entry: DataEntry) -> Loaded | tuple[str, str, Path]:
     """A data-folder entry: a corpus result opened (its note shown), else a file's (content hash, name, path).
 
-    A file that vanished or cannot be read raises :class:`InputFileError` with the system's message.
+    A file that vanished or cannot be read raises :class:`InputFileError` naming the entry (not its server path)
+    and the system's reason.
     """
     try:
         path = resolve_entry(data_dir, entry)
@@ -83,7 +84,8 @@ def open_entry(data_dir: str, entry: DataEntry) -> Loaded | tuple[str, str, Path
         stat = path.stat()
         return dataset_state.file_hash(str(path), stat.st_mtime_ns, stat.st_size), entry.path, path
     except OSError as exc:
-        raise InputFileError(str(exc)) from exc
+        # The entry's own name, never the server's path to it: a team server's visitors do not see its folders.
+        raise InputFileError(f"{entry.path} cannot be read: {exc.strerror or type(exc).__name__}.") from exc
 
 
 def label_options(names: list[str], text: str) -> list[str]:

@@ -130,3 +130,18 @@ def test_only_long_texts_are_measured_for_where_the_model_stops_reading():
     cuts = Cuts(rows, 20)
     assert cuts.column([0, 1], ["short", "a" * 3000]) == ["", "first 10 of 3,000 characters"]
     assert "at most 20 tokens" in cuts.help()
+
+
+def test_a_data_folder_file_that_vanished_is_named_without_the_servers_path(tmp_path):
+    """A team server's visitors see the entry's name and the reason, never where the data folder lies."""
+    from components.dataset.source import open_entry
+    from textlens.corpus.data_folder import DataEntry
+    from textlens.errors import InputFileError
+
+    folder = tmp_path / "secret-server-folder"
+    folder.mkdir()
+    with pytest.raises(InputFileError) as refused:
+        open_entry(str(folder), DataEntry("tweets/gone.csv", "file"))
+    message = str(refused.value)
+    assert message == "tweets/gone.csv cannot be read: No such file or directory."
+    assert str(tmp_path) not in message
