@@ -297,9 +297,9 @@ def presenting(store: Store) -> bool:
 
 
 def rerun_model_ui() -> str | None:
-    """The model to re-run on: the bundled one, or a hub id / local folder typed here."""
+    """The model to re-run on: the bundled one, or (for admins) a hub id / local folder typed here."""
     left, right = st.columns([2, 3])
-    choice = left.radio("Model", ["Bundled model", "Hub id or local folder"], key=KEYS.RERUN_CHOICE)
+    choice = left.radio("Model", ["Bundled model", *ui.folder_choice()], key=KEYS.RERUN_CHOICE)
     if choice == "Bundled model":
         return DEFAULT_MODEL_ID
     wanted = right.text_input("Hub id or folder", key=KEYS.RERUN_MODEL, placeholder="e.g. /models/release-4")

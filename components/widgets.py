@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
+from components import auth
 from components.charts import export_figure, figure_html, figure_png, png_export_available
 from components.error_box import attempt, show_error  # noqa: F401 (ui.show_error: the pages call it so)
 from components.safe_text import escape_md
@@ -93,8 +94,8 @@ def model_choice_ui(where, keys, active: str, make_active: Callable[[str], None]
     ids = list(models.BUNDLED_CHOICES.values())
     choice = where.radio(
         label,
-        [*bundled, "Hub id or local folder"],
-        index=ids.index(active) if active in ids else len(bundled),
+        [*bundled, *folder_choice()],
+        index=ids.index(active) if active in ids else len(bundled) if folder_choice() else 0,
         key=keys.MODEL_CHOICE,
     )
     wanted = None
@@ -116,6 +117,16 @@ def model_choice_ui(where, keys, active: str, make_active: Callable[[str], None]
     if wanted and wanted != active and load_model_into_session(wanted, where, make_active):
         return wanted
     return active
+
+
+HUB_OR_FOLDER = "Hub id or local folder"
+
+
+def folder_choice() -> list[str]:
+    """``["Hub id or local folder"]`` for whoever may name the server's folders (admins; everyone in the local
+    mode), else nothing: a team server's editors and viewers pick among the bundled models only.
+    """
+    return [HUB_OR_FOLDER] if auth.may_see_server_paths(auth.identity()) else []
 
 
 def load_model_into_session(

@@ -92,3 +92,19 @@ def test_a_case_button_acts_as_the_user_at_the_click():
 
     at_click(edit, ended)(7)  # signed out in another tab since the page was drawn: nothing is written
     assert len(done) == 1
+
+
+def test_only_admins_may_name_a_folder_on_the_server_as_a_model(monkeypatch):
+    """On a team server the model pickers offer a hub id or server folder to admins only; alone on 127.0.0.1
+    (sign-in off) the one person is everyone and keeps the choice."""
+    from components import auth
+    from components import widgets as ui
+    from textlens.store import Identity, Role
+
+    for role, offered in ((Role.VIEWER, []), (Role.REVIEWER, []), (Role.ADMIN, [ui.HUB_OR_FOLDER])):
+        monkeypatch.setattr(auth, "identity", lambda role=role: Identity("ana@example.com", role, verified=True))
+        assert ui.folder_choice() == offered, role
+    monkeypatch.setattr(auth, "identity", lambda: None)  # a session that has ended
+    assert ui.folder_choice() == []
+    monkeypatch.undo()
+    assert ui.folder_choice() == [ui.HUB_OR_FOLDER]  # the local mode of this test process
