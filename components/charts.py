@@ -63,6 +63,7 @@ def figure_html(fig: go.Figure, title: str = "") -> str:
 
 # Pixels per bar of the probability chart: roomy for a few classes, tighter past MANY_BARS so twenty fit a screen.
 BAR_PX, TIGHT_BAR_PX, MANY_BARS = 36, 22, 8
+INSIDE_FROM = 0.15  # a probability bar at least this long holds its label inside
 
 
 def probability_figure(prediction: Record, target: str | None = None, threshold: float | None = None) -> go.Figure:
@@ -92,7 +93,9 @@ def probability_figure(prediction: Record, target: str | None = None, threshold:
             orientation="h",
             marker_color=[PREDICTED if mark else NEUTRAL_GREY for mark in marked],
             text=[f"{s:.1%}" for s in scores],
-            textposition="auto",
+            # Inside a long bar, beside a short one: inside a short bar the label was cut ("5.7%" read ".7%").
+            textposition=["inside" if s >= INSIDE_FROM else "outside" for s in scores],
+            cliponaxis=False,
             hovertemplate="%{y}: %{x:.4f}<extra></extra>",
         )
     )
@@ -108,6 +111,8 @@ def probability_figure(prediction: Record, target: str | None = None, threshold:
     fig.update_yaxes(autorange="reversed", tickfont={"size": 14})
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="probability" + (" (each label its own)" if multi else ""))
     per_bar = BAR_PX if len(order) <= MANY_BARS else TIGHT_BAR_PX
+    # Plotly shrinks a label to fit inside its bar: on thin bars it became unreadable, so keep it at 11 px.
+    fig.update_layout(uniformtext_minsize=11, uniformtext_mode="show")
     return _layout(fig, 60 + per_bar * len(order) + (20 if multi else 0))
 
 
