@@ -116,7 +116,9 @@ def confusion_figure(metrics: Metrics, selected: tuple[int, int] | None = None) 
 
 
 def reliability_figure(metrics: Metrics) -> go.Figure:
-    """Reliability diagram: accuracy per confidence bin against the diagonal of perfect calibration."""
+    """Reliability diagram of the predicted class (top-label, for two classes or twenty): accuracy per bin of the
+    predicted class's probability against the diagonal of perfect calibration.
+    """
     bins = [b for b in metrics.calibration if b.count]
     fig = go.Figure()
     fig.add_trace(
@@ -142,7 +144,7 @@ def reliability_figure(metrics: Metrics) -> go.Figure:
             hovertemplate="mean confidence %{y:.3f}<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[0, 1], title="confidence (highest probability)", tickformat=".0%")
+    fig.update_xaxes(range=[0, 1], title="confidence (the predicted class's probability)", tickformat=".0%")
     fig.update_yaxes(range=[0, 1], title="accuracy", tickformat=".0%")
     return _layout(fig, 320)
 
