@@ -213,7 +213,7 @@ def test_second_model_headline_broken_rows_side_by_side_and_pack(server, new_pag
     expect(sentence).to_have_count(1, timeout=RESULT_TIMEOUT_MS)
     broken = int(re.search(r"breaks (\d+)", sentence.inner_text()).group(1))
     assert broken > 0
-    page.get_by_text("What B changes").scroll_into_view_if_needed()
+    page.get_by_text("What B changes", exact=True).scroll_into_view_if_needed()
     screenshot(page, f"dataset-compare-{theme}")
     # Click the "broken by B" cell: the rows table shows those rows only.
     page.get_by_role("button", name=re.compile(r"^Broken by B · ")).click()
