@@ -11,7 +11,6 @@ from components import widgets as ui
 from components.safe_text import escape_md
 from components.state import models
 from components.state import review as review_state
-from textlens import DEFAULT_MODEL_ID
 from textlens.report.pack import case_card, pack_report, rerun_row_html, short_time, verdict_summary
 from textlens.store import VERDICTS, Case, Change, ConflictError, Pack, Store, StoreError, provenance_of
 from textlens.store.bundle import bundle_json
@@ -297,11 +296,11 @@ def presenting(store: Store) -> bool:
 
 
 def rerun_model_ui() -> str | None:
-    """The model to re-run on: the bundled one, or (for admins) a hub id / local folder typed here."""
+    """The model to re-run on: a bundled one, or (for admins) a hub id / local folder typed here."""
     left, right = st.columns([2, 3])
-    choice = left.radio("Model", ["Bundled model", *ui.folder_choice()], key=KEYS.RERUN_CHOICE)
-    if choice == "Bundled model":
-        return DEFAULT_MODEL_ID
+    choice = left.radio("Model", [*models.BUNDLED_CHOICES, *ui.folder_choice()], key=KEYS.RERUN_CHOICE)
+    if choice in models.BUNDLED_CHOICES:
+        return models.BUNDLED_CHOICES[choice]
     wanted = right.text_input("Hub id or folder", key=KEYS.RERUN_MODEL, placeholder="e.g. /models/release-4")
     return wanted.strip() or None
 

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from components.safe_text import escape_md
+from components.state.models import BUNDLED_CHOICES
 from tests.apptest_helpers import button, html_blocks, start_app, visit_another_page
 from tests.conftest import ROOT
 from tests.store.test_store import HOSTILE, add_every_kind, text_record
@@ -184,6 +185,8 @@ def test_rerun_on_another_model_and_save(store, tiny_sentiment_dir):
     pack = store.pack("Release 3 review")
     at = open_pack(store, "Release 3 review")
     at.radio(key="review_mode").set_value("Re-run on another model").run()
+    # Either bundled model (a pack of emotion cases re-runs on emotion), or a folder: sign-in is off here.
+    assert at.radio(key="review_rerun_choice").options == [*BUNDLED_CHOICES, "Hub id or local folder"]
     at.radio(key="review_rerun_choice").set_value("Hub id or local folder").run()
     at.text_input(key="review_rerun_model").set_value(str(tiny_sentiment_dir)).run()
     button(at, "Re-run 3 text cases").click().run()
