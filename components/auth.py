@@ -216,8 +216,11 @@ def _when(stamp: str) -> str:
     return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _end_sessions(user: str) -> None:
-    # Who asks is checked now, not taken from the run that drew the button: their own session may have ended since.
+def _end_sessions() -> None:
+    # Who asks and whose sessions end are both read at the click, not taken from the run that drew the button:
+    # the asker's own session may have ended since, and the user picked may have changed in the same message
+    # (a pick and a click sent together ended the previously picked user's sessions).
+    user = st.session_state[Keys.END_USER]
     who = identity()
     try:
         if who is None:
@@ -255,11 +258,10 @@ def sessions_ui() -> None:
         if not users:
             st.caption("Nobody is signed in.")
             return
-        user = st.selectbox("User", users, key=Keys.END_USER)
+        st.selectbox("User", users, key=Keys.END_USER)
         st.button(
             "End every session of this user",
             key=Keys.END,
             on_click=_end_sessions,
-            args=(user,),
             help="Their open pages ask them to sign in again at their next click.",
         )
