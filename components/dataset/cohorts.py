@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from components import widgets as ui
-from components.dataset.filters import NO_FILTER, RowFilter, cohort_filter
+from components.dataset.filters import NO_FILTER, RowFilter, cohort_filter, wrong_rows
 from components.dataset.records import Columns, Loaded, Scored, Shown
 from components.dataset.rows import send_rows_ui
 from components.dataset.tables import PERCENT
@@ -26,6 +27,7 @@ from textlens.report.cohorts import READING, cohort_rows
 KEYS = cohort_state.CohortKeys
 A_ERRORS, B_BROKE = "The model's errors", "Rows B broke"
 TOP = 3  # cohorts read out as sentences above the table
+SEND_FIRST = 20  # a cohort's rows sent to a review pack by default (each explained on send)
 DEEPEST = 6  # the tree's depth the page offers, at most: deeper paths are not read at a glance
 
 
@@ -55,9 +57,26 @@ def top_sentences(found: FailureCohorts, n: int = TOP) -> list[str]:
     return [found.sentence(c) for c in found.cohorts[:n]]
 
 
-def settings_ui(place) -> tuple[int, int]:
-    """The tree's depth and the fewest rows a cohort may have (``place``: the columns they sit in)."""
-    left, right = place
+def errors_first(cohort: Cohort, scored: Scored) -> list[int]:
+    """A cohort's rows in the order they are sent to a pack: its errors first, each group most confident first."""
+    wrong = wrong_rows(scored.truth, scored.predicted)
+    return sorted(cohort.row_ids, key=lambda r: (not wrong[r], -np.nan_to_num(scored.confidence[r]), r))
+
+
+def settings_ui(place) -> tuple[int, int, bool]:
+    """The tree's depth, the fewest rows a cohort may have and whether it may split on the model's outputs
+    (``place``: the three columns they sit in).
+    """
+    outputs_place, left, right = place
+    outputs = outputs_place.toggle(
+        "Split on the model's outputs too",
+        value=True,
+        key=KEYS.OUTPUTS,
+        persist_state="session",
+        help="The predicted label, the confidence and likely label errors. Errors gather where the model is "
+        "unsure, so with these many cohorts are confidence bands; without them the cohorts say which kinds of "
+        "input fail (words, length, metadata, true label).",
+    )
     depth = left.number_input(
         "Conditions per cohort, at most",
         1,
@@ -77,7 +96,7 @@ def settings_ui(place) -> tuple[int, int]:
         persist_state="session",
         help="Smaller cohorts are more often chance; larger ones hide narrow failures.",
     )
-    return int(depth), int(rows)
+    return int(depth), int(rows), bool(outputs)
 
 
 def found_cohorts(
@@ -86,7 +105,7 @@ def found_cohorts(
     columns: Columns,
     issues: LabelIssues | None,
     comparison: Comparison | None,
-    settings: tuple[int, int],
+    settings: tuple[int, int, bool],
 ) -> tuple[FailureCohorts | None, FailureCohorts | None]:
     """The model's failure cohorts and, with a second model, the cohorts of the rows B broke (cached)."""
     frame = loaded.labelled.frame
@@ -173,7 +192,7 @@ def cohorts_ui(
         which = which_place.radio(
             "Cohorts of", [A_ERRORS, B_BROKE], horizontal=True, key=KEYS.OF, persist_state="session"
         )
-    settings = settings_ui(place)
+    settings = settings_ui((which_place, *place))
     own, broke = found_cohorts(loaded, scored, columns, issues, comparison, settings)
     shown = broke if which == B_BROKE else own
     found = tuple(f for f in (own, broke) if f is not None)
@@ -188,7 +207,19 @@ def cohorts_ui(
     picked = table_ui(shown, (view_key, which))
     view = CohortView(shown, found, picked, cohort_filter(picked, len(scored.results)))
     if picked is not None:
-        rows = Shown([], list(picked.row_ids), f"cohort {picked.description}")
+        rows = Shown([], errors_first(picked, scored), f"cohort {picked.description}")
         # With a second model the rows go as A's and B's cases, as every other send of this page does.
-        send_rows_ui(model_id, loaded, scored, run, columns, rows, second, key=KEYS.SEND, what="of this cohort")
+        send_rows_ui(
+            model_id,
+            loaded,
+            scored,
+            run,
+            columns,
+            rows,
+            second,
+            key=KEYS.SEND,
+            what="of this cohort",
+            first=SEND_FIRST,
+            order="its errors first, the most confident first",
+        )
     return view

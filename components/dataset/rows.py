@@ -99,16 +99,29 @@ def send_rows_ui(
     *,
     key: str = KEYS.ROWS_SEND,
     what: str = "shown",
+    first: int | None = None,
+    order: str = "in the table's order",
 ):
     """Every row the table shows (all errors of a filter, a confusion cell, a slice…) into a review pack in one
     step, each with its explanation (made on send) and the filter noted; with model B (``second``: its id and
     the comparison), A's and B's case of each row with both predictions and the change. :data:`SEND_MAX` at most.
 
     ``key`` names the form and ``what`` the rows in its title ("Send the 143 rows {what} to a review pack"), for
-    another set of rows sent the same way (a failure cohort's).
+    another set of rows sent the same way (a failure cohort's). With ``first``, the form asks how many rows to
+    send (``first`` by default; exact explanations of hundreds of rows take long), taken in ``shown.rows``' order,
+    which ``order`` names.
     """
     rows = shown.rows[:SEND_MAX]
-    with st.expander(f"Send the {rows_phrase(len(rows))} {what} to a review pack", icon=":material/playlist_add:"):
+    title = f"Send the {rows_phrase(len(rows))} {what} to a review pack"
+    if first is not None:
+        title = f"Send rows {what} ({len(shown.rows):,}) to a review pack"
+    with st.expander(title, icon=":material/playlist_add:"):
+        if first is not None:
+            most = len(rows)
+            n = st.number_input(
+                f"Rows to send, {order}", 1, most, min(first, most), key=f"{key}_n", persist_state="session"
+            )
+            rows = rows[: int(n)]
         if len(shown.rows) > SEND_MAX:
             st.caption(f"There are {len(shown.rows):,} rows; the first {SEND_MAX:,} in their order are sent.")
         each = "A's and B's explanation of each row, with both predictions and the change" if second else "explanations"

@@ -17,6 +17,7 @@ class CohortKeys:
 
     DEPTH = "dataset_cohort_depth"
     MIN_ROWS = "dataset_cohort_min_rows"
+    OUTPUTS = "dataset_cohort_outputs"  # may the tree split on the model's outputs (predicted label, confidence…)
     OF = "dataset_cohorts_of"  # with a second model: A's errors or the rows B broke
     TABLE = "dataset_cohorts_table"
     KEPT = "dataset_cohort_kept"  # the selected cohort's key (selection.Kept), kept across page switches
@@ -44,6 +45,7 @@ def failure_cohorts(
     issue,
     max_depth: int,
     min_rows: int,
+    model_outputs: bool,
     _texts,
     _meta,
 ):
@@ -52,9 +54,8 @@ def failure_cohorts(
     """
     from textlens.dataset.cohorts import failure_cohorts as find
 
-    return find(
-        _texts, truth, predicted, confidence, labels, meta=_meta, issue=issue, max_depth=max_depth, min_rows=min_rows
-    )
+    settings = {"max_depth": max_depth, "min_rows": min_rows, "model_outputs": model_outputs}
+    return find(_texts, truth, predicted, confidence, labels, meta=_meta, issue=issue, **settings)
 
 
 @st.cache_data(max_entries=DATASET_RUN_ENTRIES, show_spinner=False)
@@ -69,6 +70,7 @@ def broken_cohorts(
     confidence_b,
     max_depth: int,
     min_rows: int,
+    model_outputs: bool,
     _texts,
     _meta,
 ):
@@ -87,6 +89,7 @@ def broken_cohorts(
         meta=_meta,
         max_depth=max_depth,
         min_rows=min_rows,
+        model_outputs=model_outputs,
     )
 
 

@@ -70,6 +70,8 @@ def test_a_cohort_click_filters_the_table_survives_a_page_switch_and_goes_to_a_p
     assert table_rows(at) == planted
     assert at.session_state["dataset_cohorts_table"]["selection"]["rows"] == [0]
     # One step to a review pack: each row with its explanation, the cohort noted.
+    assert at.number_input(key="dataset_cohort_send_n").value == 20  # exact explanations of many rows take long
+    at.number_input(key="dataset_cohort_send_n").set_value(len(planted)).run()
     at.selectbox(key="dataset_cohort_send_pack").set_value("+ New pack…")
     at.text_input(key="dataset_cohort_send_new").set_value("Festival rows")
     button(at, f"Send {len(planted)} rows to the pack").click().run()
@@ -78,6 +80,9 @@ def test_a_cohort_click_filters_the_table_survives_a_page_switch_and_goes_to_a_p
         cases = store.cases(store.pack("Festival rows").id)
     assert sorted(c.context["row"] for c in cases) == planted
     assert all(f"cohort {description}" in c.note for c in cases)
+    # Without the model's outputs the tree splits on what the rows say: the planted word, by name.
+    at.toggle(key="dataset_cohort_outputs").set_value(False).run()
+    assert at.dataframe(key="dataset_cohorts_table").value["cohort"].tolist() == [f"contains '{PLANTED_WORD}'"]
     # The report has the cohorts, every user string escaped.
     report = download_data(seen, "Report (HTML)")
     assert "<h2>Failure cohorts</h2>" in report and "1 group of rows where errors concentrate" in report

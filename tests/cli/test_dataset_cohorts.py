@@ -56,6 +56,10 @@ def test_cohorts_json_lines_as_the_core_finds_them(planted, capsys, default_clas
     assert "groups of rows where errors concentrate" in err or "group of rows where errors concentrate" in err
     # The same file twice: the same cohorts.
     assert cohorts(capsys, *args)[1] == lines
+    # Only what the rows say: the planted word names the cohort.
+    code, lines, err = cohorts(capsys, *args, "--inputs-only")
+    assert code == 0, err
+    assert lines[0]["description"] == "contains 'festival'" and lines[0]["rows"] == len(planted_ids())
 
 
 def test_cohort_settings_are_refused_before_any_model_is_loaded(planted, capsys):

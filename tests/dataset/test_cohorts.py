@@ -211,3 +211,28 @@ def test_two_bounds_of_a_number_read_as_a_range_and_weak_cohorts_say_so():
     weak = Cohort((Condition("word", "text", "contains", "so"),), 30, 4, 4 / 30, 0.1, 0.2, 0.1, tuple(range(30)))
     found = FailureCohorts((weak,), 300, 40, 0, 3, 20, 10, 14)
     assert found.sentence(weak) == "contains 'so': 30 rows, 13% wrong, 10% of all errors (could be chance: p = 0.2)"
+
+
+def test_without_the_models_outputs_the_tree_splits_on_what_the_rows_say():
+    texts, truth, predicted, confidence, mask = planted(n=800)
+    issue = truth != predicted  # a feature that would explain every error
+    features = row_features(texts, truth, predicted, confidence, LABELS, issue=issue, model_outputs=False)
+    assert {f.kind for f in features.features} == {"word", "length", "true"}
+    found = failure_cohorts(texts, truth, predicted, confidence, LABELS, issue=issue, model_outputs=False)
+    assert found.cohorts[0].description == f"contains '{WORD}'" and not found.model_outputs
+    assert failure_cohorts(texts, truth, predicted, confidence, LABELS, issue=issue).cohorts[0].description == (
+        "likely label error"
+    )
+
+
+def test_words_a_cohort_lacks_are_said_together_last():
+    from textlens.dataset.cohorts import describe
+
+    def lacks(word: str) -> Condition:
+        return Condition("word", "text", "does not contain", word)
+
+    hated = Condition("word", "text", "contains", "hated")
+    assert describe([lacks("agitated"), hated]) == "contains 'hated' and does not contain 'agitated'"
+    two = "contains 'hated' and contains neither 'agitated' nor 'amazing'"
+    assert describe([lacks("agitated"), lacks("amazing"), hated]) == two
+    assert describe([lacks("a"), lacks("b"), lacks("c")]) == "contains none of 'a', 'b', 'c'"

@@ -278,6 +278,12 @@ def cohort_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--min-rows", type=int, default=None, help="rows per cohort at least (default 20)")
     parser.add_argument(
+        "--inputs-only",
+        action="store_true",
+        help="split only on what the rows say (words, length, metadata, true label), not on the model's outputs "
+        "(predicted label, confidence, likely label error)",
+    )
+    parser.add_argument(
         "--slice-column",
         action="append",
         metavar="COLUMN",
@@ -306,8 +312,8 @@ def cohorts_of(args: argparse.Namespace, predicted: PredictedFile, settings: tup
 
     frame = predicted.labelled.frame
     meta = args.slice_column or slice_columns(frame, (args.text_column, args.label_column))
-    issues = label_issues(predicted.run.probs, predicted.truth, predicted.run.labels)
-    depth, rows = settings
+    outputs = not args.inputs_only
+    issues = label_issues(predicted.run.probs, predicted.truth, predicted.run.labels) if outputs else None
     return failure_cohorts(
         predicted.texts,
         predicted.truth,
@@ -315,9 +321,10 @@ def cohorts_of(args: argparse.Namespace, predicted: PredictedFile, settings: tup
         predicted.run.confidence,
         predicted.run.labels,
         meta={c: frame[c].tolist() for c in meta},
-        issue=issues.issue,
-        max_depth=depth,
-        min_rows=rows,
+        issue=issues.issue if issues else None,
+        max_depth=settings[0],
+        min_rows=settings[1],
+        model_outputs=outputs,
     )
 
 

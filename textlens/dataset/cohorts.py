@@ -115,11 +115,24 @@ def range_phrase(kind: str, feature: str, low: float, high: float) -> str:
     return f"{feature} from {low:g} to below {high:g}"
 
 
+def absent_words(words: Sequence[str]) -> str:
+    """The words a cohort's rows do not contain, in one phrase."""
+    quoted = [f"'{w}'" for w in words]
+    if len(quoted) == 1:
+        return f"does not contain {quoted[0]}"
+    if len(quoted) == 2:
+        return f"contains neither {quoted[0]} nor {quoted[1]}"
+    return f"contains none of {', '.join(quoted)}"
+
+
 def describe(conditions: Sequence[Condition]) -> str:
-    """Conditions joined by "and", a number's lower and upper bound said as one range; "every row" for none."""
+    """Conditions joined by "and", a number's lower and upper bound said as one range, and the words the rows do
+    not contain said together, last; "every row" for none.
+    """
     phrases, merged = [], set()
+    absent = [str(c.value) for c in conditions if c.kind == WORD and c.operator == "does not contain"]
     for i, c in enumerate(conditions):
-        if i in merged:
+        if i in merged or (c.kind == WORD and c.operator == "does not contain"):
             continue
         pair = next(
             (
@@ -138,6 +151,7 @@ def describe(conditions: Sequence[Condition]) -> str:
         merged.add(pair)
         bounds = {c.operator: c.value, conditions[pair].operator: conditions[pair].value}
         phrases.append(range_phrase(c.kind, c.feature, bounds[">="], bounds["<"]))
+    phrases += [absent_words(absent)] if absent else []
     return " and ".join(phrases) or "every row"
 
 
@@ -200,6 +214,7 @@ class FailureCohorts:
     errors_name: str = "errors"
     population: str = "labelled rows"
     title: str = "Failure cohorts"
+    model_outputs: bool = True  # the tree could split on the model's outputs (predicted label, confidence…)
 
     @property
     def error_rate(self) -> float:
@@ -266,6 +281,7 @@ class FailureCohorts:
             "min_rows": self.min_rows,
             "vocabulary": self.vocabulary,
             "features": self.features,
+            "model_outputs": self.model_outputs,
         }
 
 
@@ -276,6 +292,7 @@ class RowFeatures:
     features: tuple[Feature, ...]
     matrix: sparse.csr_matrix  # (rows, features), float64
     vocabulary: int
+    model_outputs: bool = True  # the predicted label, confidence and likely label error are among them
 
 
 def check_settings(max_depth: int, min_rows: int) -> None:
@@ -334,9 +351,11 @@ def row_features(
     issue: np.ndarray | None = None,
     vocabulary: int = VOCABULARY,
     min_rows: int = MIN_ROWS,
+    model_outputs: bool = True,
 ) -> RowFeatures:
     """The features of every row, in a fixed order: words, length, metadata columns (``meta``: name -> values),
-    true label, predicted label, confidence and, when ``issue`` is given, likely label error.
+    true label, then the model's outputs: predicted label, confidence and, when ``issue`` is given, likely label
+    error (``model_outputs`` False leaves these out: the cohorts then say which kinds of input fail).
     """
     words, word_matrix = vocabulary_columns(texts, vocabulary, min_rows)
     features = [Feature(WORD, "text", w) for w in words]
@@ -346,19 +365,21 @@ def row_features(
         more, cols = _metadata(column, values)
         features += more
         columns += cols
-    for kind, name, index in ((TRUE, "true_label", truth), (PREDICTED, "predicted_label", predicted)):
+    labelled = ((TRUE, "true_label", truth), (PREDICTED, "predicted_label", predicted))
+    for kind, name, index in labelled[: 2 if model_outputs else 1]:
         present = [i for i in range(len(labels)) if (index == i).any()]
         more, cols = _one_hot(kind, name, [labels[i] for i in present], [index == i for i in present])
         features += more
         columns += cols
-    features.append(Feature(CONFIDENCE, "confidence"))
-    columns.append(np.nan_to_num(np.asarray(confidence, dtype=np.float64), nan=0.0))
-    if issue is not None:
+    if model_outputs:
+        features.append(Feature(CONFIDENCE, "confidence"))
+        columns.append(np.nan_to_num(np.asarray(confidence, dtype=np.float64), nan=0.0))
+    if model_outputs and issue is not None:
         features.append(Feature(ISSUE, "likely_label_error"))
         columns.append(np.asarray(issue, dtype=np.float64))
     dense = sparse.csr_matrix(np.column_stack(columns)) if columns else None
     matrix = sparse.hstack([word_matrix, dense], format="csr", dtype=np.float64)
-    return RowFeatures(tuple(features), matrix, len(words))
+    return RowFeatures(tuple(features), matrix, len(words), model_outputs)
 
 
 def nice_cut(low: float, high: float) -> float:
@@ -554,6 +575,7 @@ def find_cohorts(
         min_rows=min_rows,
         vocabulary=features.vocabulary,
         features=len(features.features),
+        model_outputs=features.model_outputs,
         wrong=wrong_word,
         errors_name=errors_name,
         population=population,
@@ -573,13 +595,15 @@ def failure_cohorts(
     max_depth: int = MAX_DEPTH,
     min_rows: int = MIN_ROWS,
     vocabulary: int = VOCABULARY,
+    model_outputs: bool = True,
 ) -> FailureCohorts:
-    """Where one model's errors concentrate: the cohorts of the rows with a matched label and a prediction."""
+    """Where one model's errors concentrate: the cohorts of the rows with a matched label and a prediction
+    (``model_outputs`` False: split on what the rows say only, see :func:`row_features`).
+    """
     check_settings(max_depth, min_rows)
     truth, predicted = np.asarray(truth), np.asarray(predicted)
-    features = row_features(
-        texts, truth, predicted, confidence, labels, meta=meta, issue=issue, vocabulary=vocabulary, min_rows=min_rows
-    )
+    sizes = {"vocabulary": vocabulary, "min_rows": min_rows, "model_outputs": model_outputs}
+    features = row_features(texts, truth, predicted, confidence, labels, meta=meta, issue=issue, **sizes)
     scope = (truth != NO_LABEL) & (predicted != NO_LABEL)
     return find_cohorts(features, truth != predicted, scope, max_depth=max_depth, min_rows=min_rows)
 
@@ -596,13 +620,16 @@ def broken_cohorts(
     max_depth: int = MAX_DEPTH,
     min_rows: int = MIN_ROWS,
     vocabulary: int = VOCABULARY,
+    model_outputs: bool = True,
 ) -> FailureCohorts:
     """Where a second model (B) breaks rows A got right: the cohorts, among the rows A predicted right, of the
-    rows B gets wrong (features: the words, length, metadata, true label and B's prediction and confidence).
+    rows B gets wrong (features: the words, length, metadata, true label and, with ``model_outputs``, B's
+    prediction and confidence).
     """
     check_settings(max_depth, min_rows)
     truth, a, b = np.asarray(truth), np.asarray(predicted_a), np.asarray(predicted_b)
-    features = row_features(texts, truth, b, confidence_b, labels, meta=meta, vocabulary=vocabulary, min_rows=min_rows)
+    sizes = {"vocabulary": vocabulary, "min_rows": min_rows, "model_outputs": model_outputs}
+    features = row_features(texts, truth, b, confidence_b, labels, meta=meta, **sizes)
     scope = (truth != NO_LABEL) & (a == truth) & (b != NO_LABEL)
     return find_cohorts(
         features,
