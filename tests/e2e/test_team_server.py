@@ -364,6 +364,7 @@ def test_sign_out_ends_the_session_in_every_tab_and_for_every_copy_of_its_cookie
     # The other tab follows at its next click: its Save writes nothing, and it is asked to sign in again.
     click(second, "Save")
     second.get_by_text("This session has ended: you signed out.").wait_for(timeout=RESULT_TIMEOUT_MS)
+    wait_idle(second)  # the run that drew the message has also cleared the sidebar (stale until it ends)
     assert second.get_by_text("Signed in as").count() == 0
     with open_store(team.db_url) as store:
         (case,) = store.cases(store.pack("Sign-out pack").id)
