@@ -33,6 +33,16 @@ def metrics_frame(metrics: Metrics) -> pd.DataFrame:
         support = metrics.per_class[i].support if i < len(metrics.labels) else 0
         mixed.append("" if worst is None else f"{metrics.labels[worst[0]]} ({worst[1]:,} of {support:,})")
     frame[MISTAKEN_FOR] = mixed
+    # A class no row has (recall) or the model never predicts (precision) has no such number; blank, not a 0
+    # a meeting would read as "always wrong" (scikit-learn's zero_division=0 fills them with 0).
+    for i in range(len(metrics.labels)):
+        predicted = sum(row[i] for row in metrics.confusion)
+        if metrics.per_class[i].support == 0:
+            frame.loc[i, "recall"] = float("nan")
+        if predicted == 0:
+            frame.loc[i, "precision"] = float("nan")
+        if metrics.per_class[i].support == 0 and predicted == 0:
+            frame.loc[i, "f1"] = float("nan")
     return frame
 
 

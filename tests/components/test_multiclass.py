@@ -66,3 +66,19 @@ def test_multi_label_table_and_summary():
     assert frame["support"].tolist() == [2, 2, 4, 4]
     line = multi_label_summary(m)
     assert "subset accuracy 50.0%" in line and "Hamming loss 0.250" in line and "threshold 0.5" in line
+
+
+def test_a_class_without_rows_or_predictions_has_blank_numbers_not_zeros():
+    """Six classes, 'surprise' neither in the file nor predicted, 'fear' predicted once but never true: the
+    table leaves the numbers that do not exist blank; the averages stay scikit-learn's."""
+    from sklearn.metrics import f1_score
+
+    truth = np.array([0, 0, 1, 1, 2, 3])
+    predicted = np.array([0, 4, 1, 1, 2, 3])
+    m = compute_metrics(truth, predicted, np.ones(6), LABELS[:6])
+    frame = metrics_frame(m).set_index("label")
+    surprise, fear = frame.loc[LABELS[5]], frame.loc[LABELS[4]]
+    assert surprise[["precision", "recall", "f1"]].isna().all() and surprise["support"] == 0
+    assert fear["precision"] == 0 and np.isnan(fear["recall"]) and fear["f1"] == 0
+    assert frame.loc[LABELS[0], "recall"] == 0.5 and frame.loc[LABELS[0], "precision"] == 1
+    assert m.macro_f1 == f1_score(truth, predicted, average="macro")
