@@ -40,6 +40,8 @@ CATEGORY_COLOURS = qualitative.Safe  # colour-blind safe; red and blue keep thei
 NONE_COLOUR = NEUTRAL_GREY
 GL_FROM = 5_000  # points drawn with WebGL from this many on (SVG slows down past a few thousand)
 HOVER_CHARS, HOVER_WIDTH = 300, 60  # the hover shows a text's start, wrapped
+# Every point's hover goes to the browser with the figure: on big sets a shorter start keeps it a few MB.
+SHORT_HOVER_FROM, SHORT_HOVER_CHARS = 10_000, 120
 HEIGHT = 560
 DISTANCES = (
     "Near points are rows the model represents alike (its mean-pooled last hidden state); the distances between "
@@ -52,10 +54,12 @@ def colour_options(has_truth: bool, has_cohorts: bool) -> list[str]:
     return [*([CORRECT, TRUE] if has_truth else []), PREDICTED, CONFIDENCE, *([COHORT] if has_cohorts else [])]
 
 
-def hover_text(row: int, text: object, truth: object, predicted: object, confidence: float, cohort: str) -> str:
+def hover_text(
+    row: int, text: object, truth: object, predicted: object, confidence: float, cohort: str, chars: int = HOVER_CHARS
+) -> str:
     """A point's hover: the row, the start of its text (escaped, wrapped), its labels, confidence and cohort."""
     body = str(text) if isinstance(text, str) else ""
-    short = body[:HOVER_CHARS] + ("…" if len(body) > HOVER_CHARS else "")
+    short = body[:chars] + ("…" if len(body) > chars else "")
     lines = [f"<b>row {row}</b>", *(escape(line) for line in textwrap.wrap(short, HOVER_WIDTH))]
     labels = f"predicted {escape(str(predicted))}" if isinstance(predicted, str) else "not predicted"
     if isinstance(truth, str):
@@ -112,10 +116,17 @@ def map_figure(
     named = cohorts.row_cohorts(n) if cohorts else [""] * n
     placed = row_map.placed
     truth, predicted, confidence = results.get("true_label"), results["predicted_label"], scored.confidence
+    chars = SHORT_HOVER_CHARS if n >= SHORT_HOVER_FROM else HOVER_CHARS
     hover = np.array(
         [
             hover_text(
-                r, texts[r], truth.iloc[r] if truth is not None else None, predicted.iloc[r], confidence[r], named[r]
+                r,
+                texts[r],
+                truth.iloc[r] if truth is not None else None,
+                predicted.iloc[r],
+                confidence[r],
+                named[r],
+                chars,
             )
             if placed[r]
             else ""
@@ -261,8 +272,11 @@ def map_ui(
     drawn = (view_key, colour, tuple(c.key for c in cohorts.cohorts) if cohorts else ())
     fresh = session.widget_is_new(chart_key) or st.session_state.get(KEYS.DRAWN) != drawn
     st.session_state[KEYS.DRAWN] = drawn
-    texts = scored.results[columns.text].tolist()
-    figure = map_figure(row_map, scored, texts, colour, cohorts)
+    # Drawing 10,000 points' hovers takes about a second: the figure is kept for what it shows.
+    figure = session.recall(KEYS.FIGURE, drawn)
+    if figure is None:
+        figure = map_figure(row_map, scored, scored.results[columns.text].tolist(), colour, cohorts)
+        session.remember(KEYS.FIGURE, drawn, figure)
     unplaced = int((~row_map.placed).sum())
     note = f" {rows_phrase(unplaced)} that could not be read are not placed." if unplaced else ""
     st.caption(

@@ -28,6 +28,7 @@ class CohortKeys:
     COLOUR = "dataset_map_colour"
     CHART = "dataset_map_chart_"  # + generation, bumped to clear the selection
     CHART_GEN = "dataset_map_chart_gen"
+    FIGURE = "dataset_map_figure"  # (what it shows, the figure): kept, drawing it again takes a second
     DRAWN = "dataset_map_drawn"  # what the chart last drew (view, colouring, cohorts): a change makes a new chart
     PICKED = "dataset_map_picked"  # the rows selected on the map (session.kept_selection)
     UNPICK = "dataset_map_unpick"
