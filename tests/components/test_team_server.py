@@ -111,28 +111,30 @@ def test_only_admins_may_name_a_folder_on_the_server_as_a_model(monkeypatch):
 
 
 def _sessions_panel() -> None:
-    from types import SimpleNamespace
+    from components import auth
 
-    import streamlit as st
+    auth.sessions_ui()
+
+
+def test_ending_sessions_ends_the_user_picked_in_the_same_message_as_the_click(monkeypatch):
+    """A pick and a click that reach the server together end the picked user's sessions, not the one the
+    button was drawn with (the callback reads the pick at the click). AppTest runs the script in this process:
+    the stand-ins are monkeypatched here, so they end with the test."""
+    from types import SimpleNamespace
 
     from components import auth
     from textlens.store import Identity, Role
 
     stamp = "2026-12-07T22:00:00+00:00"
     live = [SimpleNamespace(user_name=name, last_seen=stamp) for name in ("alice@example.com", "bob@example.com")]
-    auth.live_sessions = lambda store: live
-    auth._store = lambda: SimpleNamespace(as_user=lambda who: who)
-    auth.identity = lambda: Identity("carol@example.com", Role.ADMIN, verified=True)
-    auth.end_sessions_of = lambda store, user: st.session_state.setdefault("ended", []).append(user) or 1
-    auth.sessions_ui()
-
-
-def test_ending_sessions_ends_the_user_picked_in_the_same_message_as_the_click():
-    """A pick and a click that reach the server together end the picked user's sessions, not the one the
-    button was drawn with (the callback reads the pick at the click)."""
+    ended: list[str] = []
+    monkeypatch.setattr(auth, "live_sessions", lambda store: live)
+    monkeypatch.setattr(auth, "_store", lambda: SimpleNamespace(as_user=lambda who: who))
+    monkeypatch.setattr(auth, "identity", lambda *name: Identity("carol@example.com", Role.ADMIN, verified=True))
+    monkeypatch.setattr(auth, "end_sessions_of", lambda store, user: ended.append(user) or 1)
     at = AppTest.from_function(_sessions_panel).run()
     assert at.selectbox(key="auth_end_sessions_user").value == "alice@example.com"
     at.selectbox(key="auth_end_sessions_user").set_value("bob@example.com")
     at.button(key="auth_end_sessions").click().run()
-    assert at.session_state["ended"] == ["bob@example.com"]
+    assert ended == ["bob@example.com"]
     assert [s.value for s in at.sidebar.success] == [r"Ended 1 session of bob@example\.com."]
