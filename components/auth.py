@@ -258,9 +258,9 @@ def sessions_ui() -> None:
         if not users:
             st.caption("Nobody is signed in.")
             return
-        st.selectbox("User", users, key=Keys.END_USER)
+        user = st.selectbox("User", users, key=Keys.END_USER)
         st.button(
-            "End every session of this user",
+            f"End every session of {user}",  # the button says whose sessions it ends, as the server has the pick
             key=Keys.END,
             on_click=_end_sessions,
             help="Their open pages ask them to sign in again at their next click.",

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import Server, free_port, screenshot
-from tests.e2e.helpers import RESULT_TIMEOUT_MS, choose, click, open_page, type_text, wait_idle
+from tests.e2e.helpers import RESULT_TIMEOUT_MS, click, open_page, type_text, wait_idle
 from tests.store.test_store import text_record
 from textlens.store import Identity, Role, bundle_json, open_store
 from textlens.store.team import setup_roles
@@ -418,11 +418,15 @@ def test_a_viewer_forcing_refused_actions_sees_no_path_and_an_admin_ends_their_s
     wait_idle(carol)
     carol.get_by_text("Signed-in sessions").click()
     carol.get_by_text(re.compile(r"bob@example\.com · \d sessions? · last seen")).wait_for(timeout=RESULT_TIMEOUT_MS)
-    # Picked by clicking the option, as a user does: a typed filter with Enter showed bob in the box while the
-    # server kept the first user (alice), so the click that followed ended alice's session.
-    choose(carol, "User", "bob@example.com")
+    users = carol.get_by_role("combobox", name="User")
+    users.click()
+    users.fill("bob@example.com")  # the selectbox filters as one types; Enter picks the match
+    users.press("Enter")
+    # The button names the user the server has picked: a click before the pick arrived ended alice's session.
+    end = carol.get_by_role("button", name="End every session of bob@example.com", exact=True)
+    end.wait_for(timeout=RESULT_TIMEOUT_MS)
     wait_idle(carol)
-    click(carol, "End every session of this user")
+    end.click()
     carol.get_by_text(re.compile(r"Ended \d sessions? of bob@example\.com\.")).wait_for(timeout=RESULT_TIMEOUT_MS)
     screenshot(carol, "team-carol-ended-sessions-light")
     bob.get_by_role("link", name="Explain").click()  # bob's next click
