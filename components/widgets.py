@@ -92,10 +92,11 @@ def model_choice_ui(where, keys, active: str, make_active: Callable[[str], None]
     """
     bundled = list(models.BUNDLED_CHOICES)
     ids = list(models.BUNDLED_CHOICES.values())
+    options = [*bundled, *folder_choice()]  # who may name a folder is looked up once a run
     choice = where.radio(
         label,
-        [*bundled, *folder_choice()],
-        index=ids.index(active) if active in ids else len(bundled) if folder_choice() else 0,
+        options,
+        index=ids.index(active) if active in ids else len(bundled) if len(options) > len(bundled) else 0,
         key=keys.MODEL_CHOICE,
     )
     wanted = None
